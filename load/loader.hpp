@@ -1,0 +1,58 @@
+#pragma once
+// Loading files into the store (docs/loading.md): long, wide, SDMX-CSV and targets CSV, in
+// UTF-8 or GB18030. Used by the CLI (`ixdb load`) and, for writes over the network, by the
+// server. All-or-nothing per call: every file of one call is validated before anything is
+// written, and the write itself is atomic.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/date.hpp"
+#include "common/status.hpp"
+#include "storage/store.hpp"
+
+namespace ixdb::load {
+
+enum class Format : uint8_t { kAuto, kLong, kWide, kSdmx, kTargets };
+Result<Format> ParseFormat(std::string_view text);  // auto|long|wide|sdmx|targets
+
+enum class Encoding : uint8_t { kAuto, kUtf8, kGb18030 };
+Result<Encoding> ParseEncoding(std::string_view text);  // auto|utf-8|utf8|gb18030|gbk
+
+struct LoadOptions {
+  Format format = Format::kAuto;
+  Encoding encoding = Encoding::kAuto;
+  // Vintage for rows without a vintage cell. Absent: today's date (said in the report notes).
+  std::optional<Date> vintage;
+  // Non-empty: load the good rows and write the bad ones, with reasons, to this file.
+  std::string skip_bad_path;
+  // At most this many bad rows are listed in the error. Default: 100.
+  size_t max_errors = 100;
+  // Called now and then with bytes read so far and the total (0 if unknown, e.g. stdin).
+  std::function<void(uint64_t done, uint64_t total)> progress;
+  // Recorded with the load (e.g. the command line).
+  std::string command;
+};
+
+struct LoadReport {
+  storage::WriteSummary summary;
+  uint64_t rows_read = 0;
+  uint64_t bad_rows = 0;        // only with skip_bad_path
+  double seconds = 0;
+  std::vector<std::string> notes;  // e.g. "no vintage given: using today's date 2026-11-28"
+};
+
+// Loads files ("-" is standard input) as one all-or-nothing load.
+// On bad input: InvalidArgument whose message lists every bad row (up to max_errors), one per
+// line, as "file:line:column: what is wrong"; the store is unchanged.
+Result<LoadReport> LoadFiles(storage::Store& store, const std::vector<std::string>& paths,
+                             const LoadOptions& options);
+
+// The same for content already in memory (the server's write path); `name` is used in errors.
+Result<LoadReport> LoadText(storage::Store& store, const std::string& name,
+                            const std::string& content, const LoadOptions& options);
+
+}  // namespace ixdb::load

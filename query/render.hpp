@@ -1,0 +1,22 @@
+#pragma once
+// Renderings of a query result: an aligned table for people (CJK characters count two columns),
+// CSV (RFC 4180) and JSON (an array of objects).
+
+#include <string>
+
+#include "query/table.hpp"
+
+namespace ixdb::query {
+
+// Numbers print in the shortest form that reads back to the same double (std::to_chars).
+std::string FormatNumber(double v);
+
+// An aligned, boxed table followed by a row count and the table's notes.
+std::string RenderText(const Table& table);
+// Header row, then one line per row; RFC 4180 quoting; nulls are empty cells; CRLF-free ("\n").
+// `bom` prefixes a UTF-8 byte-order mark so that Excel reads Chinese text right.
+std::string RenderCsv(const Table& table, bool bom = false);
+// [{"indicator":"gdp","period":"2023","value":20011.65}, ...]; nulls are null.
+std::string RenderJson(const Table& table);
+
+}  // namespace ixdb::query

@@ -1,0 +1,38 @@
+#pragma once
+// Options for opening a store (plain struct in the leveldb style).
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ixdb::storage {
+
+struct Options {
+  // Create the store if the directory does not exist (or is empty).
+  // Default: true.
+  bool create_if_missing = true;
+
+  // Fail if a store already exists at the path. Default: false.
+  bool error_if_exists = false;
+
+  // Open for reading only (a second process may read while another writes nothing).
+  // Default: false.
+  bool read_only = false;
+
+  // fsync the write-ahead log before Write() returns, so that an acknowledged write survives
+  // a crash or power loss. Turning it off is only for benchmarks of the peers' "no sync" mode.
+  // Default: true.
+  bool sync = true;
+
+  // Block cache size in bytes for decompressed RocksDB blocks. Default: 64 MiB.
+  size_t block_cache_bytes = 64u << 20;
+
+  // A series whose observations are spread over more than this many delta chunks is
+  // consolidated into one chunk on the next write that touches it, so that a long revision
+  // history does not slow reads. Default: 16.
+  int max_chunks_per_series = 16;
+
+  // zstd level for column chunks. Default: 3.
+  int zstd_level = 3;
+};
+
+}  // namespace ixdb::storage
