@@ -1,0 +1,282 @@
+#include "query/render.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace ixdb::query {
+namespace {
+
+// Fixed notation reads best ("100000000", not "1e+08") as long as it stays short; outside this
+// range the shortest general form (scientific) is used instead of hundreds of digits.
+constexpr double kFixedMin = 1e-6;
+constexpr double kFixedMax = 1e21;
+
+bool IsNumeric(const Cell& c) {
+  return std::holds_alternative<double>(c) || std::holds_alternative<int64_t>(c);
+}
+
+// A cell as plain text; empty for null and for NaN (a missing value).
+std::string CellText(const Cell& c) {
+  if (const auto* s = std::get_if<std::string>(&c)) return *s;
+  if (const auto* d = std::get_if<double>(&c)) return std::isnan(*d) ? std::string() : FormatNumber(*d);
+  if (const auto* i = std::get_if<int64_t>(&c)) return std::to_string(*i);
+  return {};
+}
+
+// Replaces bytes that are not valid UTF-8 with U+FFFD so that widths and JSON stay well-formed
+// whatever a cell holds.
+std::string SanitizeUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0 || cp < 0) {
+      out += "\xEF\xBF\xBD";
+      n = 1;
+    } else {
+      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    }
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+// Text for a table cell: valid UTF-8, and no control characters that would break the box
+// (a newline in a note or source would otherwise split a row).
+std::string DisplayText(std::string_view raw) {
+  std::string s = SanitizeUtf8(raw);
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char ch : s) {
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch < 0x20 || ch == 0x7f) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+
+// Terminal columns taken by valid UTF-8 text: East Asian wide characters count two, combining
+// marks zero.
+size_t DisplayWidth(std::string_view s) {
+  size_t width = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0 || cp < 0) {
+      width += 1;
+      n = 1;
+    } else {
+      int w = utf8proc_charwidth(cp);
+      if (w > 0) width += static_cast<size_t>(w);
+    }
+    p += n;
+    left -= n;
+  }
+  return width;
+}
+
+void AppendRule(std::string& out, const std::vector<size_t>& widths, const char* left,
+                const char* mid, const char* right) {
+  out += left;
+  for (size_t i = 0; i < widths.size(); ++i) {
+    if (i > 0) out += mid;
+    for (size_t k = 0; k < widths[i] + 2; ++k) out += "\u2500";
+  }
+  out += right;
+  out += '\n';
+}
+
+void AppendPadded(std::string& out, const std::string& text, size_t width, bool right_align) {
+  size_t w = DisplayWidth(text);
+  size_t pad = width > w ? width - w : 0;
+  if (right_align) out.append(pad, ' ');
+  out += text;
+  if (!right_align) out.append(pad, ' ');
+}
+
+void AppendCsvField(std::string& out, std::string_view field) {
+  bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char ch : field) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+}
+
+void AppendJsonString(std::string& out, std::string_view raw) {
+  std::string s = SanitizeUtf8(raw);
+  out += '"';
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (ch < 0x20 || ch == 0x7f) {
+          static const char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[ch >> 4];
+          out += kHex[ch & 15];
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string FormatNumber(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == 0) return "0";  // also -0: users never mean a signed zero
+  char buf[512];
+  double mag = std::fabs(v);
+  std::to_chars_result r;
+  if (mag >= kFixedMin && mag < kFixedMax) {
+    r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  } else {
+    r = std::to_chars(buf, buf + sizeof buf, v);
+  }
+  if (r.ec != std::errc()) return "nan";  // cannot happen with this buffer size
+  return std::string(buf, r.ptr);
+}
+
+std::string RenderText(const Table& table) {
+  const size_t ncols = table.columns.size();
+  std::vector<std::string> header(ncols);
+  std::vector<size_t> widths(ncols, 0);
+  std::vector<bool> numeric(ncols, false);
+  for (size_t c = 0; c < ncols; ++c) {
+    const Column& col = table.columns[c];
+    header[c] = DisplayText(col.unit.empty() ? col.name : col.name + " (" + col.unit + ")");
+    widths[c] = DisplayWidth(header[c]);
+    numeric[c] = col.type == ColumnType::kNumber || col.type == ColumnType::kInteger;
+  }
+  std::vector<std::vector<std::string>> cells(table.rows.size());
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    cells[r].resize(ncols);
+    for (size_t c = 0; c < ncols && c < row.size(); ++c) {
+      cells[r][c] = DisplayText(CellText(row[c]));
+      widths[c] = std::max(widths[c], DisplayWidth(cells[r][c]));
+    }
+  }
+
+  std::string out;
+  if (ncols > 0) {
+    AppendRule(out, widths, "\u250c", "\u252c", "\u2510");
+    out += "\u2502";
+    for (size_t c = 0; c < ncols; ++c) {
+      out += ' ';
+      AppendPadded(out, header[c], widths[c], false);
+      out += " \u2502";
+    }
+    out += '\n';
+    AppendRule(out, widths, "\u251c", "\u253c", "\u2524");
+    for (size_t r = 0; r < cells.size(); ++r) {
+      out += "\u2502";
+      for (size_t c = 0; c < ncols; ++c) {
+        // Numbers line up on the right; a text cell in a numeric column (rare) too, so the
+        // column reads as one.
+        bool right = numeric[c] || (c < table.rows[r].size() && IsNumeric(table.rows[r][c]));
+        out += ' ';
+        AppendPadded(out, cells[r][c], widths[c], right);
+        out += " \u2502";
+      }
+      out += '\n';
+    }
+    AppendRule(out, widths, "\u2514", "\u2534", "\u2518");
+  }
+  out += std::to_string(table.rows.size());
+  out += table.rows.size() == 1 ? " row\n" : " rows\n";
+  for (const auto& note : table.notes) {
+    out += "note: ";
+    out += DisplayText(note);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string RenderCsv(const Table& table, bool bom) {
+  std::string out;
+  if (bom) out += "\xEF\xBB\xBF";
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (c > 0) out += ',';
+    AppendCsvField(out, table.columns[c].name);
+  }
+  out += '\n';
+  for (const auto& row : table.rows) {
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (c > 0) out += ',';
+      if (c < row.size()) AppendCsvField(out, CellText(row[c]));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string RenderJson(const Table& table) {
+  if (table.rows.empty()) return "[]\n";
+  std::string out = "[\n";
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    out += "  {";
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (c > 0) out += ',';
+      AppendJsonString(out, table.columns[c].name);
+      out += ':';
+      const Cell* cell = c < row.size() ? &row[c] : nullptr;
+      if (cell == nullptr || std::holds_alternative<std::monostate>(*cell)) {
+        out += "null";
+      } else if (const auto* s = std::get_if<std::string>(cell)) {
+        AppendJsonString(out, *s);
+      } else if (const auto* d = std::get_if<double>(cell)) {
+        // JSON has no NaN or infinity: a missing or non-finite value is null.
+        out += std::isfinite(*d) ? FormatNumber(*d) : "null";
+      } else {
+        out += std::to_string(std::get<int64_t>(*cell));
+      }
+    }
+    out += r + 1 < table.rows.size() ? "},\n" : "}\n";
+  }
+  out += "]\n";
+  return out;
+}
+
+}  // namespace ixdb::query

@@ -1,0 +1,226 @@
+#include "query/render.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace ixdb::query {
+namespace {
+
+Table SampleTable() {
+  Table t;
+  t.columns = {{"indicator", ColumnType::kString, ""},
+               {"period", ColumnType::kPeriod, ""},
+               {"value", ColumnType::kNumber, ""}};
+  t.rows.push_back({std::string("gdp"), std::string("2023"), 20011.65});
+  t.rows.push_back({std::string("gdp_growth"), std::string("2023Q1-Q3"), 5.5});
+  t.rows.push_back({std::string("retail"), std::string("2024"), Cell{}});
+  return t;
+}
+
+// Terminal columns of a line as a CJK-aware terminal shows it, independently of the renderer:
+// CJK ideographs and fullwidth forms count two.
+size_t TerminalWidth(const std::string& line) {
+  size_t w = 0;
+  for (size_t i = 0; i < line.size();) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    uint32_t cp;
+    size_t n;
+    if (c < 0x80) { cp = c; n = 1; }
+    else if ((c >> 5) == 6) { cp = c & 0x1f; n = 2; }
+    else if ((c >> 4) == 14) { cp = c & 0x0f; n = 3; }
+    else { cp = c & 0x07; n = 4; }
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3f);
+    bool wide = (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+                (cp >= 0xFF00 && cp <= 0xFF60);
+    w += wide ? 2 : 1;
+    i += n;
+  }
+  return w;
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("FormatNumber: shortest form that reads back to the same double", "[query]") {
+  struct Case {
+    double v;
+    const char* want;
+  };
+  const Case cases[] = {
+      {20011.65, "20011.65"}, {5.5, "5.5"},        {0.1 + 0.2, "0.30000000000000004"},
+      {6, "6"},               {-0.8, "-0.8"},       {1e8, "100000000"},
+      {1.45e4, "14500"},      {0.0, "0"},           {-0.0, "0"},
+      {1e-7, "1e-07"},        {1e22, "1e+22"},      {123456789012.5, "123456789012.5"},
+      {std::numeric_limits<double>::infinity(), "inf"},
+  };
+  for (const auto& c : cases) {
+    INFO("value " << c.want);
+    CHECK(FormatNumber(c.v) == c.want);
+  }
+}
+
+TEST_CASE("FormatNumber: random doubles round-trip exactly", "[query]") {
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> mant(-1e6, 1e6);
+  std::uniform_int_distribution<int> exp(-30, 30);
+  for (int i = 0; i < 5000; ++i) {
+    double v = mant(rng) * std::pow(10.0, exp(rng));
+    std::string s = FormatNumber(v);
+    double back = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), back);
+    REQUIRE(r.ec == std::errc());
+    REQUIRE(r.ptr == s.data() + s.size());
+    REQUIRE(back == v);
+  }
+}
+
+TEST_CASE("RenderCsv: header, plain numbers, empty cells for missing values", "[query]") {
+  CHECK(RenderCsv(SampleTable()) ==
+        "indicator,period,value\n"
+        "gdp,2023,20011.65\n"
+        "gdp_growth,2023Q1-Q3,5.5\n"
+        "retail,2024,\n");
+}
+
+TEST_CASE("RenderCsv: RFC 4180 quoting", "[query]") {
+  struct Case {
+    std::string field;
+    std::string want;
+  };
+  const Case cases[] = {
+      {"plain", "plain"},
+      {"a,b", "\"a,b\""},
+      {"say \"hi\"", "\"say \"\"hi\"\"\""},
+      {"two\nlines", "\"two\nlines\""},
+      {"cr\r", "\"cr\r\""},
+      {"地区生产总值", "地区生产总值"},
+      {"", ""},
+  };
+  for (const auto& c : cases) {
+    Table t;
+    t.columns = {{"text", ColumnType::kString, ""}};
+    t.rows.push_back({c.field});
+    INFO("field " << c.field);
+    CHECK(RenderCsv(t) == "text\n" + c.want + "\n");
+  }
+}
+
+TEST_CASE("RenderCsv: --bom prefixes a UTF-8 byte-order mark", "[query]") {
+  std::string csv = RenderCsv(SampleTable(), true);
+  REQUIRE(csv.rfind("\xEF\xBB\xBF" "indicator,period,value\n", 0) == 0);
+  CHECK(RenderCsv(SampleTable(), false).rfind("indicator", 0) == 0);
+}
+
+TEST_CASE("RenderCsv: NaN doubles are empty cells, integers print as integers", "[query]") {
+  Table t;
+  t.columns = {{"a", ColumnType::kNumber, ""}, {"b", ColumnType::kInteger, ""}};
+  t.rows.push_back({std::numeric_limits<double>::quiet_NaN(), int64_t{-42}});
+  CHECK(RenderCsv(t) == "a,b\n,-42\n");
+}
+
+TEST_CASE("RenderJson: array of objects with nulls and escaped strings", "[query]") {
+  CHECK(RenderJson(SampleTable()) ==
+        "[\n"
+        "  {\"indicator\":\"gdp\",\"period\":\"2023\",\"value\":20011.65},\n"
+        "  {\"indicator\":\"gdp_growth\",\"period\":\"2023Q1-Q3\",\"value\":5.5},\n"
+        "  {\"indicator\":\"retail\",\"period\":\"2024\",\"value\":null}\n"
+        "]\n");
+
+  Table t;
+  t.columns = {{"s", ColumnType::kString, ""}, {"n", ColumnType::kNumber, ""}};
+  t.rows.push_back({std::string("q\"b\\n\n\x01 中"), std::numeric_limits<double>::infinity()});
+  t.rows.push_back({std::string("bad \xff byte"), int64_t{7}});
+  CHECK(RenderJson(t) ==
+        "[\n"
+        "  {\"s\":\"q\\\"b\\\\n\\n\\u0001 中\",\"n\":null},\n"
+        "  {\"s\":\"bad \xEF\xBF\xBD byte\",\"n\":7}\n"
+        "]\n");
+  CHECK(RenderJson(Table{}) == "[]\n");
+}
+
+TEST_CASE("RenderText: boxed table, numbers right-aligned, row count and notes", "[query]") {
+  Table t = SampleTable();
+  t.columns[2].unit = "亿元";
+  t.notes.push_back("values as known at 2024-01-20");
+  CHECK(RenderText(t) ==
+        "┌────────────┬───────────┬──────────────┐\n"
+        "│ indicator  │ period    │ value (亿元) │\n"
+        "├────────────┼───────────┼──────────────┤\n"
+        "│ gdp        │ 2023      │     20011.65 │\n"
+        "│ gdp_growth │ 2023Q1-Q3 │          5.5 │\n"
+        "│ retail     │ 2024      │              │\n"
+        "└────────────┴───────────┴──────────────┘\n"
+        "3 rows\n"
+        "note: values as known at 2024-01-20\n");
+}
+
+TEST_CASE("RenderText: CJK text counts two columns, so every line has the same width",
+          "[query]") {
+  Table t;
+  t.columns = {{"indicator", ColumnType::kString, ""},
+               {"name", ColumnType::kString, ""},
+               {"target", ColumnType::kNumber, "%"}};
+  t.rows.push_back({std::string("gdp_growth"), std::string("地区生产总值增长"), 6.0});
+  t.rows.push_back({std::string("unemployment"), std::string("城镇调查失业率"), 5.5});
+  t.rows.push_back({std::string("x"), std::string("mixed 高新技术企业 ok"), Cell{}});
+  t.rows.push_back({std::string("ctl"), std::string("line\nbreak\ttab"), 1.0});
+  std::string text = RenderText(t);
+  auto lines = Lines(text);
+  REQUIRE(lines.size() == 4 + t.rows.size() + 1);
+  size_t width = TerminalWidth(lines[0]);
+  for (size_t i = 0; i < lines.size() - 1; ++i) {
+    INFO("line " << i << ": " << lines[i]);
+    CHECK(TerminalWidth(lines[i]) == width);
+  }
+  CHECK(lines.back() == "4 rows");
+  // Control characters are shown escaped instead of breaking the row.
+  CHECK(text.find("line\\nbreak\\ttab") != std::string::npos);
+}
+
+TEST_CASE("RenderText: one row and an empty table", "[query]") {
+  Table t;
+  t.columns = {{"a", ColumnType::kInteger, ""}};
+  t.rows.push_back({int64_t{1}});
+  CHECK(RenderText(t) ==
+        "┌───┐\n"
+        "│ a │\n"
+        "├───┤\n"
+        "│ 1 │\n"
+        "└───┘\n"
+        "1 row\n");
+  t.rows.clear();
+  CHECK(RenderText(t) ==
+        "┌───┐\n"
+        "│ a │\n"
+        "├───┤\n"
+        "└───┘\n"
+        "0 rows\n");
+}
+
+TEST_CASE("Renderers: rows shorter than the header do not crash", "[query]") {
+  Table t;
+  t.columns = {{"a", ColumnType::kString, ""}, {"b", ColumnType::kNumber, ""}};
+  t.rows.push_back({std::string("only a")});
+  CHECK(RenderCsv(t) == "a,b\nonly a,\n");
+  CHECK(RenderJson(t) == "[\n  {\"a\":\"only a\",\"b\":null}\n]\n");
+  CHECK(RenderText(t).find("only a") != std::string::npos);
+}
+
+}  // namespace ixdb::query
