@@ -1,0 +1,122 @@
+#include "cli/backend.hpp"
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "storage/store.hpp"
+#ifdef IXDB_HAVE_SERVER
+#include "server/client.hpp"
+#endif
+
+namespace ixdb::cli {
+namespace {
+
+query::Table SeriesTable(const std::vector<storage::SeriesMeta>& metas) {
+  using query::Column;
+  using query::ColumnType;
+  query::Table t;
+  t.columns = {Column{"indicator", ColumnType::kString, ""}, Column{"name", ColumnType::kString, ""},
+               Column{"name_en", ColumnType::kString, ""},   Column{"region", ColumnType::kString, ""},
+               Column{"unit", ColumnType::kString, ""},      Column{"measure", ColumnType::kString, ""},
+               Column{"frequency", ColumnType::kString, ""}, Column{"cumulative", ColumnType::kString, ""}};
+  for (const auto& m : metas) {
+    t.rows.push_back({m.code, m.name_zh, m.name_en, m.region, m.unit,
+                      std::string(storage::MeasureName(m.measure)),
+                      std::string(FrequencyName(m.frequency)),
+                      std::string(m.cumulative ? "true" : "false")});
+  }
+  return t;
+}
+
+class LocalBackend : public Backend {
+ public:
+  LocalBackend(std::string dir, std::unique_ptr<storage::Store> store,
+               const query::QueryOptions& options)
+      : dir_(std::move(dir)), store_(std::move(store)), options_(options) {}
+
+  Result<query::Table> Query(const std::string& text) override {
+    // A fresh view per query: the shell sees loads that another process made meanwhile only
+    // if the store is reopened, but each query is a consistent snapshot.
+    auto view = store_->NewReadView();
+    return query::RunQuery(*view, text, options_);
+  }
+
+  Result<query::Table> Series(const std::string& text) override {
+    auto view = store_->NewReadView();
+    auto metas = text.empty() ? view->ListSeries() : view->SearchSeries(text);
+    if (!metas.ok()) return metas.status();
+    return SeriesTable(*metas);
+  }
+
+  std::string Describe() const override { return "local store " + dir_; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<storage::Store> store_;
+  query::QueryOptions options_;
+};
+
+#ifdef IXDB_HAVE_SERVER
+class RemoteBackend : public Backend {
+ public:
+  RemoteBackend(std::string address, std::unique_ptr<server::Client> client)
+      : address_(std::move(address)), client_(std::move(client)) {}
+
+  Result<query::Table> Query(const std::string& text) override { return client_->Query(text); }
+
+  Result<query::Table> Series(const std::string& text) override {
+    // The server only answers queries; the query language's catalog search does this.
+    std::string q = "series(";
+    if (!text.empty()) {
+      q += '"';
+      for (char c : text) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+      }
+      q += '"';
+    }
+    q += ')';
+    return client_->Query(q);
+  }
+
+  std::string Describe() const override { return "server " + address_; }
+
+ private:
+  std::string address_;
+  std::unique_ptr<server::Client> client_;
+};
+#endif
+
+}  // namespace
+
+Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
+                                                  const query::QueryOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_dir, ec)) {
+    return Status::NotFound("no ixdb store at '" + db_dir +
+                            "' (load data first with `ixdb load`, or pass --db DIR / set IXDB_DB)");
+  }
+  storage::Options opts;
+  opts.read_only = true;
+  opts.create_if_missing = false;
+  std::unique_ptr<storage::Store> store;
+  Status s = storage::Store::Open(opts, db_dir, &store);
+  if (!s.ok()) return s;
+  return std::unique_ptr<Backend>(new LocalBackend(db_dir, std::move(store), options));
+}
+
+Result<std::unique_ptr<Backend>> ConnectBackend(const std::string& host_port,
+                                                const std::string& token) {
+#ifdef IXDB_HAVE_SERVER
+  auto client = server::Client::Connect(host_port, token);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<Backend>(new RemoteBackend(host_port, std::move(*client)));
+#else
+  return Status::NotSupported("this ixdb was built without the server module: --connect " +
+                              host_port + " is not available");
+#endif
+}
+
+}  // namespace ixdb::cli

@@ -1,0 +1,44 @@
+#pragma once
+// Where `ixdb query` and `ixdb shell` send their queries: a local store opened read-only, or a
+// remote server (`--connect HOST:PORT`). The shell works against this interface only, so it
+// does not care which one it talks to.
+
+#include <memory>
+#include <string>
+
+#include "common/status.hpp"
+#include "query/query.hpp"
+#include "query/table.hpp"
+
+namespace ixdb::cli {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Runs one query. Errors are those of query::RunQuery (or the server's, passed through):
+  // InvalidArgument with a caret line for a parse error, NotFound for an unknown series...
+  // Not thread-safe.
+  virtual Result<query::Table> Query(const std::string& text) = 0;
+
+  // Series whose code or name contains `text` (every series when empty), as a table of
+  // indicator, name, name_en, unit, measure, frequency, cumulative. Used by the shell's
+  // `.series` command.
+  virtual Result<query::Table> Series(const std::string& text) = 0;
+
+  // One line for people: "local store ./ixdb-data" or "server 127.0.0.1:7380".
+  virtual std::string Describe() const = 0;
+};
+
+// Opens the store at `db_dir` for reading (while another process may be writing it). Each
+// query sees a fresh consistent snapshot. NotFound when there is no store at `db_dir` (with
+// a hint to load data first); otherwise the errors of storage::Store::Open.
+Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
+                                                  const query::QueryOptions& options = {});
+
+// Connects to an ixdb server at "HOST:PORT". IOError when it cannot connect; NotSupported
+// when this build has no server module.
+Result<std::unique_ptr<Backend>> ConnectBackend(const std::string& host_port,
+                                                const std::string& token);
+
+}  // namespace ixdb::cli

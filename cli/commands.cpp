@@ -1,0 +1,404 @@
+#include "cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <system_error>
+
+#include "cli/backend.hpp"
+#include "cli/shell.hpp"
+#include "query/render.hpp"
+#include "storage/store.hpp"
+#ifdef IXDB_HAVE_SERVER
+#include "server/client.hpp"
+#include "server/server.hpp"
+#endif
+
+namespace ixdb::cli {
+namespace {
+
+// A progress bar is worth drawing only for loads that take a noticeable time.
+constexpr uint64_t kProgressMinBytes = 16u << 20;
+
+Status OpenStore(const GlobalOptions& g, bool read_only, std::unique_ptr<storage::Store>* store) {
+  if (read_only) {
+    std::error_code ec;
+    if (!std::filesystem::exists(g.db, ec)) {
+      return Status::NotFound("no ixdb store at '" + g.db +
+                              "' (load data first with `ixdb load`, or pass --db DIR / set IXDB_DB)");
+    }
+  }
+  storage::Options opts;
+  opts.read_only = read_only;
+  opts.create_if_missing = !read_only;
+  return storage::Store::Open(opts, g.db, store);
+}
+
+Status NoRemote(const GlobalOptions& g, const char* cmd) {
+  if (g.connect.empty()) return Status::OK();
+  return Status::InvalidArgument(std::string(cmd) +
+                                 " works on a local data directory only (drop --connect)");
+}
+
+std::string FormatTime(int64_t unix_time) {
+  std::time_t t = static_cast<std::time_t>(unix_time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Draws "loading  42% [########            ] 120.0/286.1 MiB" on stderr, at most 10 times a
+// second, only when stderr is a terminal.
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}
+  ~ProgressBar() { Finish(); }
+
+  void Update(uint64_t done, uint64_t total) {
+    if (!enabled_) return;
+    uint64_t size = total > 0 ? total : done;
+    if (size < kProgressMinBytes) return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100) && done < total) return;
+    last_ = now;
+    drawn_ = true;
+    constexpr int kWidth = 30;
+    double mib = 1024.0 * 1024.0;
+    std::string line = "\rloading ";
+    if (total > 0) {
+      double frac = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+      int fill = static_cast<int>(frac * kWidth);
+      line += Fixed(frac * 100, 0) + "% [" + std::string(fill, '#') +
+              std::string(kWidth - fill, ' ') + "] " + Fixed(done / mib, 1) + "/" +
+              Fixed(total / mib, 1) + " MiB";
+    } else {
+      line += Fixed(done / mib, 1) + " MiB";
+    }
+    line += "\x1b[K";
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+  }
+
+  void Finish() {
+    if (drawn_) {
+      std::fputs("\r\x1b[K", stderr);
+      std::fflush(stderr);
+      drawn_ = false;
+    }
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string JsonQuote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+Status ReadWholeFile(const std::string& path, std::string* content) {
+  if (path == "-") {
+    content->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) return Status::IOError("reading standard input failed");
+    return Status::OK();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot open '" + path + "'");
+  content->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IOError("reading '" + path + "' failed");
+  return Status::OK();
+}
+
+Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
+#ifdef IXDB_HAVE_SERVER
+  if (!args.skip_bad.empty()) {
+    return Status::InvalidArgument("--skip-bad is not available with --connect");
+  }
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& path : args.files) {
+    std::string content;
+    Status s = ReadWholeFile(path, &content);
+    if (!s.ok()) return s;
+    files.emplace_back(path == "-" ? "<stdin>" : path, std::move(content));
+  }
+  std::string opts = "{\"format\":" + JsonQuote(args.format) +
+                     ",\"encoding\":" + JsonQuote(args.encoding);
+  if (!args.vintage.empty()) opts += ",\"vintage\":" + JsonQuote(args.vintage);
+  opts += "}";
+  auto client = server::Client::Connect(g.connect, g.token);
+  if (!client.ok()) return client.status();
+  auto summary = (*client)->Load(files, opts);
+  if (!summary.ok()) return summary.status();
+  std::cout << *summary;
+  if (!summary->empty() && summary->back() != '\n') std::cout << "\n";
+  return Status::OK();
+#else
+  return Status::NotSupported("this ixdb was built without the server module");
+#endif
+}
+
+}  // namespace
+
+std::string DefaultDbDir() {
+  const char* env = std::getenv("IXDB_DB");
+  if (env != nullptr && *env != '\0') return env;
+  return "ixdb-data";
+}
+
+Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom) {
+  if (format == "table") return query::RenderText(table);
+  if (format == "csv") return query::RenderCsv(table, bom);
+  if (format == "json") return query::RenderJson(table);
+  return Status::InvalidArgument("unknown format '" + std::string(format) +
+                                 "' (expected table, csv or json)");
+}
+
+std::string FormatLoadSummary(const load::LoadReport& report, size_t file_count) {
+  const auto& s = report.summary;
+  std::ostringstream out;
+  double rate = report.seconds > 0 ? static_cast<double>(report.rows_read) / report.seconds : 0;
+  out << "loaded " << file_count << (file_count == 1 ? " file" : " files") << ": "
+      << report.rows_read << " rows in " << Fixed(report.seconds, 3) << " s ("
+      << Fixed(rate, 0) << " rows/s)";
+  if (s.load_id != 0) out << ", recorded as load " << s.load_id;
+  out << "\n";
+  out << "  series:       " << s.series_created << " created, " << s.series_updated
+      << " updated\n";
+  out << "  observations: " << s.observations_added << " added (" << s.revisions
+      << " revisions), " << s.unchanged << " unchanged";
+  if (s.deletions > 0) out << ", " << s.deletions << " deletions";
+  out << "\n";
+  out << "  targets:      " << s.targets_added << " added, " << s.targets_unchanged
+      << " unchanged\n";
+  if (report.bad_rows > 0) out << "  bad rows:     " << report.bad_rows << " skipped\n";
+  for (const auto& note : report.notes) out << "note: " << note << "\n";
+  return out.str();
+}
+
+Status CmdLoad(const GlobalOptions& g, const LoadArgs& args) {
+  if (args.files.empty()) return Status::InvalidArgument("load needs at least one FILE (- is stdin)");
+  load::LoadOptions opts;
+  auto format = load::ParseFormat(args.format);
+  if (!format.ok()) return format.status();
+  opts.format = *format;
+  auto encoding = load::ParseEncoding(args.encoding);
+  if (!encoding.ok()) return encoding.status();
+  opts.encoding = *encoding;
+  if (!args.vintage.empty()) {
+    auto v = ParseDate(args.vintage);
+    if (!v.ok()) return Status::InvalidArgument("--vintage: " + v.status().message());
+    opts.vintage = *v;
+  }
+  if (!g.connect.empty()) return LoadRemote(g, args);
+
+  opts.skip_bad_path = args.skip_bad;
+  opts.command = args.command_line;
+  ProgressBar bar;
+  opts.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+
+  std::unique_ptr<storage::Store> store;
+  Status s = OpenStore(g, false, &store);
+  if (!s.ok()) return s;
+  auto report = load::LoadFiles(*store, args.files, opts);
+  bar.Finish();
+  if (!report.ok()) return report.status();
+  std::cout << FormatLoadSummary(*report, args.files.size());
+  if (!args.skip_bad.empty() && report->bad_rows > 0) {
+    std::cerr << "ixdb: " << report->bad_rows << " bad rows written to " << args.skip_bad << "\n";
+  }
+  return Status::OK();
+}
+
+Status CmdQuery(const GlobalOptions& g, const QueryArgs& args) {
+  // Check the format before running a possibly long query.
+  if (args.format != "table" && args.format != "csv" && args.format != "json") {
+    return RenderAs(query::Table{}, args.format, false).status();
+  }
+  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, g.token);
+  if (!backend.ok()) return backend.status();
+  auto table = (*backend)->Query(args.text);
+  if (!table.ok()) return table.status();
+  auto text = RenderAs(*table, args.format, args.bom);
+  if (!text.ok()) return text.status();
+  std::cout << *text;
+  std::cout.flush();
+  if (!std::cout) return Status::IOError("writing the result to standard output failed");
+  return Status::OK();
+}
+
+Status CmdShell(const GlobalOptions& g, const std::string& format) {
+  ShellSettings settings;
+  if (!RenderAs(query::Table{}, format, false).ok()) {
+    return RenderAs(query::Table{}, format, false).status();
+  }
+  settings.format = format;
+  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, g.token);
+  if (!backend.ok()) return backend.status();
+  if (isatty(STDIN_FILENO) == 1) {
+    RunShellInteractive(**backend, settings);
+    return Status::OK();  // errors were shown as they happened
+  }
+  int failures = RunShellStream(**backend, std::cin, std::cout, std::cerr, settings);
+  if (failures > 0) {
+    return Status::InvalidArgument(std::to_string(failures) +
+                                   (failures == 1 ? " statement" : " statements") + " failed");
+  }
+  return Status::OK();
+}
+
+Status CmdServe(const GlobalOptions& g, const std::string& listen) {
+  Status s = NoRemote(g, "serve");
+  if (!s.ok()) return s;
+#ifdef IXDB_HAVE_SERVER
+  std::unique_ptr<storage::Store> store;
+  s = OpenStore(g, false, &store);
+  if (!s.ok()) return s;
+  server::ServerOptions opts;
+  opts.listen = listen;
+  opts.token = g.token;
+  opts.on_listening = [&g](const std::string& endpoint) {
+    // On stdout, flushed at once: scripts and tests read the bound port from this line.
+    std::cout << "ixdb: serving " << g.db << " on " << endpoint << std::endl;
+  };
+  opts.log = [](const std::string& line) {
+    std::string out = "ixdb: " + line + "\n";
+    std::fputs(out.c_str(), stderr);  // one write per line: lines from threads do not mix
+  };
+  return server::Serve(*store, opts);
+#else
+  return Status::NotSupported("this ixdb was built without the server module");
+#endif
+}
+
+Status CmdLoads(const GlobalOptions& g, const std::string& format) {
+  Status s = NoRemote(g, "loads");
+  if (!s.ok()) return s;
+  std::unique_ptr<storage::Store> store;
+  s = OpenStore(g, true, &store);
+  if (!s.ok()) return s;
+  auto view = store->NewReadView();
+  auto loads = view->ListLoads();
+  if (!loads.ok()) return loads.status();
+
+  using query::Column;
+  using query::ColumnType;
+  query::Table t;
+  t.columns = {Column{"id", ColumnType::kInteger, ""},       Column{"time", ColumnType::kString, ""},
+               Column{"vintage", ColumnType::kDate, ""},     Column{"files", ColumnType::kString, ""},
+               Column{"series_created", ColumnType::kInteger, ""},
+               Column{"series_updated", ColumnType::kInteger, ""},
+               Column{"observations", ColumnType::kInteger, ""},
+               Column{"revisions", ColumnType::kInteger, ""},
+               Column{"targets", ColumnType::kInteger, ""},   Column{"state", ColumnType::kString, ""}};
+  for (const auto& l : *loads) {
+    std::string files;
+    for (const auto& f : l.info.files) files += (files.empty() ? "" : " ") + f;
+    if (files.empty()) files = l.info.command;
+    std::string state;
+    if (l.reverts != 0) state = "reverts " + std::to_string(l.reverts);
+    if (l.reverted_by != 0) {
+      state += (state.empty() ? "" : "; ") + std::string("reverted by ") +
+               std::to_string(l.reverted_by);
+    }
+    query::Cell vintage;
+    if (l.info.vintage.days != 0) vintage = FormatDate(l.info.vintage);
+    const auto& s2 = l.summary;
+    t.rows.push_back({static_cast<int64_t>(l.id), FormatTime(l.unix_time), vintage, files,
+                      static_cast<int64_t>(s2.series_created),
+                      static_cast<int64_t>(s2.series_updated),
+                      static_cast<int64_t>(s2.observations_added),
+                      static_cast<int64_t>(s2.revisions),
+                      static_cast<int64_t>(s2.targets_added), state});
+  }
+  auto text = RenderAs(t, format, false);
+  if (!text.ok()) return text.status();
+  std::cout << *text;
+  return Status::OK();
+}
+
+Status CmdRevert(const GlobalOptions& g, uint64_t load_id, const std::string& command_line) {
+  Status s = NoRemote(g, "revert");
+  if (!s.ok()) return s;
+  std::unique_ptr<storage::Store> store;
+  s = OpenStore(g, false, &store);
+  if (!s.ok()) return s;
+  storage::LoadInfo info;
+  info.command = command_line;
+  info.vintage = Today();
+  auto summary = store->Revert(load_id, info);
+  if (!summary.ok()) return summary.status();
+  const auto& w = *summary;
+  std::cout << "reverted load " << load_id;
+  if (w.load_id != 0) std::cout << " (recorded as load " << w.load_id << ")";
+  std::cout << ": " << w.observations_added << " observation versions restored, "
+            << w.deletions << " deleted, " << w.targets_added << " targets restored, "
+            << w.series_updated << " series metadata restored\n";
+  return Status::OK();
+}
+
+Status CmdBackup(const GlobalOptions& g, const std::string& dest) {
+  Status s = NoRemote(g, "backup");
+  if (!s.ok()) return s;
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec)) {
+    return Status::InvalidArgument("backup destination '" + dest + "' already exists");
+  }
+  std::unique_ptr<storage::Store> store;
+  s = OpenStore(g, false, &store);
+  if (!s.ok()) return s;
+  s = store->Backup(dest);
+  if (!s.ok()) return s;
+  std::cout << "backup of " << g.db << " written to " << dest << "\n";
+  return Status::OK();
+}
+
+Status CmdCheck(const GlobalOptions& g) {
+  Status s = NoRemote(g, "check");
+  if (!s.ok()) return s;
+  std::unique_ptr<storage::Store> store;
+  s = OpenStore(g, true, &store);
+  if (!s.ok()) return s;
+  std::string report;
+  s = store->Check(&report);
+  if (!report.empty()) {
+    std::cout << report;
+    if (report.back() != '\n') std::cout << "\n";
+  }
+  if (!s.ok()) return s;
+  std::cout << "ok: " << g.db << " is consistent\n";
+  return Status::OK();
+}
+
+}  // namespace ixdb::cli

@@ -1,0 +1,75 @@
+#pragma once
+// The subcommands of the `ixdb` program, one function each, called by cli/main.cpp after
+// argument parsing. Each returns a Status; main prints `ixdb: <message>` and exits 1 when it
+// is not OK. Results go to standard output, progress and logs to standard error.
+// Not thread-safe (they use the process's standard streams).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.hpp"
+#include "load/loader.hpp"
+#include "query/table.hpp"
+
+namespace ixdb::cli {
+
+// Options accepted before or after any subcommand.
+struct GlobalOptions {
+  std::string db;       // data directory (main resolves the default: $IXDB_DB, else ./ixdb-data)
+  std::string connect;  // HOST:PORT of a server; empty: use the local store
+  std::string token;    // shared secret for writes to a server / required by `serve`
+};
+
+// The data directory when --db is not given: $IXDB_DB if set and non-empty, else ./ixdb-data.
+std::string DefaultDbDir();
+
+// Renders a result as "table", "csv" or "json" (`bom` only affects csv).
+// InvalidArgument for another format name.
+Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom);
+
+// `ixdb load`. Files are loaded as one all-or-nothing load (locally via load::LoadFiles, or
+// sent to the server with --connect) and a summary is printed. `command_line` is recorded
+// with the load.
+struct LoadArgs {
+  std::string vintage;            // YYYY-MM-DD or empty
+  std::string format = "auto";    // auto|long|wide|sdmx|targets
+  std::string encoding = "auto";  // auto|utf-8|gb18030
+  std::string skip_bad;           // file for the bad rows, or empty
+  std::vector<std::string> files; // "-" is standard input
+  std::string command_line;
+};
+Status CmdLoad(const GlobalOptions& g, const LoadArgs& args);
+
+// The summary `ixdb load` prints after a local load.
+std::string FormatLoadSummary(const load::LoadReport& report, size_t file_count);
+
+// `ixdb query`: one query, rendered to standard output.
+struct QueryArgs {
+  std::string format = "table";
+  bool bom = false;
+  std::string text;
+};
+Status CmdQuery(const GlobalOptions& g, const QueryArgs& args);
+
+// `ixdb shell`: the interactive shell (cli/shell.hpp) against the local store or a server.
+// Not OK when the shell was fed by a pipe and a statement failed.
+Status CmdShell(const GlobalOptions& g, const std::string& format);
+
+// `ixdb serve`: serves the store until SIGINT/SIGTERM.
+Status CmdServe(const GlobalOptions& g, const std::string& listen);
+
+// `ixdb loads`: the recorded loads as a table.
+Status CmdLoads(const GlobalOptions& g, const std::string& format);
+
+// `ixdb revert ID`: undoes one load as a new version.
+Status CmdRevert(const GlobalOptions& g, uint64_t load_id, const std::string& command_line);
+
+// `ixdb backup DEST`: a consistent copy of the store.
+Status CmdBackup(const GlobalOptions& g, const std::string& dest);
+
+// `ixdb check`: verifies every key and chunk; Corruption when something is wrong.
+Status CmdCheck(const GlobalOptions& g);
+
+}  // namespace ixdb::cli

@@ -1,0 +1,277 @@
+#include "cli/shell.hpp"
+
+#include <editline/readline.h>
+
+#include <chrono>
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "cli/commands.hpp"
+
+namespace ixdb::cli {
+namespace {
+
+constexpr const char* kPrompt = "ixdb> ";
+constexpr const char* kContinuePrompt = "  ...> ";
+constexpr int kHistoryLines = 1000;
+
+constexpr const char* kHelp =
+    "Enter a query (see docs/query-language.md), e.g.  yoy(gdp)[2019:2023]\n"
+    "A statement continues on the next line while a ( [ { is open or the line ends with \\;\n"
+    "a trailing ; is optional. Lines starting with # or -- are comments.\n"
+    "Meta commands:\n"
+    "  .help                     this text\n"
+    "  .format table|csv|json    how results are printed (now: %s)\n"
+    "  .bom on|off               UTF-8 byte-order mark before CSV output\n"
+    "  .series [TEXT]            list series, or those whose code or name contains TEXT\n"
+    "  .timer on|off             print the time each query took\n"
+    "  .quit, .exit              leave the shell (or Ctrl-D)\n";
+
+std::string_view Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  return s.substr(b, e - b);
+}
+
+// Open brackets outside string literals ('...' or "..."); negative counts are clamped so a
+// stray closer does not make every later line a continuation.
+int OpenBrackets(std::string_view s) {
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote) {
+      if (c == '\\' && i + 1 < s.size()) {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+  return depth;
+}
+
+bool ParseOnOff(std::string_view arg, bool* value) {
+  if (arg == "on" || arg == "true" || arg == "1") {
+    *value = true;
+    return true;
+  }
+  if (arg == "off" || arg == "false" || arg == "0") {
+    *value = false;
+    return true;
+  }
+  return false;
+}
+
+enum class Outcome { kOk, kError, kQuit };
+
+Outcome PrintResult(const Result<query::Table>& result, const ShellSettings& settings,
+                    std::ostream& out, std::ostream& err) {
+  if (!result.ok()) {
+    err << "error: " << result.status().message() << "\n";
+    err.flush();
+    return Outcome::kError;
+  }
+  auto text = RenderAs(*result, settings.format, settings.bom);
+  if (!text.ok()) {
+    err << "error: " << text.status().message() << "\n";
+    return Outcome::kError;
+  }
+  out << *text;
+  out.flush();
+  return Outcome::kOk;
+}
+
+Outcome RunMeta(Backend& backend, std::string_view line, ShellSettings& settings,
+                std::ostream& out, std::ostream& err) {
+  line = Trim(line);
+  size_t sp = line.find_first_of(" \t");
+  std::string_view cmd = line.substr(0, sp);
+  std::string_view arg = sp == std::string_view::npos ? std::string_view() : Trim(line.substr(sp));
+  if (cmd == ".quit" || cmd == ".exit" || cmd == ".q") return Outcome::kQuit;
+  if (cmd == ".help" || cmd == ".h") {
+    char buf[2048];
+    std::snprintf(buf, sizeof buf, kHelp, settings.format.c_str());
+    out << buf;
+    return Outcome::kOk;
+  }
+  if (cmd == ".format" || cmd == ".mode") {
+    if (arg.empty()) {
+      out << settings.format << "\n";
+      return Outcome::kOk;
+    }
+    if (arg != "table" && arg != "csv" && arg != "json") {
+      err << "error: unknown format '" << arg << "' (expected table, csv or json)\n";
+      return Outcome::kError;
+    }
+    settings.format = std::string(arg);
+    return Outcome::kOk;
+  }
+  if (cmd == ".bom" || cmd == ".timer") {
+    bool* flag = cmd == ".bom" ? &settings.bom : &settings.timer;
+    if (arg.empty()) {
+      out << (*flag ? "on" : "off") << "\n";
+      return Outcome::kOk;
+    }
+    if (!ParseOnOff(arg, flag)) {
+      err << "error: " << cmd << " takes on or off\n";
+      return Outcome::kError;
+    }
+    return Outcome::kOk;
+  }
+  if (cmd == ".series" || cmd == ".tables") {
+    return PrintResult(backend.Series(std::string(arg)), settings, out, err);
+  }
+  err << "error: unknown command '" << cmd << "' (try .help)\n";
+  return Outcome::kError;
+}
+
+Outcome RunStatement(Backend& backend, const std::string& stmt, ShellSettings& settings,
+                     std::ostream& out, std::ostream& err) {
+  auto start = std::chrono::steady_clock::now();
+  Outcome o = PrintResult(backend.Query(stmt), settings, out, err);
+  if (settings.timer) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "time: %.3f ms\n", ms);
+    err << buf;
+  }
+  return o;
+}
+
+// True when the line (outside a pending statement) is a comment or blank.
+bool Skippable(std::string_view trimmed) {
+  return trimmed.empty() || trimmed[0] == '#' || trimmed.substr(0, 2) == "--";
+}
+
+std::string HistoryPath() {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') return {};
+  return std::string(home) + "/.ixdb_history";
+}
+
+}  // namespace
+
+bool StatementReader::AddLine(std::string_view line) {
+  std::string_view t = Trim(line);
+  bool continued = !t.empty() && t.back() == '\\';
+  if (continued) t.remove_suffix(1);
+  if (!buffer_.empty() && !t.empty()) buffer_ += ' ';
+  buffer_ += t;
+  if (continued) return false;
+  if (buffer_.empty()) return false;
+  if (OpenBrackets(buffer_) > 0) return false;
+  return true;
+}
+
+std::string StatementReader::Take() {
+  std::string_view t = Trim(buffer_);
+  while (!t.empty() && t.back() == ';') t = Trim(t.substr(0, t.size() - 1));
+  std::string s(t);
+  buffer_.clear();
+  return s;
+}
+
+int RunShellStream(Backend& backend, std::istream& in, std::ostream& out, std::ostream& err,
+                   ShellSettings& settings) {
+  StatementReader reader;
+  int failures = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string_view t = Trim(line);
+    if (!reader.pending()) {
+      if (Skippable(t)) continue;
+      if (t[0] == '.') {
+        Outcome o = RunMeta(backend, t, settings, out, err);
+        if (o == Outcome::kQuit) return failures;
+        if (o == Outcome::kError) ++failures;
+        continue;
+      }
+    }
+    if (!reader.AddLine(line)) continue;
+    std::string stmt = reader.Take();
+    if (stmt.empty()) continue;
+    if (RunStatement(backend, stmt, settings, out, err) == Outcome::kError) ++failures;
+  }
+  if (reader.pending()) {
+    // End of input inside a statement: run it, so the user sees what is wrong with it.
+    std::string stmt = reader.Take();
+    if (!stmt.empty() && RunStatement(backend, stmt, settings, out, err) == Outcome::kError) {
+      ++failures;
+    }
+  }
+  return failures;
+}
+
+int RunShellInteractive(Backend& backend, ShellSettings& settings) {
+  // Line editing of Chinese text needs the terminal's multibyte locale; only LC_CTYPE, so
+  // that number formatting stays in the C locale.
+  std::setlocale(LC_CTYPE, "");
+  const std::string history = HistoryPath();
+  using_history();
+  stifle_history(kHistoryLines);
+  if (!history.empty()) read_history(history.c_str());
+
+  std::cout << "ixdb " << IXDB_VERSION << " shell on " << backend.Describe()
+            << ". Type .help for help, .quit to leave.\n";
+  std::cout.flush();
+  StatementReader reader;
+  int failures = 0;
+  for (;;) {
+    char* raw = readline(reader.pending() ? kContinuePrompt : kPrompt);
+    if (raw == nullptr) {  // Ctrl-D
+      std::cout << "\n";
+      if (reader.pending()) {
+        std::string stmt = reader.Take();
+        if (!stmt.empty()) {
+          add_history(stmt.c_str());
+          if (RunStatement(backend, stmt, settings, std::cout, std::cerr) == Outcome::kError) {
+            ++failures;
+          }
+        }
+      }
+      break;
+    }
+    std::string line(raw);
+    std::free(raw);
+    std::string_view t = Trim(line);
+    if (!reader.pending()) {
+      if (Skippable(t)) continue;
+      if (t[0] == '.') {
+        add_history(std::string(t).c_str());
+        Outcome o = RunMeta(backend, t, settings, std::cout, std::cerr);
+        if (o == Outcome::kQuit) break;
+        if (o == Outcome::kError) ++failures;
+        continue;
+      }
+    }
+    if (!reader.AddLine(line)) continue;
+    std::string stmt = reader.Take();
+    if (stmt.empty()) continue;
+    add_history(stmt.c_str());
+    if (RunStatement(backend, stmt, settings, std::cout, std::cerr) == Outcome::kError) {
+      ++failures;
+    }
+  }
+  if (!history.empty()) {
+    write_history(history.c_str());
+    history_truncate_file(history.c_str(), kHistoryLines);
+  }
+  return failures;
+}
+
+}  // namespace ixdb::cli
