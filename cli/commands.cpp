@@ -177,14 +177,6 @@ std::string DefaultDbDir() {
   return "ixdb-data";
 }
 
-Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom) {
-  if (format == "table") return query::RenderText(table);
-  if (format == "csv") return query::RenderCsv(table, bom);
-  if (format == "json") return query::RenderJson(table);
-  return Status::InvalidArgument("unknown format '" + std::string(format) +
-                                 "' (expected table, csv or json)");
-}
-
 std::string FormatLoadSummary(const load::LoadReport& report, size_t file_count) {
   const auto& s = report.summary;
   std::ostringstream out;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "query/render.hpp"
 
 namespace ixdb::cli {
 namespace {
@@ -166,10 +167,18 @@ std::string HistoryPath() {
 
 }  // namespace
 
+Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom) {
+  if (format == "table") return query::RenderText(table);
+  if (format == "csv") return query::RenderCsv(table, bom);
+  if (format == "json") return query::RenderJson(table);
+  return Status::InvalidArgument("unknown format '" + std::string(format) +
+                                 "' (expected table, csv or json)");
+}
+
 bool StatementReader::AddLine(std::string_view line) {
   std::string_view t = Trim(line);
   bool continued = !t.empty() && t.back() == '\\';
-  if (continued) t.remove_suffix(1);
+  if (continued) t = Trim(t.substr(0, t.size() - 1));
   if (!buffer_.empty() && !t.empty()) buffer_ += ' ';
   buffer_ += t;
   if (continued) return false;

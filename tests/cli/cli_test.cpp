@@ -1,0 +1,390 @@
+// End-to-end tests of the `ixdb` program: each runs the built binary (IXDB_BIN) in a fresh
+// temporary directory and checks its output and exit status as a user or a script sees them.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "ixdb-cli-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream f(path, std::ios::binary);
+  f << content;
+  REQUIRE(f.good());
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+struct Proc {
+  int code = -1;
+  std::string out, err;
+};
+
+struct RunOptions {
+  std::string input;   // standard input
+  std::string cwd;     // working directory (default: the test's)
+  std::vector<std::pair<std::string, std::string>> env;  // set in the child
+};
+
+// Runs `ixdb args...` with IXDB_DB unset (unless opts.env sets it), stdin/stdout/stderr in
+// files of a scratch directory, and waits for it.
+Proc Run(const std::vector<std::string>& args, const RunOptions& opts = {}) {
+  TempDir io;
+  const std::string in_path = io / "stdin", out_path = io / "stdout", err_path = io / "stderr";
+  WriteFile(in_path, opts.input);
+  std::vector<std::string> argv_s{IXDB_BIN};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int in = open(in_path.c_str(), O_RDONLY);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(127);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    unsetenv("IXDB_DB");
+    for (const auto& [k, v] : opts.env) setenv(k.c_str(), v.c_str(), 1);
+    if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) != 0) _exit(127);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  Proc p;
+  p.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  p.out = ReadFile(out_path);
+  p.err = ReadFile(err_path);
+  return p;
+}
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// GDP (a level) with its first releases, and the growth rate: the data of DOMAIN.md.
+const char* kFirstLoad =
+    "indicator,period,vintage,value,status,name,name_en,unit,measure,frequency\n"
+    "gdp,2022,2023-01-20,18866.43,final,地区生产总值,GDP,亿元,level,annual\n"
+    "gdp,2023,2024-01-20,20000,estimate,地区生产总值,GDP,亿元,level,annual\n"
+    "gdp_growth,2023,2024-01-20,6,estimate,地区生产总值增长,GDP growth,%,growth,annual\n";
+// The statistical bulletin of 2024-01-28 revises both 2023 values.
+const char* kBulletin =
+    "indicator,period,vintage,value,status\n"
+    "gdp,2023,2024-01-28,20011.65,preliminary\n"
+    "gdp_growth,2023,2024-01-28,5.7,preliminary\n";
+
+// A data directory with both loads (load 1 and load 2).
+struct LoadedStore {
+  TempDir dir;
+  std::string db = dir / "db";
+  LoadedStore() {
+    WriteFile(dir / "first.csv", kFirstLoad);
+    WriteFile(dir / "bulletin.csv", kBulletin);
+    Proc p = Run({"--db", db, "load", dir / "first.csv"});
+    INFO(p.err);
+    REQUIRE(p.code == 0);
+    p = Run({"--db", db, "load", dir / "bulletin.csv"});
+    INFO(p.err);
+    REQUIRE(p.code == 0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ixdb: --help, COMMAND --help and --version exit 0", "[cli]") {
+  Proc p = Run({"--help"});
+  CHECK(p.code == 0);
+  for (const char* cmd : {"load", "query", "shell", "serve", "loads", "revert", "backup", "check",
+                          "--db", "--connect"}) {
+    INFO(cmd);
+    CHECK(Contains(p.out, cmd));
+  }
+  p = Run({"query", "--help"});
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "--format"));
+  CHECK(Contains(p.out, "--bom"));
+  p = Run({"load", "--help"});
+  CHECK(p.code == 0);
+  for (const char* opt : {"--vintage", "--format", "--encoding", "--skip-bad"}) {
+    CHECK(Contains(p.out, opt));
+  }
+  p = Run({"--version"});
+  CHECK(p.code == 0);
+  CHECK(StartsWith(p.out, std::string("ixdb ") + IXDB_VERSION));
+}
+
+TEST_CASE("ixdb: usage errors exit 1 with a message on stderr", "[cli]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{}, "expected a command"},
+      {{"frobnicate"}, "expected a command"},
+      {{"query", "--format", "xml", "gdp"}, "xml"},
+      {{"query"}, "query"},
+      {{"load"}, "files"},
+      {{"load", "--vintage", "2024-13-45", "x.csv"}, "--vintage"},
+      {{"revert", "abc"}, "abc"},
+      {{"--db", "x", "--connect", "127.0.0.1:1", "query", "gdp"}, "--connect"},
+  };
+  for (const auto& c : cases) {
+    Proc p = Run(c.args);
+    INFO("args: " << (c.args.empty() ? "" : c.args[0]) << " stderr: " << p.err);
+    CHECK(p.code == 1);
+    CHECK(StartsWith(p.err, "ixdb: "));
+    CHECK(Contains(p.err, c.message));
+  }
+}
+
+TEST_CASE("ixdb: load then query as csv, json and table", "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(StartsWith(p.out, "indicator,period,value"));
+  CHECK(Contains(p.out, "\ngdp,2022,18866.43"));
+  CHECK(Contains(p.out, "\ngdp,2023,20011.65"));
+
+  p = Run({"--db", s.db, "query", "--format", "json", "gdp"});
+  REQUIRE(p.code == 0);
+  CHECK(StartsWith(p.out, "[\n  {\"indicator\":\"gdp\",\"period\":\"2022\",\"value\":18866.43"));
+
+  p = Run({"--db", s.db, "query", "gdp"});  // table is the default
+  REQUIRE(p.code == 0);
+  CHECK(StartsWith(p.out, "┌"));
+  CHECK(Contains(p.out, "│ gdp "));
+  CHECK(Contains(p.out, "2 rows\n"));
+}
+
+TEST_CASE("ixdb: --bom puts a UTF-8 byte-order mark before CSV", "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"--db", s.db, "query", "--format", "csv", "--bom", "gdp"});
+  REQUIRE(p.code == 0);
+  CHECK(StartsWith(p.out, "\xEF\xBB\xBF" "indicator,period,value"));
+}
+
+TEST_CASE("ixdb: global options are accepted after the subcommand", "[cli]") {
+  LoadedStore s;
+  Proc before = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  Proc after = Run({"query", "--format", "csv", "gdp", "--db", s.db});
+  Proc middle = Run({"query", "--db", s.db, "--format", "csv", "gdp"});
+  REQUIRE(before.code == 0);
+  CHECK(after.code == 0);
+  CHECK(middle.code == 0);
+  CHECK(after.out == before.out);
+  CHECK(middle.out == before.out);
+}
+
+TEST_CASE("ixdb: the data directory is $IXDB_DB, else ./ixdb-data", "[cli]") {
+  TempDir dir;
+  WriteFile(dir / "first.csv", kFirstLoad);
+  SECTION("IXDB_DB") {
+    RunOptions env_opts;
+    env_opts.env = {{"IXDB_DB", dir / "from-env"}};
+    Proc p = Run({"load", dir / "first.csv"}, env_opts);
+    INFO(p.err);
+    REQUIRE(p.code == 0);
+    CHECK(fs::is_directory(dir / "from-env"));
+    p = Run({"query", "--format", "csv", "gdp"}, env_opts);
+    CHECK(p.code == 0);
+    CHECK(Contains(p.out, "gdp,2023,20000"));
+    // --db wins over the environment.
+    p = Run({"--db", dir / "elsewhere", "query", "gdp"}, env_opts);
+    CHECK(p.code == 1);
+  }
+  SECTION("./ixdb-data") {
+    RunOptions cwd_opts;
+    cwd_opts.cwd = dir.path.string();
+    Proc p = Run({"load", "first.csv"}, cwd_opts);
+    INFO(p.err);
+    REQUIRE(p.code == 0);
+    CHECK(fs::is_directory(dir / "ixdb-data"));
+    p = Run({"query", "--format", "csv", "gdp"}, cwd_opts);
+    CHECK(p.code == 0);
+    CHECK(Contains(p.out, "gdp,2023,20000"));
+  }
+}
+
+TEST_CASE("ixdb: query errors exit 1: unknown series with suggestion, parse error with caret",
+          "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"--db", s.db, "query", "gpd"});
+  CHECK(p.code == 1);
+  CHECK(p.out.empty());
+  CHECK(StartsWith(p.err, "ixdb: "));
+  CHECK(Contains(p.err, "gdp"));  // the nearest code is suggested
+
+  p = Run({"--db", s.db, "query", "yoy(gdp"});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "ixdb: "));
+  CHECK(Contains(p.err, "yoy(gdp\n"));
+  CHECK(Contains(p.err, "^"));
+
+  p = Run({"--db", s.db + "-missing", "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "no ixdb store"));
+}
+
+TEST_CASE("ixdb: load summary; a bad file loads nothing and names the row", "[cli]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  WriteFile(dir / "first.csv", kFirstLoad);
+  Proc p = Run({"--db", db, "load", dir / "first.csv"});
+  REQUIRE(p.code == 0);
+  CHECK(Contains(p.out, "3 rows"));
+  CHECK(Contains(p.out, "rows/s"));
+
+  WriteFile(dir / "bad.csv",
+            "indicator,period,vintage,value\n"
+            "gdp,2024,2025-01-20,21000\n"
+            "gdp,2025,2026-01-20,not-a-number\n");
+  p = Run({"--db", db, "load", dir / "bad.csv"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "bad.csv:3:"));
+  p = Run({"--db", db, "query", "--format", "csv", "gdp"});
+  REQUIRE(p.code == 0);
+  CHECK_FALSE(Contains(p.out, "2024"));  // all or nothing: the good row is not there either
+
+  // --skip-bad loads the good row and writes the bad one with its reason.
+  p = Run({"--db", db, "load", "--skip-bad", dir / "rejects.txt", dir / "bad.csv"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(Contains(ReadFile(dir / "rejects.txt"), "not-a-number"));
+  p = Run({"--db", db, "query", "--format", "csv", "gdp"});
+  CHECK(Contains(p.out, "gdp,2024,21000"));
+}
+
+TEST_CASE("ixdb: load from standard input with --vintage", "[cli]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  RunOptions opts;
+  opts.input =
+      "indicator,period,value,name,unit,measure,frequency\n"
+      "jobs,2023,25.3,城镇新增就业,万人,count,annual\n";
+  Proc p = Run({"--db", db, "load", "--vintage", "2024-01-20", "-"}, opts);
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  p = Run({"--db", db, "query", "--format", "csv", "revisions(jobs, 2023)"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(StartsWith(p.out, "indicator,period,vintage,value,status"));
+  CHECK(Contains(p.out, "jobs,2023,2024-01-20,25.3"));
+}
+
+TEST_CASE("ixdb: loads lists each load; revert undoes one as a new version", "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"--db", s.db, "loads", "--format", "csv"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(StartsWith(p.out, "id,time,vintage,files,"));
+  CHECK(Contains(p.out, "\n1,"));
+  CHECK(Contains(p.out, "first.csv"));
+  CHECK(Contains(p.out, "\n2,"));
+  CHECK(Contains(p.out, "bulletin.csv"));
+
+  p = Run({"--db", s.db, "revert", "2"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(Contains(p.out, "reverted load 2"));
+  p = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  CHECK(Contains(p.out, "gdp,2023,20000"));  // as before the bulletin
+  // History keeps the bulletin's value.
+  p = Run({"--db", s.db, "query", "--format", "csv", "revisions(gdp, 2023)"});
+  CHECK(Contains(p.out, "20011.65"));
+  p = Run({"--db", s.db, "loads", "--format", "csv"});
+  CHECK(Contains(p.out, "reverted by"));
+
+  p = Run({"--db", s.db, "revert", "99"});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "ixdb: "));
+}
+
+TEST_CASE("ixdb: backup is a store that answers the same queries; check", "[cli]") {
+  LoadedStore s;
+  const std::string copy = s.dir / "copy";
+  Proc p = Run({"--db", s.db, "backup", copy});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  Proc orig = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  Proc from_copy = Run({"--db", copy, "query", "--format", "csv", "gdp"});
+  REQUIRE(from_copy.code == 0);
+  CHECK(from_copy.out == orig.out);
+
+  p = Run({"--db", s.db, "backup", copy});  // the destination exists now
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "exists"));
+
+  p = Run({"--db", copy, "check"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "ok"));
+  p = Run({"--db", s.dir / "nothing-here", "check"});
+  CHECK(p.code == 1);
+}
+
+TEST_CASE("ixdb: shell reads queries from a pipe without prompts", "[cli]") {
+  LoadedStore s;
+  RunOptions opts;
+  opts.input =
+      ".format csv\n"
+      "gdp[2023:]\n"
+      "nosuch\n"
+      "gdp_growth;\n";
+  Proc p = Run({"--db", s.db, "shell"}, opts);
+  CHECK(p.code == 1);  // one statement failed
+  CHECK_FALSE(Contains(p.out, "ixdb>"));
+  CHECK(StartsWith(p.out, "indicator,period,value"));
+  CHECK(Contains(p.out, "gdp,2023,20011.65"));
+  CHECK_FALSE(Contains(p.out, "gdp,2022"));
+  CHECK(Contains(p.out, "gdp_growth,2023,5.7"));
+  CHECK(Contains(p.err, "error: "));
+  CHECK(Contains(p.err, "nosuch"));
+
+  opts.input = ".format json\ngdp_growth\n";
+  p = Run({"--db", s.db, "shell"}, opts);
+  CHECK(p.code == 0);
+  CHECK(StartsWith(p.out, "[\n  {\"indicator\":\"gdp_growth\""));
+}
