@@ -388,3 +388,185 @@ TEST_CASE("ixdb: shell reads queries from a pipe without prompts", "[cli]") {
   CHECK(p.code == 0);
   CHECK(StartsWith(p.out, "[\n  {\"indicator\":\"gdp_growth\""));
 }
+
+namespace {
+
+// `ixdb --db DB serve --listen 127.0.0.1:0` in the background; the bound endpoint is read
+// from the line it prints on stdout once it listens.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& db, const std::string& err_path) {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    std::vector<std::string> argv_s{IXDB_BIN, "--db", db, "serve", "--listen", "127.0.0.1:0"};
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int in = open("/dev/null", O_RDONLY);
+      dup2(in, 0);
+      dup2(fds[1], 1);
+      dup2(err, 2);
+      close(fds[0]);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_fd_ = fds[0];
+    // Wait (at most 60 s: sanitizer builds start slowly) for "... on HOST:PORT".
+    std::string seen;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{out_fd_, POLLIN, 0};
+      if (poll(&p, 1, 200) <= 0) continue;
+      char buf[512];
+      ssize_t n = read(out_fd_, buf, sizeof buf);
+      if (n <= 0) break;
+      seen.append(buf, static_cast<size_t>(n));
+      size_t nl = seen.find('\n');
+      if (nl != std::string::npos) {
+        std::string line = seen.substr(0, nl);
+        size_t on = line.rfind(" on ");
+        if (on != std::string::npos) endpoint_ = line.substr(on + 4);
+        break;
+      }
+    }
+    INFO("server said: " << seen << " / " << ReadFile(err_path));
+    REQUIRE(!endpoint_.empty());
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) Stop();
+    if (out_fd_ >= 0) close(out_fd_);
+  }
+  // SIGTERM, then the exit status.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::string endpoint_;
+};
+
+}  // namespace
+
+TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
+  LoadedStore s;
+  Proc local = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  REQUIRE(local.code == 0);
+
+  ServerProcess server(s.db, s.dir / "server.log");
+  const std::string& ep = server.endpoint();
+  CHECK(StartsWith(ep, "127.0.0.1:"));
+
+  Proc p = Run({"--connect", ep, "query", "--format", "csv", "gdp"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(p.out == local.out);
+
+  p = Run({"query", "gpd", "--connect", ep});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "ixdb: "));
+  CHECK(Contains(p.err, "gdp"));
+
+  RunOptions opts;
+  opts.input = ".format csv\ngdp_growth\n";
+  p = Run({"--connect", ep, "shell"}, opts);
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "gdp_growth,2023,5.7"));
+
+  WriteFile(s.dir / "more.csv",
+            "indicator,period,vintage,value\n"
+            "gdp,2024,2025-01-20,21106.23\n");
+  p = Run({"--connect", ep, "load", s.dir / "more.csv"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  p = Run({"--connect", ep, "query", "--format", "csv", "gdp[2024:]"});
+  CHECK(Contains(p.out, "gdp,2024,21106.23"));
+
+  CHECK(server.Stop() == 0);
+  // What the server loaded is in the store.
+  p = Run({"--db", s.db, "query", "--format", "csv", "gdp[2024:]"});
+  CHECK(Contains(p.out, "gdp,2024,21106.23"));
+}
+
+TEST_CASE("ixdb: --connect to a port where nothing listens exits 1", "[cli]") {
+  Proc p = Run({"--connect", "127.0.0.1:1", "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "127.0.0.1:1"));
+}
+
+namespace {
+
+// Runs a tmux command on a private tmux server; returns its exit status and output.
+Proc Tmux(const std::string& socket, const std::string& args) {
+  TempDir io;
+  std::string cmd = "tmux -L " + socket + " " + args + " >" + (io / "out") + " 2>&1";
+  Proc p;
+  int rc = std::system(cmd.c_str());
+  p.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  p.out = ReadFile(io / "out");
+  return p;
+}
+
+// Polls the pane until it shows `text` (at most 30 s).
+bool WaitForPane(const std::string& socket, const std::string& text, std::string* screen) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    Proc p = Tmux(socket, "capture-pane -p -t ixdb");
+    *screen = p.out;
+    if (Contains(p.out, text)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("ixdb: interactive shell in a terminal (tmux): prompt, continuation, history",
+          "[cli]") {
+  LoadedStore s;
+  const std::string home = s.dir / "home";
+  fs::create_directories(home);
+  const std::string socket = "ixdb-cli-test-" + std::to_string(getpid());
+  std::string screen;
+  Proc p = Tmux(socket, "new-session -d -s ixdb -x 120 -y 40 \"env HOME=" + home +
+                            " TERM=screen " + IXDB_BIN + " --db " + s.db + " shell\"");
+  REQUIRE(p.code == 0);
+  struct Cleanup {
+    std::string socket;
+    ~Cleanup() { Tmux(socket, "kill-server"); }
+  } cleanup{socket};
+
+  CHECK(WaitForPane(socket, "ixdb> ", &screen));
+  Tmux(socket, "send-keys -t ixdb 'gdp' Enter");
+  INFO(screen);
+  CHECK(WaitForPane(socket, "2 rows", &screen));
+  // An open bracket continues the statement on the next line.
+  Tmux(socket, "send-keys -t ixdb 'gdp_growth[2023:' Enter");
+  CHECK(WaitForPane(socket, "...> ", &screen));
+  Tmux(socket, "send-keys -t ixdb ']' Enter");
+  CHECK(WaitForPane(socket, "1 row", &screen));
+  // Errors leave the shell running.
+  Tmux(socket, "send-keys -t ixdb 'nosuch' Enter");
+  CHECK(WaitForPane(socket, "error: ", &screen));
+  Tmux(socket, "send-keys -t ixdb '.quit' Enter");
+  bool ended = false;
+  for (int i = 0; i < 300 && !ended; ++i) {
+    ended = Tmux(socket, "has-session -t ixdb").code != 0;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(ended);
+  std::string history = ReadFile(home + "/.ixdb_history");
+  CHECK(Contains(history, "gdp"));
+  CHECK(Contains(history, "nosuch"));
+}
