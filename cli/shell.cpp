@@ -23,7 +23,7 @@ constexpr int kHistoryLines = 1000;
 constexpr const char* kHelp =
     "Enter a query (see docs/query-language.md), e.g.  yoy(gdp)[2019:2023]\n"
     "A statement continues on the next line while a ( [ { is open or the line ends with \\;\n"
-    "a trailing ; is optional. Lines starting with # or -- are comments.\n"
+    "a trailing ; is optional. # starts a comment.\n"
     "Meta commands:\n"
     "  .help                     this text\n"
     "  .format table|csv|json    how results are printed (now: %s)\n"
@@ -54,7 +54,12 @@ int OpenBrackets(std::string_view s) {
       }
       continue;
     }
-    if (c == '"' || c == '\'') {
+    if (c == '#') {
+      // A comment (as in the query language) runs to the end of the line.
+      size_t nl = s.find('\n', i);
+      if (nl == std::string_view::npos) break;
+      i = nl;
+    } else if (c == '"' || c == '\'') {
       quote = c;
     } else if (c == '(' || c == '[' || c == '{') {
       ++depth;
@@ -156,7 +161,7 @@ Outcome RunStatement(Backend& backend, const std::string& stmt, ShellSettings& s
 
 // True when the line (outside a pending statement) is a comment or blank.
 bool Skippable(std::string_view trimmed) {
-  return trimmed.empty() || trimmed[0] == '#' || trimmed.substr(0, 2) == "--";
+  return trimmed.empty() || trimmed[0] == '#';
 }
 
 std::string HistoryPath() {
@@ -179,7 +184,8 @@ bool StatementReader::AddLine(std::string_view line) {
   std::string_view t = Trim(line);
   bool continued = !t.empty() && t.back() == '\\';
   if (continued) t = Trim(t.substr(0, t.size() - 1));
-  if (!buffer_.empty() && !t.empty()) buffer_ += ' ';
+  // Lines stay lines: a `#` comment ends at its line, and parse errors point at line:column.
+  if (!buffer_.empty() && !t.empty()) buffer_ += '\n';
   buffer_ += t;
   if (continued) return false;
   if (buffer_.empty()) return false;

@@ -4,7 +4,7 @@
 // Input rules (documented in README.md, "Using ixdb"):
 //  - One query per line. A statement continues on the next line while a line ends with `\`
 //    or while a ( [ { is still open (outside quotes). A trailing `;` is allowed and ignored.
-//  - Lines starting with `#` or `--` (outside a statement) are comments.
+//  - `#` starts a comment to the end of the line (as in the query language).
 //  - Meta commands start with `.`: .help, .format table|csv|json, .bom on|off, .series [TEXT],
 //    .timer on|off, .quit / .exit.
 // When standard input is a terminal the shell uses libedit (line editing, history in

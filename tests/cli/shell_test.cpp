@@ -64,9 +64,10 @@ TEST_CASE("StatementReader: where statements end", "[cli]") {
   const Case cases[] = {
       {{"gdp"}, {"gdp"}, false},
       {{"  gdp ;  "}, {"gdp"}, false},
-      {{"yoy(gdp", ")"}, {"yoy(gdp )"}, false},
-      {{"yoy(", "gdp)[2019:", "2023]"}, {"yoy( gdp)[2019: 2023]"}, false},
-      {{"gdp + \\", "retail"}, {"gdp + retail"}, false},
+      {{"yoy(gdp", ")"}, {"yoy(gdp\n)"}, false},
+      {{"yoy(", "gdp)[2019:", "2023]"}, {"yoy(\ngdp)[2019:\n2023]"}, false},
+      {{"yoy(gdp # a comment (", ")"}, {"yoy(gdp # a comment (\n)"}, false},
+      {{"gdp + \\", "retail"}, {"gdp +\nretail"}, false},
       {{"search(\"(\")"}, {"search(\"(\")"}, false},        // a bracket in quotes
       {{"search('a)b'"}, {}, true},                          // the ( is still open
       {{"gdp)"}, {"gdp)"}, false},                           // a stray closer ends it
@@ -89,16 +90,15 @@ TEST_CASE("StatementReader: where statements end", "[cli]") {
 TEST_CASE("Shell: a piped script runs every statement and reports failures", "[cli]") {
   ShellRun r = RunScript(
       "# a comment\n"
-      "-- another comment\n"
       "gdp\n"
       "yoy(gdp\n"
       "  )[2019:2023];\n"
       "bad\n"
       "retail\n");
-  CHECK(r.queries == std::vector<std::string>{"gdp", "yoy(gdp )[2019:2023]", "bad", "retail"});
+  CHECK(r.queries == std::vector<std::string>{"gdp", "yoy(gdp\n)[2019:2023]", "bad", "retail"});
   CHECK(r.out ==
         "indicator,value\ngdp,1.5\n"
-        "indicator,value\nyoy(gdp )[2019:2023],1.5\n"
+        "indicator,value\n\"yoy(gdp\n)[2019:2023]\",1.5\n"
         "indicator,value\nretail,1.5\n");
   CHECK(r.err == "error: unknown series 'bad' (did you mean: bed?)\n");
   CHECK(r.failures == 1);
