@@ -23,22 +23,33 @@ struct ServerOptions {
   size_t max_connections = 256;
   // A request frame larger than this closes the connection with an error. Default: 64 MiB.
   size_t max_frame_bytes = 64u << 20;
-  // A connection idle (or stalled mid-frame) this long is closed. Default: 300 s.
+  // A connection idle (or stalled mid-frame) this long is closed: each request frame must
+  // arrive whole within this time of the previous response (or of connecting), and each
+  // response must be taken by the client within it. Default: 300 s.
   int idle_timeout_seconds = 300;
+  // Threads that run queries and loads (the I/O itself runs on the thread that calls Serve).
+  // 0: the number of cores, at least 2.
+  size_t threads = 0;
+  // Stop on SIGINT/SIGTERM. Tests that run several servers may turn it off and use RequestStop.
+  bool handle_signals = true;
   query::QueryOptions query;
   // Called once the socket listens, with the bound "HOST:PORT" (tests bind port 0).
   std::function<void(const std::string& endpoint)> on_listening;
-  // Log lines (connections, errors). Default: none.
+  // Log lines (connections, requests, errors), called on the thread that runs Serve.
+  // Default: none.
   std::function<void(const std::string& line)> log;
 };
 
-// Serves until SIGINT/SIGTERM (or Stop()), then drains and returns. Uses a small pool of
-// threads (queries run off the I/O thread so a slow query does not stall other clients).
+// Serves until SIGINT/SIGTERM (or RequestStop()), then drains and returns OK: the listener
+// closes, every connection is closed, requests already running finish (a load is never cut
+// short), and the threads are joined. Uses a small pool of threads (queries run off the I/O
+// thread so a slow query does not stall other clients). `store` must outlive the call.
 // Errors: IOError if the address cannot be bound; InvalidArgument for a bad listen string or
 // a non-loopback address without a token.
 Status Serve(storage::Store& store, const ServerOptions& options);
 
-// Asks a running Serve() in this process to stop (thread-safe; used by tests).
+// Asks every Serve() running in this process to stop (thread-safe; used by tests and by the
+// CLI). Has no effect when none runs (and none started later is affected).
 void RequestStop();
 
 }  // namespace ixdb::server

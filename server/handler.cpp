@@ -1,0 +1,162 @@
+#include "server/handler.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <new>
+
+namespace ixdb::server {
+namespace {
+
+Response ErrorResponse(const Status& status, std::string what) {
+  Response r;
+  r.payload = EncodeError(status);
+  r.ok = false;
+  r.summary = std::move(what) + ": " + status.ToString();
+  return r;
+}
+
+// Compares without an early exit so that the time taken does not reveal how much of a guessed
+// token was right.
+bool TokenMatches(std::string_view given, std::string_view expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i) {
+    diff |= static_cast<unsigned char>(given[i]) ^
+            static_cast<unsigned char>(expected.empty() ? 0 : expected[i % expected.size()]);
+  }
+  return diff == 0;
+}
+
+std::string JoinNames(const std::vector<LoadFile>& files) {
+  std::string out;
+  for (const LoadFile& f : files) {
+    if (!out.empty()) out += ' ';
+    out += f.name;
+  }
+  return out;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// The same text `ixdb load` prints for a local load (cli FormatLoadSummary), so that a remote
+// load reads the same; "(remote)" says where it ran.
+std::string SummaryText(const std::vector<LoadFile>& files, const load::LoadReport& report) {
+  const storage::WriteSummary& s = report.summary;
+  double rate = report.seconds > 0 ? static_cast<double>(report.rows_read) / report.seconds : 0;
+  std::string out = "loaded " + std::to_string(files.size()) +
+                    (files.size() == 1 ? " file" : " files") + " (remote): " +
+                    std::to_string(report.rows_read) + " rows in " + Fixed(report.seconds, 3) +
+                    " s (" + Fixed(rate, 0) + " rows/s)";
+  if (s.load_id != 0) out += ", recorded as load " + std::to_string(s.load_id);
+  out += "\n";
+  out += "  series:       " + std::to_string(s.series_created) + " created, " +
+         std::to_string(s.series_updated) + " updated\n";
+  out += "  observations: " + std::to_string(s.observations_added) + " added (" +
+         std::to_string(s.revisions) + " revisions), " + std::to_string(s.unchanged) +
+         " unchanged";
+  if (s.deletions > 0) out += ", " + std::to_string(s.deletions) + " deletions";
+  out += "\n";
+  out += "  targets:      " + std::to_string(s.targets_added) + " added, " +
+         std::to_string(s.targets_unchanged) + " unchanged\n";
+  if (report.bad_rows > 0) out += "  bad rows:     " + std::to_string(report.bad_rows) + " skipped\n";
+  for (const std::string& note : report.notes) out += "note: " + note + "\n";
+  return out;
+}
+
+Response HandleLoad(const Request& request, const ParsedRequest& req, Backend& backend,
+                    const HandlerConfig& config) {
+  if (!config.writes_allowed) {
+    return ErrorResponse(
+        Status::NotSupported("writes are disabled: this server listens on a non-loopback address "
+                             "without a token (start it with a token to allow loads)"),
+        "load refused");
+  }
+  if (!config.token.empty() && !TokenMatches(req.token, config.token)) {
+    return ErrorResponse(Status::InvalidArgument(req.token.empty()
+                                                     ? "this server requires a token for loads"
+                                                     : "wrong token for loads"),
+                         "load refused");
+  }
+  std::string command = "load (remote";
+  if (!request.peer.empty()) command += " from " + request.peer;
+  command += ") " + JoinNames(req.files);
+  Result<load::LoadReport> report = backend.Load(req, command);
+  if (!report.ok()) return ErrorResponse(report.status(), "load failed");
+  const storage::WriteSummary& w = report->summary;
+  LoadSummary summary;
+  summary.load_id = w.load_id;
+  summary.rows_read = report->rows_read;
+  summary.series_created = w.series_created;
+  summary.series_updated = w.series_updated;
+  summary.observations_added = w.observations_added;
+  summary.revisions = w.revisions;
+  summary.unchanged = w.unchanged;
+  summary.targets_added = w.targets_added;
+  summary.targets_unchanged = w.targets_unchanged;
+  summary.deletions = w.deletions;
+  summary.seconds = report->seconds;
+  Response r;
+  r.payload = EncodeLoadResponse(summary, report->notes, SummaryText(req.files, *report));
+  r.summary = "load ok: id " + std::to_string(w.load_id) + ", " +
+              std::to_string(report->rows_read) + " rows";
+  return r;
+}
+
+Response Dispatch(const Request& request, Backend& backend, const HandlerConfig& config) {
+  Result<ParsedRequest> parsed = ParseRequest(request.payload);
+  if (!parsed.ok()) return ErrorResponse(parsed.status(), "bad request");
+  const ParsedRequest& req = *parsed;
+  Response r;
+  switch (req.op) {
+    case Op::kPing:
+      r.payload = EncodePong();
+      r.summary = "ping";
+      return r;
+    case Op::kHello:
+      r.payload = EncodeHello(config.version, config.max_frame_bytes, config.writes_allowed,
+                              !config.token.empty());
+      r.summary = "hello";
+      return r;
+    case Op::kQuery: {
+      Result<query::Table> table = backend.Query(req.query);
+      if (!table.ok()) return ErrorResponse(table.status(), "query failed");
+      r.payload = EncodeTable(*table);
+      r.summary = "query ok: " + std::to_string(table->rows.size()) + " rows";
+      return r;
+    }
+    case Op::kLoad:
+      return HandleLoad(request, req, backend, config);
+  }
+  return ErrorResponse(Status::InvalidArgument("unknown op"), "bad request");
+}
+
+}  // namespace
+
+Response HandleRequest(const Request& request, Backend& backend, const HandlerConfig& config) {
+  // Exceptions stop here: a failing request answers with an error and the server goes on.
+  try {
+    Response r = Dispatch(request, backend, config);
+    if (r.payload.size() > std::numeric_limits<uint32_t>::max()) {
+      return ErrorResponse(Status::LimitExceeded("the response (" +
+                                                 std::to_string(r.payload.size()) +
+                                                 " bytes) is larger than a frame can carry"),
+                           "response too large");
+    }
+    return r;
+  } catch (const std::bad_alloc&) {
+    return ErrorResponse(Status::LimitExceeded("out of memory answering the request"),
+                         "internal error");
+  } catch (const std::exception& e) {
+    return ErrorResponse(Status::IOError(std::string("internal error: ") + e.what()),
+                         "internal error");
+  } catch (...) {
+    return ErrorResponse(Status::IOError("internal error"), "internal error");
+  }
+}
+
+}  // namespace ixdb::server

@@ -1,0 +1,119 @@
+#pragma once
+// The ixdb wire protocol (docs/protocol.md): frames and the JSON messages they carry.
+// Internal to server/ (used by the server, the client and their tests); no Asio or Boost.JSON
+// type appears here, so including it costs nothing.
+//
+// A frame is a 4-byte big-endian payload length followed by that many bytes of UTF-8 JSON.
+// Every function here is pure (no I/O, no globals) and thread-safe.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.hpp"
+#include "query/table.hpp"
+
+namespace ixdb::server {
+
+// Bumped when a change would break an older peer. Reported by {"op":"hello"}.
+inline constexpr int kProtocolVersion = 1;
+// Bytes of the length prefix of a frame.
+inline constexpr size_t kFrameHeaderBytes = 4;
+// Nesting depth beyond which a request is rejected (a request needs 4 levels).
+inline constexpr size_t kMaxJsonDepth = 32;
+
+// The length prefix of a frame carrying `payload_bytes`.
+// REQUIRES: payload_bytes <= UINT32_MAX.
+std::array<unsigned char, kFrameHeaderBytes> EncodeFrameHeader(size_t payload_bytes);
+// The payload length a header announces.
+uint32_t DecodeFrameHeader(const unsigned char* header);
+// Header and payload together (for writers that send one buffer).
+std::string EncodeFrame(std::string_view payload);
+
+// ---- Requests -----------------------------------------------------------------------------
+
+enum class Op : uint8_t { kPing, kHello, kQuery, kLoad };
+
+struct LoadFile {
+  std::string name;     // used in error messages ("a.csv:3:7: ...")
+  std::string content;  // the file's bytes (UTF-8 or GB18030: the loader decodes)
+};
+
+// A request frame, decoded and type-checked.
+struct ParsedRequest {
+  Op op = Op::kPing;
+  std::string query;            // kQuery: the query text
+  std::string token;            // kLoad: the write token ("" when absent)
+  std::vector<LoadFile> files;  // kLoad: at least one
+  // kLoad options, as text; validated by the handler (load::ParseFormat...). Empty vintage:
+  // none given.
+  std::string format = "auto";
+  std::string encoding = "auto";
+  std::string vintage;
+};
+
+// Decodes one request payload. InvalidArgument says what is wrong: malformed JSON (with the
+// byte offset), not an object, missing or unknown "op", a field of the wrong type, an unknown
+// load option. Unknown top-level fields are ignored (room for later versions).
+Result<ParsedRequest> ParseRequest(std::string_view payload);
+
+// Request payloads as the client sends them.
+std::string EncodePingRequest();
+std::string EncodeHelloRequest();
+std::string EncodeQueryRequest(std::string_view query);
+// `options_json` is a JSON object text such as {"format":"auto","vintage":"2024-01-20"} (empty:
+// no options). InvalidArgument if it is not a JSON object.
+Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, std::string>>& files,
+                                      std::string_view options_json, std::string_view token);
+
+// ---- Responses ----------------------------------------------------------------------------
+
+// The protocol's name for a status code ("InvalidArgument"...), and back. An unknown name maps
+// to kIOError (the client cannot know what the server meant, only that it failed).
+std::string_view StatusCodeName(Status::Code code);
+Status::Code StatusCodeFromName(std::string_view name);
+
+// {"ok":false,"code":"InvalidArgument","error":"..."}. REQUIRES: !status.ok().
+std::string EncodeError(const Status& status);
+// {"ok":true,"columns":[...],"rows":[...],"notes":[...]}. Doubles are written in the shortest
+// form that reads back to the same value (std::to_chars) and always as doubles (5.0, not 5), so
+// that the cell kind survives; NaN and infinities become null. Invalid UTF-8 in strings is
+// replaced by U+FFFD so that the frame is always valid JSON.
+std::string EncodeTable(const query::Table& table);
+// {"ok":true,"pong":true}
+std::string EncodePong();
+// {"ok":true,"server":"ixdb","version":...,"protocol":1,"max_frame_bytes":...,"writes":...}
+std::string EncodeHello(std::string_view version, size_t max_frame_bytes, bool writes_allowed,
+                        bool token_required);
+
+// The numbers of a load, as sent in a load response.
+struct LoadSummary {
+  uint64_t load_id = 0;
+  uint64_t rows_read = 0;
+  uint64_t series_created = 0;
+  uint64_t series_updated = 0;
+  uint64_t observations_added = 0;
+  uint64_t revisions = 0;
+  uint64_t unchanged = 0;
+  uint64_t targets_added = 0;
+  uint64_t targets_unchanged = 0;
+  uint64_t deletions = 0;
+  double seconds = 0;
+};
+// {"ok":true,"summary":{...},"notes":[...],"text":"..."}
+std::string EncodeLoadResponse(const LoadSummary& summary, const std::vector<std::string>& notes,
+                               std::string_view text);
+
+// Decodes a response payload to a query: the table, or the server's error as a Status with the
+// server's code and message. A payload that is not a well-formed response is IOError.
+Result<query::Table> DecodeTableResponse(std::string_view payload);
+// Decodes a load response to its "text", or the server's error.
+Result<std::string> DecodeLoadResponse(std::string_view payload);
+// Decodes any response to OK or the server's error (ping, hello).
+Status DecodeStatusResponse(std::string_view payload);
+
+}  // namespace ixdb::server

@@ -1,0 +1,129 @@
+// Serve() over the real store: queries through query::RunQuery, loads through load::LoadText.
+
+#include "server/server.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "load/loader.hpp"
+#include "query/query.hpp"
+#include "server/handler.hpp"
+
+namespace ixdb::server {
+namespace {
+
+Result<load::LoadOptions> MakeLoadOptions(const ParsedRequest& req, const std::string& command) {
+  load::LoadOptions options;
+  Result<load::Format> format = load::ParseFormat(req.format);
+  if (!format.ok()) return Status::InvalidArgument("options.format: " + format.status().message());
+  options.format = *format;
+  Result<load::Encoding> encoding = load::ParseEncoding(req.encoding);
+  if (!encoding.ok()) {
+    return Status::InvalidArgument("options.encoding: " + encoding.status().message());
+  }
+  options.encoding = *encoding;
+  if (!req.vintage.empty()) {
+    Result<Date> vintage = ParseDate(req.vintage);
+    if (!vintage.ok()) {
+      return Status::InvalidArgument("options.vintage: " + vintage.status().message());
+    }
+    options.vintage = *vintage;
+  }
+  // Never skip_bad_path: a network client must not make the server write files.
+  options.command = command;
+  return options;
+}
+
+// A name a client sent, made safe as a file name inside our own temporary directory.
+std::string SafeFileName(const std::string& name, size_t index) {
+  std::string base = std::filesystem::path(name).filename().string();
+  std::string out;
+  for (char c : base) out += (c == '/' || c == '\0') ? '_' : c;
+  if (out.empty() || out == "." || out == "..") out = "file";
+  // A prefix keeps two files of the same name apart.
+  return std::to_string(index) + "-" + out;
+}
+
+// Replaces every occurrence of `from` in `s` by `to` (error messages name the staged paths).
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+    s.replace(pos, from.size(), to);
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<query::Table> StoreBackend::Query(std::string_view text) {
+  std::unique_ptr<storage::ReadView> view = store_.NewReadView();
+  return query::RunQuery(*view, text, options_);
+}
+
+Result<load::LoadReport> StoreBackend::Load(const ParsedRequest& req, const std::string& command) {
+  Result<load::LoadOptions> options = MakeLoadOptions(req, command);
+  if (!options.ok()) return options.status();
+  if (req.files.size() == 1) {
+    return load::LoadText(store_, req.files[0].name, req.files[0].content, *options);
+  }
+  // Several files are one all-or-nothing load; LoadText takes one, so stage them on disk for
+  // LoadFiles and put the client's names back into its messages.
+  static std::atomic<uint64_t> counter{0};
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  if (ec) return Status::IOError("no temporary directory: " + ec.message());
+  dir /= "ixdb-load-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  std::filesystem::remove_all(dir, ec);
+  if (!std::filesystem::create_directory(dir, ec) || ec) {
+    return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
+  }
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{dir};
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < req.files.size(); ++i) {
+    std::filesystem::path p = dir / SafeFileName(req.files[i].name, i);
+    std::ofstream out(p, std::ios::binary);
+    out.write(req.files[i].content.data(),
+              static_cast<std::streamsize>(req.files[i].content.size()));
+    out.close();
+    if (!out) return Status::IOError("cannot stage " + p.string());
+    paths.push_back(p.string());
+  }
+  Result<load::LoadReport> report = load::LoadFiles(store_, paths, *options);
+  auto restore = [&](std::string text) {
+    for (size_t i = 0; i < paths.size(); ++i) text = ReplaceAll(text, paths[i], req.files[i].name);
+    return text;
+  };
+  if (!report.ok()) {
+    const Status& s = report.status();
+    std::string msg = restore(s.message());
+    switch (s.code()) {
+      case Status::Code::kInvalidArgument: return Status::InvalidArgument(msg);
+      case Status::Code::kNotFound: return Status::NotFound(msg);
+      case Status::Code::kLimitExceeded: return Status::LimitExceeded(msg);
+      case Status::Code::kBusy: return Status::Busy(msg);
+      case Status::Code::kCorruption: return Status::Corruption(msg);
+      case Status::Code::kNotSupported: return Status::NotSupported(msg);
+      default: return Status::IOError(msg);
+    }
+  }
+  for (std::string& note : report->notes) note = restore(note);
+  return report;
+}
+
+Status Serve(storage::Store& store, const ServerOptions& options) {
+  StoreBackend backend(store, options.query);
+  return ServeWith(backend, options);
+}
+
+}  // namespace ixdb::server

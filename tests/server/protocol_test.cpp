@@ -1,0 +1,287 @@
+#include "server/protocol.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "tests/common/test_util.hpp"
+
+namespace ixdb::server {
+namespace {
+
+TEST_CASE("Protocol: frame header is a 4-byte big-endian length", "[server]") {
+  auto h = EncodeFrameHeader(0x01020304);
+  REQUIRE(h == std::array<unsigned char, 4>{1, 2, 3, 4});
+  REQUIRE(DecodeFrameHeader(h.data()) == 0x01020304u);
+  const unsigned char max[] = {0xFF, 0xFF, 0xFF, 0xFF};
+  REQUIRE(DecodeFrameHeader(max) == 0xFFFFFFFFu);
+  std::string frame = EncodeFrame(R"({"op":"ping"})");
+  REQUIRE(frame.size() == 4 + 13);
+  REQUIRE(frame.substr(0, 4) == std::string("\0\0\0\x0d", 4));
+  REQUIRE(frame.substr(4) == R"({"op":"ping"})");
+}
+
+TEST_CASE("Protocol: requests that parse", "[server]") {
+  auto ping = ParseRequest(R"({"op":"ping"})");
+  REQUIRE_OK(ping.status());
+  REQUIRE(ping->op == Op::kPing);
+  auto hello = ParseRequest(R"(  {"op":"hello","client":"future field"} )");
+  REQUIRE_OK(hello.status());
+  REQUIRE(hello->op == Op::kHello);
+  auto q = ParseRequest(R"({"op":"query","q":"yoy(gdp)[2020:] \u6b66\u6c49 武汉"})");
+  REQUIRE_OK(q.status());
+  REQUIRE(q->op == Op::kQuery);
+  REQUIRE(q->query == "yoy(gdp)[2020:] 武汉 武汉");
+  auto load = ParseRequest(
+      R"({"op":"load","token":"s3cret","files":[{"name":"a.csv","content":"x\n"},)"
+      R"({"name":"b.csv","content_base64":"1tDOxA=="}],)"
+      R"("options":{"format":"long","vintage":"2024-01-20","encoding":null}})");
+  REQUIRE_OK(load.status());
+  REQUIRE(load->op == Op::kLoad);
+  REQUIRE(load->token == "s3cret");
+  REQUIRE(load->files.size() == 2);
+  REQUIRE(load->files[0].name == "a.csv");
+  REQUIRE(load->files[0].content == "x\n");
+  REQUIRE(load->files[1].content == "\xD6\xD0\xCE\xC4");  // 中文 in GB18030
+  REQUIRE(load->format == "long");
+  REQUIRE(load->vintage == "2024-01-20");
+  REQUIRE(load->encoding == "auto");
+}
+
+TEST_CASE("Protocol: bad requests are rejected with a message saying what is wrong", "[server]") {
+  struct Case {
+    std::string payload;
+    std::string message_part;
+  };
+  const Case cases[] = {
+      {"", "malformed JSON at byte 0"},
+      {"{", "malformed JSON"},
+      {R"({"op":"ping"} x)", "malformed JSON at byte 14"},
+      {R"({"op":"ping",})", "malformed JSON"},
+      {"\"ping\"", "must be a JSON object, not a string"},
+      {"[1,2]", "must be a JSON object, not an array"},
+      {"{}", "missing \"op\""},
+      {R"({"op":7})", "\"op\" must be a string, not a number"},
+      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query or load)"},
+      {R"({"op":"query"})", "missing \"q\""},
+      {R"({"op":"query","q":null})", "\"q\" must be a string, not null"},
+      {R"({"op":"query","q":["gdp"]})", "\"q\" must be a string, not an array"},
+      {R"({"op":"load"})", "needs \"files\""},
+      {R"({"op":"load","files":{}})", "\"files\" must be an array"},
+      {R"({"op":"load","files":[]})", "\"files\" is empty"},
+      {R"({"op":"load","files":[1]})", "\"files[0]\" must be an object"},
+      {R"({"op":"load","files":[{"content":""}]})", "missing \"files[0].name\""},
+      {R"({"op":"load","files":[{"name":"a"},{"name":"b"}]})", "missing \"files[0].content\""},
+      {R"({"op":"load","files":[{"name":"a","content":true}]})",
+       "\"files[0].content\" must be a string, not a boolean"},
+      {R"({"op":"load","files":[{"name":"a","content_base64":"%%%%"}]})", "not valid base64"},
+      {R"({"op":"load","files":[{"name":"a","content_base64":"abc"}]})", "not valid base64"},
+      {R"({"op":"load","token":1,"files":[{"name":"a","content":""}]})", "\"token\" must be a string"},
+      {R"({"op":"load","files":[{"name":"a","content":""}],"options":[]})",
+       "\"options\" must be an object"},
+      {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"vintag":"2024-01-01"}})",
+       "unknown load option \"vintag\""},
+      {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"format":5}})",
+       "\"options.format\" must be a string"},
+      // Invalid UTF-8 in a string, a lone surrogate escape, and nesting beyond the limit.
+      {"{\"op\":\"query\",\"q\":\"\xff\"}", "malformed JSON"},
+      {std::string(40, '[') + std::string(40, ']'), "malformed JSON"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.payload);
+    auto r = ParseRequest(c.payload);
+    REQUIRE_FALSE(r.ok());
+    REQUIRE(r.status().IsInvalidArgument());
+    INFO(r.status().message());
+    REQUIRE(r.status().message().find(c.message_part) != std::string::npos);
+  }
+}
+
+TEST_CASE("Protocol: every status code survives the wire with its message", "[server]") {
+  const Status statuses[] = {
+      Status::NotFound("unknown series 'gpd'"),  Status::InvalidArgument("1:9: expected ')'\n  ^"),
+      Status::IOError("disk"),                   Status::Corruption("bad chunk"),
+      Status::NotSupported("newer format"),      Status::Busy("locked"),
+      Status::LimitExceeded("too many rows"),
+  };
+  for (const Status& s : statuses) {
+    std::string payload = EncodeError(s);
+    auto table = DecodeTableResponse(payload);
+    REQUIRE_FALSE(table.ok());
+    REQUIRE(table.status().code() == s.code());
+    REQUIRE(table.status().message() == s.message());
+    REQUIRE(StatusCodeFromName(StatusCodeName(s.code())) == s.code());
+    Status st = DecodeStatusResponse(payload);
+    REQUIRE(st.code() == s.code());
+  }
+  // A code this client does not know still reads as a failure, never as success.
+  auto r = DecodeTableResponse(R"({"ok":false,"code":"OK","error":"odd"})");
+  REQUIRE(r.status().IsIOError());
+  REQUIRE(r.status().message() == "odd");
+  REQUIRE(DecodeStatusResponse(R"({"ok":false,"code":"Teapot","error":"x"})").IsIOError());
+}
+
+bool SameCell(const query::Cell& a, const query::Cell& b) {
+  if (a.index() != b.index()) return false;
+  if (const auto* d = std::get_if<double>(&a)) {
+    return std::memcmp(d, &std::get<double>(b), sizeof(double)) == 0;  // bit for bit, -0.0 too
+  }
+  return a == b;
+}
+
+TEST_CASE("Protocol: a table survives the wire exactly (cells, kinds, doubles bit for bit)",
+          "[server]") {
+  query::Table t;
+  t.columns = {{"indicator", query::ColumnType::kString, ""},
+               {"period", query::ColumnType::kPeriod, ""},
+               {"vintage", query::ColumnType::kDate, ""},
+               {"value", query::ColumnType::kNumber, "亿元"},
+               {"n", query::ColumnType::kInteger, "家"}};
+  t.notes = {"yoy of rates in percentage points", "默认容差 0.5"};
+  std::mt19937_64 rng(7);
+  const double specials[] = {0.0,   -0.0,  5.0,     1.0 / 3,  20011.65,  5.7,
+                             1e300, 1e-300, 4.9e-324, std::numeric_limits<double>::max(),
+                             -1e22, 123456789012345678.0};
+  const int64_t ints[] = {0, -1, 42, std::numeric_limits<int64_t>::max(),
+                          std::numeric_limits<int64_t>::min()};
+  for (int i = 0; i < 3000; ++i) {
+    double d;
+    if (i < 12) {
+      d = specials[i];
+    } else if (i % 2) {
+      uint64_t bits = rng();
+      std::memcpy(&d, &bits, sizeof d);
+      if (!std::isfinite(d)) d = 1.5;
+    } else {
+      d = static_cast<double>(static_cast<int64_t>(rng() % 100000000)) / 1000.0;  // 3 decimals
+    }
+    t.rows.push_back({std::string("gdp_") + std::to_string(i), std::string("2023Q1-Q3"),
+                      std::string("2024-01-20"), d, ints[i % 5]});
+  }
+  t.rows.push_back({std::monostate{}, std::string("武汉 \"quoted\" \\ \t\n\x01"), std::monostate{},
+                    std::monostate{}, std::monostate{}});
+  auto back = DecodeTableResponse(EncodeTable(t));
+  REQUIRE_OK(back.status());
+  REQUIRE(back->columns.size() == t.columns.size());
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    REQUIRE(back->columns[i].name == t.columns[i].name);
+    REQUIRE(back->columns[i].type == t.columns[i].type);
+    REQUIRE(back->columns[i].unit == t.columns[i].unit);
+  }
+  REQUIRE(back->notes == t.notes);
+  REQUIRE(back->rows.size() == t.rows.size());
+  size_t mismatches = 0;
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      if (!SameCell(back->rows[r][c], t.rows[r][c])) ++mismatches;
+    }
+  }
+  REQUIRE(mismatches == 0);
+}
+
+TEST_CASE("Protocol: doubles stay doubles, NaN and infinities become null", "[server]") {
+  query::Table t;
+  t.columns = {{"value", query::ColumnType::kNumber, ""}};
+  t.rows = {{5.0}, {std::nan("")}, {std::numeric_limits<double>::infinity()}, {int64_t{5}}};
+  std::string payload = EncodeTable(t);
+  REQUIRE(payload.find("[5.0]") != std::string::npos);
+  REQUIRE(payload.find("[null],[null]") != std::string::npos);
+  REQUIRE(payload.find("[5]") != std::string::npos);
+  auto back = DecodeTableResponse(payload);
+  REQUIRE_OK(back.status());
+  REQUIRE(std::holds_alternative<double>(back->rows[0][0]));
+  REQUIRE(std::holds_alternative<std::monostate>(back->rows[1][0]));
+  REQUIRE(std::holds_alternative<std::monostate>(back->rows[2][0]));
+  REQUIRE(std::holds_alternative<int64_t>(back->rows[3][0]));
+}
+
+TEST_CASE("Protocol: invalid UTF-8 in a table becomes U+FFFD, keeping the frame valid JSON",
+          "[server]") {
+  query::Table t;
+  t.columns = {{"name", query::ColumnType::kString, ""}};
+  // A stray continuation byte, a truncated 3-byte sequence, an overlong '/', a surrogate.
+  t.rows = {{std::string("a\x80z")}, {std::string("\xE6\xAD")}, {std::string("\xC0\xAF")},
+            {std::string("\xED\xA0\x80")}, {std::string("武汉")}};
+  auto back = DecodeTableResponse(EncodeTable(t));
+  REQUIRE_OK(back.status());
+  REQUIRE(std::get<std::string>(back->rows[0][0]) == "a\xEF\xBF\xBDz");
+  REQUIRE(std::get<std::string>(back->rows[1][0]) == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  REQUIRE(std::get<std::string>(back->rows[2][0]) == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  REQUIRE(std::get<std::string>(back->rows[4][0]) == "武汉");
+}
+
+TEST_CASE("Protocol: malformed responses are IOError, not a crash", "[server]") {
+  const char* cases[] = {
+      "", "nope", "[]", R"({"ok":"yes"})", R"({"ok":true})", R"({"ok":true,"columns":[],"rows":{}})",
+      R"({"ok":true,"columns":[{"name":1}],"rows":[]})",
+      R"({"ok":true,"columns":[{"name":"a","type":"blob"}],"rows":[]})",
+      R"({"ok":true,"columns":[{"name":"a"}],"rows":[[1,2]]})",
+      R"({"ok":true,"columns":[{"name":"a"}],"rows":[[true]]})",
+      R"({"ok":true,"columns":[{"name":"a"}],"rows":[[[1]]]})",
+      R"({"ok":true,"columns":[],"rows":[],"notes":[1]})",
+  };
+  for (const char* c : cases) {
+    INFO(c);
+    auto r = DecodeTableResponse(c);
+    REQUIRE_FALSE(r.ok());
+    REQUIRE(r.status().IsIOError());
+  }
+  REQUIRE(DecodeLoadResponse(R"({"ok":true})").status().IsIOError());
+}
+
+TEST_CASE("Protocol: load requests carry UTF-8 as text and other bytes as base64", "[server]") {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"utf8.csv", "indicator,period,value\ngdp,2023,20011.65\n武汉\n"},
+      {"gbk.csv", std::string("\xCE\xE4\xBA\xBA,\x00\xFF\n", 8)},  // 武汉 in GBK, NUL, 0xFF
+      {"a.csv", "x"},
+      {"b.csv", "xy"},
+  };
+  auto req = EncodeLoadRequest(files, R"({"format":"long","vintage":"2024-01-20"})", "tok");
+  REQUIRE_OK(req.status());
+  REQUIRE(req->find("\"content\":\"indicator,period,value") != std::string::npos);
+  REQUIRE(req->find("content_base64") != std::string::npos);
+  auto parsed = ParseRequest(*req);
+  REQUIRE_OK(parsed.status());
+  REQUIRE(parsed->token == "tok");
+  REQUIRE(parsed->format == "long");
+  REQUIRE(parsed->vintage == "2024-01-20");
+  REQUIRE(parsed->files.size() == files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    REQUIRE(parsed->files[i].name == files[i].first);
+    REQUIRE(parsed->files[i].content == files[i].second);
+  }
+  // Every length modulo 3 of non-UTF-8 content.
+  for (size_t n = 0; n < 40; ++n) {
+    std::string bytes;
+    for (size_t k = 0; k < n; ++k) bytes.push_back(static_cast<char>(0x80 + k * 37));
+    auto r = EncodeLoadRequest({{"f", bytes}}, "", "");
+    REQUIRE_OK(r.status());
+    auto p = ParseRequest(*r);
+    REQUIRE_OK(p.status());
+    REQUIRE(p->files[0].content == bytes);
+    REQUIRE(p->token.empty());
+  }
+  REQUIRE(EncodeLoadRequest(files, "[1]", "").status().IsInvalidArgument());
+  REQUIRE(EncodeLoadRequest(files, "{", "").status().IsInvalidArgument());
+}
+
+TEST_CASE("Protocol: load response carries the summary and its text", "[server]") {
+  LoadSummary s;
+  s.load_id = 12;
+  s.rows_read = 3;
+  s.seconds = 0.25;
+  std::string payload = EncodeLoadResponse(s, {"no vintage given"}, "loaded 1 file\n");
+  REQUIRE(payload.find("\"load_id\":12") != std::string::npos);
+  REQUIRE(payload.find("\"seconds\":0.25") != std::string::npos);
+  auto text = DecodeLoadResponse(payload);
+  REQUIRE_OK(text.status());
+  REQUIRE(*text == "loaded 1 file\n");
+  REQUIRE(DecodeStatusResponse(EncodePong()).ok());
+  std::string hello = EncodeHello("0.1.0", 1024, true, false);
+  REQUIRE(hello.find("\"protocol\":1") != std::string::npos);
+  REQUIRE(DecodeStatusResponse(hello).ok());
+}
+
+}  // namespace
+}  // namespace ixdb::server
