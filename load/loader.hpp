@@ -35,6 +35,12 @@ struct LoadOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
   // Recorded with the load (e.g. the command line).
   std::string command;
+  // Observations staged per Store::BulkWrite::Add when a load is larger than this; bounds the
+  // loader's memory (about 80 bytes a row while staging). A load of at most this many rows is
+  // one Store::Write. Default: 4,000,000.
+  size_t chunk_rows = 4'000'000;
+  // Threads that parse one file (only files without any double quote are split). Default: 2.
+  int threads = 2;
 };
 
 struct LoadReport {
@@ -54,5 +60,11 @@ Result<LoadReport> LoadFiles(storage::Store& store, const std::vector<std::strin
 // The same for content already in memory (the server's write path); `name` is used in errors.
 Result<LoadReport> LoadText(storage::Store& store, const std::string& name,
                             const std::string& content, const LoadOptions& options);
+
+// One line for the end of `ixdb load`, e.g.
+//   "load #3: 12,345 rows; series 5 created, 1 updated; observations 1,200 added (30 revisions),
+//    11,000 unchanged; 12 targets; 0 deletions; 1.23 s, 10,037 rows/s"
+// followed by one line per note ("note: ...") and, with skip_bad_path, the count of bad rows.
+std::string FormatLoadSummary(const LoadReport& report);
 
 }  // namespace ixdb::load
