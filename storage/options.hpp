@@ -33,6 +33,11 @@ struct Options {
 
   // zstd level for column chunks. Default: 3.
   int zstd_level = 3;
+
+  // A write that records at least this many observation versions is applied by building SST
+  // files and ingesting them (atomically across column families) instead of one RocksDB
+  // WriteBatch, which is much faster for large loads. Default: 200000.
+  size_t ingest_min_rows = 200000;
 };
 
 }  // namespace ixdb::storage

@@ -1,0 +1,59 @@
+#pragma once
+// Column chunks: the versions one write recorded for one series, stored column by column and
+// compressed with zstd. The byte layout is documented in docs/storage-format.md.
+// On-disk format: do not change (add a new chunk tag instead).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.hpp"
+
+namespace ixdb::storage::internal {
+
+// Versions of one series in columns. A row is (period, vintage, seq) -> the rest. Strings
+// (stage, source) are indexes into `strings`, whose entry 0 is "".
+struct VersionColumns {
+  std::vector<int32_t> period;  // Period::index (the series' frequency is implied)
+  std::vector<int32_t> vintage; // Date::days
+  std::vector<uint64_t> seq;    // write sequence: orders versions of equal vintage
+  std::vector<uint64_t> load_id;
+  std::vector<double> value;    // NaN: blank
+  std::vector<uint8_t> status, qualifier, deleted;
+  std::vector<uint32_t> stage, source;
+  std::vector<std::string> strings{""};
+
+  size_t size() const { return period.size(); }
+  void Clear();  // keeps capacity
+  void Reserve(size_t n);
+  // Index of `s` in strings (added if new). Linear: a series has a handful of distinct strings.
+  uint32_t InternString(std::string_view s);
+  // Appends row i of `src` (its strings re-interned here).
+  void AppendRow(const VersionColumns& src, size_t i);
+  // Appends a row whose string indexes already refer to this->strings.
+  void PushRow(int32_t p, int32_t v, uint64_t s, uint64_t load, double val, uint8_t st,
+               uint8_t q, uint8_t del, uint32_t stage_ix, uint32_t source_ix);
+  // True if rows are ordered by (period, vintage, seq).
+  bool IsSorted() const;
+  // Reorders rows by (period, vintage, seq) (stable).
+  void Sort();
+};
+
+// Chunk blob tags (first byte). On-disk format: do not change.
+inline constexpr uint8_t kChunkRaw = 0;   // tag + raw columns + crc32 (little-endian) of them
+inline constexpr uint8_t kChunkZstd = 1;  // tag + one zstd frame (content size + checksum)
+
+// Encodes every row of `cols` (REQUIRES: IsSorted()) into `*out` (replacing its contents).
+// `scratch` is reused between calls to avoid allocations.
+void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
+                 std::string* scratch);
+
+// Appends the rows of a chunk to `*cols`. Corruption (never a crash) on malformed input.
+// `scratch` is reused between calls.
+Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scratch);
+
+// CRC-32 (IEEE) of data; used for uncompressed chunks.
+uint32_t Crc32(std::string_view data);
+
+}  // namespace ixdb::storage::internal

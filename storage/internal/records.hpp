@@ -1,0 +1,47 @@
+#pragma once
+// Encodings of the catalog's records (series metadata, load records, counters) and of target
+// versions. Each record starts with a version byte so fields can be appended later.
+// On-disk format: do not change (append fields and bump the record version instead).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "storage/types.hpp"
+
+namespace ixdb::storage::internal {
+
+inline constexpr uint8_t kMetaRecordVersion = 1;
+inline constexpr uint8_t kTargetRecordVersion = 1;
+inline constexpr uint8_t kLoadRecordVersion = 1;
+inline constexpr uint8_t kCountersRecordVersion = 1;
+
+// Counters kept in the catalog ("N"), advanced by every write.
+struct Counters {
+  uint32_t next_series_id = 1;
+  uint64_t next_load_id = 1;
+  uint64_t next_seq = 1;
+};
+
+void EncodeMeta(const SeriesMeta& m, std::string* out);
+bool DecodeMeta(std::string_view in, SeriesMeta* m);
+
+// A target version as stored (the key holds series, period, vintage and seq).
+struct TargetRecord {
+  Comparator comparator = Comparator::kEqual;
+  double value = kMissing;
+  double tolerance = kMissing;
+  std::string unit, relative_to, text, source;
+  bool deleted = false;
+  uint64_t load_id = 0;
+};
+void EncodeTarget(const TargetRecord& t, std::string* out);
+bool DecodeTarget(std::string_view in, TargetRecord* t);
+
+void EncodeLoad(const LoadRecord& r, std::string* out);
+bool DecodeLoad(std::string_view in, LoadRecord* r);
+
+void EncodeCounters(const Counters& c, std::string* out);
+bool DecodeCounters(std::string_view in, Counters* c);
+
+}  // namespace ixdb::storage::internal

@@ -1,0 +1,21 @@
+#pragma once
+// Test hooks into the store (never in a public header; leveldb db/write_batch_internal.h style).
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/status.hpp"
+
+namespace ixdb::storage {
+class Store;
+namespace internal {
+
+// Writes `blob` as a new raw chunk of series `code`, bypassing encoding (to test Check and
+// corruption handling). InvalidArgument if `store` is not a store of this build.
+Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view blob);
+
+// Rewrites the store's format marker with `version` (to test the newer-format error).
+Status TEST_SetFormatVersion(Store* store, uint32_t version);
+
+}  // namespace internal
+}  // namespace ixdb::storage

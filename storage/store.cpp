@@ -1,0 +1,1649 @@
+#include "storage/store.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/sst_file_writer.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "storage/internal/chunk.hpp"
+#include "storage/internal/key_codec.hpp"
+#include "storage/internal/records.hpp"
+#include "storage/internal/store_internal.hpp"
+
+namespace ixdb::storage {
+
+namespace fs = std::filesystem;
+using namespace internal;  // NOLINT: the internal codecs are this file's vocabulary
+
+namespace {
+
+// The on-disk format version this build writes and reads. On-disk format: do not change the
+// meaning of existing versions; bump it when the layout changes incompatibly.
+constexpr uint32_t kFormatVersion = 1;
+constexpr char kFormatMagic[] = "ixdb-store";
+// Staged SST files of bulk writes and large writes; removed at Open.
+constexpr char kStagingDir[] = "staging";
+
+// Column families. On-disk format: do not change the names.
+enum Cf { kDefaultCf = 0, kCatalogCf, kObsCf, kTargetsCf, kVintageCf, kNumCfs };
+const char* const kCfNames[kNumCfs] = {"default", "catalog", "obs", "targets", "vindex"};
+
+// Flags of a load-touch record ("R" + load + series). On-disk format: do not change.
+constexpr uint8_t kTouchObs = 1;
+constexpr uint8_t kTouchTargets = 2;
+constexpr uint8_t kTouchMeta = 4;
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::OK();
+  std::string msg = std::string(context) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  if (s.IsNotSupported()) return Status::NotSupported(msg);
+  if (s.IsBusy() || s.IsTryAgain()) return Status::Busy(msg);
+  return Status::IOError(msg);
+}
+
+inline std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+inline bool StartsWith(const rocksdb::Slice& s, std::string_view prefix) {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+inline bool SameValue(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return std::memcmp(&a, &b, 8) == 0;
+}
+
+inline double Canonical(double v) { return std::isnan(v) ? kMissing : v; }
+
+bool MetaEqualIgnoringUpdated(SeriesMeta a, SeriesMeta b) {
+  a.updated = b.updated;
+  return a == b;
+}
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string Hex(std::string_view s) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out.push_back(d[c >> 4]);
+    out.push_back(d[c & 15]);
+  }
+  return out;
+}
+
+std::string DescribeObs(std::string_view code, Period p, Date v) {
+  return "(" + std::string(code) + ", " + FormatPeriod(p) + ", " + FormatDate(v) + ")";
+}
+
+// Period years and vintages outside this range are rejected as input errors.
+constexpr int kMinYear = 1;
+constexpr int kMaxYear = 9999;
+const Date kMinVintage = DateFromYmd(1000, 1, 1);
+const Date kMaxVintage = DateFromYmd(9999, 12, 31);
+
+bool ValidFrequency(Frequency f) {
+  return f == Frequency::kAnnual || f == Frequency::kQuarterly || f == Frequency::kMonthly;
+}
+
+Status ValidateMeta(const SeriesMeta& m) {
+  if (Status s = ValidateSeriesCode(m.code); !s.ok()) return s;
+  if (!ValidFrequency(m.frequency)) {
+    return Status::InvalidArgument("series " + m.code + ": bad frequency");
+  }
+  if (static_cast<uint8_t>(m.measure) > static_cast<uint8_t>(MeasureKind::kRatio)) {
+    return Status::InvalidArgument("series " + m.code + ": bad measure kind");
+  }
+  if (m.cumulative && m.frequency == Frequency::kAnnual) {
+    return Status::InvalidArgument("series " + m.code +
+                                   ": cumulative is only for quarterly or monthly series");
+  }
+  if (!m.level_series.empty()) {
+    if (Status s = ValidateSeriesCode(m.level_series); !s.ok()) {
+      return Status::InvalidArgument("series " + m.code + ": level_series: " + s.message());
+    }
+  }
+  return Status::OK();
+}
+
+Status ValidatePeriod(std::string_view code, const SeriesMeta& meta, Period p, Date v,
+                      const char* what) {
+  if (p.freq != meta.frequency) {
+    return Status::InvalidArgument(std::string(what) + " " + DescribeObs(code, p, v) +
+                                   ": period is " + FrequencyName(p.freq) + " but series " +
+                                   std::string(code) + " is " + FrequencyName(meta.frequency));
+  }
+  if (p.year() < kMinYear || p.year() > kMaxYear) {
+    return Status::InvalidArgument(std::string(what) + " of " + std::string(code) +
+                                   ": period year out of range");
+  }
+  if (v < kMinVintage || v > kMaxVintage) {
+    return Status::InvalidArgument(std::string(what) + " of " + std::string(code) +
+                                   ": vintage out of range");
+  }
+  return Status::OK();
+}
+
+// Everything one write will put into the store, per column family.
+struct Plan {
+  std::map<std::string, std::string> catalog;
+  std::vector<std::pair<std::string, std::string>> obs_puts;  // ascending keys
+  std::vector<std::string> obs_deletes;                       // ascending keys
+  std::map<std::string, std::string> targets;
+  std::set<std::string> vindex;
+  size_t rows = 0;  // observation versions in obs_puts (decides WriteBatch vs ingest)
+};
+
+// Existing state of one series.
+struct SeriesInfo {
+  uint32_t id = 0;
+  SeriesMeta meta;
+  bool exists = false;  // already in the store (committed)
+};
+
+// Per-load touch record value: flags + the seq at which the load first replaced metadata.
+std::string TouchValue(uint8_t flags, uint64_t meta_seq) {
+  std::string v;
+  PutU8(&v, flags);
+  PutVarint64(&v, meta_seq);
+  return v;
+}
+bool DecodeTouch(std::string_view in, uint8_t* flags, uint64_t* meta_seq) {
+  return GetU8(&in, flags) && GetVarint64(&in, meta_seq);
+}
+
+std::string CodeRecord(uint32_t id, const SeriesMeta& meta) {
+  std::string v, m;
+  PutFixed32BE(&v, id);
+  EncodeMeta(meta, &m);
+  v += m;
+  return v;
+}
+bool DecodeCodeRecord(std::string_view in, uint32_t* id, SeriesMeta* meta) {
+  return GetFixed32BE(&in, id) && DecodeMeta(in, meta);
+}
+
+}  // namespace
+
+class StoreImpl;
+
+// ---- ReadView -----------------------------------------------------------------------------
+
+class ReadViewImpl final : public ReadView {
+ public:
+  ReadViewImpl(StoreImpl* store, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs)
+      : db_(db), cfs_(std::move(cfs)) {
+    snapshot_ = db_->GetSnapshot();
+    ro_.snapshot = snapshot_;
+  }
+  ~ReadViewImpl() override {
+    obs_it_.reset();
+    db_->ReleaseSnapshot(snapshot_);
+  }
+
+  Result<SeriesMeta> GetSeries(std::string_view code) override {
+    SeriesInfo info;
+    if (Status s = Lookup(code, &info); !s.ok()) return s;
+    return info.meta;
+  }
+
+  Result<std::vector<SeriesMeta>> ListSeries() override { return ListWhere("", {}); }
+  Result<std::vector<SeriesMeta>> ListSeriesByPrefix(std::string_view prefix) override {
+    return ListWhere(prefix, {});
+  }
+  Result<std::vector<SeriesMeta>> SearchSeries(std::string_view text) override {
+    std::string needle = LowerAscii(text);
+    return ListWhere("", [&](const SeriesMeta& m) {
+      return LowerAscii(m.code).find(needle) != std::string::npos ||
+             LowerAscii(m.name_zh).find(needle) != std::string::npos ||
+             LowerAscii(m.name_en).find(needle) != std::string::npos;
+    });
+  }
+
+  Result<std::vector<SeriesMeta>> SeriesHistory(std::string_view code) override {
+    SeriesInfo info;
+    if (Status s = Lookup(code, &info); !s.ok()) return s;
+    std::vector<SeriesMeta> out;
+    std::string prefix = IdKey(kTagHistory, info.id);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      SeriesMeta m;
+      if (!DecodeMeta(View(it->value()), &m)) {
+        return Status::Corruption("bad metadata history record " + Hex(View(it->key())));
+      }
+      out.push_back(std::move(m));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading metadata history");
+    out.push_back(info.meta);
+    return out;
+  }
+
+  Result<SeriesValues> ReadSeries(std::string_view code, const ReadRequest& req) override {
+    SeriesInfo info;
+    if (Status s = Lookup(code, &info); !s.ok()) return s;
+    if (Status s = LoadVersions(info.id); !s.ok()) return s;
+    const VersionColumns& c = cols_;
+    SeriesValues out;
+    out.strings = c.strings;
+    const size_t n = c.size();
+    out.period.reserve(n);
+    out.value.reserve(n);
+    out.vintage.reserve(n);
+    out.status.reserve(n);
+    out.qualifier.reserve(n);
+    out.stage.reserve(n);
+    out.source.reserve(n);
+    const int32_t from = req.from ? req.from->index : INT32_MIN;
+    const int32_t to = req.to ? req.to->index : INT32_MAX;
+    size_t i = 0;
+    if (req.from) {
+      i = std::lower_bound(c.period.begin(), c.period.end(), from) - c.period.begin();
+    }
+    while (i < n) {
+      const int32_t p = c.period[i];
+      if (p > to) break;
+      size_t e = i + 1;
+      while (e < n && c.period[e] == p) ++e;
+      size_t pick = SIZE_MAX;
+      switch (req.mode) {
+        case ReadMode::kLatest:
+          pick = e - 1;
+          break;
+        case ReadMode::kAsOf:
+          for (size_t j = e; j > i; --j) {
+            if (c.vintage[j - 1] <= req.as_of.days) {
+              pick = j - 1;
+              break;
+            }
+          }
+          break;
+        case ReadMode::kFirst:
+          for (size_t j = i; j < e; ++j) {
+            if (!c.deleted[j] && !std::isnan(c.value[j])) {
+              pick = j;
+              break;
+            }
+          }
+          if (pick == SIZE_MAX) {
+            for (size_t j = i; j < e; ++j) {
+              if (!c.deleted[j]) {
+                pick = j;
+                break;
+              }
+            }
+          }
+          break;
+      }
+      if (pick != SIZE_MAX && !c.deleted[pick]) {
+        out.period.push_back(Period{info.meta.frequency, p});
+        out.value.push_back(c.value[pick]);
+        out.vintage.push_back(Date{c.vintage[pick]});
+        out.status.push_back(c.status[pick]);
+        out.qualifier.push_back(c.qualifier[pick]);
+        out.stage.push_back(c.stage[pick]);
+        out.source.push_back(c.source[pick]);
+      }
+      i = e;
+    }
+    out.meta = std::move(info.meta);
+    return out;
+  }
+
+  Result<std::vector<Version>> ReadRevisions(std::string_view code, Period period) override {
+    SeriesInfo info;
+    if (Status s = Lookup(code, &info); !s.ok()) return s;
+    if (Status s = LoadVersions(info.id); !s.ok()) return s;
+    std::vector<Version> out;
+    if (period.freq != info.meta.frequency) return out;
+    const VersionColumns& c = cols_;
+    size_t i = std::lower_bound(c.period.begin(), c.period.end(), period.index) - c.period.begin();
+    for (; i < c.size() && c.period[i] == period.index; ++i) out.push_back(MakeVersion(info, i));
+    return out;
+  }
+
+  Result<std::vector<Change>> ReadChanges(Date vintage) override {
+    std::string prefix;
+    PutOrderedInt32(&prefix, vintage.days);
+    std::vector<uint32_t> ids;
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kVintageCf]));
+      for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+        if (it->key().size() != 8) return Status::Corruption("bad vintage index key");
+        ids.push_back(DecodeFixed32BE(it->key().data() + 4));
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "reading vintage index");
+    }
+    std::vector<std::pair<std::string, std::vector<Change>>> per_series;
+    for (uint32_t id : ids) {
+      SeriesInfo info;
+      if (Status s = LookupId(id, &info); !s.ok()) return s;
+      if (Status s = LoadVersions(id); !s.ok()) return s;
+      const VersionColumns& c = cols_;
+      std::vector<Change> changes;
+      for (size_t i = 0; i < c.size(); ++i) {
+        if (c.vintage[i] != vintage.days) continue;
+        Change ch;
+        ch.series = info.meta.code;
+        ch.version = MakeVersion(info, i);
+        if (i > 0 && c.period[i - 1] == c.period[i] && !c.deleted[i - 1]) {
+          ch.had_previous = true;
+          ch.previous_value = c.value[i - 1];
+          ch.previous_status = static_cast<ObsStatus>(c.status[i - 1]);
+        }
+        changes.push_back(std::move(ch));
+      }
+      per_series.emplace_back(info.meta.code, std::move(changes));
+    }
+    std::sort(per_series.begin(), per_series.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Change> out;
+    for (auto& [code, changes] : per_series) {
+      for (auto& ch : changes) out.push_back(std::move(ch));
+    }
+    return out;
+  }
+
+  Result<std::vector<Target>> ReadTargets(std::string_view code, std::optional<Period> period,
+                                          Date as_of) override {
+    std::string prefix;
+    SeriesInfo info;
+    if (!code.empty()) {
+      if (Status s = Lookup(code, &info); !s.ok()) return s;
+      prefix = SeriesPrefix(info.id);
+      if (period) {
+        if (period->freq != info.meta.frequency) return std::vector<Target>{};
+        PutU8(&prefix, static_cast<uint8_t>(period->freq));
+        PutOrderedInt32(&prefix, period->index);
+      }
+    }
+    std::vector<Target> out;
+    std::unordered_map<uint32_t, std::string> codes;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kTargetsCf]));
+    // The chosen version of the current (series, period) group.
+    std::string group;
+    std::optional<Target> chosen;
+    auto flush = [&] {
+      if (chosen && !chosen->deleted) out.push_back(std::move(*chosen));
+      chosen.reset();
+    };
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      std::string_view k = View(it->key());
+      if (k.size() != 21) return Status::Corruption("bad target key " + Hex(k));
+      std::string_view g = k.substr(0, 9);
+      if (g != group) {
+        flush();
+        group.assign(g);
+      }
+      std::string_view rest = k;
+      uint32_t id;
+      uint8_t freq;
+      int32_t p, v;
+      GetFixed32BE(&rest, &id);
+      GetU8(&rest, &freq);
+      GetOrderedInt32(&rest, &p);
+      GetOrderedInt32(&rest, &v);
+      if (v > as_of.days) continue;
+      if (freq != 1 && freq != 4 && freq != 12) return Status::Corruption("bad target key " + Hex(k));
+      TargetRecord rec;
+      if (!DecodeTarget(View(it->value()), &rec)) {
+        return Status::Corruption("bad target record " + Hex(k));
+      }
+      auto cit = codes.find(id);
+      if (cit == codes.end()) {
+        SeriesInfo si;
+        if (Status s = LookupId(id, &si); !s.ok()) return s;
+        cit = codes.emplace(id, si.meta.code).first;
+      }
+      Target t;
+      t.series = cit->second;
+      t.period = Period{static_cast<Frequency>(freq), p};
+      t.vintage = Date{v};
+      t.comparator = rec.comparator;
+      t.value = rec.value;
+      t.tolerance = rec.tolerance;
+      t.unit = std::move(rec.unit);
+      t.relative_to = std::move(rec.relative_to);
+      t.text = std::move(rec.text);
+      t.source = std::move(rec.source);
+      t.deleted = rec.deleted;
+      chosen = std::move(t);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading targets");
+    flush();
+    std::stable_sort(out.begin(), out.end(), [](const Target& a, const Target& b) {
+      if (a.series != b.series) return a.series < b.series;
+      return a.period < b.period;
+    });
+    return out;
+  }
+
+  Result<std::vector<LoadRecord>> ListLoads() override {
+    std::vector<LoadRecord> out;
+    std::string prefix(1, kTagLoad);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      LoadRecord r;
+      if (!DecodeLoad(View(it->value()), &r)) {
+        return Status::Corruption("bad load record " + Hex(View(it->key())));
+      }
+      out.push_back(std::move(r));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading loads");
+    return out;
+  }
+
+ private:
+  Status Lookup(std::string_view code, SeriesInfo* info) {
+    std::string value;
+    rocksdb::Status s = db_->Get(ro_, cfs_[kCatalogCf], CatalogKey(kTagCode, code), &value);
+    if (s.IsNotFound()) return Status::NotFound("unknown series '" + std::string(code) + "'");
+    if (!s.ok()) return FromRocks(s, "reading catalog");
+    if (!DecodeCodeRecord(value, &info->id, &info->meta)) {
+      return Status::Corruption("bad catalog record for series " + std::string(code));
+    }
+    info->exists = true;
+    return Status::OK();
+  }
+
+  Status LookupId(uint32_t id, SeriesInfo* info) {
+    std::string code;
+    rocksdb::Status s = db_->Get(ro_, cfs_[kCatalogCf], IdKey(kTagId, id), &code);
+    if (!s.ok()) return FromRocks(s, "reading series id " + std::to_string(id));
+    return Lookup(code, info);
+  }
+
+  Result<std::vector<SeriesMeta>> ListWhere(std::string_view prefix,
+                                            const std::function<bool(const SeriesMeta&)>& pred) {
+    std::vector<SeriesMeta> out;
+    std::string start = CatalogKey(kTagCode, prefix);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    for (it->Seek(start); it->Valid() && StartsWith(it->key(), start); it->Next()) {
+      uint32_t id;
+      SeriesMeta m;
+      if (!DecodeCodeRecord(View(it->value()), &id, &m)) {
+        return Status::Corruption("bad catalog record " + Hex(View(it->key())));
+      }
+      if (!pred || pred(m)) out.push_back(std::move(m));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading catalog");
+    return out;
+  }
+
+  // Decodes every chunk of series `id` into cols_ (sorted by period, vintage, seq).
+  Status LoadVersions(uint32_t id) {
+    cols_.Clear();
+    if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, cfs_[kObsCf]));
+    std::string prefix = SeriesPrefix(id);
+    int chunks = 0;
+    for (obs_it_->Seek(prefix); obs_it_->Valid() && StartsWith(obs_it_->key(), prefix);
+         obs_it_->Next()) {
+      Status s = DecodeChunk(View(obs_it_->value()), &cols_, &scratch_);
+      if (!s.ok()) {
+        return Status::Corruption(s.message() + " (obs key " + Hex(View(obs_it_->key())) + ")");
+      }
+      ++chunks;
+    }
+    if (!obs_it_->status().ok()) return FromRocks(obs_it_->status(), "reading observations");
+    if (chunks > 1) cols_.Sort();
+    return Status::OK();
+  }
+
+  Version MakeVersion(const SeriesInfo& info, size_t i) const {
+    const VersionColumns& c = cols_;
+    Version v;
+    v.period = Period{info.meta.frequency, c.period[i]};
+    v.vintage = Date{c.vintage[i]};
+    v.load_id = c.load_id[i];
+    v.value = c.value[i];
+    v.status = static_cast<ObsStatus>(c.status[i]);
+    v.qualifier = static_cast<Qualifier>(c.qualifier[i]);
+    v.stage = c.strings[c.stage[i]];
+    v.source = c.strings[c.source[i]];
+    v.deleted = c.deleted[i] != 0;
+    return v;
+  }
+
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const rocksdb::Snapshot* snapshot_;
+  rocksdb::ReadOptions ro_;
+  std::unique_ptr<rocksdb::Iterator> obs_it_;
+  VersionColumns cols_;
+  std::string scratch_;
+};
+
+// ---- Store --------------------------------------------------------------------------------
+
+class BulkWriteImpl;
+
+class StoreImpl final : public Store {
+ public:
+  ~StoreImpl() override {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    handles_.clear();
+    if (db_) db_->Close().PermitUncheckedError();
+  }
+
+  static Status Open(const Options& options, const std::string& path,
+                     std::unique_ptr<Store>* store);
+
+  Result<WriteSummary> Write(const WriteBatch& batch, const LoadInfo& info) override;
+  Result<std::unique_ptr<BulkWrite>> BeginBulkWrite(const LoadInfo& info) override;
+  Result<WriteSummary> Revert(uint64_t load_id, const LoadInfo& info) override;
+  std::unique_ptr<ReadView> NewReadView() override {
+    return std::make_unique<ReadViewImpl>(this, db_.get(), handles_);
+  }
+  Status Backup(const std::string& dest) override;
+  Status Check(std::string* report) override;
+  uint64_t DiskBytes() override;
+  Status Compact() override;
+
+  Status TEST_PutRawChunk(std::string_view code, std::string_view blob);
+  Status TEST_SetFormatVersion(uint32_t version) {
+    std::string v(kFormatMagic);
+    PutFixed32BE(&v, version);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    return FromRocks(db_->Put(wo, handles_[kCatalogCf], CatalogKey(kTagFormat), v), "test");
+  }
+
+ private:
+  friend class BulkWriteImpl;
+
+  // State of one write being prepared (a Write, a Revert or one BulkWrite).
+  struct WriteState {
+    Counters counters;
+    uint64_t load_id = 0;
+    Date meta_vintage{};
+    WriteSummary summary;
+    // Series created or changed by this write (visible to later batches of a bulk write).
+    std::map<std::string, SeriesInfo, std::less<>> staged_series;
+    // Chunks staged by earlier batches of a bulk write, per series id.
+    std::unordered_map<uint32_t, std::vector<std::string>> staged_chunks;
+    // Touch flags per series for this load, and the seq of the first metadata replacement.
+    std::map<uint32_t, std::pair<uint8_t, uint64_t>> touched;
+    std::map<std::string, std::string> catalog;  // catalog puts (merged over a bulk write)
+    std::map<std::string, std::string> targets;  // target puts (merged over a bulk write)
+    bool bulk = false;
+  };
+
+  Status ResolveSeries(std::string_view code, WriteState* st, SeriesInfo* info);
+  Status ReadVersions(uint32_t id, const WriteState& st, VersionColumns* cols,
+                      std::vector<std::string>* keys, std::string* scratch);
+  // Validates `batch` and adds its effect to `st` and `plan`. Nothing is written.
+  Status PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* plan);
+  Status PrepareTargets(const WriteBatch& batch, WriteState* st);
+  // Adds one series' new versions (sorted) as a chunk, consolidating if due.
+  Status AddChunk(uint32_t id, const VersionColumns& existing,
+                  const std::vector<std::string>& existing_keys, const VersionColumns& fresh,
+                  uint64_t seq, WriteState* st, Plan* plan, std::string* scratch);
+  void FinishLoad(const LoadInfo& info, WriteState* st, Plan* plan);
+  Status Commit(Plan* plan);
+  Status WriteSst(Cf cf, const std::string& file,
+                  const std::vector<std::pair<std::string, std::string>>& puts,
+                  const std::vector<std::string>& deletes);
+  Status IngestFiles(const std::vector<std::pair<Cf, std::string>>& files);
+  std::string NewStagingDir();
+  Status StartWrite(const LoadInfo& info, WriteState* st);
+
+  Options options_;
+  std::string path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::Options cf_options_[kNumCfs];
+  std::mutex write_mu_;  // serialises writes; held by an open BulkWrite for its lifetime
+  Counters counters_;    // guarded by write_mu_
+  std::atomic<uint64_t> staging_counter_{0};
+};
+
+namespace {
+
+rocksdb::Options MakeCfOptions(const Options& o, Cf cf, std::shared_ptr<rocksdb::Cache> cache) {
+  rocksdb::Options opt;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = std::move(cache);
+  t.block_size = 16 * 1024;
+  t.format_version = 5;
+  opt.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // Chunks are already zstd-compressed; compressing the obs blocks again costs time for nothing.
+  if (cf == kObsCf) {
+    opt.compression = rocksdb::kNoCompression;
+    opt.bottommost_compression = rocksdb::kNoCompression;
+  } else {
+    opt.compression = rocksdb::kZSTD;
+    opt.bottommost_compression = rocksdb::kZSTD;
+  }
+  return opt;
+}
+
+}  // namespace
+
+Status Store::Open(const Options& options, const std::string& path,
+                   std::unique_ptr<Store>* store) {
+  return StoreImpl::Open(options, path, store);
+}
+
+Status StoreImpl::Open(const Options& options, const std::string& path,
+                       std::unique_ptr<Store>* store) {
+  store->reset();
+  std::error_code ec;
+  bool exists = fs::exists(path, ec);
+  if (exists && !fs::is_directory(path, ec)) {
+    return Status::InvalidArgument(path + " is not a directory (an ixdb store is a directory)");
+  }
+  bool empty = !exists || fs::is_empty(path, ec);
+  if (empty && (!options.create_if_missing || options.read_only)) {
+    return Status::NotFound("no ixdb store at " + path);
+  }
+  std::vector<std::string> cf_names;
+  if (!empty) {
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &cf_names);
+    if (!s.ok() || std::find(cf_names.begin(), cf_names.end(), kCfNames[kCatalogCf]) ==
+                       cf_names.end()) {
+      return Status::InvalidArgument(path +
+                                     " is not an ixdb store (the directory is not empty and "
+                                     "holds no ixdb data); choose an empty or new directory");
+    }
+    if (options.error_if_exists) {
+      return Status::InvalidArgument("an ixdb store already exists at " + path);
+    }
+  } else if (!exists) {
+    fs::create_directories(path, ec);
+    if (ec) return Status::IOError("cannot create " + path + ": " + ec.message());
+  }
+
+  auto impl = std::unique_ptr<StoreImpl>(new StoreImpl());
+  impl->options_ = options;
+  impl->path_ = path;
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  for (int i = 0; i < kNumCfs; ++i) impl->cf_options_[i] = MakeCfOptions(options, Cf(i), cache);
+
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.keep_log_file_num = 2;
+  dbo.max_manifest_file_size = 16 << 20;
+  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  dbo.max_background_jobs = 2;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (int i = 0; i < kNumCfs; ++i) descs.emplace_back(kCfNames[i], impl->cf_options_[i]);
+  // Column families of a newer format are opened too, so that its marker can be read.
+  for (const auto& name : cf_names) {
+    if (std::find(std::begin(kCfNames), std::end(kCfNames), name) == std::end(kCfNames)) {
+      descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &impl->handles_, &raw);
+  } else {
+    s = rocksdb::DB::Open(dbo, path, descs, &impl->handles_, &raw);
+  }
+  if (!s.ok()) {
+    std::string msg = s.ToString();
+    if (s.IsIOError() && (msg.find("lock") != std::string::npos ||
+                          msg.find("LOCK") != std::string::npos)) {
+      return Status::Busy("the ixdb store at " + path +
+                          " is in use by another process (" + msg + ")");
+    }
+    return FromRocks(s, "opening " + path);
+  }
+  impl->db_.reset(raw);
+  rocksdb::ColumnFamilyHandle* catalog = impl->handles_[kCatalogCf];
+
+  std::string marker;
+  s = raw->Get(rocksdb::ReadOptions(), catalog, CatalogKey(kTagFormat), &marker);
+  if (s.IsNotFound()) {
+    if (!empty) {
+      return Status::InvalidArgument(path + " is not an ixdb store (no format marker)");
+    }
+    // A new store: write the marker and counters in one write.
+    std::string v(kFormatMagic), c;
+    PutFixed32BE(&v, kFormatVersion);
+    EncodeCounters(Counters{}, &c);
+    rocksdb::WriteBatch wb;
+    wb.Put(catalog, CatalogKey(kTagFormat), v);
+    wb.Put(catalog, CatalogKey(kTagCounters), c);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (Status st = FromRocks(raw->Write(wo, &wb), "initialising " + path); !st.ok()) return st;
+    marker = v;
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading the format marker of " + path);
+  }
+  std::string_view mv = marker;
+  const size_t magic_len = sizeof(kFormatMagic) - 1;
+  if (mv.size() != magic_len + 4 || mv.substr(0, magic_len) != kFormatMagic) {
+    return Status::InvalidArgument(path + " is not an ixdb store (bad format marker)");
+  }
+  uint32_t version = DecodeFixed32BE(mv.data() + magic_len);
+  if (version > kFormatVersion) {
+    return Status::NotSupported("store format v" + std::to_string(version) +
+                                " is newer than this ixdb (v" + std::to_string(kFormatVersion) +
+                                "): " + path);
+  }
+  std::string counters;
+  s = raw->Get(rocksdb::ReadOptions(), catalog, CatalogKey(kTagCounters), &counters);
+  if (!s.ok() || !DecodeCounters(counters, &impl->counters_)) {
+    return Status::Corruption(path + ": missing or bad counters record");
+  }
+  if (!options.read_only) fs::remove_all(fs::path(path) / kStagingDir, ec);
+  *store = std::move(impl);
+  return Status::OK();
+}
+
+Status StoreImpl::StartWrite(const LoadInfo& info, WriteState* st) {
+  if (options_.read_only) return Status::NotSupported("the store was opened read-only");
+  st->counters = counters_;
+  st->load_id = st->counters.next_load_id++;
+  st->meta_vintage = info.vintage.days != 0 ? info.vintage : Today();
+  st->summary.load_id = st->load_id;
+  return Status::OK();
+}
+
+Status StoreImpl::ResolveSeries(std::string_view code, WriteState* st, SeriesInfo* info) {
+  auto it = st->staged_series.find(code);
+  if (it != st->staged_series.end()) {
+    *info = it->second;
+    return Status::OK();
+  }
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], CatalogKey(kTagCode, code), &value);
+  if (s.IsNotFound()) return Status::NotFound("unknown series '" + std::string(code) + "'");
+  if (!s.ok()) return FromRocks(s, "reading catalog");
+  if (!DecodeCodeRecord(value, &info->id, &info->meta)) {
+    return Status::Corruption("bad catalog record for series " + std::string(code));
+  }
+  info->exists = true;
+  return Status::OK();
+}
+
+Status StoreImpl::ReadVersions(uint32_t id, const WriteState& st, VersionColumns* cols,
+                               std::vector<std::string>* keys, std::string* scratch) {
+  cols->Clear();
+  keys->clear();
+  std::string prefix = SeriesPrefix(id);
+  rocksdb::ReadOptions ro;
+  std::string upper = SeriesPrefix(id + 1);
+  rocksdb::Slice upper_slice(upper);
+  if (id != UINT32_MAX) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handles_[kObsCf]));
+  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    keys->emplace_back(it->key().data(), it->key().size());
+    Status s = DecodeChunk(View(it->value()), cols, scratch);
+    if (!s.ok()) return Status::Corruption(s.message() + " (obs key " + Hex(keys->back()) + ")");
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading observations");
+  size_t chunks = keys->size();
+  if (auto sc = st.staged_chunks.find(id); sc != st.staged_chunks.end()) {
+    for (const auto& blob : sc->second) {
+      if (Status s = DecodeChunk(blob, cols, scratch); !s.ok()) return s;
+      ++chunks;
+    }
+  }
+  if (chunks > 1) cols->Sort();
+  return Status::OK();
+}
+
+Status StoreImpl::AddChunk(uint32_t id, const VersionColumns& existing,
+                           const std::vector<std::string>& existing_keys,
+                           const VersionColumns& fresh, uint64_t seq, WriteState* st, Plan* plan,
+                           std::string* scratch) {
+  std::string blob;
+  // Consolidate when this write would exceed the chunk limit (not inside a bulk write, whose
+  // earlier chunks are staged in files that cannot be deleted before they are ingested).
+  bool consolidate = !st->bulk && static_cast<int>(existing_keys.size()) + 1 >
+                                      std::max(1, options_.max_chunks_per_series);
+  if (consolidate) {
+    VersionColumns merged = existing;
+    merged.Reserve(existing.size() + fresh.size());
+    for (size_t i = 0; i < fresh.size(); ++i) merged.AppendRow(fresh, i);
+    merged.Sort();
+    EncodeChunk(merged, options_.zstd_level, &blob, scratch);
+    for (const auto& k : existing_keys) plan->obs_deletes.push_back(k);
+    plan->rows += merged.size();
+  } else {
+    EncodeChunk(fresh, options_.zstd_level, &blob, scratch);
+    plan->rows += fresh.size();
+  }
+  if (st->bulk) st->staged_chunks[id].push_back(blob);
+  plan->obs_puts.emplace_back(ObsKey(id, seq), std::move(blob));
+  for (int32_t v : fresh.vintage) plan->vindex.insert(VintageKey(v, id));
+  st->touched[id].first |= kTouchObs;
+  return Status::OK();
+}
+
+Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* plan) {
+  const uint64_t seq = st->counters.next_seq++;
+  // 1. Metadata.
+  std::map<std::string, const SeriesMeta*, std::less<>> batch_meta;
+  for (const SeriesMeta& m : batch.series()) {
+    if (Status s = ValidateMeta(m); !s.ok()) return s;
+    auto [it, inserted] = batch_meta.emplace(m.code, &m);
+    if (!inserted && !MetaEqualIgnoringUpdated(*it->second, m)) {
+      return Status::InvalidArgument("series " + m.code +
+                                     " has two different metadata records in one batch");
+    }
+  }
+  for (const auto& [code, mp] : batch_meta) {
+    SeriesInfo info;
+    Status s = ResolveSeries(code, st, &info);
+    if (s.IsNotFound()) {
+      info.id = st->counters.next_series_id++;
+      if (info.id == 0 || info.id == UINT32_MAX) {
+        return Status::LimitExceeded("too many series");
+      }
+      info.meta = *mp;
+      info.meta.updated = st->meta_vintage;
+      info.exists = false;
+      st->staged_series[code] = info;
+      st->catalog[CatalogKey(kTagCode, code)] = CodeRecord(info.id, info.meta);
+      st->catalog[IdKey(kTagId, info.id)] = code;
+      st->touched[info.id].first |= 0;
+      st->summary.series_created++;
+      continue;
+    }
+    if (!s.ok()) return s;
+    if (MetaEqualIgnoringUpdated(info.meta, *mp)) continue;
+    // Changed metadata: keep the old record in the history.
+    std::string hkey = IdKey(kTagHistory, info.id);
+    PutFixed64BE(&hkey, seq);
+    std::string old;
+    EncodeMeta(info.meta, &old);
+    st->catalog[hkey] = old;
+    auto& touch = st->touched[info.id];
+    if (!(touch.first & kTouchMeta)) touch.second = seq;
+    touch.first |= kTouchMeta;
+    info.meta = *mp;
+    info.meta.updated = st->meta_vintage;
+    st->staged_series[code] = info;
+    st->catalog[CatalogKey(kTagCode, code)] = CodeRecord(info.id, info.meta);
+    st->summary.series_updated++;
+  }
+
+  // 2. Observations: resolve each referenced series once.
+  const auto& codes = batch.series_codes();
+  const size_t n = batch.observation_count();
+  std::vector<SeriesInfo> refs(codes.size());
+  std::vector<uint8_t> used(codes.size(), 0);
+  for (size_t i = 0; i < n; ++i) used[batch.obs_series()[i]] = 1;
+  for (size_t r = 0; r < codes.size(); ++r) {
+    if (!used[r]) continue;
+    if (Status s = ValidateSeriesCode(codes[r]); !s.ok()) return s;
+    Status s = ResolveSeries(codes[r], st, &refs[r]);
+    if (s.IsNotFound()) {
+      return Status::InvalidArgument("observation of unknown series '" + codes[r] +
+                                     "' (add its metadata to the batch first)");
+    }
+    if (!s.ok()) return s;
+  }
+  const auto& ps = batch.obs_period();
+  const auto& vs = batch.obs_vintage();
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t r = batch.obs_series()[i];
+    if (Status s = ValidatePeriod(codes[r], refs[r].meta, ps[i], vs[i], "observation"); !s.ok()) {
+      return s;
+    }
+    if (batch.obs_status()[i] > static_cast<uint8_t>(ObsStatus::kRevised) ||
+        batch.obs_qualifier()[i] > static_cast<uint8_t>(Qualifier::kAtMost)) {
+      return Status::InvalidArgument("observation " + DescribeObs(codes[r], ps[i], vs[i]) +
+                                     ": bad status or qualifier");
+    }
+  }
+  // Rows ordered by (series id, period, vintage).
+  std::vector<uint32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  const auto& sref = batch.obs_series();
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    uint32_t ia = refs[sref[a]].id, ib = refs[sref[b]].id;
+    if (ia != ib) return ia < ib;
+    if (ps[a].index != ps[b].index) return ps[a].index < ps[b].index;
+    if (vs[a] != vs[b]) return vs[a] < vs[b];
+    return a < b;
+  });
+  const auto& val = batch.obs_value();
+  const auto& stt = batch.obs_status();
+  const auto& qual = batch.obs_qualifier();
+  const auto& del = batch.obs_deleted();
+  const auto& stage = batch.obs_stage();
+  const auto& source = batch.obs_source();
+  const auto& strings = batch.strings();
+
+  VersionColumns existing, fresh;
+  std::vector<std::string> keys;
+  std::string scratch;
+  for (size_t b = 0; b < n;) {
+    const uint32_t id = refs[sref[order[b]]].id;
+    const bool exists = refs[sref[order[b]]].exists || st->staged_chunks.count(id);
+    size_t e = b;
+    while (e < n && refs[sref[order[e]]].id == id) ++e;
+    existing.Clear();
+    keys.clear();
+    if (exists) {
+      if (Status s = ReadVersions(id, *st, &existing, &keys, &scratch); !s.ok()) return s;
+    }
+    fresh.Clear();
+    size_t ei = 0;  // first existing row of the current period
+    for (size_t g = b; g < e;) {
+      const int32_t p = ps[order[g]].index;
+      size_t ge = g;
+      while (ge < e && ps[order[ge]].index == p) ++ge;
+      while (ei < existing.size() && existing.period[ei] < p) ++ei;
+      size_t ee = ei;
+      while (ee < existing.size() && existing.period[ee] == p) ++ee;
+      size_t ej = ei;               // existing rows [ei, ej) have vintage <= current
+      int64_t batch_last = -1;      // row of `fresh` recorded last for this period
+      for (size_t k = g; k < ge; ++k) {
+        const uint32_t row = order[k];
+        const int32_t v = vs[row].days;
+        if (k > g && vs[order[k - 1]].days == v) {
+          const uint32_t prev = order[k - 1];
+          if (!SameValue(val[prev], val[row]) || stt[prev] != stt[row] ||
+              qual[prev] != qual[row] || del[prev] != del[row] ||
+              strings[stage[prev]] != strings[stage[row]] ||
+              strings[source[prev]] != strings[source[row]]) {
+            return Status::InvalidArgument(
+                "observation " + DescribeObs(codes[sref[row]], ps[row], vs[row]) +
+                " appears twice in the batch with different values");
+          }
+          st->summary.unchanged++;
+          continue;
+        }
+        while (ej < ee && existing.vintage[ej] <= v) ++ej;
+        // What was known at vintage v: the newest of the existing and this batch's versions.
+        bool have_prev = false;
+        double pv = kMissing;
+        uint8_t pst = 0, pq = 0, pdel = 0;
+        if (batch_last >= 0 && (ej == ei || fresh.vintage[batch_last] >= existing.vintage[ej - 1])) {
+          have_prev = true;
+          pv = fresh.value[batch_last];
+          pst = fresh.status[batch_last];
+          pq = fresh.qualifier[batch_last];
+          pdel = fresh.deleted[batch_last];
+        } else if (ej > ei) {
+          have_prev = true;
+          pv = existing.value[ej - 1];
+          pst = existing.status[ej - 1];
+          pq = existing.qualifier[ej - 1];
+          pdel = existing.deleted[ej - 1];
+        }
+        const bool live_prev = have_prev && !pdel;
+        if (del[row]) {
+          if (!live_prev) {
+            st->summary.unchanged++;
+            continue;
+          }
+          st->summary.deletions++;
+        } else if (live_prev && SameValue(pv, val[row]) && pst == stt[row] && pq == qual[row]) {
+          st->summary.unchanged++;
+          continue;
+        } else {
+          st->summary.observations_added++;
+          if (live_prev) st->summary.revisions++;
+        }
+        fresh.PushRow(p, v, seq, st->load_id, del[row] ? kMissing : Canonical(val[row]),
+                      del[row] ? 0 : stt[row], del[row] ? 0 : qual[row], del[row],
+                      del[row] ? 0 : fresh.InternString(strings[stage[row]]),
+                      del[row] ? 0 : fresh.InternString(strings[source[row]]));
+        batch_last = static_cast<int64_t>(fresh.size() - 1);
+      }
+      g = ge;
+    }
+    if (fresh.size() > 0) {
+      if (Status s = AddChunk(id, existing, keys, fresh, seq, st, plan, &scratch); !s.ok()) {
+        return s;
+      }
+    }
+    b = e;
+  }
+  // 3. Targets.
+  if (Status s = PrepareTargets(batch, st); !s.ok()) return s;
+  return Status::OK();
+}
+
+Status StoreImpl::PrepareTargets(const WriteBatch& batch, WriteState* st) {
+  const auto& targets = batch.targets();
+  if (targets.empty()) return Status::OK();
+  const uint64_t seq = st->counters.next_seq - 1;  // the batch's seq (taken in PrepareBatch)
+  std::vector<SeriesInfo> infos(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    if (Status s = ValidateSeriesCode(t.series); !s.ok()) return s;
+    Status s = ResolveSeries(t.series, st, &infos[i]);
+    if (s.IsNotFound()) {
+      return Status::InvalidArgument("target of unknown series '" + t.series +
+                                     "' (add its metadata to the batch first)");
+    }
+    if (!s.ok()) return s;
+    if (Status s2 = ValidatePeriod(t.series, infos[i].meta, t.period, t.vintage, "target");
+        !s2.ok()) {
+      return s2;
+    }
+    if (static_cast<uint8_t>(t.comparator) > static_cast<uint8_t>(Comparator::kQualitative)) {
+      return Status::InvalidArgument("target " + DescribeObs(t.series, t.period, t.vintage) +
+                                     ": bad comparator");
+    }
+  }
+  std::vector<uint32_t> order(targets.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (infos[a].id != infos[b].id) return infos[a].id < infos[b].id;
+    if (targets[a].period.index != targets[b].period.index) {
+      return targets[a].period.index < targets[b].period.index;
+    }
+    if (targets[a].vintage != targets[b].vintage) return targets[a].vintage < targets[b].vintage;
+    return a < b;
+  });
+  auto same = [](const TargetRecord& a, const TargetRecord& b) {
+    return a.comparator == b.comparator && SameValue(a.value, b.value) &&
+           SameValue(a.tolerance, b.tolerance) && a.unit == b.unit &&
+           a.relative_to == b.relative_to && a.text == b.text && a.deleted == b.deleted;
+  };
+  auto to_record = [&](const Target& t) {
+    TargetRecord r;
+    r.comparator = t.comparator;
+    r.value = Canonical(t.value);
+    r.tolerance = Canonical(t.tolerance);
+    r.unit = t.unit;
+    r.relative_to = t.relative_to;
+    r.text = t.text;
+    r.source = t.source;
+    r.deleted = t.deleted;
+    r.load_id = st->load_id;
+    return r;
+  };
+  for (size_t k = 0; k < order.size(); ++k) {
+    const Target& t = targets[order[k]];
+    const SeriesInfo& info = infos[order[k]];
+    TargetRecord rec = to_record(t);
+    if (k > 0) {
+      const Target& pt = targets[order[k - 1]];
+      if (infos[order[k - 1]].id == info.id && pt.period == t.period && pt.vintage == t.vintage) {
+        if (!same(to_record(pt), rec) || pt.source != t.source) {
+          return Status::InvalidArgument("target " + DescribeObs(t.series, t.period, t.vintage) +
+                                         " appears twice in the batch with different values");
+        }
+        st->summary.targets_unchanged++;
+        continue;
+      }
+    }
+    // What was known at t.vintage: newest version with vintage <= t.vintage, from the store
+    // and from this write (staged puts sort after stored ones of equal vintage: higher seq).
+    std::string prefix = SeriesPrefix(info.id);
+    PutU8(&prefix, static_cast<uint8_t>(t.period.freq));
+    PutOrderedInt32(&prefix, t.period.index);
+    std::string bound = prefix;
+    PutOrderedInt32(&bound, t.vintage.days);
+    PutFixed64BE(&bound, UINT64_MAX);
+    std::optional<std::pair<std::string, std::string>> prev;  // key, value
+    {
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(rocksdb::ReadOptions(), handles_[kTargetsCf]));
+      it->SeekForPrev(bound);
+      if (it->Valid() && StartsWith(it->key(), prefix)) {
+        prev.emplace(it->key().ToString(), it->value().ToString());
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "reading targets");
+    }
+    auto sit = st->targets.upper_bound(bound);
+    if (sit != st->targets.begin()) {
+      --sit;
+      if (sit->first.compare(0, prefix.size(), prefix) == 0 && (!prev || sit->first > prev->first)) {
+        prev.emplace(sit->first, sit->second);
+      }
+    }
+    TargetRecord prec;
+    bool live_prev = false;
+    if (prev) {
+      if (!DecodeTarget(prev->second, &prec)) {
+        return Status::Corruption("bad target record " + Hex(prev->first));
+      }
+      live_prev = !prec.deleted;
+    }
+    if ((t.deleted && !live_prev) || (live_prev && same(prec, rec))) {
+      st->summary.targets_unchanged++;
+      continue;
+    }
+    st->targets[TargetKey(info.id, static_cast<uint8_t>(t.period.freq), t.period.index,
+                          t.vintage.days, seq)] = [&] {
+      std::string v;
+      EncodeTarget(rec, &v);
+      return v;
+    }();
+    st->summary.targets_added++;
+    st->touched[info.id].first |= kTouchTargets;
+  }
+  return Status::OK();
+}
+
+void StoreImpl::FinishLoad(const LoadInfo& info, WriteState* st, Plan* plan) {
+  LoadRecord rec;
+  rec.id = st->load_id;
+  rec.unix_time = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  rec.info = info;
+  rec.summary = st->summary;
+  std::string v;
+  EncodeLoad(rec, &v);
+  std::string lkey(1, kTagLoad);
+  PutFixed64BE(&lkey, st->load_id);
+  st->catalog[lkey] = v;
+  for (const auto& [id, touch] : st->touched) {
+    if (touch.first == 0) continue;
+    std::string k(1, kTagLoadTouch);
+    PutFixed64BE(&k, st->load_id);
+    PutFixed32BE(&k, id);
+    st->catalog[k] = TouchValue(touch.first, touch.second);
+  }
+  EncodeCounters(st->counters, &v);
+  st->catalog[CatalogKey(kTagCounters)] = v;
+  plan->catalog = std::move(st->catalog);
+  plan->targets = std::move(st->targets);
+}
+
+std::string StoreImpl::NewStagingDir() {
+  fs::path dir = fs::path(path_) / kStagingDir /
+                 ("w" + std::to_string(staging_counter_.fetch_add(1)) + "-" +
+                  std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return dir.string();
+}
+
+Status StoreImpl::WriteSst(Cf cf, const std::string& file,
+                           const std::vector<std::pair<std::string, std::string>>& puts,
+                           const std::vector<std::string>& deletes) {
+  rocksdb::SstFileWriter w(rocksdb::EnvOptions(), cf_options_[cf], handles_[cf]);
+  if (Status s = FromRocks(w.Open(file), "creating " + file); !s.ok()) return s;
+  size_t pi = 0, di = 0;
+  while (pi < puts.size() || di < deletes.size()) {
+    rocksdb::Status s;
+    if (di < deletes.size() && (pi == puts.size() || deletes[di] < puts[pi].first)) {
+      s = w.Delete(deletes[di++]);
+    } else {
+      s = w.Put(puts[pi].first, puts[pi].second);
+      ++pi;
+    }
+    if (!s.ok()) return FromRocks(s, "writing " + file);
+  }
+  return FromRocks(w.Finish(), "finishing " + file);
+}
+
+Status StoreImpl::IngestFiles(const std::vector<std::pair<Cf, std::string>>& files) {
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const auto& [cf, file] : files) {
+    auto it = std::find_if(args.begin(), args.end(),
+                           [&](const auto& a) { return a.column_family == handles_[cf]; });
+    if (it == args.end()) {
+      rocksdb::IngestExternalFileArg a;
+      a.column_family = handles_[cf];
+      a.options.move_files = true;
+      a.options.write_global_seqno = false;
+      args.push_back(std::move(a));
+      it = args.end() - 1;
+    }
+    it->external_files.push_back(file);
+  }
+  if (args.empty()) return Status::OK();
+  return FromRocks(db_->IngestExternalFiles(args), "ingesting staged files");
+}
+
+Status StoreImpl::Commit(Plan* plan) {
+  std::sort(plan->obs_puts.begin(), plan->obs_puts.end());
+  std::sort(plan->obs_deletes.begin(), plan->obs_deletes.end());
+  const bool ingest = plan->rows >= options_.ingest_min_rows;
+  if (!ingest) {
+    rocksdb::WriteBatch wb;
+    for (const auto& [k, v] : plan->catalog) wb.Put(handles_[kCatalogCf], k, v);
+    for (const auto& k : plan->obs_deletes) wb.Delete(handles_[kObsCf], k);
+    for (const auto& [k, v] : plan->obs_puts) wb.Put(handles_[kObsCf], k, v);
+    for (const auto& [k, v] : plan->targets) wb.Put(handles_[kTargetsCf], k, v);
+    for (const auto& k : plan->vindex) wb.Put(handles_[kVintageCf], k, rocksdb::Slice());
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    return FromRocks(db_->Write(wo, &wb), "writing");
+  }
+  std::string dir = NewStagingDir();
+  std::vector<std::pair<Cf, std::string>> files;
+  auto write = [&](Cf cf, const std::vector<std::pair<std::string, std::string>>& puts,
+                   const std::vector<std::string>& deletes) -> Status {
+    if (puts.empty() && deletes.empty()) return Status::OK();
+    std::string file = dir + "/" + kCfNames[cf] + ".sst";
+    if (Status s = WriteSst(cf, file, puts, deletes); !s.ok()) return s;
+    files.emplace_back(cf, file);
+    return Status::OK();
+  };
+  std::vector<std::pair<std::string, std::string>> cat(plan->catalog.begin(), plan->catalog.end());
+  std::vector<std::pair<std::string, std::string>> tgt(plan->targets.begin(), plan->targets.end());
+  std::vector<std::pair<std::string, std::string>> vix;
+  for (const auto& k : plan->vindex) vix.emplace_back(k, std::string());
+  Status s = write(kCatalogCf, cat, {});
+  if (s.ok()) s = write(kObsCf, plan->obs_puts, plan->obs_deletes);
+  if (s.ok()) s = write(kTargetsCf, tgt, {});
+  if (s.ok()) s = write(kVintageCf, vix, {});
+  if (s.ok()) s = IngestFiles(files);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return s;
+}
+
+Result<WriteSummary> StoreImpl::Write(const WriteBatch& batch, const LoadInfo& info) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  WriteState st;
+  if (Status s = StartWrite(info, &st); !s.ok()) return s;
+  Plan plan;
+  if (Status s = PrepareBatch(batch, &st, &plan); !s.ok()) return s;
+  FinishLoad(info, &st, &plan);
+  if (Status s = Commit(&plan); !s.ok()) return s;
+  counters_ = st.counters;
+  return st.summary;
+}
+
+// ---- Revert -------------------------------------------------------------------------------
+
+Result<WriteSummary> StoreImpl::Revert(uint64_t load_id, const LoadInfo& info) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  std::string lkey(1, kTagLoad);
+  PutFixed64BE(&lkey, load_id);
+  std::string lval;
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], lkey, &lval);
+  if (rs.IsNotFound()) return Status::NotFound("no load " + std::to_string(load_id));
+  if (!rs.ok()) return FromRocks(rs, "reading load record");
+  LoadRecord old;
+  if (!DecodeLoad(lval, &old)) return Status::Corruption("bad load record " + std::to_string(load_id));
+  if (old.reverted_by != 0) {
+    return Status::InvalidArgument("load " + std::to_string(load_id) +
+                                   " was already reverted by load " +
+                                   std::to_string(old.reverted_by));
+  }
+  WriteState st;
+  if (Status s = StartWrite(info, &st); !s.ok()) return s;
+  const uint64_t seq = st.counters.next_seq++;
+  Plan plan;
+  // Series the load touched.
+  std::vector<std::tuple<uint32_t, uint8_t, uint64_t>> touched;
+  {
+    std::string prefix(1, kTagLoadTouch);
+    PutFixed64BE(&prefix, load_id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[kCatalogCf]));
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      uint8_t flags;
+      uint64_t meta_seq;
+      if (it->key().size() != prefix.size() + 4 || !DecodeTouch(View(it->value()), &flags, &meta_seq)) {
+        return Status::Corruption("bad load touch record " + Hex(View(it->key())));
+      }
+      touched.emplace_back(DecodeFixed32BE(it->key().data() + prefix.size()), flags, meta_seq);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading load record");
+  }
+  VersionColumns existing, fresh;
+  std::vector<std::string> keys;
+  std::string scratch;
+  for (const auto& [id, flags, meta_seq] : touched) {
+    if (flags & kTouchMeta) {
+      std::string hkey = IdKey(kTagHistory, id);
+      PutFixed64BE(&hkey, meta_seq);
+      std::string hval, code, cval;
+      SeriesMeta before, now;
+      uint32_t cid;
+      if (!db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], hkey, &hval).ok() ||
+          !DecodeMeta(hval, &before) ||
+          !db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], IdKey(kTagId, id), &code).ok() ||
+          !db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], CatalogKey(kTagCode, code), &cval)
+               .ok() ||
+          !DecodeCodeRecord(cval, &cid, &now)) {
+        return Status::Corruption("missing metadata history of series id " + std::to_string(id));
+      }
+      if (!MetaEqualIgnoringUpdated(before, now)) {
+        std::string nkey = IdKey(kTagHistory, id);
+        PutFixed64BE(&nkey, seq);
+        std::string enc;
+        EncodeMeta(now, &enc);
+        st.catalog[nkey] = enc;
+        st.catalog[CatalogKey(kTagCode, code)] = CodeRecord(id, before);
+        st.touched[id] = {static_cast<uint8_t>(kTouchMeta), seq};
+        st.summary.series_updated++;
+      }
+    }
+    if (flags & kTouchObs) {
+      if (Status s = ReadVersions(id, st, &existing, &keys, &scratch); !s.ok()) return s;
+      fresh.Clear();
+      const VersionColumns& c = existing;
+      for (size_t i = 0; i < c.size(); ++i) {
+        if (c.load_id[i] != load_id) continue;
+        // Only the top version of its (period, vintage) is undone, once.
+        if (i + 1 < c.size() && c.period[i + 1] == c.period[i] && c.vintage[i + 1] == c.vintage[i]) {
+          continue;
+        }
+        // The state before the load: the newest earlier version of another load.
+        size_t j = i;
+        while (j > 0 && c.period[j - 1] == c.period[i] && c.load_id[j - 1] == load_id) --j;
+        const bool has_prior = j > 0 && c.period[j - 1] == c.period[i];
+        if (has_prior && !c.deleted[j - 1]) {
+          const size_t q = j - 1;
+          fresh.PushRow(c.period[i], c.vintage[i], seq, st.load_id, c.value[q], c.status[q],
+                        c.qualifier[q], 0, fresh.InternString(c.strings[c.stage[q]]),
+                        fresh.InternString(c.strings[c.source[q]]));
+          st.summary.observations_added++;
+          if (!c.deleted[i]) st.summary.revisions++;
+        } else {
+          if (c.deleted[i]) continue;
+          fresh.PushRow(c.period[i], c.vintage[i], seq, st.load_id, kMissing, 0, 0, 1, 0, 0);
+          st.summary.deletions++;
+        }
+      }
+      if (fresh.size() > 0) {
+        if (Status s = AddChunk(id, existing, keys, fresh, seq, &st, &plan, &scratch); !s.ok()) {
+          return s;
+        }
+      }
+    }
+    if (flags & kTouchTargets) {
+      std::string prefix = SeriesPrefix(id);
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(rocksdb::ReadOptions(), handles_[kTargetsCf]));
+      // Versions of one (period) group, in key order (vintage, seq).
+      std::vector<std::pair<std::string, TargetRecord>> group;
+      auto flush = [&]() -> void {
+        for (size_t i = 0; i < group.size(); ++i) {
+          const auto& [k, r] = group[i];
+          if (r.load_id != load_id) continue;
+          std::string_view kv(k);
+          if (i + 1 < group.size() &&
+              std::string_view(group[i + 1].first).substr(0, 13) == kv.substr(0, 13)) {
+            continue;  // superseded at the same vintage
+          }
+          size_t j = i;
+          while (j > 0 && group[j - 1].second.load_id == load_id) --j;
+          TargetRecord restored;
+          if (j > 0 && !group[j - 1].second.deleted) {
+            restored = group[j - 1].second;
+            st.summary.targets_added++;
+          } else {
+            if (r.deleted) continue;
+            restored.deleted = true;
+            st.summary.targets_added++;
+          }
+          restored.load_id = st.load_id;
+          std::string nk(kv.substr(0, 13));
+          PutFixed64BE(&nk, seq);
+          std::string enc;
+          EncodeTarget(restored, &enc);
+          st.targets[nk] = enc;
+          st.touched[id].first |= kTouchTargets;
+        }
+        group.clear();
+      };
+      for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+        std::string k = it->key().ToString();
+        if (k.size() != 21) return Status::Corruption("bad target key " + Hex(k));
+        if (!group.empty() && group.back().first.compare(0, 9, k, 0, 9) != 0) flush();
+        TargetRecord r;
+        if (!DecodeTarget(View(it->value()), &r)) return Status::Corruption("bad target " + Hex(k));
+        group.emplace_back(std::move(k), std::move(r));
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "reading targets");
+      flush();
+    }
+  }
+  old.reverted_by = st.load_id;
+  std::string enc;
+  EncodeLoad(old, &enc);
+  st.catalog[lkey] = enc;
+  FinishLoad(info, &st, &plan);
+  // Record what it undid.
+  {
+    std::string k(1, kTagLoad);
+    PutFixed64BE(&k, st.load_id);
+    LoadRecord rec;
+    DecodeLoad(plan.catalog[k], &rec);
+    rec.reverts = load_id;
+    EncodeLoad(rec, &plan.catalog[k]);
+  }
+  if (Status s = Commit(&plan); !s.ok()) return s;
+  counters_ = st.counters;
+  return st.summary;
+}
+
+// ---- BulkWrite ----------------------------------------------------------------------------
+
+class BulkWriteImpl final : public BulkWrite {
+ public:
+  BulkWriteImpl(StoreImpl* store, const LoadInfo& info)
+      : store_(store), lock_(store->write_mu_), info_(info) {}
+  ~BulkWriteImpl() override {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  Status Start() {
+    st_.bulk = true;
+    return store_->StartWrite(info_, &st_);
+  }
+
+  Status Add(const WriteBatch& batch) override {
+    if (!status_.ok()) return status_;
+    if (done_) return Status::InvalidArgument("bulk write already committed");
+    Plan plan;
+    Status s = store_->PrepareBatch(batch, &st_, &plan);
+    if (s.ok() && (!plan.obs_puts.empty() || !plan.vindex.empty())) {
+      if (dir_.empty()) dir_ = store_->NewStagingDir();
+      std::sort(plan.obs_puts.begin(), plan.obs_puts.end());
+      std::string file = dir_ + "/obs-" + std::to_string(files_.size()) + ".sst";
+      s = store_->WriteSst(kObsCf, file, plan.obs_puts, {});
+      if (s.ok()) files_.emplace_back(kObsCf, file);
+      std::vector<std::pair<std::string, std::string>> vix;
+      for (const auto& k : plan.vindex) vix.emplace_back(k, std::string());
+      if (s.ok() && !vix.empty()) {
+        file = dir_ + "/vindex-" + std::to_string(files_.size()) + ".sst";
+        s = store_->WriteSst(kVintageCf, file, vix, {});
+        if (s.ok()) files_.emplace_back(kVintageCf, file);
+      }
+    }
+    if (!s.ok()) status_ = s;
+    return s;
+  }
+
+  Result<WriteSummary> Commit() override {
+    if (!status_.ok()) return status_;
+    if (done_) return Status::InvalidArgument("bulk write already committed");
+    Plan plan;
+    store_->FinishLoad(info_, &st_, &plan);
+    if (dir_.empty()) dir_ = store_->NewStagingDir();
+    std::vector<std::pair<std::string, std::string>> cat(plan.catalog.begin(), plan.catalog.end());
+    std::vector<std::pair<std::string, std::string>> tgt(plan.targets.begin(), plan.targets.end());
+    std::string file = dir_ + "/catalog.sst";
+    Status s = store_->WriteSst(kCatalogCf, file, cat, {});
+    if (s.ok()) files_.emplace_back(kCatalogCf, file);
+    if (s.ok() && !tgt.empty()) {
+      file = dir_ + "/targets.sst";
+      s = store_->WriteSst(kTargetsCf, file, tgt, {});
+      if (s.ok()) files_.emplace_back(kTargetsCf, file);
+    }
+    if (s.ok()) s = store_->IngestFiles(files_);
+    if (!s.ok()) {
+      status_ = s;
+      return s;
+    }
+    done_ = true;
+    store_->counters_ = st_.counters;
+    return st_.summary;
+  }
+
+ private:
+  StoreImpl* store_;
+  std::unique_lock<std::mutex> lock_;
+  LoadInfo info_;
+  StoreImpl::WriteState st_;
+  Status status_;
+  bool done_ = false;
+  std::string dir_;
+  std::vector<std::pair<Cf, std::string>> files_;
+};
+
+Result<std::unique_ptr<BulkWrite>> StoreImpl::BeginBulkWrite(const LoadInfo& info) {
+  if (options_.read_only) return Status::NotSupported("the store was opened read-only");
+  auto bulk = std::make_unique<BulkWriteImpl>(this, info);
+  if (Status s = bulk->Start(); !s.ok()) return s;
+  return std::unique_ptr<BulkWrite>(std::move(bulk));
+}
+
+// ---- Maintenance --------------------------------------------------------------------------
+
+Status StoreImpl::Backup(const std::string& dest) {
+  std::error_code ec;
+  if (fs::exists(dest, ec)) return Status::InvalidArgument("backup destination exists: " + dest);
+  rocksdb::Checkpoint* raw = nullptr;
+  if (Status s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "backup"); !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  return FromRocks(cp->CreateCheckpoint(dest), "backup to " + dest);
+}
+
+Status StoreImpl::Check(std::string* report) {
+  rocksdb::ReadOptions ro;
+  ro.verify_checksums = true;
+  ro.fill_cache = false;
+  const rocksdb::Snapshot* snap = db_->GetSnapshot();
+  ro.snapshot = snap;
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* s;
+    ~Release() { db->ReleaseSnapshot(s); }
+  } release{db_.get(), snap};
+  uint64_t counts[kNumCfs] = {};
+  uint64_t series = 0, loads = 0, versions = 0;
+  VersionColumns cols;
+  std::string scratch;
+  for (int cf = 0; cf < kNumCfs; ++cf) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handles_[cf]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++counts[cf];
+      std::string_view k = View(it->key()), v = View(it->value());
+      auto bad = [&](const std::string& what) {
+        return Status::Corruption(std::string(kCfNames[cf]) + " key " + Hex(k) + ": " + what);
+      };
+      if (cf == kObsCf) {
+        if (k.size() != 12) return bad("bad key length");
+        cols.Clear();
+        if (Status s = DecodeChunk(v, &cols, &scratch); !s.ok()) return bad(s.message());
+        if (!cols.IsSorted()) return bad("chunk rows out of order");
+        versions += cols.size();
+      } else if (cf == kCatalogCf && !k.empty()) {
+        uint32_t id;
+        SeriesMeta m;
+        LoadRecord r;
+        if (k[0] == kTagCode) {
+          if (!DecodeCodeRecord(v, &id, &m)) return bad("bad series record");
+          ++series;
+        } else if (k[0] == kTagLoad) {
+          if (!DecodeLoad(v, &r)) return bad("bad load record");
+          ++loads;
+        } else if (k[0] == kTagHistory) {
+          if (!DecodeMeta(v, &m)) return bad("bad metadata history record");
+        }
+      } else if (cf == kTargetsCf) {
+        TargetRecord t;
+        if (k.size() != 21 || !DecodeTarget(v, &t)) return bad("bad target");
+      }
+    }
+    if (!it->status().ok()) {
+      return FromRocks(it->status(), std::string("checking column family ") + kCfNames[cf]);
+    }
+  }
+  if (report) {
+    *report = "series: " + std::to_string(series) + ", loads: " + std::to_string(loads) +
+              ", chunks: " + std::to_string(counts[kObsCf]) +
+              ", observation versions: " + std::to_string(versions) +
+              ", target versions: " + std::to_string(counts[kTargetsCf]) +
+              ", catalog keys: " + std::to_string(counts[kCatalogCf]) +
+              ", vintage index keys: " + std::to_string(counts[kVintageCf]) + "; all checksums OK";
+  }
+  return Status::OK();
+}
+
+uint64_t StoreImpl::DiskBytes() {
+  uint64_t total = 0;
+  for (auto* h : handles_) {
+    uint64_t v = 0;
+    if (db_->GetIntProperty(h, "rocksdb.live-sst-files-size", &v)) total += v;
+  }
+  rocksdb::VectorLogPtr wals;
+  if (db_->GetSortedWalFiles(wals).ok()) {
+    for (const auto& w : wals) total += w->SizeFileBytes();
+  }
+  return total;
+}
+
+Status StoreImpl::Compact() {
+  if (options_.read_only) return Status::NotSupported("the store was opened read-only");
+  rocksdb::FlushOptions fo;
+  if (Status s = FromRocks(db_->Flush(fo, handles_), "flush"); !s.ok()) return s;
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (auto* h : handles_) {
+    if (Status s = FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"); !s.ok()) {
+      return s;
+    }
+  }
+  return Status::OK();
+}
+
+Status StoreImpl::TEST_PutRawChunk(std::string_view code, std::string_view blob) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  WriteState st;
+  st.counters = counters_;
+  SeriesInfo info;
+  if (Status s = ResolveSeries(code, &st, &info); !s.ok()) return s;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  std::string key = ObsKey(info.id, counters_.next_seq++);
+  std::string c;
+  EncodeCounters(counters_, &c);
+  rocksdb::WriteBatch wb;
+  wb.Put(handles_[kObsCf], key, rocksdb::Slice(blob.data(), blob.size()));
+  wb.Put(handles_[kCatalogCf], CatalogKey(kTagCounters), c);
+  return FromRocks(db_->Write(wo, &wb), "test write");
+}
+
+namespace internal {
+Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view blob) {
+  auto* impl = dynamic_cast<StoreImpl*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
+  return impl->TEST_PutRawChunk(code, blob);
+}
+Status TEST_SetFormatVersion(Store* store, uint32_t version) {
+  auto* impl = dynamic_cast<StoreImpl*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
+  return impl->TEST_SetFormatVersion(version);
+}
+}  // namespace internal
+
+}  // namespace ixdb::storage
