@@ -1,7 +1,6 @@
 #include "server/handler.hpp"
 
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <limits>
 #include <new>
@@ -34,37 +33,6 @@ std::string JoinNames(const std::vector<LoadFile>& files) {
     if (!out.empty()) out += ' ';
     out += f.name;
   }
-  return out;
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-// The same text `ixdb load` prints for a local load (cli FormatLoadSummary), so that a remote
-// load reads the same; "(remote)" says where it ran.
-std::string SummaryText(const std::vector<LoadFile>& files, const load::LoadReport& report) {
-  const storage::WriteSummary& s = report.summary;
-  double rate = report.seconds > 0 ? static_cast<double>(report.rows_read) / report.seconds : 0;
-  std::string out = "loaded " + std::to_string(files.size()) +
-                    (files.size() == 1 ? " file" : " files") + " (remote): " +
-                    std::to_string(report.rows_read) + " rows in " + Fixed(report.seconds, 3) +
-                    " s (" + Fixed(rate, 0) + " rows/s)";
-  if (s.load_id != 0) out += ", recorded as load " + std::to_string(s.load_id);
-  out += "\n";
-  out += "  series:       " + std::to_string(s.series_created) + " created, " +
-         std::to_string(s.series_updated) + " updated\n";
-  out += "  observations: " + std::to_string(s.observations_added) + " added (" +
-         std::to_string(s.revisions) + " revisions), " + std::to_string(s.unchanged) +
-         " unchanged";
-  if (s.deletions > 0) out += ", " + std::to_string(s.deletions) + " deletions";
-  out += "\n";
-  out += "  targets:      " + std::to_string(s.targets_added) + " added, " +
-         std::to_string(s.targets_unchanged) + " unchanged\n";
-  if (report.bad_rows > 0) out += "  bad rows:     " + std::to_string(report.bad_rows) + " skipped\n";
-  for (const std::string& note : report.notes) out += "note: " + note + "\n";
   return out;
 }
 
@@ -101,7 +69,8 @@ Response HandleLoad(const Request& request, const ParsedRequest& req, Backend& b
   summary.deletions = w.deletions;
   summary.seconds = report->seconds;
   Response r;
-  r.payload = EncodeLoadResponse(summary, report->notes, SummaryText(req.files, *report));
+  // The text `ixdb load` prints for a local load, so that a remote load reads the same.
+  r.payload = EncodeLoadResponse(summary, report->notes, load::FormatLoadSummary(*report));
   r.summary = "load ok: id " + std::to_string(w.load_id) + ", " +
               std::to_string(report->rows_read) + " rows";
   return r;

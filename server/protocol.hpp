@@ -66,7 +66,8 @@ std::string EncodePingRequest();
 std::string EncodeHelloRequest();
 std::string EncodeQueryRequest(std::string_view query);
 // `options_json` is a JSON object text such as {"format":"auto","vintage":"2024-01-20"} (empty:
-// no options). InvalidArgument if it is not a JSON object.
+// no options). InvalidArgument if it is not a JSON object. A file that is valid UTF-8 goes as
+// "content", any other (GB18030...) as "content_base64".
 Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, std::string>>& files,
                                       std::string_view options_json, std::string_view token);
 

@@ -328,7 +328,7 @@ TEST_CASE("Client: loads carry the token; errors come back with the server's cod
   auto with = MustConnect(server, "s3cret");
   auto loaded = with->Load(files, R"({"format":"long","vintage":"2024-01-20"})");
   REQUIRE_OK(loaded.status());
-  REQUIRE(loaded->find("loaded 2 files (remote): 3 rows") == 0);
+  REQUIRE(loaded->find("load #1: 3 rows") == 0);
   REQUIRE(backend.load_count() == 1);
   REQUIRE(backend.load(0).files[1].name == "b.csv");
   REQUIRE(backend.load(0).format == "long");

@@ -125,7 +125,7 @@ class RunningServer {
     endpoint_ = endpoint.get();
     if (!endpoint_.empty()) port_ = std::stoi(endpoint_.substr(endpoint_.rfind(':') + 1));
   }
-  ~RunningServer() { Stop(); }
+  ~RunningServer() { (void)Stop(); }
 
   // Stops the server (RequestStop) and waits for Serve to return; returns its status.
   Status Stop() {
