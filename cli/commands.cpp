@@ -177,28 +177,6 @@ std::string DefaultDbDir() {
   return "ixdb-data";
 }
 
-std::string FormatLoadSummary(const load::LoadReport& report, size_t file_count) {
-  const auto& s = report.summary;
-  std::ostringstream out;
-  double rate = report.seconds > 0 ? static_cast<double>(report.rows_read) / report.seconds : 0;
-  out << "loaded " << file_count << (file_count == 1 ? " file" : " files") << ": "
-      << report.rows_read << " rows in " << Fixed(report.seconds, 3) << " s ("
-      << Fixed(rate, 0) << " rows/s)";
-  if (s.load_id != 0) out << ", recorded as load " << s.load_id;
-  out << "\n";
-  out << "  series:       " << s.series_created << " created, " << s.series_updated
-      << " updated\n";
-  out << "  observations: " << s.observations_added << " added (" << s.revisions
-      << " revisions), " << s.unchanged << " unchanged";
-  if (s.deletions > 0) out << ", " << s.deletions << " deletions";
-  out << "\n";
-  out << "  targets:      " << s.targets_added << " added, " << s.targets_unchanged
-      << " unchanged\n";
-  if (report.bad_rows > 0) out << "  bad rows:     " << report.bad_rows << " skipped\n";
-  for (const auto& note : report.notes) out << "note: " << note << "\n";
-  return out.str();
-}
-
 Status CmdLoad(const GlobalOptions& g, const LoadArgs& args) {
   if (args.files.empty()) return Status::InvalidArgument("load needs at least one FILE (- is stdin)");
   load::LoadOptions opts;
@@ -226,9 +204,13 @@ Status CmdLoad(const GlobalOptions& g, const LoadArgs& args) {
   auto report = load::LoadFiles(*store, args.files, opts);
   bar.Finish();
   if (!report.ok()) return report.status();
-  std::cout << FormatLoadSummary(*report, args.files.size());
+  // The loader's summary, the same text a server sends back for `load --connect`.
+  std::string summary = load::FormatLoadSummary(*report);
+  std::cout << summary;
+  if (summary.empty() || summary.back() != '\n') std::cout << "\n";
   if (!args.skip_bad.empty() && report->bad_rows > 0) {
-    std::cerr << "ixdb: " << report->bad_rows << " bad rows written to " << args.skip_bad << "\n";
+    std::cout << report->bad_rows << (report->bad_rows == 1 ? " bad row" : " bad rows")
+              << " skipped, written with reasons to " << args.skip_bad << "\n";
   }
   return Status::OK();
 }

@@ -42,9 +42,6 @@ struct LoadArgs {
 };
 Status CmdLoad(const GlobalOptions& g, const LoadArgs& args);
 
-// The summary `ixdb load` prints after a local load.
-std::string FormatLoadSummary(const load::LoadReport& report, size_t file_count);
-
 // `ixdb query`: one query, rendered to standard output.
 struct QueryArgs {
   std::string format = "table";

@@ -182,9 +182,13 @@ std::string RenderText(const Table& table) {
   std::vector<std::string> header(ncols);
   std::vector<size_t> widths(ncols, 0);
   std::vector<bool> numeric(ncols, false);
+  // A column's unit goes into its header, unless the table has a unit column saying it.
+  bool has_unit_column = false;
+  for (const Column& col : table.columns) has_unit_column |= col.name == "unit";
   for (size_t c = 0; c < ncols; ++c) {
     const Column& col = table.columns[c];
-    header[c] = DisplayText(col.unit.empty() ? col.name : col.name + " (" + col.unit + ")");
+    bool show_unit = !col.unit.empty() && !has_unit_column;
+    header[c] = DisplayText(show_unit ? col.name + " (" + col.unit + ")" : col.name);
     widths[c] = DisplayWidth(header[c]);
     numeric[c] = col.type == ColumnType::kNumber || col.type == ColumnType::kInteger;
   }

@@ -171,6 +171,16 @@ TEST_CASE("RenderText: boxed table, numbers right-aligned, row count and notes",
         "note: values as known at 2024-01-20\n");
 }
 
+TEST_CASE("RenderText: no unit in the header when a unit column says it", "[query]") {
+  Table t = SampleTable();
+  t.columns[2].unit = "亿元";
+  t.columns.push_back({"unit", ColumnType::kString, ""});
+  for (auto& row : t.rows) row.push_back(std::string("亿元"));
+  std::string text = RenderText(t);
+  CHECK(text.find("│ value    │ unit │") != std::string::npos);
+  CHECK(text.find("(亿元)") == std::string::npos);
+}
+
 TEST_CASE("RenderText: CJK text counts two columns, so every line has the same width",
           "[query]") {
   Table t;
