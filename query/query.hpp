@@ -3,6 +3,8 @@
 // sockets or terminals: text in, a typed Table (or an error) out.
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,14 @@ struct QueryOptions {
   // Tolerance applied to `~` (左右/约) targets that carry none, in the target's unit
   // (percentage points for % targets). Default: 0.5.
   double default_about_tolerance = 0.5;
+  // Scans over many series (series(...) selections, stats(...)) run on up to this many
+  // threads when `new_view` is set; each extra thread reads through its own view (a ReadView
+  // is single-threaded). Default: 2.
+  int threads = 2;
+  // Makes a read view for a worker thread. It should see the same snapshot as the view given
+  // to RunQuery (views made from one Store with no write in between do). Empty: everything
+  // runs on the calling thread. The Store overload of RunQuery sets it.
+  std::function<std::unique_ptr<storage::ReadView>()> new_view;
 };
 
 // Parses and evaluates one query against a consistent snapshot.
@@ -29,6 +39,11 @@ struct QueryOptions {
 //  - InvalidArgument for a type or unit clash, naming both operands;
 //  - LimitExceeded when the result would exceed options.max_rows.
 Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
+                       const QueryOptions& options = {});
+
+// The same against a fresh snapshot of `store`; scans over many series use
+// options.threads read views of it. Thread-safe (a Store may be shared).
+Result<Table> RunQuery(storage::Store& store, std::string_view text,
                        const QueryOptions& options = {});
 
 }  // namespace ixdb::query

@@ -1,0 +1,34 @@
+#include "query/query.hpp"
+
+#include <exception>
+#include <new>
+
+#include "query/executor.hpp"
+#include "query/parser.hpp"
+
+namespace ixdb::query {
+
+Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
+                       const QueryOptions& options) {
+  auto parsed = ParseQuery(text);
+  if (!parsed.ok()) return parsed.status();
+  return Execute(*parsed, text, view, options);
+}
+
+Result<Table> RunQuery(storage::Store& store, std::string_view text,
+                       const QueryOptions& options) {
+  std::unique_ptr<storage::ReadView> view;
+  try {
+    view = store.NewReadView();
+  } catch (const std::exception& e) {
+    return Status::IOError(std::string("cannot open a read view: ") + e.what());
+  }
+  if (!view) return Status::IOError("cannot open a read view");
+  QueryOptions opts = options;
+  if (!opts.new_view) {
+    opts.new_view = [&store]() { return store.NewReadView(); };
+  }
+  return RunQuery(*view, text, opts);
+}
+
+}  // namespace ixdb::query

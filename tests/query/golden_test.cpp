@@ -1,0 +1,126 @@
+// Golden files: tests/query/golden/*.test hold `query -> expected CSV` cases, run against a store
+// loaded from tests/query/fixtures. Format of a case (cases are separated by blank lines):
+//
+//   # a comment
+//   option: default_about_tolerance=1      (optional; also max_rows=N)
+//   query: yoy(gdp)[2021:2023]
+//   indicator,period,value,unit             (the expected CSV, header first)
+//   gdp,2021,13.45...,%
+//
+// or, for a query that must fail, `error: <Status::ToString()>` followed by the message's
+// further lines (the caret lines). IXDB_GOLDEN_UPDATE=1 rewrites the files with what the
+// queries return now (review the diff before committing).
+#include "query/query.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "query/render.hpp"
+#include "query_test_util.hpp"
+
+namespace ixdb::query {
+namespace {
+
+struct Case {
+  int line = 0;
+  std::vector<std::string> comments;  // lines before the query (kept on update)
+  std::vector<std::string> options;
+  std::string query;
+  std::string expected;  // CSV or "error: ..." text, lines joined by '\n' (with final '\n')
+};
+
+std::vector<Case> ReadCases(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::vector<Case> cases;
+  Case cur;
+  bool in_case = false, has_query = false;
+  std::string line;
+  int n = 0;
+  auto flush = [&]() {
+    if (has_query) cases.push_back(cur);
+    cur = Case{};
+    in_case = has_query = false;
+  };
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) {
+      flush();
+      continue;
+    }
+    if (!has_query) {
+      if (line.rfind("query: ", 0) == 0) {
+        cur.query = line.substr(7);
+        cur.line = n;
+        has_query = true;
+      } else if (line.rfind("option: ", 0) == 0) {
+        cur.options.push_back(line.substr(8));
+      } else {
+        cur.comments.push_back(line);
+      }
+      in_case = true;
+      continue;
+    }
+    cur.expected += line + "\n";
+  }
+  flush();
+  (void)in_case;
+  return cases;
+}
+
+std::string Actual(storage::Store& store, const Case& c) {
+  QueryOptions opts;
+  for (const auto& o : c.options) {
+    auto eq = o.find('=');
+    REQUIRE(eq != std::string::npos);
+    const std::string key = o.substr(0, eq), val = o.substr(eq + 1);
+    if (key == "default_about_tolerance") opts.default_about_tolerance = std::stod(val);
+    else if (key == "max_rows") opts.max_rows = std::stoul(val);
+    else FAIL("unknown option " << key);
+  }
+  auto r = RunQuery(store, c.query, opts);
+  if (!r.ok()) return "error: " + r.status().ToString() + "\n";
+  return RenderCsv(*r);
+}
+
+TEST_CASE("Golden: every query in tests/query/golden returns its expected CSV", "[query]") {
+  static test::FixtureStore fixture;
+  const bool update = std::getenv("IXDB_GOLDEN_UPDATE") != nullptr;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(IXDB_QUERY_TEST_DIR) + "/golden")) {
+    if (e.path().extension() == ".test") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 5);
+  size_t total = 0;
+  for (const auto& f : files) {
+    std::vector<Case> cases = ReadCases(f.string());
+    REQUIRE(!cases.empty());
+    std::ostringstream rewritten;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Case& c = cases[i];
+      const std::string actual = Actual(*fixture.store, c);
+      INFO(f.filename().string() << ":" << c.line << ": " << c.query);
+      if (!update) CHECK(actual == c.expected);
+      ++total;
+      if (i) rewritten << "\n";
+      for (const auto& l : c.comments) rewritten << l << "\n";
+      for (const auto& o : c.options) rewritten << "option: " << o << "\n";
+      rewritten << "query: " << c.query << "\n" << actual;
+    }
+    if (update) {
+      std::ofstream out(f);
+      out << rewritten.str();
+    }
+  }
+  CHECK(total >= 100);
+}
+
+}  // namespace
+}  // namespace ixdb::query

@@ -1,0 +1,65 @@
+#pragma once
+// Helpers for the query tests: a store in a fresh temporary directory, loaded from the
+// fixture CSVs in tests/query/fixtures, and a shortest-form CSV rendering of tables.
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "load/loader.hpp"
+#include "storage/store.hpp"
+
+namespace ixdb::query::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ixdb-query-XXXXXX";
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A fresh store (sync off: tests need no power-loss durability).
+inline std::unique_ptr<storage::Store> OpenStore(const TempDir& dir) {
+  storage::Options o;
+  o.sync = false;
+  std::unique_ptr<storage::Store> store;
+  const Status s = storage::Store::Open(o, dir.path() + "/db", &store);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  return store;
+}
+
+// The fixture store shared by the golden tests: observations.csv + targets.csv.
+struct FixtureStore {
+  TempDir dir;
+  std::unique_ptr<storage::Store> store;
+  FixtureStore() {
+    store = OpenStore(dir);
+    const std::string base = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/";
+    load::LoadOptions opts;
+    opts.command = "query tests";
+    opts.vintage = DateFromYmd(2024, 2, 15);  // rows without a vintage; keeps output date-free
+    auto r = load::LoadFiles(*store, {base + "observations.csv", base + "targets.csv"}, opts);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+  }
+};
+
+}  // namespace ixdb::query::test
