@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <string>
@@ -105,6 +106,11 @@ class FakeBackend : public Backend {
 class RunningServer {
  public:
   RunningServer(Backend& backend, ServerOptions options, bool signals = false)
+      : RunningServer([&backend](const ServerOptions& o) { return ServeWith(backend, o); },
+                      std::move(options), signals) {}
+  // The same for any serve function (e.g. Serve over a real store).
+  RunningServer(std::function<Status(const ServerOptions&)> serve, ServerOptions options,
+                bool signals = false)
       : options_(std::move(options)) {
     if (options_.listen == ServerOptions().listen) options_.listen = "127.0.0.1:0";
     options_.handle_signals = signals;
@@ -118,8 +124,8 @@ class RunningServer {
       if (user_log) user_log(line);
     };
     options_.on_listening = [this](const std::string& ep) { listening_.set_value(ep); };
-    thread_ = std::thread([this, &backend] {
-      result_ = ServeWith(backend, options_);
+    thread_ = std::thread([this, serve = std::move(serve)] {
+      result_ = serve(options_);
       if (!result_.ok()) listening_.set_value("");
     });
     endpoint_ = endpoint.get();
