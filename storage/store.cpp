@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -38,6 +39,8 @@ constexpr uint32_t kFormatVersion = 1;
 constexpr char kFormatMagic[] = "ixdb-store";
 // Staged SST files of bulk writes and large writes; removed at Open.
 constexpr char kStagingDir[] = "staging";
+// Present only while a new store is being created (see Open).
+constexpr char kCreatingFile[] = "IXDB-CREATING";
 
 // Column families. On-disk format: do not change the names.
 enum Cf { kDefaultCf = 0, kCatalogCf, kObsCf, kTargetsCf, kVintageCf, kNumCfs };
@@ -653,6 +656,15 @@ Status StoreImpl::Open(const Options& options, const std::string& path,
   if (exists && !fs::is_directory(path, ec)) {
     return Status::InvalidArgument(path + " is not a directory (an ixdb store is a directory)");
   }
+  // A store killed while being created holds the creation marker: nothing in it was ever
+  // acknowledged, so it is wiped and created again.
+  const fs::path creating = fs::path(path) / kCreatingFile;
+  if (exists && fs::exists(creating, ec) && !options.read_only) {
+    for (const auto& e : fs::directory_iterator(path, ec)) {
+      if (e.path() != creating) fs::remove_all(e.path(), ec);
+    }
+    fs::remove(creating, ec);
+  }
   bool empty = !exists || fs::is_empty(path, ec);
   if (empty && (!options.create_if_missing || options.read_only)) {
     return Status::NotFound("no ixdb store at " + path);
@@ -669,9 +681,13 @@ Status StoreImpl::Open(const Options& options, const std::string& path,
     if (options.error_if_exists) {
       return Status::InvalidArgument("an ixdb store already exists at " + path);
     }
-  } else if (!exists) {
-    fs::create_directories(path, ec);
-    if (ec) return Status::IOError("cannot create " + path + ": " + ec.message());
+  } else {
+    if (!exists) {
+      fs::create_directories(path, ec);
+      if (ec) return Status::IOError("cannot create " + path + ": " + ec.message());
+    }
+    std::ofstream(creating) << "an ixdb store is being created here\n";
+    if (!fs::exists(creating, ec)) return Status::IOError("cannot write in " + path);
   }
 
   auto impl = std::unique_ptr<StoreImpl>(new StoreImpl());
@@ -731,6 +747,7 @@ Status StoreImpl::Open(const Options& options, const std::string& path,
     wo.sync = true;
     if (Status st = FromRocks(raw->Write(wo, &wb), "initialising " + path); !st.ok()) return st;
     marker = v;
+    fs::remove(creating, ec);
   } else if (!s.ok()) {
     return FromRocks(s, "reading the format marker of " + path);
   }

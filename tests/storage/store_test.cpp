@@ -495,7 +495,8 @@ TEST_CASE("Store: metadata changes keep the old metadata in the history", "[stor
   b.PutSeries(Meta("gdp"));
   LoadInfo info;
   info.vintage = D(2024, 1, 1);
-  REQUIRE_OK(store->Write(b, info).status());
+  auto first = store->Write(b, info);
+  REQUIRE_OK(first.status());
   WriteBatch same;
   same.PutSeries(Meta("gdp"));
   auto s = store->Write(same, info);
@@ -578,7 +579,8 @@ TEST_CASE("Store: reverting a revision brings back the earlier release", "[stora
   CHECK(MustRead(*store, "g", AsOf(D(2024, 2, 1))).value[1] == 6);
   // Reverting the first load deletes what it created, at its vintage: 2022 is gone, 2023
   // keeps the value restored at 2024-03-01 by the previous revert.
-  REQUIRE_OK(store->Revert(1, LoadInfo{}).status());
+  auto undo1 = store->Revert(1, LoadInfo{});
+  REQUIRE_OK(undo1.status());
   auto after = MustRead(*store, "g");
   REQUIRE(after.size() == 1);
   CHECK(after.period[0] == Period::Annual(2023));
