@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -50,13 +51,15 @@ inline std::unique_ptr<storage::Store> OpenStore(const TempDir& dir) {
 struct FixtureStore {
   TempDir dir;
   std::unique_ptr<storage::Store> store;
-  FixtureStore() {
+  FixtureStore()
+      : FixtureStore({std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/observations.csv",
+                      std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/targets.csv"}) {}
+  explicit FixtureStore(const std::vector<std::string>& files) {
     store = OpenStore(dir);
-    const std::string base = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/";
     load::LoadOptions opts;
     opts.command = "query tests";
     opts.vintage = DateFromYmd(2024, 2, 15);  // rows without a vintage; keeps output date-free
-    auto r = load::LoadFiles(*store, {base + "observations.csv", base + "targets.csv"}, opts);
+    auto r = load::LoadFiles(*store, files, opts);
     INFO(r.status().ToString());
     REQUIRE(r.ok());
   }

@@ -204,6 +204,20 @@ TEST_CASE("RenderText: CJK text counts two columns, so every line has the same w
   CHECK(text.find("line\\nbreak\\ttab") != std::string::npos);
 }
 
+TEST_CASE("RenderText: cells wider than 48 columns are cut with an ellipsis", "[query]") {
+  Table t;
+  t.columns = {{"source", ColumnType::kString, ""}};
+  const std::string long_zh = "围绕市场准入、促进市场竞争等10个重点领域的30大项128小项重点任务";
+  t.rows.push_back({long_zh});
+  t.rows.push_back({std::string(60, 'x')});
+  auto lines = Lines(RenderText(t));
+  REQUIRE(lines.size() == 7);
+  CHECK(lines[3] == "│ 围绕市场准入、促进市场竞争等10个重点领域的30大… │");
+  CHECK(lines[4] == "│ " + std::string(47, 'x') + "… │");
+  // CSV keeps the whole text.
+  CHECK(RenderCsv(t).find(long_zh) != std::string::npos);
+}
+
 TEST_CASE("RenderText: one row and an empty table", "[query]") {
   Table t;
   t.columns = {{"a", ColumnType::kInteger, ""}};
