@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <system_error>
 #include <utility>
-#include <vector>
 
 #include "storage/store.hpp"
 #ifdef IXDB_HAVE_SERVER
@@ -12,23 +11,6 @@
 
 namespace ixdb::cli {
 namespace {
-
-query::Table SeriesTable(const std::vector<storage::SeriesMeta>& metas) {
-  using query::Column;
-  using query::ColumnType;
-  query::Table t;
-  t.columns = {Column{"indicator", ColumnType::kString, ""}, Column{"name", ColumnType::kString, ""},
-               Column{"name_en", ColumnType::kString, ""},   Column{"region", ColumnType::kString, ""},
-               Column{"unit", ColumnType::kString, ""},      Column{"measure", ColumnType::kString, ""},
-               Column{"frequency", ColumnType::kString, ""}, Column{"cumulative", ColumnType::kString, ""}};
-  for (const auto& m : metas) {
-    t.rows.push_back({m.code, m.name_zh, m.name_en, m.region, m.unit,
-                      std::string(storage::MeasureName(m.measure)),
-                      std::string(FrequencyName(m.frequency)),
-                      std::string(m.cumulative ? "true" : "false")});
-  }
-  return t;
-}
 
 class LocalBackend : public Backend {
  public:
@@ -41,13 +23,6 @@ class LocalBackend : public Backend {
     // if the store is reopened, but each query is a consistent snapshot.
     auto view = store_->NewReadView();
     return query::RunQuery(*view, text, options_);
-  }
-
-  Result<query::Table> Series(const std::string& text) override {
-    auto view = store_->NewReadView();
-    auto metas = text.empty() ? view->ListSeries() : view->SearchSeries(text);
-    if (!metas.ok()) return metas.status();
-    return SeriesTable(*metas);
   }
 
   std::string Describe() const override { return "local store " + dir_; }
@@ -65,21 +40,6 @@ class RemoteBackend : public Backend {
       : address_(std::move(address)), client_(std::move(client)) {}
 
   Result<query::Table> Query(const std::string& text) override { return client_->Query(text); }
-
-  Result<query::Table> Series(const std::string& text) override {
-    // The server only answers queries; the query language's catalog search does this.
-    std::string q = "series(";
-    if (!text.empty()) {
-      q += '"';
-      for (char c : text) {
-        if (c == '"' || c == '\\') q += '\\';
-        q += c;
-      }
-      q += '"';
-    }
-    q += ')';
-    return client_->Query(q);
-  }
 
   std::string Describe() const override { return "server " + address_; }
 

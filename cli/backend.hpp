@@ -21,11 +21,6 @@ class Backend {
   // Not thread-safe.
   virtual Result<query::Table> Query(const std::string& text) = 0;
 
-  // Series whose code or name contains `text` (every series when empty), as a table of
-  // indicator, name, name_en, unit, measure, frequency, cumulative. Used by the shell's
-  // `.series` command.
-  virtual Result<query::Table> Series(const std::string& text) = 0;
-
   // One line for people: "local store ./ixdb-data" or "server 127.0.0.1:7380".
   virtual std::string Describe() const = 0;
 };

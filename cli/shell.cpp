@@ -139,7 +139,19 @@ Outcome RunMeta(Backend& backend, std::string_view line, ShellSettings& settings
     return Outcome::kOk;
   }
   if (cmd == ".series" || cmd == ".tables") {
-    return PrintResult(backend.Series(std::string(arg)), settings, out, err);
+    // The query language's catalog functions, so a server answers it the same way.
+    std::string q;
+    if (arg.empty()) {
+      q = "list()";
+    } else if (arg.find('"') == std::string_view::npos) {
+      q = "search(\"" + std::string(arg) + "\")";
+    } else if (arg.find('\'') == std::string_view::npos) {
+      q = "search('" + std::string(arg) + "')";
+    } else {
+      err << "error: .series text cannot hold both kinds of quotes\n";
+      return Outcome::kError;
+    }
+    return PrintResult(backend.Query(q), settings, out, err);
   }
   err << "error: unknown command '" << cmd << "' (try .help)\n";
   return Outcome::kError;

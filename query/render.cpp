@@ -18,6 +18,8 @@ namespace {
 // range the shortest general form (scientific) is used instead of hundreds of digits.
 constexpr double kFixedMin = 1e-6;
 constexpr double kFixedMax = 1e21;
+// Widest cell of the text table, in terminal columns.
+constexpr size_t kMaxCellWidth = 48;
 
 bool IsNumeric(const Cell& c) {
   return std::holds_alternative<double>(c) || std::holds_alternative<int64_t>(c);
@@ -98,6 +100,29 @@ size_t DisplayWidth(std::string_view s) {
     left -= n;
   }
   return width;
+}
+
+// Cuts text wider than `max_width` columns to fit, ending it with "…", so that one long
+// source phrase does not push the whole table off the screen (CSV and JSON keep it whole).
+std::string Truncate(const std::string& s, size_t max_width) {
+  if (DisplayWidth(s) <= max_width) return s;
+  size_t width = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  size_t keep = 0;  // bytes
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) n = 1;
+    int w = n > 0 && cp >= 0 ? utf8proc_charwidth(cp) : 1;
+    size_t cw = w > 0 ? static_cast<size_t>(w) : 0;
+    if (width + cw > max_width - 1) break;
+    width += cw;
+    keep += static_cast<size_t>(n);
+    p += n;
+    left -= n;
+  }
+  return s.substr(0, keep) + "\u2026";
 }
 
 void AppendRule(std::string& out, const std::vector<size_t>& widths, const char* left,
@@ -197,7 +222,7 @@ std::string RenderText(const Table& table) {
     const auto& row = table.rows[r];
     cells[r].resize(ncols);
     for (size_t c = 0; c < ncols && c < row.size(); ++c) {
-      cells[r][c] = DisplayText(CellText(row[c]));
+      cells[r][c] = Truncate(DisplayText(CellText(row[c])), kMaxCellWidth);
       widths[c] = std::max(widths[c], DisplayWidth(cells[r][c]));
     }
   }

@@ -11,7 +11,9 @@ namespace ixdb::query {
 // Numbers print in the shortest form that reads back to the same double (std::to_chars).
 std::string FormatNumber(double v);
 
-// An aligned, boxed table followed by a row count and the table's notes.
+// An aligned, boxed table followed by a row count and the table's notes. Numbers are
+// right-aligned; a cell wider than 48 terminal columns is cut and ends with "…" (CSV and JSON
+// keep every cell whole); control characters show escaped (\n).
 std::string RenderText(const Table& table);
 // Header row, then one line per row; RFC 4180 quoting; nulls are empty cells; CRLF-free ("\n").
 // `bom` prefixes a UTF-8 byte-order mark so that Excel reads Chinese text right.

@@ -24,12 +24,6 @@ class EchoBackend : public Backend {
     t.rows.push_back({text, 1.5});
     return t;
   }
-  Result<query::Table> Series(const std::string& text) override {
-    query::Table t;
-    t.columns = {{"indicator", query::ColumnType::kString, ""}};
-    t.rows.push_back({std::string("match:") + text});
-    return t;
-  }
   std::string Describe() const override { return "echo"; }
 };
 
@@ -119,9 +113,10 @@ TEST_CASE("Shell: meta commands", "[cli]") {
     ShellRun r = RunScript(".bom on\ngdp\n");
     CHECK(r.out.rfind("\xEF\xBB\xBF" "indicator,value\n", 0) == 0);
   }
-  SECTION(".series passes its text to the backend") {
-    ShellRun r = RunScript(".series 生产总值\n");
-    CHECK(r.out == "indicator\nmatch:生产总值\n");
+  SECTION(".series is the catalog search of the query language") {
+    ShellRun r = RunScript(".series 生产总值\n.series\n.series say \"hi\"\n");
+    CHECK(r.queries ==
+          std::vector<std::string>{"search(\"生产总值\")", "list()", "search('say \"hi\"')"});
   }
   SECTION(".quit stops reading") {
     ShellRun r = RunScript("a\n.quit\nb\n");

@@ -212,7 +212,7 @@ TEST_CASE("RenderText: cells wider than 48 columns are cut with an ellipsis", "[
   t.rows.push_back({std::string(60, 'x')});
   auto lines = Lines(RenderText(t));
   REQUIRE(lines.size() == 7);
-  CHECK(lines[3] == "│ 围绕市场准入、促进市场竞争等10个重点领域的30大… │");
+  CHECK(lines[3] == "│ 围绕市场准入、促进市场竞争等10个重点领域的30大…  │");
   CHECK(lines[4] == "│ " + std::string(47, 'x') + "… │");
   // CSV keeps the whole text.
   CHECK(RenderCsv(t).find(long_zh) != std::string::npos);
