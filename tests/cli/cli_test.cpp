@@ -365,6 +365,34 @@ TEST_CASE("ixdb: backup is a store that answers the same queries; check", "[cli]
   CHECK(p.code == 1);
 }
 
+TEST_CASE("ixdb: check exits 1 on a corrupted store", "[cli]") {
+  LoadedStore s;
+  const std::string copy = s.dir / "copy";
+  REQUIRE(Run({"--db", s.db, "backup", copy}).code == 0);
+  // A backup holds its data in table files (hard links to the store's own: each is replaced by
+  // a damaged copy, not changed in place, so the original stays intact).
+  int damaged = 0;
+  for (const auto& entry : fs::directory_iterator(copy)) {
+    if (entry.path().extension() != ".sst") continue;
+    std::string bytes = ReadFile(entry.path().string());
+    for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 64 && i < bytes.size(); ++i) {
+      bytes[i] = static_cast<char>(bytes[i] ^ 0xff);
+    }
+    const std::string tmp = entry.path().string() + ".tmp";
+    WriteFile(tmp, bytes);
+    fs::rename(tmp, entry.path());
+    ++damaged;
+  }
+  REQUIRE(damaged > 0);
+  Proc p = Run({"--db", copy, "check"});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "ixdb: "));
+  CHECK(Contains(p.err, "orrupt"));
+  p = Run({"--db", s.db, "check"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+}
+
 TEST_CASE("ixdb: shell reads queries from a pipe without prompts", "[cli]") {
   LoadedStore s;
   RunOptions opts;
