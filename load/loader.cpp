@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -207,6 +208,24 @@ bool SameMeta(SeriesMeta a, const SeriesMeta& b) {
   return a == b;
 }
 
+// Where a load spends its time; printed to stderr when IXDB_LOAD_PROFILE is set (bench/load).
+struct Profile {
+  using Clock = std::chrono::steady_clock;
+  bool on = std::getenv("IXDB_LOAD_PROFILE") != nullptr;
+  double parse = 0, merge = 0, resolve = 0, build = 0, store_add = 0, commit = 0;
+  static double Since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  }
+  ~Profile() {
+    if (on) {
+      std::fprintf(stderr,
+                   "load profile: parse %.3f s, merge %.3f s, resolve+sort %.3f s, build batch "
+                   "%.3f s, store add/write %.3f s, commit %.3f s\n",
+                   parse, merge, resolve, build, store_add, commit);
+    }
+  }
+};
+
 class Loader {
  public:
   Loader(storage::Store& store, const LoadOptions& options)
@@ -357,22 +376,28 @@ class Loader {
       while (pos < text.size() && !Stopped()) {
         const size_t seg_end = line_end_after(std::min(text.size(), pos + kSegmentBytes), text.size());
         const size_t mid = line_end_after(pos + (seg_end - pos) / 2, seg_end);
+        auto t_parse = Profile::Clock::now();
         Block a, b;
         a.file = b.file = idx;
         uint64_t b_lines = 0;
         std::thread worker([&] {
           internal::CsvReader rb(text.substr(mid, seg_end - mid), 0);
+          rb.set_no_quotes();
           internal::ParseRecords(ctx, rb, 0, mid, SIZE_MAX, &b);
           b_lines = rb.next_line();
         });
         internal::CsvReader ra(text.substr(pos, mid - pos), line);
+        ra.set_no_quotes();
         internal::ParseRecords(ctx, ra, line, pos, SIZE_MAX, &a);
         worker.join();
         a.first_line = line;
         b.first_line = ra.next_line();
         line = ra.next_line() + b_lines;
+        prof_.parse += Profile::Since(t_parse);
+        auto t_merge = Profile::Clock::now();
         s = Merge(&a);
         if (s.ok()) s = Merge(&b);
+        prof_.merge += Profile::Since(t_merge);
         if (!s.ok()) return s;
         pos = seg_end;
         Progress(idx, pos);
@@ -445,11 +470,16 @@ class Loader {
       }
       o.series = last_global;
       o.line += first_line;
-      if (o.stage) o.stage = smap[o.stage];
-      if (o.source) o.source = smap[o.source];
+    }
+    for (internal::ObsExtra& x : b->extras) {
+      x.stage = smap[x.stage];
+      x.source = smap[x.source];
     }
     pending_rows_ += b->obs.size();
-    if (!b->obs.empty()) pending_obs_.push_back(std::move(b->obs));
+    if (!b->obs.empty()) {
+      pending_obs_.push_back(std::move(b->obs));
+      pending_extras_.push_back(std::move(b->extras));
+    }
     for (PendingTarget& t : b->targets) {
       t.series = map[t.series];
       Touch(t.series);
@@ -582,6 +612,9 @@ class Loader {
     uint64_t key;  // period index (biased) << 32 | vintage (biased)
     uint32_t vec;
     uint32_t idx;
+    bool operator<(const Slot& y) const {
+      return key != y.key ? key < y.key : (vec != y.vec ? vec < y.vec : idx < y.idx);
+    }
   };
 
   static uint64_t SlotKey(int32_t pindex, int32_t vintage) {
@@ -607,7 +640,7 @@ class Loader {
   }
 
   Status Flush(bool final) {
-    const bool write = opt_.skip_bad_path.empty() ? errors_.empty() : true;
+    auto t_resolve = Profile::Clock::now();
     storage::WriteBatch batch;
     for (uint32_t id : touched_) {
       Decide(id, &batch);
@@ -621,7 +654,7 @@ class Loader {
     for (auto& vec : pending_obs_) {
       for (PendingObs& o : vec) {
         if (IsBad(o.file, o.line)) {
-          o.flags |= 0x80;  // dropped
+          o.flags |= internal::kObsDropped;  // dropped
           continue;
         }
         const SeriesState& s = series_[o.series];
@@ -630,9 +663,9 @@ class Loader {
                          (o.flags & internal::kObsSpan) != 0};
           auto r = ResolvePeriod(p, s.freq, s.cumulative, s.code);
           if (!r.ok()) {
-            o.flags |= 0x80;
+            o.flags |= internal::kObsDropped;
             if (!(o.flags & internal::kObsBlankMisfit)) {
-              AddError(RowError{o.file, o.line, o.pcol, r.status().message(), o.offset});
+              AddError(RowError{o.file, o.line, o.pcol, r.status().message(), internal::kNoOffset});
             }
             continue;
           }
@@ -650,7 +683,7 @@ class Loader {
         const auto& vec = pending_obs_[v];
         for (uint32_t i = 0; i < vec.size(); ++i) {
           const PendingObs& o = vec[i];
-          if (o.flags & 0x80) continue;
+          if (o.flags & internal::kObsDropped) continue;
           slots[next[o.series]++] = Slot{SlotKey(o.pindex, o.vintage), v, i};
         }
       }
@@ -659,11 +692,8 @@ class Loader {
     for (size_t sid = 0; sid + 1 < count.size(); ++sid) {
       const size_t b = count[sid], e = count[sid + 1];
       if (e - b < 2) continue;
-      auto less = [](const Slot& x, const Slot& y) {
-        return x.key != y.key ? x.key < y.key : (x.vec != y.vec ? x.vec < y.vec : x.idx < y.idx);
-      };
-      if (!std::is_sorted(slots.begin() + b, slots.begin() + e, less)) {
-        std::sort(slots.begin() + b, slots.begin() + e, less);
+      if (!std::is_sorted(slots.begin() + b, slots.begin() + e)) {
+        std::sort(slots.begin() + b, slots.begin() + e);
       }
       size_t keep = b;  // the first row of the current key
       for (size_t i = b + 1; i < e; ++i) {
@@ -673,7 +703,7 @@ class Loader {
         }
         PendingObs& o = obs_at(slots[i]);
         const PendingObs& first = obs_at(slots[keep]);
-        o.flags |= 0x80;
+        o.flags |= internal::kObsDropped;
         if (!SameObs(o, first)) {
           AddError(RowError{o.file, o.line, o.pcol,
                             "duplicate of " + Where(first.file, first.line, o.file) + ": " +
@@ -683,7 +713,7 @@ class Loader {
                                 " vintage " + FormatDate(Date{o.vintage}) +
                                 " given twice with different values (" + ValueText(first) +
                                 ", then " + ValueText(o) + ")",
-                            o.offset});
+                            internal::kNoOffset});
         }
       }
     }
@@ -758,30 +788,42 @@ class Loader {
     }
 
     const bool write_now = opt_.skip_bad_path.empty() ? errors_.empty() : true;
-    (void)write;
+    prof_.resolve += Profile::Since(t_resolve);
+    auto t_build = Profile::Clock::now();
+    slots = std::vector<Slot>();
     if (write_now) {
-      size_t sid_begin = 0;
-      for (size_t sid = 0; sid + 1 < count.size(); ++sid) {
-        const size_t b = count[sid], e = count[sid + 1];
-        if (b == e) continue;
-        const uint32_t ref = batch.InternSeries(series_[sid].code);
-        const Frequency freq = series_[sid].freq;
-        for (size_t i = b; i < e; ++i) {
-          const PendingObs& o = obs_at(slots[i]);
-          if (o.flags & 0x80) continue;
-          batch.PutObservation(ref, Period{freq, o.pindex}, Date{o.vintage}, o.value,
+      // In input order: sequential reads of the staged rows.
+      std::vector<uint32_t> ref(series_.size(), UINT32_MAX);
+      for (size_t v = 0; v < pending_obs_.size(); ++v) {
+        const auto& extras = pending_extras_[v];
+        size_t xi = 0;
+        const auto& vec = pending_obs_[v];
+        for (size_t i = 0; i < vec.size(); ++i) {
+          const PendingObs& o = vec[i];
+          std::string_view stage, source;
+          if (o.flags & internal::kObsExtra) {
+            while (extras[xi].index < i) ++xi;
+            stage = strings_.at(extras[xi].stage);
+            source = strings_.at(extras[xi].source);
+          }
+          if (o.flags & internal::kObsDropped) continue;
+          uint32_t& r = ref[o.series];
+          if (r == UINT32_MAX) r = batch.InternSeries(series_[o.series].code);
+          batch.PutObservation(r, Period{static_cast<Frequency>(o.pfreq), o.pindex},
+                               Date{o.vintage}, o.value,
                                static_cast<storage::ObsStatus>(o.status),
-                               static_cast<storage::Qualifier>(o.qualifier),
-                               strings_.at(o.stage), strings_.at(o.source),
+                               static_cast<storage::Qualifier>(o.qualifier), stage, source,
                                (o.flags & internal::kObsDeleted) != 0);
         }
       }
-      (void)sid_begin;
       for (storage::Target& t : targets) batch.PutTarget(std::move(t));
     }
     pending_obs_.clear();
+    pending_extras_.clear();
     pending_rows_ = 0;
+    prof_.build += Profile::Since(t_build);
     if (!write_now) return Status::OK();
+    auto t_store = Profile::Clock::now();
 
     storage::LoadInfo info;
     info.command = opt_.command;
@@ -794,19 +836,24 @@ class Loader {
         bulk_ = std::move(*b);
       }
       Status s = bulk_->Add(batch);
+      prof_.store_add += Profile::Since(t_store);
       if (!s.ok()) return StoreError(s);
       return Status::OK();
     }
     if (bulk_) {
       Status s = bulk_->Add(batch);
+      prof_.store_add += Profile::Since(t_store);
       if (!s.ok()) return StoreError(s);
+      auto t_commit = Profile::Clock::now();
       auto r = bulk_->Commit();
+      prof_.commit += Profile::Since(t_commit);
       if (!r.ok()) return StoreError(r.status());
       report_.summary = *r;
       bulk_.reset();
       return Status::OK();
     }
     auto r = store_.Write(batch, info);
+    prof_.store_add += Profile::Since(t_store);
     if (!r.ok()) return StoreError(r.status());
     report_.summary = *r;
     return Status::OK();
@@ -861,28 +908,56 @@ class Loader {
     return rows.size();
   }
 
+  // The text of the record that starts at `offset` of a file.
+  static std::string RecordAt(std::string_view text, size_t offset) {
+    if (offset >= text.size()) return {};
+    internal::CsvReader r(text.substr(offset));
+    std::vector<std::string_view> fields;
+    std::string err;
+    uint32_t ef;
+    r.Next(&fields, &err, &ef);
+    return std::string(text.substr(offset + r.record_begin(), r.record_end() - r.record_begin()));
+  }
+
   Status WriteBadRows() {
     std::ofstream out(opt_.skip_bad_path, std::ios::binary | std::ios::trunc);
     if (!out) return Status::IOError(opt_.skip_bad_path + ": cannot write: " + std::strerror(errno));
-    for (const RowError* e : SortedErrors()) {
-      const InputFile& f = *files_[e->file];
-      std::string raw;
-      if (e->offset < f.text.size()) {
-        internal::CsvReader r(f.text.substr(e->offset));
-        std::vector<std::string_view> fields;
-        std::string err;
-        uint32_t ef;
-        r.Next(&fields, &err, &ef);
-        raw = std::string(f.text.substr(e->offset + r.record_begin(),
-                                        r.record_end() - r.record_begin()));
+    auto errors = SortedErrors();
+    // Errors found after parsing know only their line: find those records in one pass a file.
+    std::unordered_map<uint64_t, uint64_t> offsets;  // LineKey -> record offset
+    for (uint16_t fi = 0; fi < files_.size(); ++fi) {
+      std::unordered_set<uint64_t> wanted;
+      for (const RowError* e : errors) {
+        if (e->file == fi && e->offset == internal::kNoOffset) wanted.insert(e->line);
       }
-      out << Position(f.name, e->line, e->col) << ": " << e->message << '\t' << raw << '\n';
+      if (wanted.empty()) continue;
+      internal::CsvReader r(files_[fi]->text);
+      std::vector<std::string_view> fields;
+      std::string err;
+      uint32_t ef;
+      while (!r.done() && !wanted.empty()) {
+        const bool got = r.Next(&fields, &err, &ef);
+        if (!got && err.empty()) break;
+        err.clear();
+        if (wanted.erase(r.record_line())) offsets[LineKey(fi, r.record_line())] = r.record_begin();
+      }
+    }
+    for (const RowError* e : errors) {
+      const InputFile& f = *files_[e->file];
+      uint64_t offset = e->offset;
+      if (offset == internal::kNoOffset) {
+        auto it = offsets.find(LineKey(e->file, e->line));
+        offset = it == offsets.end() ? f.text.size() : it->second;
+      }
+      out << Position(f.name, e->line, e->col) << ": " << e->message << '\t'
+          << RecordAt(f.text, offset) << '\n';
     }
     out.close();
     if (!out) return Status::IOError(opt_.skip_bad_path + ": write failed");
     return Status::OK();
   }
 
+  Profile prof_;
   storage::Store& store_;
   LoadOptions opt_;
   std::unique_ptr<storage::ReadView> view_;
@@ -897,6 +972,7 @@ class Loader {
   std::vector<uint32_t> touched_;
   internal::StringTable strings_;
   std::vector<std::vector<PendingObs>> pending_obs_;
+  std::vector<std::vector<internal::ObsExtra>> pending_extras_;
   size_t pending_rows_ = 0;
   std::vector<PendingTarget> pending_targets_;
   std::vector<uint16_t> target_files_;

@@ -273,10 +273,11 @@ class RowParser {
         return;
       }
     }
-    bool all_blank = true;
-    for (size_t i = 0; i < n && all_blank; ++i) all_blank = Trim(f[i]).empty();
+    bool all_blank = Trim(f[0]).empty();
+    for (size_t i = 1; i < n && all_blank; ++i) all_blank = Trim(f[i]).empty();
     if (all_blank) return;
     const size_t obs_before = b_->obs.size();
+    const size_t extras_before = b_->extras.size();
     const size_t targets_before = b_->targets.size();
     switch (sc_.format) {
       case Format::kLong: LongRow(f); break;
@@ -287,6 +288,7 @@ class RowParser {
     }
     if (bad_) {
       b_->obs.resize(obs_before);
+      b_->extras.resize(extras_before);
       b_->targets.resize(targets_before);
       return;
     }
@@ -487,8 +489,15 @@ class RowParser {
     o.value = value;
     o.pcol = static_cast<uint16_t>(pcol + 1);
     o.file = ctx_.file;
-    o.offset = offset_;
     return o;
+  }
+
+  void PushObs(PendingObs o, uint32_t stage, uint32_t source) {
+    if (stage != 0 || source != 0) {
+      o.flags |= kObsExtra;
+      b_->extras.push_back(ObsExtra{static_cast<uint32_t>(b_->obs.size()), stage, source});
+    }
+    b_->obs.push_back(o);
   }
 
   // Shared by long and wide rows: status, stage, source columns.
@@ -551,9 +560,7 @@ class RowParser {
     PendingObs o = NewObs(series, p, vintage, value, sc_.period);
     o.status = status;
     o.qualifier = qualifier;
-    o.stage = stage;
-    o.source = source;
-    b_->obs.push_back(o);
+    PushObs(o, stage, source);
   }
 
   void WideRow(const std::vector<std::string_view>& f) {
@@ -584,9 +591,7 @@ class RowParser {
                                         : foot == FootnoteStatus::kEstimate ? ObsStatus::kEstimate
                                                                             : ObsStatus::kRevised);
       }
-      o.stage = stage;
-      o.source = source;
-      b_->obs.push_back(o);
+      PushObs(o, stage, source);
     }
     if (!any_value) {
       for (const auto& [col, p] : sc_.period_columns) SeePeriod(series, p);
@@ -817,7 +822,7 @@ class RowParser {
     PendingObs o = NewObs(series, p, vintage, value, sc_.period);
     o.status = status;
     if (deleted) o.flags |= kObsDeleted;
-    b_->obs.push_back(o);
+    PushObs(o, 0, 0);
   }
 
   const ParseContext& ctx_;

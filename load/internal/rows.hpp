@@ -73,25 +73,37 @@ enum : uint8_t {
   kObsSpan = 1,         // the period was written as a year-to-date span
   kObsDeleted = 2,      // SDMX ACTION=D
   kObsBlankMisfit = 4,  // a blank wide-CSV cell: silently dropped if its period does not fit
+  kObsExtra = 8,        // has an ObsExtra entry
+  kObsDropped = 0x80,   // (loader) bad or a duplicate: not written
 };
 
 // One observation as read, before its period is resolved against the series' frequency.
+// Kept to 32 bytes: a load stages millions of them. Stage and source strings, which bulk
+// files rarely have, live in a side table (ObsExtra).
 struct PendingObs {
   uint32_t series;   // block-local id in a Block; global id once merged
   int32_t pindex;    // Period::index as parsed
   int32_t vintage;   // Date::days
   uint32_t line;     // relative to the block's first line in a Block; absolute once merged
   double value;
-  uint32_t stage;    // StringTable ids
-  uint32_t source;
   uint8_t pfreq;     // Frequency as parsed
   uint8_t flags;
   uint8_t status;    // storage::ObsStatus
   uint8_t qualifier; // storage::Qualifier
   uint16_t pcol;     // 1-based field number of the period (or of the value cell in wide CSV)
   uint16_t file;
-  uint64_t offset;   // byte offset of the record in its file's text (for --skip-bad)
 };
+static_assert(sizeof(PendingObs) == 32);
+
+// Stage and source of the observation at `index` of its vector (StringTable ids).
+struct ObsExtra {
+  uint32_t index;
+  uint32_t stage;
+  uint32_t source;
+};
+
+// A RowError offset meaning "unknown; find the record by its line".
+inline constexpr uint64_t kNoOffset = UINT64_MAX;
 
 struct PendingTarget {
   uint32_t series;
@@ -131,6 +143,7 @@ struct Block {
   std::vector<uint8_t> span_bits;  // per local series: frequencies of spans seen
   std::vector<MetaEvent> meta;
   std::vector<PendingObs> obs;
+  std::vector<ObsExtra> extras;  // ascending index
   std::vector<PendingTarget> targets;
   std::vector<RowError> errors;  // lines relative
   StringTable strings;

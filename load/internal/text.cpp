@@ -79,9 +79,45 @@ bool StripFootnote(std::string_view* s, FootnoteStatus* status) {
   return false;
 }
 
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                             1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// [+-]?digits[.digits] with at most 18 digits: the digits as an integer divided by a power of
+// ten. Both are exact doubles (< 2^53 and <= 1e22), so the one division is correctly rounded:
+// the same result as from_chars, much faster. Returns false for anything else.
+bool FastDecimal(std::string_view t, double* value) {
+  size_t i = 0;
+  const size_t n = t.size();
+  bool neg = false;
+  if (i < n && (t[i] == '-' || t[i] == '+')) {
+    neg = t[i] == '-';
+    ++i;
+  }
+  uint64_t m = 0;
+  int digits = 0, frac = 0;
+  while (i < n && IsDigit(t[i])) {
+    m = m * 10 + static_cast<uint64_t>(t[i++] - '0');
+    ++digits;
+  }
+  if (i < n && t[i] == '.') {
+    ++i;
+    while (i < n && IsDigit(t[i])) {
+      m = m * 10 + static_cast<uint64_t>(t[i++] - '0');
+      ++digits;
+      ++frac;
+    }
+  }
+  if (i != n || digits == 0 || digits > 18 || m >= (1ULL << 53)) return false;
+  const double v = static_cast<double>(m) / kPow10[frac];
+  *value = neg ? -v : v;
+  return true;
+}
+
 // Plain decimal: [+-]?(digits[.digits]|.digits)([eE][+-]?digits)?, whole string.
 bool ParsePlain(std::string_view t, double* value) {
   if (t.empty()) return false;
+  if (FastDecimal(t, value)) return true;
   size_t i = 0;
   bool plus = false;
   if (t[0] == '+') {
@@ -145,7 +181,7 @@ int Utf8SeqLen(const unsigned char* p, size_t avail) {
 
 }  // namespace
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimSlow(std::string_view s) {
   static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
   while (true) {
     if (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -360,7 +396,7 @@ bool CsvReader::Next(std::vector<std::string_view>* fields, std::string* error,
   const char* end = base + n;
   const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
   if (eol == nullptr) eol = end;
-  if (std::memchr(p, '"', static_cast<size_t>(eol - p)) == nullptr) {
+  if (no_quotes_ || std::memchr(p, '"', static_cast<size_t>(eol - p)) == nullptr) {
     const char* line_end = eol;
     if (line_end > p && line_end[-1] == '\r') --line_end;
     const char* f = p;

@@ -14,7 +14,17 @@
 namespace ixdb::load::internal {
 
 // Removes ASCII spaces/tabs and U+3000 (ideographic space) at both ends.
-std::string_view Trim(std::string_view s);
+std::string_view TrimSlow(std::string_view s);
+inline std::string_view Trim(std::string_view s) {
+  // Most cells have nothing to trim.
+  if (s.empty() || (static_cast<unsigned char>(s.front()) > ' ' &&
+                    static_cast<unsigned char>(s.front()) != 0xE3 &&
+                    static_cast<unsigned char>(s.back()) > ' ' &&
+                    static_cast<unsigned char>(s.back()) != 0x80)) {
+    return s;
+  }
+  return TrimSlow(s);
+}
 
 // True for the cells that mean "no value": empty, "-", "--", "—", "..", "...", "…", "NA", "N/A",
 // "n/a" (after trimming).
@@ -66,6 +76,9 @@ class CsvReader {
   explicit CsvReader(std::string_view text, uint64_t first_line = 1)
       : text_(text), line_(first_line) {}
 
+  // Promise that the text has no double quote (skips looking for one on each line).
+  void set_no_quotes() { no_quotes_ = true; }
+
   // Reads the next record into `fields` (views valid until the next call). Skips lines that
   // are completely empty. Returns false at the end of the text, or on a malformed record, in
   // which case *error is set (and the reader moves past that record). `fields` is cleared.
@@ -86,6 +99,7 @@ class CsvReader {
                   uint32_t* error_field);
 
   std::string_view text_;
+  bool no_quotes_ = false;
   size_t pos_ = 0;
   uint64_t line_ = 1;
   uint64_t record_line_ = 0;

@@ -1,0 +1,123 @@
+// SIGKILL during a large load: the store must open afterwards and hold exactly what it held
+// before the load started (issue 4, "Must show").
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "load/loader.hpp"
+#include "tests/common/test_util.hpp"
+#include "tests/load/load_test_util.hpp"
+
+using namespace ixdb;
+
+namespace {
+
+// Runs load_child on `db` with `file`; kills it `kill_after` after it has opened the store
+// (never, if negative). Returns the wait status.
+int RunChild(const std::string& db, const std::string& file, double kill_after_s) {
+  int err_pipe[2];
+  REQUIRE(pipe(err_pipe) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(err_pipe[1], 2);
+    close(err_pipe[0]);
+    close(err_pipe[1]);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    execl(IXDB_LOAD_CHILD, IXDB_LOAD_CHILD, db.c_str(), "20000", file.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(err_pipe[1]);
+  // Wait for "opened" (the store is open; the load starts now).
+  std::string got;
+  char c;
+  while (got.find("opened\n") == std::string::npos && read(err_pipe[0], &c, 1) == 1) got += c;
+  if (kill_after_s >= 0) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(kill_after_s));
+    kill(pid, SIGKILL);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  close(err_pipe[0]);
+  return status;
+}
+
+std::vector<std::string> Codes(storage::Store& store) {
+  std::vector<std::string> out;
+  auto series = store.NewReadView()->ListSeries();
+  REQUIRE_OK(series.status());
+  for (const auto& s : *series) out.push_back(s.code);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Kill test: SIGKILL during a large load leaves the store as it was", "[load]") {
+  ixdb::test::TempDir dir;
+  // ~150k rows over 1,500 series: several BulkWrite chunks of 20k rows.
+  std::string csv = "indicator,period,vintage,value\n";
+  for (int s = 0; s < 1500; ++s) {
+    for (int q = 0; q < 100; ++q) {
+      csv += "big" + std::to_string(s) + "," + std::to_string(1990 + q / 4) + "Q" +
+             std::to_string(q % 4 + 1) + ",2024-02-01," + std::to_string(s * 7 + q) + ".25\n";
+    }
+  }
+  const std::string file = dir.Write("big.csv", csv);
+  const std::string db = dir.path() + "/db";
+  std::vector<std::string> before_codes;
+  size_t before_loads = 0;
+  {
+    std::unique_ptr<storage::Store> store;
+    REQUIRE_OK(storage::Store::Open(storage::Options{}, db, &store));
+    load::LoadOptions o;
+    o.vintage = DateFromYmd(2024, 1, 1);
+    REQUIRE_OK(load::LoadText(*store, "base.csv",
+                              "indicator,period,value\nkeep,2022,1\nkeep,2023,2\nbig7,1990Q1,99\n",
+                              o)
+                   .status());
+    before_codes = Codes(*store);
+    before_loads = store->NewReadView()->ListLoads()->size();
+  }
+  REQUIRE(before_codes == std::vector<std::string>{"big7", "keep"});
+
+  // How long a whole load takes here (into a separate, empty store).
+  const std::string probe_db = dir.path() + "/probe";
+  const auto t0 = std::chrono::steady_clock::now();
+  const int probe = RunChild(probe_db, file, -1);
+  const double full = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE(WIFEXITED(probe));
+  REQUIRE(WEXITSTATUS(probe) == 0);
+
+  int interrupted = 0;
+  for (double frac : {0.05, 0.2, 0.4, 0.6, 0.8}) {
+    INFO("killed after " << frac * full << " s of a " << full << " s load");
+    const int status = RunChild(db, file, frac * full);
+    std::unique_ptr<storage::Store> store;
+    REQUIRE_OK(storage::Store::Open(storage::Options{}, db, &store));
+    if (WIFSIGNALED(status)) {
+      ++interrupted;
+      CHECK(Codes(*store) == before_codes);
+      auto view = store->NewReadView();
+      CHECK(view->ListLoads()->size() == before_loads);
+      auto big7 = view->ReadSeries("big7", {});
+      REQUIRE_OK(big7.status());
+      REQUIRE(big7->size() == 1);
+      CHECK(big7->value[0] == 99);
+      CHECK(view->ReadSeries("keep", {})->size() == 2);
+    } else {
+      // The load finished before the kill: then it must be all there. Nothing more to test.
+      CHECK(store->NewReadView()->ListLoads()->size() == before_loads + 1);
+      break;
+    }
+  }
+  CHECK(interrupted >= 3);
+}
