@@ -1,6 +1,8 @@
 #include "cli/backend.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <system_error>
 #include <utility>
 
@@ -19,10 +21,9 @@ class LocalBackend : public Backend {
       : dir_(std::move(dir)), store_(std::move(store)), options_(options) {}
 
   Result<query::Table> Query(const std::string& text) override {
-    // A fresh view per query: the shell sees loads that another process made meanwhile only
-    // if the store is reopened, but each query is a consistent snapshot.
-    auto view = store_->NewReadView();
-    return query::RunQuery(*view, text, options_);
+    // The Store overload takes a fresh snapshot per query and lets scans over many series
+    // use several threads.
+    return query::RunQuery(*store_, text, options_);
   }
 
   std::string Describe() const override { return "local store " + dir_; }
@@ -51,8 +52,7 @@ class RemoteBackend : public Backend {
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
-                                                  const query::QueryOptions& options) {
+Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::Store>* store) {
   std::error_code ec;
   if (!std::filesystem::exists(db_dir, ec)) {
     return Status::NotFound("no ixdb store at '" + db_dir +
@@ -61,8 +61,20 @@ Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
   storage::Options opts;
   opts.read_only = true;
   opts.create_if_missing = false;
+  constexpr int kAttempts = 5;
+  Status s;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    s = storage::Store::Open(opts, db_dir, store);
+    if (s.ok() || !(s.IsIOError() || s.IsCorruption()) || attempt == kAttempts) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
+  return s;
+}
+
+Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
+                                                  const query::QueryOptions& options) {
   std::unique_ptr<storage::Store> store;
-  Status s = storage::Store::Open(opts, db_dir, &store);
+  Status s = OpenStoreForReading(db_dir, &store);
   if (!s.ok()) return s;
   return std::unique_ptr<Backend>(new LocalBackend(db_dir, std::move(store), options));
 }

@@ -9,6 +9,7 @@
 #include "common/status.hpp"
 #include "query/query.hpp"
 #include "query/table.hpp"
+#include "storage/store.hpp"
 
 namespace ixdb::cli {
 
@@ -24,6 +25,12 @@ class Backend {
   // One line for people: "local store ./ixdb-data" or "server 127.0.0.1:7380".
   virtual std::string Describe() const = 0;
 };
+
+// Opens the store at `db_dir` read-only (for query, shell, loads, check). A writer in another
+// process (ixdb serve, a load) may be replacing table files meanwhile, which can make RocksDB's
+// read-only open fail on a file that just went away; such an open is retried a few times.
+// NotFound (with a hint) when there is no store at `db_dir`.
+Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::Store>* store);
 
 // Opens the store at `db_dir` for reading (while another process may be writing it). Each
 // query sees a fresh consistent snapshot. NotFound when there is no store at `db_dir` (with

@@ -31,17 +31,8 @@ namespace {
 constexpr uint64_t kProgressMinBytes = 16u << 20;
 
 Status OpenStore(const GlobalOptions& g, bool read_only, std::unique_ptr<storage::Store>* store) {
-  if (read_only) {
-    std::error_code ec;
-    if (!std::filesystem::exists(g.db, ec)) {
-      return Status::NotFound("no ixdb store at '" + g.db +
-                              "' (load data first with `ixdb load`, or pass --db DIR / set IXDB_DB)");
-    }
-  }
-  storage::Options opts;
-  opts.read_only = read_only;
-  opts.create_if_missing = !read_only;
-  return storage::Store::Open(opts, g.db, store);
+  if (read_only) return OpenStoreForReading(g.db, store);
+  return storage::Store::Open(storage::Options(), g.db, store);
 }
 
 Status NoRemote(const GlobalOptions& g, const char* cmd) {

@@ -501,6 +501,12 @@ TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
   CHECK(p.code == 0);
   CHECK(p.out == local.out);
 
+  // The store can be read locally while the server has it open for writing.
+  p = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(p.out == local.out);
+
   p = Run({"query", "gpd", "--connect", ep});
   CHECK(p.code == 1);
   CHECK(StartsWith(p.err, "ixdb: "));
