@@ -29,7 +29,7 @@ class Backend {
                                         const std::string& command) = 0;
 };
 
-// Queries with query::RunQuery on store.NewReadView() per call; loads with load::LoadText
+// Queries with query::RunQuery on a fresh snapshot (store.NewReadView()) per call; loads with load::LoadText
 // (several files: staged in a private temporary directory and loaded with load::LoadFiles so
 // that they are one all-or-nothing load). `store` must outlive it.
 class StoreBackend : public Backend {

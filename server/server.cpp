@@ -61,8 +61,9 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
 }  // namespace
 
 Result<query::Table> StoreBackend::Query(std::string_view text) {
-  std::unique_ptr<storage::ReadView> view = store_.NewReadView();
-  return query::RunQuery(*view, text, options_);
+  // A fresh snapshot per request (the Store overload takes store_.NewReadView(), and more views
+  // of it for scans over many series).
+  return query::RunQuery(store_, text, options_);
 }
 
 Result<load::LoadReport> StoreBackend::Load(const ParsedRequest& req, const std::string& command) {

@@ -1,5 +1,7 @@
 #include "server/handler.hpp"
 
+#include <random>
+
 #include "tests/common/test_util.hpp"
 #include "tests/server/server_test_util.hpp"
 
@@ -142,6 +144,52 @@ TEST_CASE("HandleRequest: a failed load passes the loader's error", "[server]") 
   Status s = DecodeStatusResponse(r.payload);
   REQUIRE(s.IsInvalidArgument());
   REQUIRE(s.message() == "bad.csv:3:7: unparsable number 'abc'");
+}
+
+// Every answer, whatever the input, is a well-formed response frame payload.
+TEST_CASE("HandleRequest: random and mutated payloads always get a well-formed answer",
+          "[server]") {
+  FakeBackend backend;
+  HandlerConfig config;
+  config.token = "t";
+  const std::string seeds[] = {
+      R"({"op":"ping"})",
+      R"({"op":"hello"})",
+      R"({"op":"query","q":"rows 2"})",
+      R"({"op":"query","q":"fail"})",
+      R"({"op":"load","token":"t","files":[{"name":"a.csv","content":"x\ny\n"}],)"
+      R"("options":{"format":"long","vintage":"2024-01-20"}})",
+      R"({"op":"load","files":[{"name":"b","content_base64":"1tDOxA=="}]})",
+  };
+  std::mt19937 rng(12345);
+  const char kAlphabet[] = "{}[]\":,0123456789.eE+-truefalsnl \\u\x01\xff\xe6";
+  int answered = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string p = seeds[rng() % std::size(seeds)];
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !p.empty(); ++e) {
+      size_t at = rng() % p.size();
+      switch (rng() % 5) {
+        case 0: p[at] = kAlphabet[rng() % (sizeof kAlphabet - 1)]; break;
+        case 1: p.erase(at, 1 + rng() % 8); break;
+        case 2: p.insert(at, 1, kAlphabet[rng() % (sizeof kAlphabet - 1)]); break;
+        case 3: p.resize(at); break;
+        case 4: p[at] = static_cast<char>(rng()); break;
+      }
+    }
+    if (i % 10 == 0) {  // pure noise as well
+      p.assign(rng() % 64, '\0');
+      for (char& c : p) c = static_cast<char>(rng());
+    }
+    INFO(p);
+    Response r = HandleRequest(Request{p, ""}, backend, config);
+    Status s = DecodeStatusResponse(r.payload);
+    // IOError would mean the answer itself did not parse as a response.
+    REQUIRE_FALSE(s.IsIOError());
+    REQUIRE(s.ok() == r.ok);
+    ++answered;
+  }
+  REQUIRE(answered == 4000);
 }
 
 }  // namespace

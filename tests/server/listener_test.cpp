@@ -2,6 +2,7 @@
 // timeouts, concurrency and shutdown. (server_test.cpp covers the real store behind it.)
 
 #include <csignal>
+#include <random>
 
 #include "server/client.hpp"
 #include "server/handler.hpp"
@@ -177,6 +178,49 @@ TEST_CASE("Server: garbage bytes (an HTTP request) get an error and a close", "[
   REQUIRE(c.ClosedByPeer());
   RawConnection after(server.port());
   REQUIRE(after.Request(EncodePingRequest()) == EncodePong());
+}
+
+TEST_CASE("Server: random byte streams neither crash it nor disturb other clients",
+          "[server]") {
+  FakeBackend backend;
+  ServerOptions o = TestOptions();
+  o.max_frame_bytes = 256;
+  RunningServer server(backend, o);
+  RawConnection bystander(server.port());
+  std::mt19937 rng(2024);
+  auto noise = [&](size_t n) {
+    std::string b(n, '\0');
+    for (char& c : b) c = static_cast<char>(rng());
+    return b;
+  };
+  for (int i = 0; i < 60; ++i) {
+    RawConnection c(server.port());
+    switch (i % 3) {
+      case 0: {  // whole frames of noise: one error answer each, connection still usable
+        int frames = 1 + static_cast<int>(rng() % 3);
+        for (int f = 0; f < frames; ++f) REQUIRE(c.SendFrame(noise(rng() % 200)));
+        for (int f = 0; f < frames; ++f) {
+          std::string response;
+          REQUIRE(c.ReadFrame(&response));
+          REQUIRE(DecodeStatusResponse(response).IsInvalidArgument());
+        }
+        REQUIRE(c.Request(EncodePingRequest()) == EncodePong());
+        break;
+      }
+      case 1:  // any 4 bytes as a header, then noise, then gone
+        (void)c.Send(noise(4 + rng() % 300));
+        break;
+      case 2: {  // a frame cut short
+        std::string frame = EncodeFrame(noise(50 + rng() % 150));
+        (void)c.Send(frame.substr(0, rng() % frame.size()));
+        break;
+      }
+    }
+    if (i % 10 == 0) REQUIRE(bystander.Request(EncodePingRequest()) == EncodePong());
+  }
+  REQUIRE(bystander.Request(EncodeQueryRequest("rows 3")).find("x_2") != std::string::npos);
+  REQUIRE(backend.queries() == 1);
+  REQUIRE_OK(server.Stop());
 }
 
 TEST_CASE("Server: a client that disconnects mid-frame is dropped cleanly", "[server]") {

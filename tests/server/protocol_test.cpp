@@ -2,10 +2,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
+#include <sstream>
 
 #include "tests/common/test_util.hpp"
+#include "tests/server/fuzz/protocol_fuzz_check.hpp"
 
 namespace ixdb::server {
 namespace {
@@ -281,6 +285,20 @@ TEST_CASE("Protocol: load response carries the summary and its text", "[server]"
   std::string hello = EncodeHello("0.1.0", 1024, true, false);
   REQUIRE(hello.find("\"protocol\":1") != std::string::npos);
   REQUIRE(DecodeStatusResponse(hello).ok());
+}
+
+TEST_CASE("Protocol: the fuzz corpus replays cleanly (decode, re-encode, decode again)",
+          "[server]") {
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(IXDB_SERVER_FUZZ_CORPUS)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    INFO(entry.path().string());
+    REQUIRE(fuzz::CheckProtocolInput(content.str()).empty());
+    ++files;
+  }
+  REQUIRE(files >= 7);
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -39,11 +41,18 @@ class FakeBackend : public Backend {
     if (t == "missing") return Status::NotFound("unknown series 'gpd' (did you mean gdp?)");
     if (t == "throw") throw std::runtime_error("backend exploded");
     if (t.rfind("slow ", 0) == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(t.substr(5))));
+      std::this_thread::sleep_for(std::chrono::milliseconds(Number(t.substr(5))));
       return Rows(1, "slow");
     }
-    if (t.rfind("rows ", 0) == 0) return Rows(std::stoll(t.substr(5)), "x");
+    if (t.rfind("rows ", 0) == 0) return Rows(Number(t.substr(5)), "x");
     return Status::InvalidArgument("fake backend: unknown query '" + t + "'");
+  }
+
+  // The number a query names, clamped to 0..5000 (garbage: 0).
+  static int64_t Number(const std::string& s) {
+    int64_t n = 0;
+    std::from_chars(s.data(), s.data() + s.size(), n);
+    return std::clamp<int64_t>(n, 0, 5000);
   }
 
   static query::Table Rows(int64_t n, const std::string& tag) {
