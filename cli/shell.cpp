@@ -2,8 +2,11 @@
 
 #include <editline/readline.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <clocale>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -176,6 +179,30 @@ bool Skippable(std::string_view trimmed) {
   return trimmed.empty() || trimmed[0] == '#';
 }
 
+// Set by SIGINT while the prompt waits for input: Ctrl-C drops the line being typed instead
+// of ending the shell. While a query runs SIGINT keeps its default action (queries cannot be
+// cancelled midway, so Ctrl-C ends a runaway one the usual way).
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void OnInterrupt(int) { g_interrupted = 1; }
+
+// Installs OnInterrupt for the lifetime of the object (no SA_RESTART, so the terminal read
+// returns and readline gives up the line).
+class PromptSignals {
+ public:
+  PromptSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = OnInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, &old_);
+  }
+  ~PromptSignals() { sigaction(SIGINT, &old_, nullptr); }
+
+ private:
+  struct sigaction old_ {};
+};
+
 std::string HistoryPath() {
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') return {};
@@ -259,7 +286,19 @@ int RunShellInteractive(Backend& backend, ShellSettings& settings) {
   StatementReader reader;
   int failures = 0;
   for (;;) {
-    char* raw = readline(reader.pending() ? kContinuePrompt : kPrompt);
+    char* raw = nullptr;
+    g_interrupted = 0;
+    {
+      PromptSignals signals;
+      raw = readline(reader.pending() ? kContinuePrompt : kPrompt);
+    }
+    if (g_interrupted) {  // Ctrl-C: forget the statement being typed
+      std::free(raw);
+      reader.Take();
+      std::cout << "^C\n";
+      std::cout.flush();
+      continue;
+    }
     if (raw == nullptr) {  // Ctrl-D
       std::cout << "\n";
       if (reader.pending()) {

@@ -585,6 +585,10 @@ TEST_CASE("ixdb: interactive shell in a terminal (tmux): prompt, continuation, h
   Tmux(socket, "send-keys -t ixdb 'gdp' Enter");
   INFO(screen);
   CHECK(WaitForPane(socket, "2 rows", &screen));
+  // Ctrl-C drops the line being typed; the shell goes on.
+  Tmux(socket, "send-keys -t ixdb 'yoy(gd'");
+  Tmux(socket, "send-keys -t ixdb C-c");
+  CHECK(WaitForPane(socket, "yoy(gd^C", &screen));
   // An open bracket continues the statement on the next line.
   Tmux(socket, "send-keys -t ixdb 'gdp_growth[2023:' Enter");
   CHECK(WaitForPane(socket, "...>", &screen));
@@ -603,4 +607,5 @@ TEST_CASE("ixdb: interactive shell in a terminal (tmux): prompt, continuation, h
   std::string history = ReadFile(home + "/.ixdb_history");
   CHECK(Contains(history, "gdp"));
   CHECK(Contains(history, "nosuch"));
+  CHECK_FALSE(Contains(history, "yoy(gd"));
 }
