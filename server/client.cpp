@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <exception>
 
 #include "server/protocol.hpp"
@@ -20,6 +21,7 @@ using asio::ip::tcp;
 
 // Responses are read in pieces so that memory follows the bytes that arrive.
 constexpr size_t kReadChunk = 1 << 20;
+constexpr std::chrono::seconds kConnectTimeout{10};
 
 Status SplitHostPort(const std::string& host_port, std::string* host, std::string* port) {
   size_t colon = host_port.rfind(':');
@@ -51,8 +53,25 @@ class AsioClient : public Client {
     tcp::resolver resolver(io_);
     auto endpoints = resolver.resolve(host_, port_, ec);
     if (ec) return Status::IOError("cannot resolve " + address_ + ": " + ec.message());
-    asio::connect(socket_, endpoints, ec);
-    if (ec) return Status::IOError("cannot connect to " + address_ + ": " + ec.message());
+    // Asynchronously, so that an address that drops packets fails after kConnectTimeout
+    // instead of the kernel's minutes.
+    boost::system::error_code connect_error = asio::error::would_block;
+    asio::async_connect(socket_, endpoints,
+                        [&](const boost::system::error_code& e, const tcp::endpoint&) {
+                          connect_error = e;
+                        });
+    io_.restart();
+    io_.run_for(kConnectTimeout);
+    if (connect_error == asio::error::would_block) {
+      socket_.close(ec);
+      io_.restart();
+      io_.run();  // lets the cancelled operation complete
+      return Status::IOError("cannot connect to " + address_ + ": timed out after " +
+                             std::to_string(kConnectTimeout.count()) + " s");
+    }
+    if (connect_error) {
+      return Status::IOError("cannot connect to " + address_ + ": " + connect_error.message());
+    }
     socket_.set_option(tcp::no_delay(true), ec);
     return Status::OK();
   }
