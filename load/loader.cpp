@@ -379,6 +379,9 @@ class Loader {
         auto t_parse = Profile::Clock::now();
         Block a, b;
         a.file = b.file = idx;
+        // Capacity that is never touched costs no memory; growing by copies costs page faults.
+        a.obs.reserve((mid - pos) / 16);
+        b.obs.reserve((seg_end - mid) / 16);
         uint64_t b_lines = 0;
         std::thread worker([&] {
           internal::CsvReader rb(text.substr(mid, seg_end - mid), 0);
@@ -399,6 +402,17 @@ class Loader {
         if (s.ok()) s = Merge(&b);
         prof_.merge += Profile::Since(t_merge);
         if (!s.ok()) return s;
+        // The parsed text is not needed again (except to quote bad rows, which re-reads it):
+        // give its pages back so that a file larger than memory streams through.
+        if (f.map != nullptr) {
+          const size_t page = 4096;
+          const size_t from = pos / page * page;
+          const size_t to = seg_end / page * page;
+          const size_t base = static_cast<size_t>(text.data() - static_cast<const char*>(f.map));
+          if (to > from && base == 0) {
+            madvise(static_cast<char*>(f.map) + from, to - from, MADV_DONTNEED);
+          }
+        }
         pos = seg_end;
         Progress(idx, pos);
         if (pending_rows_ >= opt_.chunk_rows) {

@@ -36,9 +36,10 @@ struct LoadOptions {
   // Recorded with the load (e.g. the command line).
   std::string command;
   // Observations staged per Store::BulkWrite::Add when a load is larger than this; bounds the
-  // loader's memory (about 80 bytes a row while staging). A load of at most this many rows is
-  // one Store::Write. Default: 4,000,000.
-  size_t chunk_rows = 4'000'000;
+  // loader's memory (about 70 bytes a row while staging, ~1 GiB at the default). A load of at
+  // most this many rows is one Store::Write. Duplicate rows are detected within a chunk.
+  // Default: 12,000,000.
+  size_t chunk_rows = 12'000'000;
   // Threads that parse one file (only files without any double quote are split). Default: 2.
   int threads = 2;
 };

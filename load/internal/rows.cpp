@@ -254,7 +254,9 @@ Result<Schema> ParseHeaderImpl(const std::vector<std::string_view>& header, Form
 // an empty message. Nothing of a bad record is kept.
 class RowParser {
  public:
-  RowParser(const ParseContext& ctx, Block* block) : ctx_(ctx), sc_(*ctx.schema), b_(block) {}
+  RowParser(const ParseContext& ctx, Block* block) : ctx_(ctx), sc_(*ctx.schema), b_(block) {
+    for (int m : sc_.meta) has_meta_ = has_meta_ || m >= 0;
+  }
 
   void Record(const std::vector<std::string_view>& f, uint32_t line, uint64_t offset) {
     line_ = line;
@@ -421,6 +423,7 @@ class RowParser {
 
   // Reads the series metadata cells of a row.
   void MetaCells(const std::vector<std::string_view>& f, uint32_t series) {
+    if (!has_meta_) return;
     for (int m = 0; m < kMetaFieldCount && !bad_; ++m) {
       const int col = sc_.meta[m];
       if (col < 0) continue;
@@ -831,6 +834,7 @@ class RowParser {
   uint32_t line_ = 0;
   uint64_t offset_ = 0;
   bool bad_ = false;
+  bool has_meta_ = false;
   std::vector<MetaEvent> meta_;
   std::vector<std::pair<uint32_t, uint8_t>> freq_seen_, span_seen_;
   std::string_view last_code_;

@@ -605,3 +605,23 @@ TEST_CASE("FormatLoadSummary prints counts, time and notes", "[load]") {
   CHECK(s.find("24,690 rows/s") != std::string::npos);
   CHECK(s.find("\nnote: hello") != std::string::npos);
 }
+
+TEST_CASE("data/examples: every example file loads, all together in one load", "[load]") {
+  LoadTestStore t;
+  const std::string d = IXDB_EXAMPLES_DIR;
+  auto r = LoadFiles(t.store(),
+                     {d + "/long.csv", d + "/wide.csv", d + "/sdmx.csv", d + "/targets.csv",
+                      d + "/long-gb18030.csv"},
+                     At("2024-03-01"));
+  REQUIRE_OK(r.status());
+  CHECK(r->summary.targets_added == 7);
+  CHECK(r->summary.deletions == 1);
+  auto view = t.store().NewReadView();
+  CHECK(view->GetSeries("exports")->name_zh == "进出口总额");  // from the GB18030 file
+  CHECK(view->ReadSeries("retail_sales", {})->value[0] == 7449.64);
+  CHECK(view->ReadSeries("wh_gdp_cp", {})->value[1] == 2001165000000.0);
+  auto g = view->ReadRevisions("gdp_growth", Period::Quarter(2023, 4));
+  REQUIRE(g->size() == 2);
+  CHECK((*g)[0].qualifier == Qualifier::kAbout);
+  CHECK((*g)[1].value == 5.7);
+}
