@@ -127,6 +127,42 @@ TEST_CASE("Golden: every query in tests/query/golden returns its expected CSV", 
   CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden") >= 100);
 }
 
+// The worked examples of docs/query-language.md: ```text blocks that start with "query: ".
+TEST_CASE("Golden: the worked examples of docs/query-language.md", "[query]") {
+  test::FixtureStore fixture;
+  std::ifstream in(std::string(IXDB_QUERY_TEST_DIR) + "/../../docs/query-language.md");
+  REQUIRE(in.good());
+  std::string line;
+  size_t n = 0, line_no = 0;
+  bool in_block = false;
+  Case c;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!in_block && line == "```text") {
+      in_block = true;
+      c = Case{};
+      continue;
+    }
+    if (in_block && line == "```") {
+      in_block = false;
+      if (!c.query.empty()) {
+        INFO("docs/query-language.md:" << c.line << ": " << c.query);
+        CHECK(Actual(*fixture.store, c) == c.expected);
+        ++n;
+      }
+      continue;
+    }
+    if (!in_block) continue;
+    if (c.query.empty() && line.rfind("query: ", 0) == 0) {
+      c.query = line.substr(7);
+      c.line = static_cast<int>(line_no);
+    } else if (!c.query.empty()) {
+      c.expected += line + "\n";
+    }
+  }
+  CHECK(n >= 15);
+}
+
 // The seed report's own examples, against the demo data set (data/wuhan).
 TEST_CASE("Golden: the seed report's examples on the demo data set", "[query]") {
   const std::string data = std::string(IXDB_QUERY_TEST_DIR) + "/../../data/wuhan/";
