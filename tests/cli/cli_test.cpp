@@ -423,10 +423,12 @@ namespace {
 // from the line it prints on stdout once it listens.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& db, const std::string& err_path) {
+  ServerProcess(const std::string& db, const std::string& err_path,
+                const std::vector<std::string>& extra_args = {}) {
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     std::vector<std::string> argv_s{IXDB_BIN, "--db", db, "serve", "--listen", "127.0.0.1:0"};
+    argv_s.insert(argv_s.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -530,6 +532,26 @@ TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
   CHECK(server.Stop() == 0);
   // What the server loaded is in the store.
   p = Run({"--db", s.db, "query", "--format", "csv", "gdp[2024:]"});
+  CHECK(Contains(p.out, "gdp,2024,21106.23"));
+}
+
+TEST_CASE("ixdb: serve --token: loads need the same --token", "[cli]") {
+  LoadedStore s;
+  ServerProcess server(s.db, s.dir / "server.log", {"--token", "s3cret"});
+  WriteFile(s.dir / "more.csv",
+            "indicator,period,vintage,value\n"
+            "gdp,2024,2025-01-20,21106.23\n");
+  Proc p = Run({"--connect", server.endpoint(), "load", s.dir / "more.csv"});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "ixdb: "));
+  p = Run({"--connect", server.endpoint(), "--token", "wrong", "load", s.dir / "more.csv"});
+  CHECK(p.code == 1);
+  p = Run({"load", s.dir / "more.csv", "--connect", server.endpoint(), "--token", "s3cret"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(StartsWith(p.out, "load #"));  // the server's load summary
+  // Queries need no token.
+  p = Run({"--connect", server.endpoint(), "query", "--format", "csv", "gdp[2024:]"});
   CHECK(Contains(p.out, "gdp,2024,21106.23"));
 }
 
