@@ -32,7 +32,12 @@ constexpr uint64_t kProgressMinBytes = 16u << 20;
 
 Status OpenStore(const GlobalOptions& g, bool read_only, std::unique_ptr<storage::Store>* store) {
   if (read_only) return OpenStoreForReading(g.db, store);
-  return storage::Store::Open(storage::Options(), g.db, store);
+  Status s = storage::Store::Open(storage::Options(), g.db, store);
+  if (s.IsBusy()) {
+    return Status::Busy(s.message() +
+                        "; if `ixdb serve` has it, send loads through it with --connect HOST:PORT");
+  }
+  return s;
 }
 
 Status NoRemote(const GlobalOptions& g, const char* cmd) {
