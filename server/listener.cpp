@@ -141,6 +141,7 @@ class Server {
   asio::signal_set signals_;
   // Sockets of live connections (served or being refused), closed by StopNow().
   std::unordered_set<tcp::socket*> sockets_;
+  // Connections being served (accepted and not yet closed), for max_connections.
   size_t serving_ = 0;
   bool stopping_ = false;
 };
@@ -192,11 +193,24 @@ awaitable<void> Server::Listen() {
     tcp::endpoint remote = socket.remote_endpoint(ignored);
     std::string peer = ignored ? "?" : FormatEndpoint(remote);
     socket.set_option(tcp::no_delay(true), ignored);
-    if (serving_ >= options_.max_connections) {
-      asio::co_spawn(io_, Refuse(std::move(socket), peer), LogException("refusing " + peer));
-    } else {
-      asio::co_spawn(io_, ServeConnection(std::move(socket), peer),
-                     LogException("connection " + peer));
+    // Out of memory for one more coroutine drops that connection, not the listener.
+    try {
+      if (serving_ >= options_.max_connections) {
+        asio::co_spawn(io_, Refuse(std::move(socket), peer), LogException("refusing " + peer));
+      } else {
+        // Counted here, not when the coroutine starts, so that a burst of accepts cannot
+        // overshoot the limit.
+        ++serving_;
+        try {
+          asio::co_spawn(io_, ServeConnection(std::move(socket), peer),
+                         LogException("connection " + peer));
+        } catch (...) {
+          --serving_;
+          throw;
+        }
+      }
+    } catch (const std::exception& e) {
+      Log(peer + ": dropped: " + e.what());
     }
   }
 }
@@ -218,7 +232,6 @@ awaitable<void> Server::Refuse(tcp::socket socket, std::string peer) {
 
 awaitable<void> Server::ServeConnection(tcp::socket socket, std::string peer) {
   sockets_.insert(&socket);
-  ++serving_;
   Log(peer + ": connected");
   std::string reason = "closed by client";
   // Catch here so that one connection's failure closes only that connection.

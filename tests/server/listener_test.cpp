@@ -289,6 +289,25 @@ TEST_CASE("Server: connections beyond the limit are refused with Busy", "[server
   REQUIRE(d.Request(EncodePingRequest()) == EncodePong());
 }
 
+TEST_CASE("Server: a burst of connections cannot overshoot the limit", "[server]") {
+  FakeBackend backend;
+  ServerOptions o = TestOptions();
+  o.max_connections = 3;
+  RunningServer server(backend, o);
+  std::vector<std::unique_ptr<RawConnection>> conns;
+  for (int i = 0; i < 10; ++i) conns.push_back(std::make_unique<RawConnection>(server.port()));
+  int served = 0, busy = 0;
+  for (auto& c : conns) {
+    (void)c->SendFrame(EncodePingRequest());
+    std::string response;
+    REQUIRE(c->ReadFrame(&response));
+    if (response == EncodePong()) ++served;
+    if (DecodeStatusResponse(response).IsBusy()) ++busy;
+  }
+  REQUIRE(served == 3);
+  REQUIRE(busy == 7);
+}
+
 TEST_CASE("Server: RequestStop closes connections, lets running requests finish, returns OK",
           "[server]") {
   FakeBackend backend;
