@@ -240,35 +240,71 @@ std::string StatementReader::Take() {
   return s;
 }
 
-int RunShellStream(Backend& backend, std::istream& in, std::ostream& out, std::ostream& err,
-                   ShellSettings& settings) {
-  StatementReader reader;
-  int failures = 0;
-  std::string line;
-  while (std::getline(in, line)) {
+namespace {
+
+// What the two loops share: turns input lines into meta commands and statements and runs them.
+class Session {
+ public:
+  Session(Backend& backend, ShellSettings& settings, std::ostream& out, std::ostream& err,
+          bool keep_history)
+      : backend_(backend), settings_(settings), out_(out), err_(err), history_(keep_history) {}
+
+  // One input line. Returns false when the shell should end (.quit).
+  bool Feed(const std::string& line) {
     std::string_view t = Trim(line);
-    if (!reader.pending()) {
-      if (Skippable(t)) continue;
+    if (!reader_.pending()) {
+      if (Skippable(t)) return true;
       if (t[0] == '.') {
-        Outcome o = RunMeta(backend, t, settings, out, err);
-        if (o == Outcome::kQuit) return failures;
-        if (o == Outcome::kError) ++failures;
-        continue;
+        Remember(std::string(t));
+        Outcome o = RunMeta(backend_, t, settings_, out_, err_);
+        if (o == Outcome::kError) ++failures_;
+        return o != Outcome::kQuit;
       }
     }
-    if (!reader.AddLine(line)) continue;
-    std::string stmt = reader.Take();
-    if (stmt.empty()) continue;
-    if (RunStatement(backend, stmt, settings, out, err) == Outcome::kError) ++failures;
+    if (reader_.AddLine(line)) Run(reader_.Take());
+    return true;
   }
-  if (reader.pending()) {
-    // End of input inside a statement: run it, so the user sees what is wrong with it.
-    std::string stmt = reader.Take();
-    if (!stmt.empty() && RunStatement(backend, stmt, settings, out, err) == Outcome::kError) {
-      ++failures;
-    }
+
+  // End of input: a statement left open is run anyway, so the user sees what is wrong with it.
+  void Finish() {
+    if (reader_.pending()) Run(reader_.Take());
   }
-  return failures;
+
+  // Ctrl-C: forgets the statement being typed.
+  void Discard() { reader_.Take(); }
+
+  bool pending() const { return reader_.pending(); }
+  int failures() const { return failures_; }
+
+ private:
+  void Remember(const std::string& text) {
+    if (history_) add_history(text.c_str());
+  }
+  void Run(const std::string& stmt) {
+    if (stmt.empty()) return;
+    Remember(stmt);
+    if (RunStatement(backend_, stmt, settings_, out_, err_) == Outcome::kError) ++failures_;
+  }
+
+  Backend& backend_;
+  ShellSettings& settings_;
+  std::ostream& out_;
+  std::ostream& err_;
+  bool history_;
+  StatementReader reader_;
+  int failures_ = 0;
+};
+
+}  // namespace
+
+int RunShellStream(Backend& backend, std::istream& in, std::ostream& out, std::ostream& err,
+                   ShellSettings& settings) {
+  Session session(backend, settings, out, err, /*keep_history=*/false);
+  std::string line;
+  bool go_on = true;
+  while (go_on && std::getline(in, line)) go_on = session.Feed(line);
+  if (go_on) session.Finish();
+  return session.failures();
 }
 
 int RunShellInteractive(Backend& backend, ShellSettings& settings) {
@@ -283,61 +319,35 @@ int RunShellInteractive(Backend& backend, ShellSettings& settings) {
   std::cout << "ixdb " << IXDB_VERSION << " shell on " << backend.Describe()
             << ". Type .help for help, .quit to leave.\n";
   std::cout.flush();
-  StatementReader reader;
-  int failures = 0;
+  Session session(backend, settings, std::cout, std::cerr, /*keep_history=*/true);
   for (;;) {
     char* raw = nullptr;
     g_interrupted = 0;
     {
       PromptSignals signals;
-      raw = readline(reader.pending() ? kContinuePrompt : kPrompt);
+      raw = readline(session.pending() ? kContinuePrompt : kPrompt);
     }
     if (g_interrupted) {  // Ctrl-C: forget the statement being typed
       std::free(raw);
-      reader.Take();
+      session.Discard();
       std::cout << "^C\n";
       std::cout.flush();
       continue;
     }
     if (raw == nullptr) {  // Ctrl-D
       std::cout << "\n";
-      if (reader.pending()) {
-        std::string stmt = reader.Take();
-        if (!stmt.empty()) {
-          add_history(stmt.c_str());
-          if (RunStatement(backend, stmt, settings, std::cout, std::cerr) == Outcome::kError) {
-            ++failures;
-          }
-        }
-      }
+      session.Finish();
       break;
     }
     std::string line(raw);
     std::free(raw);
-    std::string_view t = Trim(line);
-    if (!reader.pending()) {
-      if (Skippable(t)) continue;
-      if (t[0] == '.') {
-        add_history(std::string(t).c_str());
-        Outcome o = RunMeta(backend, t, settings, std::cout, std::cerr);
-        if (o == Outcome::kQuit) break;
-        if (o == Outcome::kError) ++failures;
-        continue;
-      }
-    }
-    if (!reader.AddLine(line)) continue;
-    std::string stmt = reader.Take();
-    if (stmt.empty()) continue;
-    add_history(stmt.c_str());
-    if (RunStatement(backend, stmt, settings, std::cout, std::cerr) == Outcome::kError) {
-      ++failures;
-    }
+    if (!session.Feed(line)) break;
   }
   if (!history.empty()) {
     write_history(history.c_str());
     history_truncate_file(history.c_str(), kHistoryLines);
   }
-  return failures;
+  return session.failures();
 }
 
 }  // namespace ixdb::cli
