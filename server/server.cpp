@@ -2,9 +2,8 @@
 
 #include "server/server.hpp"
 
-#include <unistd.h>
+#include <stdlib.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -74,15 +73,15 @@ Result<load::LoadReport> StoreBackend::Load(const ParsedRequest& req, const std:
   }
   // Several files are one all-or-nothing load; LoadText takes one, so stage them on disk for
   // LoadFiles and put the client's names back into its messages.
-  static std::atomic<uint64_t> counter{0};
   std::error_code ec;
-  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
   if (ec) return Status::IOError("no temporary directory: " + ec.message());
-  dir /= "ixdb-load-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  std::filesystem::remove_all(dir, ec);
-  if (!std::filesystem::create_directory(dir, ec) || ec) {
-    return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
+  // mkdtemp: a fresh directory only this process can use (mode 0700), never a guessable one.
+  std::string tmpl = (base / "ixdb-server-load-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    return Status::IOError("cannot create a staging directory in " + base.string());
   }
+  std::filesystem::path dir = tmpl;
   struct Cleanup {
     std::filesystem::path dir;
     ~Cleanup() {

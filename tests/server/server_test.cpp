@@ -205,7 +205,7 @@ TEST_CASE("Server (store): several files are one all-or-nothing load; errors nam
   REQUIRE(s.IsInvalidArgument());
   INFO(s.message());
   REQUIRE(s.message().find("b.csv:2:") != std::string::npos);
-  REQUIRE(s.message().find("ixdb-load-") == std::string::npos);  // no staging path leaks out
+  REQUIRE(s.message().find("ixdb-server-load-") == std::string::npos);  // no staging path leaks out
   REQUIRE(f.LoadCount() == loads_before);
   REQUIRE(f.Local("fresh_a").status().IsNotFound());
 
