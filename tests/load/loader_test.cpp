@@ -284,7 +284,8 @@ TEST_CASE("A metadata-only row (blank period and value) sets metadata", "[load]"
       "indicator,period,value,name_en,unit\n"
       "gdp,,,GDP,亿元\n"
       "gdp,2023,20011.65,,\n";
-  REQUIRE_OK(LoadText(t.store(), "m.csv", csv, At("2024-03-01")).status());
+  auto r = LoadText(t.store(), "m.csv", csv, At("2024-03-01"));
+  REQUIRE_OK(r.status());
   auto view = t.store().NewReadView();
   CHECK(view->GetSeries("gdp")->name_en == "GDP");
   CHECK(view->GetSeries("gdp")->unit == "亿元");
@@ -306,7 +307,8 @@ TEST_CASE("GB18030 files: detected, or by --encoding; undecodable bytes name the
     LoadTestStore t2;
     LoadOptions o = At("2024-03-01");
     o.encoding = Encoding::kGb18030;
-    REQUIRE_OK(LoadText(t2.store(), "gb.csv", gb, o).status());
+    auto ok = LoadText(t2.store(), "gb.csv", gb, o);
+    REQUIRE_OK(ok.status());
     CHECK(t2.store().NewReadView()->GetSeries("gdp")->name_zh == "武汉生产总值");
     o.encoding = Encoding::kUtf8;
     auto bad = LoadText(t2.store(), "gb.csv", gb, o);
@@ -535,9 +537,9 @@ TEST_CASE("--skip-bad: good rows load, bad rows go to the file with reasons", "[
 TEST_CASE("All-or-nothing: a bad row at the end of a large file leaves the store unchanged",
           "[load]") {
   LoadTestStore t;
-  REQUIRE_OK(LoadText(t.store(), "base.csv", "indicator,period,value\nkeep,2020,1\n",
-                      At("2024-01-01"))
-                 .status());
+  auto base = LoadText(t.store(), "base.csv", "indicator,period,value\nkeep,2020,1\n",
+                       At("2024-01-01"));
+  REQUIRE_OK(base.status());
   ixdb::test::TempDir dir;
   std::string csv = "indicator,period,vintage,value\n";
   for (int s = 0; s < 200; ++s) {
@@ -550,9 +552,19 @@ TEST_CASE("All-or-nothing: a bad row at the end of a large file leaves the store
   const std::string path = dir.Write("big.csv", csv);
   LoadOptions o;
   o.chunk_rows = 5000;  // several BulkWrite chunks before the bad row is seen
+  uint64_t last_done = 0, last_total = 0, calls = 0;
+  o.progress = [&](uint64_t done, uint64_t total) {
+    CHECK(done >= last_done);
+    last_done = done;
+    last_total = total;
+    ++calls;
+  };
   auto r = LoadFiles(t.store(), {path}, o);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message().rfind(path + ":20002:4: not a number", 0) == 0);
+  CHECK(calls >= 1);
+  CHECK(last_total == csv.size());
+  CHECK(last_done == csv.size());
   auto view = t.store().NewReadView();
   auto series = view->ListSeries();
   REQUIRE(series->size() == 1);
@@ -562,6 +574,7 @@ TEST_CASE("All-or-nothing: a bad row at the end of a large file leaves the store
   // Without the bad row the same file loads through several chunks.
   csv.resize(csv.size() - std::string("s1,2023,2024-02-01,bad\n").size());
   const std::string good = dir.Write("good.csv", csv);
+  last_done = 0;
   auto ok = LoadFiles(t.store(), {good}, o);
   REQUIRE_OK(ok.status());
   CHECK(ok->summary.observations_added == 20000);
