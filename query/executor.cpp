@@ -69,6 +69,58 @@ std::pair<int64_t, int64_t> MonthSpan(Period p) {
   return {0, 0};
 }
 
+// FormatPeriod without snprintf (a result of many rows formats a period per row); equal to
+// FormatPeriod for every period (tests/query/executor_test.cpp checks it).
+std::string FastPeriodText(Period p, bool cumulative) {
+  const int y = p.year();
+  if (y < 1000 || y > 9999) return FormatPeriod(p, cumulative);
+  const int s = p.sub();
+  char buf[16];
+  char* o = buf;
+  *o++ = static_cast<char>('0' + y / 1000);
+  *o++ = static_cast<char>('0' + y / 100 % 10);
+  *o++ = static_cast<char>('0' + y / 10 % 10);
+  *o++ = static_cast<char>('0' + y % 10);
+  auto two = [&](int v) {
+    *o++ = static_cast<char>('0' + v / 10);
+    *o++ = static_cast<char>('0' + v % 10);
+  };
+  switch (p.freq) {
+    case Frequency::kAnnual: break;
+    case Frequency::kQuarterly:
+      if (!cumulative || s == 1) {
+        *o++ = 'Q';
+        *o++ = static_cast<char>('0' + s);
+      } else if (s == 2) {
+        *o++ = 'H';
+        *o++ = '1';
+      } else {
+        *o++ = 'Q';
+        *o++ = '1';
+        *o++ = '-';
+        *o++ = 'Q';
+        *o++ = static_cast<char>('0' + s);
+      }
+      break;
+    case Frequency::kMonthly:
+      if (!cumulative) {
+        *o++ = '-';
+        two(s);
+      } else {
+        *o++ = 'M';
+        *o++ = '0';
+        *o++ = '1';
+        if (s != 1) {
+          *o++ = '-';
+          *o++ = 'M';
+          two(s);
+        }
+      }
+      break;
+  }
+  return std::string(buf, o);
+}
+
 bool IsPointsUnit(const std::string& unit) {
   UnitInfo u = ParseUnit(unit);
   return u.percent || u.percentage_points;
@@ -732,14 +784,16 @@ SeriesData Evaluator::Binary(const ast::Node& n, SeriesData a, SeriesData b,
 SeriesData Evaluator::Change(const ast::Node& n, SeriesData d, int lag, bool percent_if_level) {
   const bool points = d.Points();
   const bool percent = percent_if_level && !points;
+  // In place, from the end: the base of row i is a row j < i, not yet overwritten.
   const size_t count = d.size();
-  std::vector<double> out(count);
-  const double* v = d.value.data();
+  double* v = d.value.data();
   const Period* p = d.period.data();
-  size_t j = 0;
-  for (size_t i = 0; i < count; ++i) {
+  size_t j = count;  // candidate base row, moving down
+  for (size_t i = count; i-- > 0;) {
     const int32_t target = p[i].index - lag;
-    while (j < i && p[j].index < target) ++j;
+    if (j > i) j = i;
+    while (j > 0 && p[j - 1].index >= target) --j;
+    // now j is the first row with index >= target (or 0)
     double r = kNaN;
     if (j < i && p[j].index == target) {
       const double base = v[j], cur = v[i];
@@ -749,9 +803,8 @@ SeriesData Evaluator::Change(const ast::Node& n, SeriesData d, int lag, bool per
         r = cur - base;
       }
     }
-    out[i] = r;
+    v[i] = r;
   }
-  d.value = std::move(out);
   if (percent) {
     d.unit = "%";
     d.measure = MeasureKind::kGrowth;
@@ -1030,8 +1083,12 @@ class Executor {
 
   // Evaluates `root` once per series of the plan's driver (in parallel when allowed) and
   // hands each result to `sink` in order; stops early when sink returns false.
-  void ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan& plan,
-                      const std::function<bool(SeriesData&&)>& sink);
+  // `map` runs on the worker thread that evaluated a series and turns it into a Slot (rows,
+  // a partial aggregate...); `sink` then receives the slots in selection order on the calling
+  // thread and stops early by returning false.
+  template <typename Slot, typename Map, typename Sink>
+  void ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan& plan, size_t chunk,
+                      const Map& map, const Sink& sink);
 
   std::vector<Cell> TargetRow(const storage::Target& t, const Ctx& ctx, std::string* note);
   double ActualAt(const SeriesMeta& meta, Period p, const Ctx& ctx, Date* vintage,
@@ -1190,13 +1247,16 @@ bool IsCagr(const ast::Node& n) {
   return false;
 }
 
+template <typename Slot, typename Map, typename Sink>
 void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan& plan,
-                              const std::function<bool(SeriesData&&)>& sink) {
+                              size_t chunk, const Map& map, const Sink& sink) {
   if (plan.driver == nullptr) {
     Evaluator ev(view_, plan, text_, options_);
     SeriesData d = ev.Eval(root, ctx, nullptr);
     if (d.scalar) Err(root.pos, "the query names no series (e.g. gdp, yoy(gdp), series(kind=rate))");
-    sink(std::move(d));
+    Slot slot;
+    map(std::move(d), slot);
+    sink(std::move(slot));
     return;
   }
   const auto& all = plan.driver_series;
@@ -1211,18 +1271,25 @@ void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan&
     if (!views.back()) break;
     evals.push_back(std::make_unique<Evaluator>(*views.back(), plan, text_, options_));
   }
-  std::vector<SeriesData> slots;
-  for (size_t begin = 0; begin < all.size(); begin += kChunk) {
-    const size_t end = std::min(all.size(), begin + kChunk);
-    slots.assign(end - begin, SeriesData{});
+  std::vector<Slot> slots;
+  for (size_t begin = 0; begin < all.size(); begin += chunk) {
+    const size_t end = std::min(all.size(), begin + chunk);
+    slots.clear();
+    slots.resize(end - begin);
+    // Series are handed out in small blocks: fewer atomic operations, still balanced.
+    constexpr size_t kBlock = 16;
     std::atomic<size_t> next{begin};
     std::atomic<bool> failed{false};
     std::optional<Status> error;
     std::mutex error_mu;
     auto work = [&](Evaluator& ev) {
       try {
-        for (size_t i = next++; i < end && !failed; i = next++) {
-          slots[i - begin] = ev.Eval(root, ctx, &all[i]);
+        while (!failed) {
+          const size_t first = next.fetch_add(kBlock);
+          if (first >= end) break;
+          for (size_t i = first; i < std::min(end, first + kBlock); ++i) {
+            map(ev.Eval(root, ctx, &all[i]), slots[i - begin]);
+          }
         }
       } catch (const QueryError& e) {
         std::lock_guard<std::mutex> l(error_mu);
@@ -1239,8 +1306,8 @@ void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan&
     work(*evals[0]);
     for (auto& th : pool) th.join();
     if (error) Fail(*error);
-    for (auto& s : slots) {
-      if (!sink(std::move(s))) return;
+    for (auto& slot : slots) {
+      if (!sink(std::move(slot))) return;
     }
   }
 }
@@ -1261,27 +1328,43 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     cols.push_back({"qualifier", ColumnType::kString, ""});
   }
   RowCollector rc(q_, cols, options_, text_);
-  std::optional<std::string> common_unit;
-  bool same_unit = true;
-  bool points = false, percent = false;
-  ForEachBinding(root, ctx, plan, [&](SeriesData&& d) {
-    if (!common_unit) common_unit = d.unit;
-    same_unit = same_unit && *common_unit == d.unit;
-    points = points || d.unit == "pp";
-    percent = percent || (d.unit == "%" && d.measure == MeasureKind::kGrowth && !d.raw);
+  struct Rows {
+    std::vector<std::vector<Cell>> rows;
+    std::string unit;
+    MeasureKind measure = MeasureKind::kLevel;
+    bool raw = false;
+  };
+  const size_t ncols = cols.size();
+  auto map = [&](SeriesData&& d, Rows& out) {
+    out.unit = d.unit;
+    out.measure = d.measure;
+    out.raw = d.raw;
+    out.rows.reserve(d.size());
+    const Cell unit_cell = OptStr(d.unit);
     for (size_t i = 0; i < d.size(); ++i) {
-      std::vector<Cell> row;
-      row.reserve(cols.size());
-      row.push_back(Str(d.label));
-      row.push_back(Str(FormatPeriod(d.period[i], d.cumulative)));
+      std::vector<Cell>& row = out.rows.emplace_back();
+      row.reserve(ncols);
+      row.emplace_back(d.label);
+      row.emplace_back(FastPeriodText(d.period[i], d.cumulative));
       row.push_back(Num(d.value[i]));
-      row.push_back(OptStr(d.unit));
-      if (cagr) row.push_back(Str(FormatPeriod(d.from[i], d.cumulative)));
+      row.push_back(unit_cell);
+      if (cagr) row.emplace_back(FastPeriodText(d.from[i], d.cumulative));
       if (raw) {
         row.push_back(Str(FormatDate(d.vintage[i])));
         row.push_back(OptStr(storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]))));
         row.push_back(OptStr(storage::QualifierSymbol(static_cast<storage::Qualifier>(d.qualifier[i]))));
       }
+    }
+  };
+  std::optional<std::string> common_unit;
+  bool same_unit = true;
+  bool points = false, percent = false;
+  ForEachBinding<Rows>(root, ctx, plan, kChunk, map, [&](Rows&& r) {
+    if (!common_unit) common_unit = r.unit;
+    same_unit = same_unit && *common_unit == r.unit;
+    points = points || r.unit == "pp";
+    percent = percent || (r.unit == "%" && r.measure == MeasureKind::kGrowth && !r.raw);
+    for (auto& row : r.rows) {
       if (!rc.Add(std::move(row))) return false;
     }
     return true;
@@ -1302,24 +1385,40 @@ Table Executor::Stats(const ast::Node& n, const Ctx& ctx) {
     uint64_t count = 0, nulls = 0, series = 0;
     double sum = 0, min = std::numeric_limits<double>::infinity(),
            max = -std::numeric_limits<double>::infinity();
+    std::string unit;
   } agg;
   std::string unit;
   bool same_unit = true, first = true;
-  ForEachBinding(root, ctx, plan, [&](SeriesData&& d) {
-    if (first) unit = d.unit;
-    same_unit = same_unit && unit == d.unit;
-    first = false;
-    ++agg.series;
+  // Each series is folded on its worker thread; partial sums are added in selection order so
+  // that the result does not depend on scheduling.
+  auto map = [](SeriesData&& d, Agg& a) {
+    a.series = 1;
+    a.unit = std::move(d.unit);
+    double sum = 0, mn = a.min, mx = a.max;
+    uint64_t count = 0;
     for (double v : d.value) {
-      if (std::isnan(v)) {
-        ++agg.nulls;
-        continue;
-      }
-      ++agg.count;
-      agg.sum += v;
-      agg.min = std::min(agg.min, v);
-      agg.max = std::max(agg.max, v);
+      if (std::isnan(v)) continue;
+      ++count;
+      sum += v;
+      mn = v < mn ? v : mn;
+      mx = v > mx ? v : mx;
     }
+    a.count = count;
+    a.nulls = d.value.size() - count;
+    a.sum = sum;
+    a.min = mn;
+    a.max = mx;
+  };
+  ForEachBinding<Agg>(root, ctx, plan, std::numeric_limits<size_t>::max() / 2, map, [&](Agg&& a) {
+    if (first) unit = a.unit;
+    same_unit = same_unit && unit == a.unit;
+    first = false;
+    agg.series += a.series;
+    agg.count += a.count;
+    agg.nulls += a.nulls;
+    agg.sum += a.sum;
+    agg.min = std::min(agg.min, a.min);
+    agg.max = std::max(agg.max, a.max);
     return true;
   });
   std::vector<Column> cols = {{"series", ColumnType::kInteger, ""},
@@ -1789,8 +1888,8 @@ Table Executor::Metadata(const ast::Node& n) {
       if (!r.ok()) Fail(r.status());
       row.push_back(Cell{static_cast<int64_t>(r->size())});
       if (r->size() > 0) {
-        row.push_back(Str(FormatPeriod(r->period.front(), m.cumulative)));
-        row.push_back(Str(FormatPeriod(r->period.back(), m.cumulative)));
+        row.push_back(Str(PeriodText(r->period.front(), m.cumulative)));
+        row.push_back(Str(PeriodText(r->period.back(), m.cumulative)));
         row.push_back(Str(FormatDate(*std::max_element(r->vintage.begin(), r->vintage.end()))));
       } else {
         row.insert(row.end(), 3, Cell{});
@@ -1876,6 +1975,8 @@ const char* ast::MethodName(ast::Method m) {
   }
   return "?";
 }
+
+std::string PeriodText(Period p, bool cumulative) { return FastPeriodText(p, cumulative); }
 
 size_t EditDistance(std::string_view a, std::string_view b, size_t cap) {
   if (a.size() > b.size() + cap || b.size() > a.size() + cap) return cap + 1;

@@ -196,11 +196,14 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   uint32_t nseries = 61000;
   bool duck = true, sqlite_full = true;
+  bool profile_one = false, profile_full = false;  // ixdb only, for perf record
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--series" && i + 1 < argc) nseries = static_cast<uint32_t>(std::stoul(argv[++i]));
     else if (a == "--no-duckdb") duck = false;
     else if (a == "--no-sqlite-full") sqlite_full = false;
+    else if (a == "--profile-one") profile_one = true;
+    else if (a == "--profile-full") profile_full = true;
     else Die("usage: bench_query [--series N] [--no-duckdb] [--no-sqlite-full]");
   }
   const fs::path out = fs::path(IXDB_BENCH_DIR) / "out";
@@ -222,6 +225,21 @@ int main(int argc, char** argv) {
   o.sync = false;
   Check(storage::Store::Open(o, (out / "query-ixdb").string(), &store), "open ixdb");
 
+  if (profile_one || profile_full) {
+    auto t0 = Clock::now();
+    int n = 0;
+    while (Since(t0) < 10) {
+      if (profile_one) {
+        for (uint32_t id : sample) Check(query::RunQuery(*store, "yoy(" + Code(id) + ")").status(), "yoy");
+        n += static_cast<int>(sample.size());
+      } else {
+        Check(query::RunQuery(*store, "stats(yoy(series(*)))").status(), "full");
+        ++n;
+      }
+    }
+    std::printf("%d queries, %.4f ms each\n", n, Since(t0) * 1000 / n);
+    return 0;
+  }
   // 1. One series.
   const int reps = 10;
   uint64_t ix_rows = 0;
