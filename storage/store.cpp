@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -188,6 +189,38 @@ bool DecodeCodeRecord(std::string_view in, uint32_t* id, SeriesMeta* meta) {
   return GetFixed32BE(&in, id) && DecodeMeta(in, meta);
 }
 
+// The catalog in memory: an immutable snapshot replaced (copy-on-write) by each write that
+// creates series or changes metadata, so that lookups cost no RocksDB read. A ReadView holds
+// the catalog that matches its RocksDB snapshot (both are taken under StoreImpl::publish_mu_).
+struct CatalogEntry {
+  uint32_t id = 0;
+  SeriesMeta meta;
+};
+struct Catalog {
+  std::map<std::string, std::shared_ptr<const CatalogEntry>, std::less<>> by_code;
+  std::vector<std::shared_ptr<const CatalogEntry>> by_id;  // index: series id
+
+  const CatalogEntry* Find(std::string_view code) const {
+    auto it = by_code.find(code);
+    return it == by_code.end() ? nullptr : it->second.get();
+  }
+  const CatalogEntry* FindId(uint32_t id) const {
+    return id < by_id.size() ? by_id[id].get() : nullptr;
+  }
+  void Put(uint32_t id, const SeriesMeta& meta) {
+    auto e = std::make_shared<CatalogEntry>();
+    e->id = id;
+    e->meta = meta;
+    if (by_id.size() <= id) by_id.resize(id + 1);
+    by_id[id] = e;
+    by_code[meta.code] = std::move(e);
+  }
+};
+
+Status UnknownSeries(std::string_view code) {
+  return Status::NotFound("unknown series '" + std::string(code) + "'");
+}
+
 }  // namespace
 
 class StoreImpl;
@@ -196,9 +229,10 @@ class StoreImpl;
 
 class ReadViewImpl final : public ReadView {
  public:
-  ReadViewImpl(StoreImpl* store, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs)
-      : db_(db), cfs_(std::move(cfs)) {
-    snapshot_ = db_->GetSnapshot();
+  // Takes ownership of `snapshot` (released at destruction).
+  ReadViewImpl(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+               const rocksdb::Snapshot* snapshot, std::shared_ptr<const Catalog> catalog)
+      : db_(db), cfs_(std::move(cfs)), snapshot_(snapshot), catalog_(std::move(catalog)) {
     ro_.snapshot = snapshot_;
   }
   ~ReadViewImpl() override {
@@ -207,9 +241,9 @@ class ReadViewImpl final : public ReadView {
   }
 
   Result<SeriesMeta> GetSeries(std::string_view code) override {
-    SeriesInfo info;
-    if (Status s = Lookup(code, &info); !s.ok()) return s;
-    return info.meta;
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
+    return e->meta;
   }
 
   Result<std::vector<SeriesMeta>> ListSeries() override { return ListWhere("", {}); }
@@ -226,10 +260,10 @@ class ReadViewImpl final : public ReadView {
   }
 
   Result<std::vector<SeriesMeta>> SeriesHistory(std::string_view code) override {
-    SeriesInfo info;
-    if (Status s = Lookup(code, &info); !s.ok()) return s;
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
     std::vector<SeriesMeta> out;
-    std::string prefix = IdKey(kTagHistory, info.id);
+    std::string prefix = IdKey(kTagHistory, e->id);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
     for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
       SeriesMeta m;
@@ -239,90 +273,119 @@ class ReadViewImpl final : public ReadView {
       out.push_back(std::move(m));
     }
     if (!it->status().ok()) return FromRocks(it->status(), "reading metadata history");
-    out.push_back(info.meta);
+    out.push_back(e->meta);
     return out;
   }
 
   Result<SeriesValues> ReadSeries(std::string_view code, const ReadRequest& req) override {
-    SeriesInfo info;
-    if (Status s = Lookup(code, &info); !s.ok()) return s;
-    if (Status s = LoadVersions(info.id); !s.ok()) return s;
-    const VersionColumns& c = cols_;
+    const CatalogEntry* entry = catalog_->Find(code);
+    if (entry == nullptr) return UnknownSeries(code);
+    if (Status s = DecodeVersions(entry->id); !s.ok()) return s;
+    const VersionColumns& c = raw_;
     SeriesValues out;
+    out.meta = entry->meta;
     out.strings = c.strings;
     const size_t n = c.size();
-    out.period.reserve(n);
-    out.value.reserve(n);
-    out.vintage.reserve(n);
-    out.status.reserve(n);
-    out.qualifier.reserve(n);
-    out.stage.reserve(n);
-    out.source.reserve(n);
-    const int32_t from = req.from ? req.from->index : INT32_MIN;
+    if (n == 0) return out;
+    // Each run (one write's versions in a chunk) holds a period at most once, ascending; the
+    // chosen version of a period is found across the runs' cursors without sorting.
+    const size_t k = starts_.size();
+    size_t max_run = 0;
+    cur_.resize(k);
+    end_.resize(k);
+    for (size_t r = 0; r < k; ++r) {
+      cur_[r] = starts_[r];
+      end_[r] = r + 1 < k ? starts_[r + 1] : static_cast<uint32_t>(n);
+      max_run = std::max<size_t>(max_run, end_[r] - cur_[r]);
+      if (req.from) {
+        cur_[r] = static_cast<uint32_t>(
+            std::lower_bound(c.period.begin() + cur_[r], c.period.begin() + end_[r],
+                             req.from->index) -
+            c.period.begin());
+      }
+    }
+    const size_t reserve = k == 1 ? max_run : std::min(n, max_run * 2);
+    out.period.reserve(reserve);
+    out.value.reserve(reserve);
+    out.vintage.reserve(reserve);
+    out.status.reserve(reserve);
+    out.qualifier.reserve(reserve);
+    out.stage.reserve(reserve);
+    out.source.reserve(reserve);
     const int32_t to = req.to ? req.to->index : INT32_MAX;
-    size_t i = 0;
-    if (req.from) {
-      i = std::lower_bound(c.period.begin(), c.period.end(), from) - c.period.begin();
-    }
-    while (i < n) {
-      const int32_t p = c.period[i];
-      if (p > to) break;
-      size_t e = i + 1;
-      while (e < n && c.period[e] == p) ++e;
-      size_t pick = SIZE_MAX;
-      switch (req.mode) {
-        case ReadMode::kLatest:
-          pick = e - 1;
-          break;
-        case ReadMode::kAsOf:
-          for (size_t j = e; j > i; --j) {
-            if (c.vintage[j - 1] <= req.as_of.days) {
-              pick = j - 1;
-              break;
-            }
-          }
-          break;
-        case ReadMode::kFirst:
-          for (size_t j = i; j < e; ++j) {
-            if (!c.deleted[j] && !std::isnan(c.value[j])) {
-              pick = j;
-              break;
-            }
-          }
-          if (pick == SIZE_MAX) {
-            for (size_t j = i; j < e; ++j) {
-              if (!c.deleted[j]) {
-                pick = j;
-                break;
-              }
-            }
-          }
-          break;
+    const int32_t as_of = req.as_of.days;
+    const Frequency freq = entry->meta.frequency;
+    const int32_t* period = c.period.data();
+    const int32_t* vintage = c.vintage.data();
+    const uint64_t* seq = c.seq.data();
+    const uint8_t* deleted = c.deleted.data();
+    const double* value = c.value.data();
+    auto emit = [&](size_t pick) {
+      if (deleted[pick]) return;
+      out.period.push_back(Period{freq, period[pick]});
+      out.value.push_back(value[pick]);
+      out.vintage.push_back(Date{vintage[pick]});
+      out.status.push_back(c.status[pick]);
+      out.qualifier.push_back(c.qualifier[pick]);
+      out.stage.push_back(c.stage[pick]);
+      out.source.push_back(c.source[pick]);
+    };
+    auto newer = [&](size_t a, size_t b) {  // is row a a later version than row b?
+      return vintage[a] != vintage[b] ? vintage[a] > vintage[b] : seq[a] > seq[b];
+    };
+    if (k == 1) {
+      // One run: every period has exactly one version.
+      for (size_t i = cur_[0]; i < end_[0] && period[i] <= to; ++i) {
+        if (req.mode == ReadMode::kAsOf && vintage[i] > as_of) continue;
+        if (req.mode == ReadMode::kFirst && deleted[i]) continue;
+        emit(i);
       }
-      if (pick != SIZE_MAX && !c.deleted[pick]) {
-        out.period.push_back(Period{info.meta.frequency, p});
-        out.value.push_back(c.value[pick]);
-        out.vintage.push_back(Date{c.vintage[pick]});
-        out.status.push_back(c.status[pick]);
-        out.qualifier.push_back(c.qualifier[pick]);
-        out.stage.push_back(c.stage[pick]);
-        out.source.push_back(c.source[pick]);
-      }
-      i = e;
+      return out;
     }
-    out.meta = std::move(info.meta);
+    for (;;) {
+      int32_t p = INT32_MAX;
+      for (size_t r = 0; r < k; ++r) {
+        if (cur_[r] < end_[r] && period[cur_[r]] < p) p = period[cur_[r]];
+      }
+      if (p == INT32_MAX || p > to) break;
+      size_t pick = SIZE_MAX, fallback = SIZE_MAX;
+      for (size_t r = 0; r < k; ++r) {
+        const size_t i = cur_[r];
+        if (i >= end_[r] || period[i] != p) continue;
+        ++cur_[r];
+        switch (req.mode) {
+          case ReadMode::kLatest:
+            if (pick == SIZE_MAX || newer(i, pick)) pick = i;
+            break;
+          case ReadMode::kAsOf:
+            if (vintage[i] <= as_of && (pick == SIZE_MAX || newer(i, pick))) pick = i;
+            break;
+          case ReadMode::kFirst:
+            // The oldest version with a value; else the oldest non-deleted one (blank).
+            if (deleted[i]) break;
+            if (!std::isnan(value[i])) {
+              if (pick == SIZE_MAX || newer(pick, i)) pick = i;
+            } else if (fallback == SIZE_MAX || newer(fallback, i)) {
+              fallback = i;
+            }
+            break;
+        }
+      }
+      if (pick == SIZE_MAX) pick = fallback;
+      if (pick != SIZE_MAX) emit(pick);
+    }
     return out;
   }
 
   Result<std::vector<Version>> ReadRevisions(std::string_view code, Period period) override {
-    SeriesInfo info;
-    if (Status s = Lookup(code, &info); !s.ok()) return s;
-    if (Status s = LoadVersions(info.id); !s.ok()) return s;
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
+    if (Status s = LoadVersions(e->id); !s.ok()) return s;
     std::vector<Version> out;
-    if (period.freq != info.meta.frequency) return out;
-    const VersionColumns& c = cols_;
+    if (period.freq != e->meta.frequency) return out;
+    const VersionColumns& c = *sorted_;
     size_t i = std::lower_bound(c.period.begin(), c.period.end(), period.index) - c.period.begin();
-    for (; i < c.size() && c.period[i] == period.index; ++i) out.push_back(MakeVersion(info, i));
+    for (; i < c.size() && c.period[i] == period.index; ++i) out.push_back(MakeVersion(*e, i));
     return out;
   }
 
@@ -340,16 +403,16 @@ class ReadViewImpl final : public ReadView {
     }
     std::vector<std::pair<std::string, std::vector<Change>>> per_series;
     for (uint32_t id : ids) {
-      SeriesInfo info;
-      if (Status s = LookupId(id, &info); !s.ok()) return s;
+      const CatalogEntry* e = catalog_->FindId(id);
+      if (e == nullptr) return Status::Corruption("vintage index names unknown series id " + std::to_string(id));
       if (Status s = LoadVersions(id); !s.ok()) return s;
-      const VersionColumns& c = cols_;
+      const VersionColumns& c = *sorted_;
       std::vector<Change> changes;
       for (size_t i = 0; i < c.size(); ++i) {
         if (c.vintage[i] != vintage.days) continue;
         Change ch;
-        ch.series = info.meta.code;
-        ch.version = MakeVersion(info, i);
+        ch.series = e->meta.code;
+        ch.version = MakeVersion(*e, i);
         if (i > 0 && c.period[i - 1] == c.period[i] && !c.deleted[i - 1]) {
           ch.had_previous = true;
           ch.previous_value = c.value[i - 1];
@@ -357,7 +420,7 @@ class ReadViewImpl final : public ReadView {
         }
         changes.push_back(std::move(ch));
       }
-      per_series.emplace_back(info.meta.code, std::move(changes));
+      per_series.emplace_back(e->meta.code, std::move(changes));
     }
     std::sort(per_series.begin(), per_series.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -371,18 +434,17 @@ class ReadViewImpl final : public ReadView {
   Result<std::vector<Target>> ReadTargets(std::string_view code, std::optional<Period> period,
                                           Date as_of) override {
     std::string prefix;
-    SeriesInfo info;
     if (!code.empty()) {
-      if (Status s = Lookup(code, &info); !s.ok()) return s;
-      prefix = SeriesPrefix(info.id);
+      const CatalogEntry* e = catalog_->Find(code);
+      if (e == nullptr) return UnknownSeries(code);
+      prefix = SeriesPrefix(e->id);
       if (period) {
-        if (period->freq != info.meta.frequency) return std::vector<Target>{};
+        if (period->freq != e->meta.frequency) return std::vector<Target>{};
         PutU8(&prefix, static_cast<uint8_t>(period->freq));
         PutOrderedInt32(&prefix, period->index);
       }
     }
     std::vector<Target> out;
-    std::unordered_map<uint32_t, std::string> codes;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kTargetsCf]));
     // The chosen version of the current (series, period) group.
     std::string group;
@@ -413,14 +475,10 @@ class ReadViewImpl final : public ReadView {
       if (!DecodeTarget(View(it->value()), &rec)) {
         return Status::Corruption("bad target record " + Hex(k));
       }
-      auto cit = codes.find(id);
-      if (cit == codes.end()) {
-        SeriesInfo si;
-        if (Status s = LookupId(id, &si); !s.ok()) return s;
-        cit = codes.emplace(id, si.meta.code).first;
-      }
+      const CatalogEntry* se = catalog_->FindId(id);
+      if (se == nullptr) return Status::Corruption("target of unknown series id " + std::to_string(id));
       Target t;
-      t.series = cit->second;
+      t.series = se->meta.code;
       t.period = Period{static_cast<Frequency>(freq), p};
       t.vintage = Date{v};
       t.comparator = rec.comparator;
@@ -458,65 +516,55 @@ class ReadViewImpl final : public ReadView {
   }
 
  private:
-  Status Lookup(std::string_view code, SeriesInfo* info) {
-    std::string value;
-    rocksdb::Status s = db_->Get(ro_, cfs_[kCatalogCf], CatalogKey(kTagCode, code), &value);
-    if (s.IsNotFound()) return Status::NotFound("unknown series '" + std::string(code) + "'");
-    if (!s.ok()) return FromRocks(s, "reading catalog");
-    if (!DecodeCodeRecord(value, &info->id, &info->meta)) {
-      return Status::Corruption("bad catalog record for series " + std::string(code));
-    }
-    info->exists = true;
-    return Status::OK();
-  }
-
-  Status LookupId(uint32_t id, SeriesInfo* info) {
-    std::string code;
-    rocksdb::Status s = db_->Get(ro_, cfs_[kCatalogCf], IdKey(kTagId, id), &code);
-    if (!s.ok()) return FromRocks(s, "reading series id " + std::to_string(id));
-    return Lookup(code, info);
-  }
-
   Result<std::vector<SeriesMeta>> ListWhere(std::string_view prefix,
                                             const std::function<bool(const SeriesMeta&)>& pred) {
     std::vector<SeriesMeta> out;
-    std::string start = CatalogKey(kTagCode, prefix);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
-    for (it->Seek(start); it->Valid() && StartsWith(it->key(), start); it->Next()) {
-      uint32_t id;
-      SeriesMeta m;
-      if (!DecodeCodeRecord(View(it->value()), &id, &m)) {
-        return Status::Corruption("bad catalog record " + Hex(View(it->key())));
-      }
-      if (!pred || pred(m)) out.push_back(std::move(m));
+    for (auto it = catalog_->by_code.lower_bound(prefix);
+         it != catalog_->by_code.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      if (!pred || pred(it->second->meta)) out.push_back(it->second->meta);
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "reading catalog");
     return out;
   }
 
-  // Decodes every chunk of series `id` into cols_ (sorted by period, vintage, seq).
-  Status LoadVersions(uint32_t id) {
-    cols_.Clear();
+  // Decodes every chunk of series `id` into raw_, as runs (starts_) each sorted by period.
+  Status DecodeVersions(uint32_t id) {
+    raw_.Clear();
+    starts_.clear();
     if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, cfs_[kObsCf]));
-    std::string prefix = SeriesPrefix(id);
-    int chunks = 0;
-    for (obs_it_->Seek(prefix); obs_it_->Valid() && StartsWith(obs_it_->key(), prefix);
+    char prefix[4];
+    {
+      std::string p = SeriesPrefix(id);
+      std::memcpy(prefix, p.data(), 4);
+    }
+    for (obs_it_->Seek(rocksdb::Slice(prefix, 4));
+         obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4));
          obs_it_->Next()) {
-      Status s = DecodeChunk(View(obs_it_->value()), &cols_, &scratch_);
+      Status s = DecodeChunk(View(obs_it_->value()), &raw_, &scratch_, &starts_);
       if (!s.ok()) {
         return Status::Corruption(s.message() + " (obs key " + Hex(View(obs_it_->key())) + ")");
       }
-      ++chunks;
     }
     if (!obs_it_->status().ok()) return FromRocks(obs_it_->status(), "reading observations");
-    if (chunks > 1) cols_.Sort();
     return Status::OK();
   }
 
-  Version MakeVersion(const SeriesInfo& info, size_t i) const {
-    const VersionColumns& c = cols_;
+  // Like DecodeVersions; *sorted_ then holds the versions ordered by (period, vintage, seq).
+  Status LoadVersions(uint32_t id) {
+    if (Status s = DecodeVersions(id); !s.ok()) return s;
+    if (starts_.size() <= 1) {
+      sorted_ = &raw_;
+    } else {
+      MergeRuns(raw_, starts_, &merged_, &order_, &tmp_);
+      sorted_ = &merged_;
+    }
+    return Status::OK();
+  }
+
+  Version MakeVersion(const CatalogEntry& entry, size_t i) const {
+    const VersionColumns& c = *sorted_;
     Version v;
-    v.period = Period{info.meta.frequency, c.period[i]};
+    v.period = Period{entry.meta.frequency, c.period[i]};
     v.vintage = Date{c.vintage[i]};
     v.load_id = c.load_id[i];
     v.value = c.value[i];
@@ -531,9 +579,13 @@ class ReadViewImpl final : public ReadView {
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   const rocksdb::Snapshot* snapshot_;
+  std::shared_ptr<const Catalog> catalog_;
   rocksdb::ReadOptions ro_;
   std::unique_ptr<rocksdb::Iterator> obs_it_;
-  VersionColumns cols_;
+  // Scratch of LoadVersions, reused so that reading a series allocates (almost) nothing.
+  VersionColumns raw_, merged_;
+  const VersionColumns* sorted_ = &raw_;
+  std::vector<uint32_t> starts_, order_, tmp_, cur_, end_;
   std::string scratch_;
 };
 
@@ -556,12 +608,15 @@ class StoreImpl final : public Store {
   Result<std::unique_ptr<BulkWrite>> BeginBulkWrite(const LoadInfo& info) override;
   Result<WriteSummary> Revert(uint64_t load_id, const LoadInfo& info) override;
   std::unique_ptr<ReadView> NewReadView() override {
-    return std::make_unique<ReadViewImpl>(this, db_.get(), handles_);
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    return std::make_unique<ReadViewImpl>(db_.get(), handles_, db_->GetSnapshot(), catalog_);
   }
   Status Backup(const std::string& dest) override;
   Status Check(std::string* report) override;
   uint64_t DiskBytes() override;
   Status Compact() override;
+  // Rewrites every series stored in several chunks as one chunk (all versions kept).
+  Status ConsolidateAll();
 
   Status TEST_PutRawChunk(std::string_view code, std::string_view blob);
   Status TEST_SetFormatVersion(uint32_t version) {
@@ -593,6 +648,11 @@ class StoreImpl final : public Store {
   };
 
   Status ResolveSeries(std::string_view code, WriteState* st, SeriesInfo* info);
+  // The catalog after `st` is applied, or null if `st` does not change it.
+  std::shared_ptr<const Catalog> CatalogAfter(const WriteState& st);
+  // Runs `apply` (the RocksDB write) and then installs `next` (if not null), atomically for
+  // NewReadView.
+  Status Publish(std::shared_ptr<const Catalog> next, const std::function<Status()>& apply);
   Status ReadVersions(uint32_t id, const WriteState& st, VersionColumns* cols,
                       std::vector<std::string>* keys, std::string* scratch);
   // Validates `batch` and adds its effect to `st` and `plan`. Nothing is written.
@@ -618,6 +678,10 @@ class StoreImpl final : public Store {
   rocksdb::Options cf_options_[kNumCfs];
   std::mutex write_mu_;  // serialises writes; held by an open BulkWrite for its lifetime
   Counters counters_;    // guarded by write_mu_
+  // Guards catalog_ and is held while a write that changes the catalog is applied, so that a
+  // ReadView's RocksDB snapshot and catalog always match.
+  std::mutex publish_mu_;
+  std::shared_ptr<const Catalog> catalog_;
   std::atomic<uint64_t> staging_counter_{0};
 };
 
@@ -767,6 +831,21 @@ Status StoreImpl::Open(const Options& options, const std::string& path,
   if (!s.ok() || !DecodeCounters(counters, &impl->counters_)) {
     return Status::Corruption(path + ": missing or bad counters record");
   }
+  auto cat = std::make_shared<Catalog>();
+  {
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), catalog));
+    std::string prefix(1, kTagCode);
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      uint32_t id;
+      SeriesMeta m;
+      if (!DecodeCodeRecord(View(it->value()), &id, &m)) {
+        return Status::Corruption(path + ": bad catalog record " + Hex(View(it->key())));
+      }
+      cat->Put(id, m);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the catalog of " + path);
+  }
+  impl->catalog_ = std::move(cat);
   if (!options.read_only) fs::remove_all(fs::path(path) / kStagingDir, ec);
   *store = std::move(impl);
   return Status::OK();
@@ -787,16 +866,27 @@ Status StoreImpl::ResolveSeries(std::string_view code, WriteState* st, SeriesInf
     *info = it->second;
     return Status::OK();
   }
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], CatalogKey(kTagCode, code), &value);
-  if (s.IsNotFound()) return Status::NotFound("unknown series '" + std::string(code) + "'");
-  if (!s.ok()) return FromRocks(s, "reading catalog");
-  if (!DecodeCodeRecord(value, &info->id, &info->meta)) {
-    return Status::Corruption("bad catalog record for series " + std::string(code));
-  }
+  const CatalogEntry* e = catalog_->Find(code);  // writers hold write_mu_: catalog_ is current
+  if (e == nullptr) return UnknownSeries(code);
+  info->id = e->id;
+  info->meta = e->meta;
   info->exists = true;
   return Status::OK();
+}
+
+std::shared_ptr<const Catalog> StoreImpl::CatalogAfter(const WriteState& st) {
+  if (st.staged_series.empty()) return nullptr;
+  auto next = std::make_shared<Catalog>(*catalog_);
+  for (const auto& [code, info] : st.staged_series) next->Put(info.id, info.meta);
+  return next;
+}
+
+Status StoreImpl::Publish(std::shared_ptr<const Catalog> next, const std::function<Status()>& apply) {
+  if (!next) return apply();
+  std::lock_guard<std::mutex> lock(publish_mu_);
+  Status s = apply();
+  if (s.ok()) catalog_ = std::move(next);
+  return s;
 }
 
 Status StoreImpl::ReadVersions(uint32_t id, const WriteState& st, VersionColumns* cols,
@@ -809,20 +899,24 @@ Status StoreImpl::ReadVersions(uint32_t id, const WriteState& st, VersionColumns
   rocksdb::Slice upper_slice(upper);
   if (id != UINT32_MAX) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handles_[kObsCf]));
+  std::vector<uint32_t> runs;
   for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
     keys->emplace_back(it->key().data(), it->key().size());
-    Status s = DecodeChunk(View(it->value()), cols, scratch);
+    Status s = DecodeChunk(View(it->value()), cols, scratch, &runs);
     if (!s.ok()) return Status::Corruption(s.message() + " (obs key " + Hex(keys->back()) + ")");
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading observations");
-  size_t chunks = keys->size();
   if (auto sc = st.staged_chunks.find(id); sc != st.staged_chunks.end()) {
     for (const auto& blob : sc->second) {
-      if (Status s = DecodeChunk(blob, cols, scratch); !s.ok()) return s;
-      ++chunks;
+      if (Status s = DecodeChunk(blob, cols, scratch, &runs); !s.ok()) return s;
     }
   }
-  if (chunks > 1) cols->Sort();
+  if (runs.size() > 1) {
+    VersionColumns sorted;
+    std::vector<uint32_t> order, tmp;
+    MergeRuns(*cols, runs, &sorted, &order, &tmp);
+    *cols = std::move(sorted);
+  }
   return Status::OK();
 }
 
@@ -1276,7 +1370,7 @@ Result<WriteSummary> StoreImpl::Write(const WriteBatch& batch, const LoadInfo& i
   Plan plan;
   if (Status s = PrepareBatch(batch, &st, &plan); !s.ok()) return s;
   FinishLoad(info, &st, &plan);
-  if (Status s = Commit(&plan); !s.ok()) return s;
+  if (Status s = Publish(CatalogAfter(st), [&] { return Commit(&plan); }); !s.ok()) return s;
   counters_ = st.counters;
   return st.summary;
 }
@@ -1344,6 +1438,7 @@ Result<WriteSummary> StoreImpl::Revert(uint64_t load_id, const LoadInfo& info) {
         EncodeMeta(now, &enc);
         st.catalog[nkey] = enc;
         st.catalog[CatalogKey(kTagCode, code)] = CodeRecord(id, before);
+        st.staged_series[code] = SeriesInfo{id, before, true};
         st.touched[id] = {static_cast<uint8_t>(kTouchMeta), seq};
         st.summary.series_updated++;
       }
@@ -1443,7 +1538,7 @@ Result<WriteSummary> StoreImpl::Revert(uint64_t load_id, const LoadInfo& info) {
     rec.reverts = load_id;
     EncodeLoad(rec, &plan.catalog[k]);
   }
-  if (Status s = Commit(&plan); !s.ok()) return s;
+  if (Status s = Publish(CatalogAfter(st), [&] { return Commit(&plan); }); !s.ok()) return s;
   counters_ = st.counters;
   return st.summary;
 }
@@ -1503,7 +1598,9 @@ class BulkWriteImpl final : public BulkWrite {
       s = store_->WriteSst(kTargetsCf, file, tgt, {});
       if (s.ok()) files_.emplace_back(kTargetsCf, file);
     }
-    if (s.ok()) s = store_->IngestFiles(files_);
+    if (s.ok()) {
+      s = store_->Publish(store_->CatalogAfter(st_), [&] { return store_->IngestFiles(files_); });
+    }
     if (!s.ok()) {
       status_ = s;
       return s;
@@ -1570,7 +1667,7 @@ Status StoreImpl::Check(std::string* report) {
       if (cf == kObsCf) {
         if (k.size() != 12) return bad("bad key length");
         cols.Clear();
-        if (Status s = DecodeChunk(v, &cols, &scratch); !s.ok()) return bad(s.message());
+        if (Status s = DecodeChunkSorted(v, &cols, &scratch); !s.ok()) return bad(s.message());
         if (!cols.IsSorted()) return bad("chunk rows out of order");
         versions += cols.size();
       } else if (cf == kCatalogCf && !k.empty()) {
@@ -1619,8 +1716,65 @@ uint64_t StoreImpl::DiskBytes() {
   return total;
 }
 
+Status StoreImpl::ConsolidateAll() {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Counters next = counters_;
+  const uint64_t seq = next.next_seq++;
+  std::string counters;
+  EncodeCounters(next, &counters);
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  rocksdb::WriteBatch wb;
+  VersionColumns raw, merged;
+  std::vector<uint32_t> starts, order, tmp;
+  std::vector<std::string> keys;
+  std::string scratch, blob;
+  uint32_t current = 0;
+  auto flush_series = [&]() -> Status {
+    if (keys.size() > 1) {
+      MergeRuns(raw, starts, &merged, &order, &tmp);
+      EncodeChunk(merged, options_.zstd_level, &blob, &scratch);
+      for (const auto& k : keys) wb.Delete(handles_[kObsCf], k);
+      wb.Put(handles_[kObsCf], ObsKey(current, seq), blob);
+    }
+    raw.Clear();
+    starts.clear();
+    keys.clear();
+    if (wb.GetDataSize() > (4u << 20)) {
+      wb.Put(handles_[kCatalogCf], CatalogKey(kTagCounters), counters);
+      Status s = FromRocks(db_->Write(wo, &wb), "consolidating");
+      wb.Clear();
+      return s;
+    }
+    return Status::OK();
+  };
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kObsCf]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 12) return Status::Corruption("bad obs key " + Hex(View(it->key())));
+    uint32_t id = DecodeFixed32BE(it->key().data());
+    if (id != current) {
+      if (Status s = flush_series(); !s.ok()) return s;
+      current = id;
+    }
+    keys.push_back(it->key().ToString());
+    if (Status s = DecodeChunk(View(it->value()), &raw, &scratch, &starts); !s.ok()) {
+      return Status::Corruption(s.message() + " (obs key " + Hex(keys.back()) + ")");
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "consolidating");
+  if (Status s = flush_series(); !s.ok()) return s;
+  if (wb.Count() > 0) {
+    wb.Put(handles_[kCatalogCf], CatalogKey(kTagCounters), counters);
+    if (Status s = FromRocks(db_->Write(wo, &wb), "consolidating"); !s.ok()) return s;
+  }
+  counters_ = next;
+  return Status::OK();
+}
+
 Status StoreImpl::Compact() {
   if (options_.read_only) return Status::NotSupported("the store was opened read-only");
+  // Every series in one chunk first: fewer keys, better compression, faster reads.
+  if (Status s = ConsolidateAll(); !s.ok()) return s;
   rocksdb::FlushOptions fo;
   if (Status s = FromRocks(db_->Flush(fo, handles_), "flush"); !s.ok()) return s;
   rocksdb::CompactRangeOptions co;

@@ -132,7 +132,9 @@ class Store {
   // Bytes used on disk by the live files (for benchmarks and `ixdb check`).
   virtual uint64_t DiskBytes() = 0;
 
-  // Flushes memtables and compacts everything (benchmarks measure bytes after this).
+  // Rewrites every series stored in several delta chunks as one chunk (keeping every version),
+  // then flushes memtables and compacts everything (benchmarks measure bytes after this).
+  // Writes wait while it runs; readers do not.
   virtual Status Compact() = 0;
 
  protected:

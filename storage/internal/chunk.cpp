@@ -140,68 +140,220 @@ ZstdContexts& Zstd() {
   return ctx;
 }
 
+// CRC-32C (Castagnoli). On-disk format: do not change the polynomial.
 uint32_t kCrcTable[256];
 const bool kCrcInit = [] {
   for (uint32_t i = 0; i < 256; ++i) {
     uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0x82F63B78u ^ (c >> 1) : c >> 1;
     kCrcTable[i] = c;
   }
   return true;
 }();
 
+uint32_t Crc32cTable(uint32_t c, const unsigned char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) c = kCrcTable[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+  return c;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) uint32_t Crc32cHw(uint32_t c, const unsigned char* p, size_t n) {
+  uint64_t c64 = c;
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    c64 = __builtin_ia32_crc32di(c64, w);
+    p += 8;
+    n -= 8;
+  }
+  c = static_cast<uint32_t>(c64);
+  while (n > 0) {
+    c = __builtin_ia32_crc32qi(c, *p++);
+    --n;
+  }
+  return c;
+}
+const bool kHaveSse42 = __builtin_cpu_supports("sse4.2");
+#endif
+
+// Per-row flag byte. On-disk format: do not change.
+constexpr uint8_t kFlagStatusMask = 0x07;  // bits 0-2: ObsStatus
+constexpr int kFlagQualifierShift = 3;     // bits 3-4: Qualifier
+constexpr uint8_t kFlagDeleted = 0x20;
+constexpr uint8_t kFlagBlank = 0x40;       // NaN: no value stored
+constexpr uint8_t kFlagException = 0x80;   // value stored as raw bits, not in the decimal column
+
+// Column modes. On-disk format: do not change.
+constexpr uint8_t kFlagsSame = 0;  // one flag byte for every row
+constexpr uint8_t kFlagsRaw = 1;   // n bytes
+constexpr uint8_t kFlagsRle = 2;   // runs: byte, varint length
+constexpr uint8_t kIndexNone = 0;  // string index column: every row 0
+constexpr uint8_t kIndexRle = 1;
+
+inline uint8_t MakeFlags(const VersionColumns& c, size_t i) {
+  return static_cast<uint8_t>((c.status[i] & kFlagStatusMask) |
+                              ((c.qualifier[i] & 3) << kFlagQualifierShift) |
+                              (c.deleted[i] ? kFlagDeleted : 0) |
+                              (std::isnan(c.value[i]) ? kFlagBlank : 0));
+}
+
+inline void PutFixed64LE(std::string* out, uint64_t v) {
+  char b[8];
+  std::memcpy(b, &v, 8);  // little-endian hosts only (x86-64, aarch64)
+  out->append(b, 8);
+}
+
+void PutIndexColumn(std::string* out, const std::vector<uint32_t>& col) {
+  bool all_zero = std::all_of(col.begin(), col.end(), [](uint32_t v) { return v == 0; });
+  if (all_zero) {
+    PutU8(out, kIndexNone);
+  } else {
+    PutU8(out, kIndexRle);
+    PutRle(out, col);
+  }
+}
+
+// Raw column layout (docs/storage-format.md, "chunk"). Rows are stored version by version
+// ("runs": one per distinct (vintage, seq, load id), ascending), each run ascending by period,
+// so that the per-row columns that are constant within a write cost nothing.
+//   varint n, varint m (runs)
+//   m x (varsint d_vintage, varsint d_seq, varsint d_load, varint rows, varsint d_first_period)
+//   period gaps (p[i] - p[i-1] - 1 within a run, for the n - m non-first rows): RLE
+//   flags: mode byte + same / raw / RLE flag bytes
+//   values: mode byte (0..6 decimal scale, 0xFF xor); then the values of rows that are neither
+//           blank nor exceptions; then the exceptions as 8 raw bytes each
+//   strings: varint count, length-prefixed strings; stage and source index columns
 void EncodeColumns(const VersionColumns& c, std::string* out) {
   const size_t n = c.size();
   out->clear();
   PutVarint64(out, n);
-  // Periods: first, then deltas (rows are sorted, so deltas are small and non-negative).
-  int32_t prev_p = 0;
+  if (n == 0) return;
+  // Distinct versions, ascending.
+  struct Ver {
+    int32_t vintage;
+    uint64_t seq, load;
+    bool operator<(const Ver& o) const {
+      if (vintage != o.vintage) return vintage < o.vintage;
+      if (seq != o.seq) return seq < o.seq;
+      return load < o.load;
+    }
+    bool operator==(const Ver& o) const = default;
+  };
+  std::vector<Ver> dict;
   for (size_t i = 0; i < n; ++i) {
-    PutVarsint64(out, static_cast<int64_t>(c.period[i]) - prev_p);
-    prev_p = c.period[i];
+    Ver v{c.vintage[i], c.seq[i], c.load_id[i]};
+    if (dict.empty() || !(dict.back() == v)) dict.push_back(v);
   }
-  PutRle(out, c.vintage);
-  PutRle(out, c.seq);
-  PutRle(out, c.load_id);
-  // Blank (NaN) mask, then the present values.
-  std::vector<uint8_t> nan(n);
-  size_t present = 0;
+  std::sort(dict.begin(), dict.end());
+  dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
+  const size_t m = dict.size();
+  // Row order: by run, then by period (input rows are sorted by period, so a counting sort by
+  // run keeps each run sorted).
+  std::vector<uint32_t> run_of(n), count(m + 1, 0), order(n);
+  uint32_t last = 0;
   for (size_t i = 0; i < n; ++i) {
-    nan[i] = std::isnan(c.value[i]) ? 1 : 0;
-    present += !nan[i];
+    Ver v{c.vintage[i], c.seq[i], c.load_id[i]};
+    if (!(dict[last] == v)) {
+      last = static_cast<uint32_t>(std::lower_bound(dict.begin(), dict.end(), v) - dict.begin());
+    }
+    run_of[i] = last;
+    ++count[last + 1];
   }
-  PutRle(out, nan);
-  int k = 0;
-  bool scaled = true;
-  for (size_t i = 0; i < n && scaled; ++i) {
-    if (nan[i]) continue;
-    int64_t m;
-    while (!ScaledInt(c.value[i], k, &m)) {
-      if (++k > kMaxDecimalScale) {
-        scaled = false;
-        break;
+  for (size_t k = 1; k <= m; ++k) count[k] += count[k - 1];
+  {
+    std::vector<uint32_t> pos(count.begin(), count.end() - 1);
+    for (size_t i = 0; i < n; ++i) order[pos[run_of[i]]++] = static_cast<uint32_t>(i);
+  }
+  PutVarint64(out, m);
+  Ver prev{0, 0, 0};
+  int32_t prev_first = 0;
+  for (size_t k = 0; k < m; ++k) {
+    const Ver& d = dict[k];
+    PutVarsint64(out, static_cast<int64_t>(d.vintage) - prev.vintage);
+    PutVarsint64(out, static_cast<int64_t>(d.seq - prev.seq));
+    PutVarsint64(out, static_cast<int64_t>(d.load - prev.load));
+    PutVarint64(out, count[k + 1] - count[k]);
+    const int32_t first = c.period[order[count[k]]];
+    PutVarsint64(out, static_cast<int64_t>(first) - prev_first);
+    prev_first = first;
+    prev = d;
+  }
+  {
+    std::vector<uint32_t> gaps;
+    gaps.reserve(n - m);
+    for (size_t k = 0; k < m; ++k) {
+      for (uint32_t j = count[k] + 1; j < count[k + 1]; ++j) {
+        gaps.push_back(static_cast<uint32_t>(static_cast<int64_t>(c.period[order[j]]) -
+                                             c.period[order[j - 1]] - 1));
       }
     }
+    PutRle(out, gaps);
   }
-  if (scaled && present > 0) {
+  // Values: the smallest decimal scale k <= 6 at which most values are exact integers; the
+  // others become exceptions (raw bits). Too many exceptions: XOR encoding of all values.
+  std::vector<uint8_t> flags(n);
+  size_t present = 0;
+  int k = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const size_t i = order[j];
+    flags[j] = MakeFlags(c, i);
+    if (flags[j] & kFlagBlank) continue;
+    ++present;
+    int64_t mm;
+    if (ScaledInt(c.value[i], k, &mm)) continue;
+    int kk = k + 1;
+    while (kk <= kMaxDecimalScale && !ScaledInt(c.value[i], kk, &mm)) ++kk;
+    if (kk <= kMaxDecimalScale) k = kk;
+  }
+  size_t exceptions = 0;
+  for (size_t j = 0; j < n; ++j) {
+    int64_t mm;
+    if (!(flags[j] & kFlagBlank) && !ScaledInt(c.value[order[j]], k, &mm)) {
+      flags[j] |= kFlagException;
+      ++exceptions;
+    }
+  }
+  const bool use_xor = exceptions * 4 > present;
+  if (use_xor) {
+    for (auto& f : flags) f &= static_cast<uint8_t>(~kFlagException);
+  }
+  size_t runs = 1;
+  for (size_t j = 1; j < n; ++j) runs += flags[j] != flags[j - 1];
+  if (runs == 1) {
+    PutU8(out, kFlagsSame);
+    PutU8(out, flags[0]);
+  } else if (runs * 3 < n) {
+    PutU8(out, kFlagsRle);
+    PutRle(out, flags);
+  } else {
+    PutU8(out, kFlagsRaw);
+    out->append(reinterpret_cast<const char*>(flags.data()), n);
+  }
+  if (!use_xor) {
     PutU8(out, static_cast<uint8_t>(k));
-    int64_t prev = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (nan[i]) continue;
-      int64_t m = 0;
-      ScaledInt(c.value[i], k, &m);
-      PutVarsint64(out, m - prev);
-      prev = m;
+    int64_t prev_m = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (flags[j] & (kFlagBlank | kFlagException)) continue;
+      int64_t mm = 0;
+      ScaledInt(c.value[order[j]], k, &mm);
+      PutVarsint64(out, static_cast<int64_t>(static_cast<uint64_t>(mm) - static_cast<uint64_t>(prev_m)));
+      prev_m = mm;
+    }
+    for (size_t j = 0; j < n; ++j) {
+      if (!(flags[j] & kFlagException)) continue;
+      uint64_t bits;
+      std::memcpy(&bits, &c.value[order[j]], 8);
+      PutFixed64LE(out, bits);
     }
   } else {
     PutU8(out, kValuesXor);
-    uint64_t prev = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (nan[i]) continue;
+    uint64_t prev_bits = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (flags[j] & kFlagBlank) continue;
       uint64_t bits;
-      std::memcpy(&bits, &c.value[i], 8);
-      uint64_t x = bits ^ prev;
-      prev = bits;
+      std::memcpy(&bits, &c.value[order[j]], 8);
+      uint64_t x = bits ^ prev_bits;
+      prev_bits = bits;
       if (x == 0) {
         PutU8(out, 0);
         continue;
@@ -214,83 +366,156 @@ void EncodeColumns(const VersionColumns& c, std::string* out) {
       for (int b = 0; b < nbytes; ++b) PutU8(out, static_cast<uint8_t>(y >> (8 * b)));
     }
   }
-  PutRle(out, c.status);
-  PutRle(out, c.qualifier);
-  PutRle(out, c.deleted);
-  // String dictionary (entry 0 "" implied), then stage and source as RLE indexes.
   PutVarint64(out, c.strings.size() - 1);
   for (size_t i = 1; i < c.strings.size(); ++i) PutLengthPrefixed(out, c.strings[i]);
-  PutRle(out, c.stage);
-  PutRle(out, c.source);
+  std::vector<uint32_t> ix(n);
+  for (size_t j = 0; j < n; ++j) ix[j] = c.stage[order[j]];
+  PutIndexColumn(out, ix);
+  for (size_t j = 0; j < n; ++j) ix[j] = c.source[order[j]];
+  PutIndexColumn(out, ix);
 }
 
-Status DecodeColumns(std::string_view raw, VersionColumns* c) {
-  auto bad = [](const char* what) {
-    return Status::Corruption(std::string("bad chunk: ") + what);
-  };
+Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32_t>* run_starts) {
   Reader r(raw.data(), raw.data() + raw.size());
   uint64_t n64 = r.Varint();
-  // Every row needs at least one byte of period delta.
-  if (!r.ok() || n64 > raw.size()) return bad("row count");
+  // Every row costs at least one byte somewhere; this bounds allocations on garbage input.
+  if (!r.ok() || n64 > raw.size() * 64) return Status::Corruption("bad chunk: row count");
   const size_t n = n64;
   const size_t base = c->size();
-  c->period.resize(base + n);
-  c->vintage.resize(base + n);
-  c->seq.resize(base + n);
-  c->load_id.resize(base + n);
-  c->value.resize(base + n);
-  c->status.resize(base + n);
-  c->qualifier.resize(base + n);
-  c->deleted.resize(base + n);
-  c->stage.resize(base + n);
-  c->source.resize(base + n);
-  auto fail = [&](const char* what) {
-    c->period.resize(base);
-    c->vintage.resize(base);
-    c->seq.resize(base);
-    c->load_id.resize(base);
-    c->value.resize(base);
-    c->status.resize(base);
-    c->qualifier.resize(base);
-    c->deleted.resize(base);
-    c->stage.resize(base);
-    c->source.resize(base);
-    return bad(what);
+  const size_t runs_base = run_starts->size();
+  auto resize = [&](size_t size) {
+    c->period.resize(size);
+    c->vintage.resize(size);
+    c->seq.resize(size);
+    c->load_id.resize(size);
+    c->value.resize(size);
+    c->status.resize(size);
+    c->qualifier.resize(size);
+    c->deleted.resize(size);
+    c->stage.resize(size);
+    c->source.resize(size);
   };
+  auto fail = [&](const char* what) {
+    resize(base);
+    run_starts->resize(runs_base);
+    return Status::Corruption(std::string("bad chunk: ") + what);
+  };
+  if (n == 0) return r.at_end() ? Status::OK() : fail("trailing bytes");
+  const uint64_t m = r.Varint();
+  if (!r.ok() || m == 0 || m > n || m > raw.size()) return fail("runs");
+  resize(base + n);
+  int32_t* period = c->period.data() + base;
+  int32_t* vin = c->vintage.data() + base;
+  uint64_t* seq = c->seq.data() + base;
+  uint64_t* load = c->load_id.data() + base;
   {
-    int64_t p = 0;
-    int32_t* out = c->period.data() + base;
-    for (size_t i = 0; i < n; ++i) {
-      p += r.Varsint();
-      out[i] = static_cast<int32_t>(p);
+    int64_t v = 0, first = 0;
+    uint64_t sq = 0, ld = 0;
+    size_t pos = 0;
+    for (uint64_t k = 0; k < m; ++k) {
+      v += r.Varsint();
+      sq += static_cast<uint64_t>(r.Varsint());
+      ld += static_cast<uint64_t>(r.Varsint());
+      const uint64_t rows = r.Varint();
+      first += r.Varsint();
+      if (!r.ok() || rows == 0 || rows > n - pos || v < INT32_MIN || v > INT32_MAX ||
+          first < INT32_MIN || first > INT32_MAX) {
+        return fail("run header");
+      }
+      run_starts->push_back(static_cast<uint32_t>(base + pos));
+      std::fill(vin + pos, vin + pos + rows, static_cast<int32_t>(v));
+      std::fill(seq + pos, seq + pos + rows, sq);
+      std::fill(load + pos, load + pos + rows, ld);
+      period[pos] = static_cast<int32_t>(first);  // gaps fill the rest below
+      pos += rows;
     }
-    if (!r.ok()) return fail("periods");
+    if (pos != n) return fail("run sizes");
   }
-  r.Rle(n, c->vintage.data() + base, [](int64_t v) { return static_cast<int32_t>(v); });
-  r.Rle(n, c->seq.data() + base, [](int64_t v) { return static_cast<uint64_t>(v); });
-  r.Rle(n, c->load_id.data() + base, [](int64_t v) { return static_cast<uint64_t>(v); });
-  if (!r.ok()) return fail("vintage/seq/load columns");
-  // NaN mask goes into `deleted` temporarily (overwritten below).
-  uint8_t* nan = c->deleted.data() + base;
-  r.Rle(n, nan, [](int64_t v) { return static_cast<uint8_t>(v != 0); });
-  if (!r.ok()) return fail("blank mask");
+  {
+    // Gaps: RLE over the non-first rows of every run, in order.
+    const uint64_t gap_runs = r.Varint();
+    if (!r.ok() || gap_runs > n) return fail("period gaps");
+    size_t row = 0;            // current row (0-based within this chunk)
+    size_t run = runs_base;    // current run
+    int64_t gap = 0;
+    uint64_t left = 0;
+    auto next_run_start = [&](size_t k) {
+      return k + 1 < run_starts->size() ? (*run_starts)[k + 1] - base : n;
+    };
+    size_t run_end = next_run_start(run);
+    for (uint64_t g = 0; g < gap_runs; ++g) {
+      gap += r.Varsint();
+      left = r.Varint();
+      if (!r.ok() || gap < 0 || left == 0) return fail("period gaps");
+      while (left > 0) {
+        ++row;
+        if (row >= n) return fail("period gaps");
+        if (row == run_end) {  // first row of the next run: its period is in the header
+          ++run;
+          run_end = next_run_start(run);
+          continue;
+        }
+        const int64_t p = static_cast<int64_t>(period[row - 1]) + 1 + gap;
+        if (p > INT32_MAX) return fail("period gaps");
+        period[row] = static_cast<int32_t>(p);
+        --left;
+      }
+    }
+    // Rows after the last gap must all be run starts.
+    while (++row < n) {
+      if (row != run_end) return fail("period gaps");
+      ++run;
+      run_end = next_run_start(run);
+    }
+  }
+  // Flags go to `status` first, then are split.
+  uint8_t* flags = c->status.data() + base;
+  switch (r.Byte()) {
+    case kFlagsSame:
+      std::fill(flags, flags + n, r.Byte());
+      break;
+    case kFlagsRaw: {
+      std::string_view b = r.Bytes(n);
+      if (r.ok()) std::memcpy(flags, b.data(), n);
+      break;
+    }
+    case kFlagsRle:
+      r.Rle(n, flags, [](int64_t v) { return static_cast<uint8_t>(v); });
+      break;
+    default:
+      r.Fail();
+  }
+  if (!r.ok()) return fail("flags");
   double* val = c->value.data() + base;
-  uint8_t mode = r.Byte();
+  const uint8_t mode = r.Byte();
   if (mode <= kMaxDecimalScale) {
     const double div = kPow10[mode];
-    int64_t m = 0;
+    int64_t cur = 0;
+    size_t exceptions = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (nan[i]) {
+      const uint8_t f = flags[i];
+      if (f & (kFlagBlank | kFlagException)) {
+        exceptions += (f & kFlagBlank) == 0;
         val[i] = std::numeric_limits<double>::quiet_NaN();
         continue;
       }
-      m = static_cast<int64_t>(static_cast<uint64_t>(m) + static_cast<uint64_t>(r.Varsint()));
-      val[i] = static_cast<double>(m) / div;
+      cur = static_cast<int64_t>(static_cast<uint64_t>(cur) + static_cast<uint64_t>(r.Varsint()));
+      val[i] = static_cast<double>(cur) / div;
+    }
+    if (exceptions > 0) {
+      std::string_view b = r.Bytes(exceptions * 8);
+      if (!r.ok()) return fail("value exceptions");
+      const char* p = b.data();
+      for (size_t i = 0; i < n; ++i) {
+        if ((flags[i] & (kFlagBlank | kFlagException)) != kFlagException) continue;
+        std::memcpy(&val[i], p, 8);
+        p += 8;
+      }
     }
   } else if (mode == kValuesXor) {
     uint64_t prev = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (nan[i]) {
+    for (size_t i = 0; i < n && r.ok(); ++i) {
+      if (flags[i] & kFlagBlank) {
         val[i] = std::numeric_limits<double>::quiet_NaN();
         continue;
       }
@@ -310,10 +535,17 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c) {
     return fail("value mode");
   }
   if (!r.ok()) return fail("values");
-  r.Rle(n, c->status.data() + base, [](int64_t v) { return static_cast<uint8_t>(v); });
-  r.Rle(n, c->qualifier.data() + base, [](int64_t v) { return static_cast<uint8_t>(v); });
-  r.Rle(n, c->deleted.data() + base, [](int64_t v) { return static_cast<uint8_t>(v != 0); });
-  if (!r.ok()) return fail("status columns");
+  uint8_t* qual = c->qualifier.data() + base;
+  uint8_t* del = c->deleted.data() + base;
+  uint8_t bad_status = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t f = flags[i];
+    bad_status |= (f & kFlagStatusMask) > 4;
+    qual[i] = (f >> kFlagQualifierShift) & 3;
+    del[i] = (f & kFlagDeleted) ? 1 : 0;
+    flags[i] = f & kFlagStatusMask;
+  }
+  if (bad_status) return fail("status");
   uint64_t nstrings = r.Varint();
   if (!r.ok() || nstrings > raw.size()) return fail("dictionary");
   // Chunk dictionary index -> index in c->strings.
@@ -327,21 +559,30 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c) {
   map[0] = 0;
   for (uint64_t i = 1; i <= nstrings; ++i) {
     uint64_t len = r.Varint();
-    std::string_view s = r.Bytes(len);
+    std::string_view str = r.Bytes(len);
     if (!r.ok()) return fail("dictionary");
-    map[i] = c->InternString(s);
+    map[i] = c->InternString(str);
   }
-  const uint64_t limit = nstrings;
   bool range_ok = true;
   auto conv = [&](int64_t v) {
-    if (v < 0 || static_cast<uint64_t>(v) > limit) {
+    if (v < 0 || static_cast<uint64_t>(v) > nstrings) {
       range_ok = false;
       return uint32_t{0};
     }
     return map[v];
   };
-  r.Rle(n, c->stage.data() + base, conv);
-  r.Rle(n, c->source.data() + base, conv);
+  for (uint32_t* col : {c->stage.data() + base, c->source.data() + base}) {
+    switch (r.Byte()) {
+      case kIndexNone:
+        std::fill(col, col + n, 0u);
+        break;
+      case kIndexRle:
+        r.Rle(n, col, conv);
+        break;
+      default:
+        r.Fail();
+    }
+  }
   if (!r.ok() || !range_ok) return fail("stage/source columns");
   if (!r.at_end()) return fail("trailing bytes");
   return Status::OK();
@@ -439,11 +680,85 @@ void VersionColumns::Sort() {
   *this = std::move(out);
 }
 
-uint32_t Crc32(std::string_view data) {
+Status DecodeChunkSorted(std::string_view blob, VersionColumns* out, std::string* scratch) {
+  VersionColumns tmp;
+  std::vector<uint32_t> runs, order, buf;
+  if (Status s = DecodeChunk(blob, &tmp, scratch, &runs); !s.ok()) return s;
+  if (runs.size() <= 1) {
+    for (size_t i = 0; i < tmp.size(); ++i) out->AppendRow(tmp, i);
+    return Status::OK();
+  }
+  VersionColumns sorted;
+  MergeRuns(tmp, runs, &sorted, &order, &buf);
+  for (size_t i = 0; i < sorted.size(); ++i) out->AppendRow(sorted, i);
+  return Status::OK();
+}
+
+void MergeRuns(const VersionColumns& in, const std::vector<uint32_t>& starts, VersionColumns* out,
+               std::vector<uint32_t>* order, std::vector<uint32_t>* tmp) {
+  const size_t n = in.size();
+  order->resize(n);
+  tmp->resize(n);
+  for (size_t i = 0; i < n; ++i) (*order)[i] = static_cast<uint32_t>(i);
+  auto less = [&](uint32_t a, uint32_t b) {
+    if (in.period[a] != in.period[b]) return in.period[a] < in.period[b];
+    if (in.vintage[a] != in.vintage[b]) return in.vintage[a] < in.vintage[b];
+    return in.seq[a] < in.seq[b];
+  };
+  // Bottom-up pairwise merging of the runs.
+  std::vector<uint32_t> bounds(starts.begin(), starts.end());
+  bounds.push_back(static_cast<uint32_t>(n));
+  while (bounds.size() > 2) {
+    std::vector<uint32_t> next;
+    size_t k = 0;
+    for (; k + 2 < bounds.size(); k += 2) {
+      std::merge(order->begin() + bounds[k], order->begin() + bounds[k + 1],
+                 order->begin() + bounds[k + 1], order->begin() + bounds[k + 2],
+                 tmp->begin() + bounds[k], less);
+      next.push_back(bounds[k]);
+    }
+    if (k + 1 < bounds.size()) {  // an odd run left over
+      std::copy(order->begin() + bounds[k], order->begin() + bounds[k + 1],
+                tmp->begin() + bounds[k]);
+      next.push_back(bounds[k]);
+    }
+    next.push_back(static_cast<uint32_t>(n));
+    order->swap(*tmp);
+    bounds.swap(next);
+  }
+  out->period.resize(n);
+  out->vintage.resize(n);
+  out->seq.resize(n);
+  out->load_id.resize(n);
+  out->value.resize(n);
+  out->status.resize(n);
+  out->qualifier.resize(n);
+  out->deleted.resize(n);
+  out->stage.resize(n);
+  out->source.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t r = (*order)[i];
+    out->period[i] = in.period[r];
+    out->vintage[i] = in.vintage[r];
+    out->seq[i] = in.seq[r];
+    out->load_id[i] = in.load_id[r];
+    out->value[i] = in.value[r];
+    out->status[i] = in.status[r];
+    out->qualifier[i] = in.qualifier[r];
+    out->deleted[i] = in.deleted[r];
+    out->stage[i] = in.stage[r];
+    out->source[i] = in.source[r];
+  }
+  out->strings = in.strings;
+}
+
+uint32_t Crc32c(std::string_view data) {
   (void)kCrcInit;
-  uint32_t c = 0xFFFFFFFFu;
-  for (unsigned char b : data) c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+#if defined(__x86_64__)
+  if (kHaveSse42) return Crc32cHw(0xFFFFFFFFu, p, data.size()) ^ 0xFFFFFFFFu;
+#endif
+  return Crc32cTable(0xFFFFFFFFu, p, data.size()) ^ 0xFFFFFFFFu;
 }
 
 void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
@@ -459,11 +774,13 @@ void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
   size_t z = ZSTD_compress2(cctx, out->data() + 1, bound, scratch->data(), scratch->size());
-  if (ZSTD_isError(z) || z + 1 >= scratch->size() + 5) {
-    // Raw is smaller (tiny chunks) or zstd failed: store raw with our own checksum.
+  // zstd costs ~1-2 us a frame to decompress, about as much as the rest of a read of a small
+  // series: keep it only where it saves at least a fifth.
+  if (ZSTD_isError(z) || (z + 1) * 5 > (scratch->size() + 5) * 4) {
+    // Raw, with our own checksum.
     out->assign(1, static_cast<char>(kChunkRaw));
     out->append(*scratch);
-    uint32_t crc = Crc32(*scratch);
+    uint32_t crc = Crc32c(*scratch);
     char b[4] = {static_cast<char>(crc), static_cast<char>(crc >> 8), static_cast<char>(crc >> 16),
                  static_cast<char>(crc >> 24)};
     out->append(b, 4);
@@ -472,7 +789,8 @@ void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
   out->resize(1 + z);
 }
 
-Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scratch) {
+Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scratch,
+                   std::vector<uint32_t>* run_starts) {
   if (blob.empty()) return Status::Corruption("empty chunk");
   uint8_t tag = static_cast<uint8_t>(blob[0]);
   blob.remove_prefix(1);
@@ -482,8 +800,8 @@ Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scr
     const auto* t = reinterpret_cast<const unsigned char*>(blob.data() + raw.size());
     uint32_t crc = uint32_t{t[0]} | (uint32_t{t[1]} << 8) | (uint32_t{t[2]} << 16) |
                    (uint32_t{t[3]} << 24);
-    if (crc != Crc32(raw)) return Status::Corruption("chunk checksum mismatch");
-    return DecodeColumns(raw, cols);
+    if (crc != Crc32c(raw)) return Status::Corruption("chunk checksum mismatch");
+    return DecodeColumns(raw, cols, run_starts);
   }
   if (tag != kChunkZstd) return Status::Corruption("unknown chunk tag " + std::to_string(tag));
   unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
@@ -497,7 +815,7 @@ Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scr
     return Status::Corruption(std::string("zstd chunk: ") +
                               (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "size mismatch"));
   }
-  return DecodeColumns(std::string_view(scratch->data(), got), cols);
+  return DecodeColumns(std::string_view(scratch->data(), got), cols, run_starts);
 }
 
 }  // namespace ixdb::storage::internal

@@ -40,8 +40,14 @@ struct VersionColumns {
   void Sort();
 };
 
+// Rows [starts[k], starts[k+1]) of `in` (the last run ends at in.size()) are each sorted by
+// (period, vintage, seq); writes all rows in that order into *out (replacing its rows and
+// strings). `order` and `tmp` are scratch buffers reused between calls.
+void MergeRuns(const VersionColumns& in, const std::vector<uint32_t>& starts, VersionColumns* out,
+               std::vector<uint32_t>* order, std::vector<uint32_t>* tmp);
+
 // Chunk blob tags (first byte). On-disk format: do not change.
-inline constexpr uint8_t kChunkRaw = 0;   // tag + raw columns + crc32 (little-endian) of them
+inline constexpr uint8_t kChunkRaw = 0;   // tag + raw columns + crc32c (little-endian) of them
 inline constexpr uint8_t kChunkZstd = 1;  // tag + one zstd frame (content size + checksum)
 
 // Encodes every row of `cols` (REQUIRES: IsSorted()) into `*out` (replacing its contents).
@@ -49,11 +55,16 @@ inline constexpr uint8_t kChunkZstd = 1;  // tag + one zstd frame (content size 
 void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
                  std::string* scratch);
 
-// Appends the rows of a chunk to `*cols`. Corruption (never a crash) on malformed input.
+// Appends the rows of a chunk to `*cols`, as runs each sorted by (period, vintage, seq), and
+// appends the index in *cols of each run's first row to *run_starts (merge them with
+// MergeRuns). Corruption (never a crash) on malformed input; then nothing is appended.
 // `scratch` is reused between calls.
-Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scratch);
+Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scratch,
+                   std::vector<uint32_t>* run_starts);
+// Convenience (tests, tools): appends the chunk's rows sorted by (period, vintage, seq).
+Status DecodeChunkSorted(std::string_view blob, VersionColumns* out, std::string* scratch);
 
-// CRC-32 (IEEE) of data; used for uncompressed chunks.
-uint32_t Crc32(std::string_view data);
+// CRC-32C (Castagnoli) of data; used for uncompressed chunks.
+uint32_t Crc32c(std::string_view data);
 
 }  // namespace ixdb::storage::internal

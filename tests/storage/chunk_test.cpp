@@ -65,10 +65,10 @@ TEST_CASE("Chunk: columns round-trip (decimal and binary values, tiny and large)
       REQUIRE(c.IsSorted());
       EncodeChunk(c, 3, &blob, &scratch);
       VersionColumns d;
-      REQUIRE_OK(DecodeChunk(blob, &d, &scratch2));
+      REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch2));
       RequireSame(c, d);
       // Appending a second chunk keeps the first and re-interns strings.
-      REQUIRE_OK(DecodeChunk(blob, &d, &scratch2));
+      REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch2));
       REQUIRE(d.size() == 2 * n);
     }
   }
@@ -83,7 +83,7 @@ TEST_CASE("Chunk: short decimals are stored compactly", "[storage]") {
   EncodeChunk(c, 3, &blob, &scratch);
   CHECK(blob.size() < 1000 * 2);
   VersionColumns d;
-  REQUIRE_OK(DecodeChunk(blob, &d, &scratch));
+  REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch));
   RequireSame(c, d);
 }
 
@@ -106,7 +106,7 @@ TEST_CASE("Chunk: malformed input is Corruption, never a crash", "[storage]") {
       for (int k = 0; k < 1 + iter % 4; ++k) bad[rng() % bad.size()] ^= static_cast<char>(1 + rng() % 255);
     }
     VersionColumns d;
-    Status s = DecodeChunk(bad, &d, &scratch);
+    Status s = DecodeChunkSorted(bad, &d, &scratch);
     if (!s.ok()) {
       CHECK(s.IsCorruption());
       CHECK(d.size() == 0);
@@ -119,14 +119,23 @@ TEST_CASE("Chunk: malformed input is Corruption, never a crash", "[storage]") {
     std::string body(rng() % 64, '\0');
     for (char& ch : body) ch = static_cast<char>(rng());
     if (!body.empty() && iter % 2) body[0] = static_cast<char>(rng() % 8);
-    uint32_t crc = Crc32(body);
+    uint32_t crc = Crc32c(body);
     std::string b(1, static_cast<char>(kChunkRaw));
     b += body;
     for (int k = 0; k < 4; ++k) b.push_back(static_cast<char>(crc >> (8 * k)));
     VersionColumns d;
-    Status s = DecodeChunk(b, &d, &scratch);
+    Status s = DecodeChunkSorted(b, &d, &scratch);
     if (!s.ok()) CHECK(d.size() == 0);
   }
+}
+
+TEST_CASE("Chunk: crc32c matches the standard check value", "[storage]") {
+  CHECK(Crc32c("123456789") == 0xE3069283u);
+  CHECK(Crc32c("") == 0u);
+  std::string long_input(1000, 'x');
+  uint32_t a = Crc32c(long_input);
+  long_input[999] = 'y';
+  CHECK(Crc32c(long_input) != a);
 }
 
 TEST_CASE("KeyCodec: big-endian keys sort numerically; varints round-trip", "[storage]") {
