@@ -237,6 +237,10 @@ class RowCollector {
     return true;
   }
   bool Done() const { return order_.empty() && limit_ && rows_.size() >= *limit_; }
+  // A hint: about n more rows are coming (avoids re-allocating the row vector).
+  void Reserve(size_t n) {
+    if (!where_ && n <= options_.max_rows) rows_.reserve(rows_.size() + n);
+  }
 
   Table Finish(std::vector<std::string> notes) {
     if (!order_.empty()) {
@@ -1061,6 +1065,7 @@ class Executor {
       : q_(q), text_(text), view_(view), options_(options) {}
 
   Table Run();
+  ColumnarResult RunColumns();
 
  private:
   [[noreturn]] void Err(size_t pos, const std::string& msg) const {
@@ -1364,6 +1369,7 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     same_unit = same_unit && *common_unit == r.unit;
     points = points || r.unit == "pp";
     percent = percent || (r.unit == "%" && r.measure == MeasureKind::kGrowth && !r.raw);
+    rc.Reserve(r.rows.size());
     for (auto& row : r.rows) {
       if (!rc.Add(std::move(row))) return false;
     }
@@ -1903,6 +1909,38 @@ Table Executor::Metadata(const ast::Node& n) {
   return rc.Finish({});
 }
 
+ColumnarResult Executor::RunColumns() {
+  if (q_.where || !q_.order.empty() || q_.limit) {
+    Fail(Status::InvalidArgument("RunValueQuery takes an expression without where, order by or limit"));
+  }
+  const ast::Node& root = *q_.expr;
+  Plan plan;
+  Resolve(root, plan);  // fails for table functions inside expressions
+  if (root.kind == ast::Node::Kind::kCall && IsTableFunc(root.func)) {
+    Err(root.pos, std::string(ast::FuncName(root.func)) + "() returns a table; use RunQuery");
+  }
+  ColumnarResult out;
+  size_t points = 0;
+  auto map = [](SeriesData&& d, SeriesColumns& c) {
+    c.indicator = std::move(d.label);
+    c.unit = std::move(d.unit);
+    c.frequency = d.freq;
+    c.cumulative = d.cumulative;
+    c.period = std::move(d.period);
+    c.value = std::move(d.value);
+  };
+  ForEachBinding<SeriesColumns>(root, Ctx{}, plan, kChunk, map, [&](SeriesColumns&& c) {
+    points += c.period.size();
+    if (points > options_.max_rows) {
+      Fail(Status::LimitExceeded("the result has more than " + std::to_string(options_.max_rows) +
+                                 " values; narrow it with a period range"));
+    }
+    out.series.push_back(std::move(c));
+    return true;
+  });
+  return out;
+}
+
 Table Executor::Run() {
   const ast::Node* root = q_.expr.get();
   Ctx ctx;
@@ -1994,6 +2032,20 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t cap) {
     std::swap(prev, cur);
   }
   return prev[b.size()];
+}
+
+Result<ColumnarResult> ExecuteColumns(const ast::Query& query, std::string_view text,
+                                      storage::ReadView& view, const QueryOptions& options) {
+  try {
+    Executor ex(query, text, view, options);
+    return ex.RunColumns();
+  } catch (const QueryError& e) {
+    return e.status;
+  } catch (const std::bad_alloc&) {
+    return Status::LimitExceeded("out of memory evaluating the query");
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("cannot evaluate the query: ") + e.what());
+  }
 }
 
 Result<Table> Execute(const ast::Query& query, std::string_view text, storage::ReadView& view,

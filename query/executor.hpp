@@ -17,6 +17,10 @@ namespace ixdb::query {
 Result<Table> Execute(const ast::Query& query, std::string_view text, storage::ReadView& view,
                       const QueryOptions& options);
 
+// Evaluates a parsed value query into columns (RunValueQuery). Never throws.
+Result<ColumnarResult> ExecuteColumns(const ast::Query& query, std::string_view text,
+                                      storage::ReadView& view, const QueryOptions& options);
+
 // FormatPeriod(p, cumulative), faster (no snprintf): results print a period per row.
 std::string PeriodText(Period p, bool cumulative);
 

@@ -15,6 +15,22 @@ Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
   return Execute(*parsed, text, view, options);
 }
 
+Result<ColumnarResult> RunValueQuery(storage::ReadView& view, std::string_view text,
+                                     const QueryOptions& options) {
+  auto parsed = ParseQuery(text);
+  if (!parsed.ok()) return parsed.status();
+  return ExecuteColumns(*parsed, text, view, options);
+}
+
+Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view text,
+                                     const QueryOptions& options) {
+  std::unique_ptr<storage::ReadView> view = store.NewReadView();
+  if (!view) return Status::IOError("cannot open a read view");
+  QueryOptions opts = options;
+  if (!opts.new_view) opts.new_view = [&store]() { return store.NewReadView(); };
+  return RunValueQuery(*view, text, opts);
+}
+
 Result<Table> RunQuery(storage::Store& store, std::string_view text,
                        const QueryOptions& options) {
   std::unique_ptr<storage::ReadView> view;

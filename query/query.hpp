@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "common/period.hpp"
 #include "common/status.hpp"
 #include "query/table.hpp"
 #include "storage/store.hpp"
@@ -40,6 +42,26 @@ struct QueryOptions {
 //  - LimitExceeded when the result would exceed options.max_rows.
 Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
                        const QueryOptions& options = {});
+
+// The values of a value query (a series, a transform, arithmetic...; no where/order by/limit)
+// as columns, one entry per series, without building Table rows: for programs that consume
+// numbers (and the benchmark's latency measurement). Same semantics and errors as RunQuery;
+// InvalidArgument for table functions (targets, revisions, list...) and row clauses.
+struct SeriesColumns {
+  std::string indicator;       // as RunQuery's indicator column
+  std::string unit;            // as RunQuery's unit column
+  Frequency frequency = Frequency::kAnnual;
+  bool cumulative = false;     // periods print in span form (FormatPeriod(p, true))
+  std::vector<Period> period;  // ascending
+  std::vector<double> value;   // NaN: missing (an empty cell in RunQuery)
+};
+struct ColumnarResult {
+  std::vector<SeriesColumns> series;
+};
+Result<ColumnarResult> RunValueQuery(storage::ReadView& view, std::string_view text,
+                                     const QueryOptions& options = {});
+Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view text,
+                                     const QueryOptions& options = {});
 
 // The same against a fresh snapshot of `store`; scans over many series use
 // options.threads read views of it. Thread-safe (a Store may be shared).

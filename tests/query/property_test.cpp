@@ -125,6 +125,23 @@ TEST_CASE("Property: yoy, pop and diff equal a naive reference on random series"
   CHECK(yoy->rows.size() == total_obs);
   Compare(*yoy, series, 0, true, by_code, &compared);
 
+  // The columnar API returns the same values in the same order.
+  auto cols = RunValueQuery(*store, "yoy(series(p*))");
+  REQUIRE(cols.ok());
+  size_t row = 0;
+  for (const auto& sc : cols->series) {
+    for (size_t i = 0; i < sc.value.size(); ++i, ++row) {
+      REQUIRE(row < yoy->rows.size());
+      CHECK(std::get<std::string>(yoy->rows[row][0]) == sc.indicator);
+      CHECK(std::get<std::string>(yoy->rows[row][1]) == FormatPeriod(sc.period[i], sc.cumulative));
+      if (std::isnan(sc.value[i])) CHECK(std::holds_alternative<std::monostate>(yoy->rows[row][2]));
+      else CHECK(std::get<double>(yoy->rows[row][2]) == sc.value[i]);
+    }
+  }
+  CHECK(row == yoy->rows.size());
+  CHECK_FALSE(RunValueQuery(*store, "targets(2024)").ok());
+  CHECK_FALSE(RunValueQuery(*store, "yoy(p100000) limit 3").ok());
+
   auto diff4 = RunQuery(*store, "diff(series(cumulative=false), 4)");
   REQUIRE(diff4.ok());
   Compare(*diff4, series, 4, false, by_code, &compared);
