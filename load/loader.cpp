@@ -703,33 +703,53 @@ class Loader {
       }
     }
     auto obs_at = [&](const Slot& s) -> PendingObs& { return pending_obs_[s.vec][s.idx]; };
-    for (size_t sid = 0; sid + 1 < count.size(); ++sid) {
-      const size_t b = count[sid], e = count[sid + 1];
-      if (e - b < 2) continue;
-      if (!std::is_sorted(slots.begin() + b, slots.begin() + e)) {
-        std::sort(slots.begin() + b, slots.begin() + e);
-      }
-      size_t keep = b;  // the first row of the current key
-      for (size_t i = b + 1; i < e; ++i) {
-        if (slots[i].key != slots[keep].key) {
-          keep = i;
-          continue;
+    // Per series: sort its rows by (period, vintage, input order) and drop repeats; a repeat
+    // with a different value is an error. Two threads, each a contiguous range of series.
+    auto dedupe = [&](size_t sid_from, size_t sid_to, std::vector<RowError>* errs) {
+      for (size_t sid = sid_from; sid < sid_to; ++sid) {
+        const size_t b = count[sid], e = count[sid + 1];
+        if (e - b < 2) continue;
+        if (!std::is_sorted(slots.begin() + b, slots.begin() + e)) {
+          std::sort(slots.begin() + b, slots.begin() + e);
         }
-        PendingObs& o = obs_at(slots[i]);
-        const PendingObs& first = obs_at(slots[keep]);
-        o.flags |= internal::kObsDropped;
-        if (!SameObs(o, first)) {
-          AddError(RowError{o.file, o.line, o.pcol,
-                            "duplicate of " + Where(first.file, first.line, o.file) + ": " +
-                                series_[sid].code + " " +
-                                FormatPeriod(Period{series_[sid].freq, o.pindex},
-                                             series_[sid].cumulative) +
-                                " vintage " + FormatDate(Date{o.vintage}) +
-                                " given twice with different values (" + ValueText(first) +
-                                ", then " + ValueText(o) + ")",
-                            internal::kNoOffset});
+        size_t keep = b;  // the first row of the current key
+        for (size_t i = b + 1; i < e; ++i) {
+          if (slots[i].key != slots[keep].key) {
+            keep = i;
+            continue;
+          }
+          PendingObs& o = obs_at(slots[i]);
+          const PendingObs& first = obs_at(slots[keep]);
+          o.flags |= internal::kObsDropped;
+          if (!SameObs(o, first)) {
+            errs->push_back(RowError{
+                o.file, o.line, o.pcol,
+                "duplicate of " + Where(first.file, first.line, o.file) + ": " +
+                    series_[sid].code + " " +
+                    FormatPeriod(Period{series_[sid].freq, o.pindex}, series_[sid].cumulative) +
+                    " vintage " + FormatDate(Date{o.vintage}) +
+                    " given twice with different values (" + ValueText(first) + ", then " +
+                    ValueText(o) + ")",
+                internal::kNoOffset});
+          }
         }
       }
+    };
+    {
+      const size_t nseries = count.size() - 1;
+      std::vector<RowError> errs_a, errs_b;
+      if (opt_.threads > 1 && slots.size() > (1u << 18)) {
+        // Split where half of the rows are.
+        const size_t mid = static_cast<size_t>(
+            std::lower_bound(count.begin(), count.end() - 1, slots.size() / 2) - count.begin());
+        std::thread worker([&] { dedupe(mid, nseries, &errs_b); });
+        dedupe(0, mid, &errs_a);
+        worker.join();
+      } else {
+        dedupe(0, nseries, &errs_a);
+      }
+      for (auto& e : errs_a) AddError(std::move(e));
+      for (auto& e : errs_b) AddError(std::move(e));
     }
     if (!pending_obs_.empty()) {
       last_file_seen_ = pending_obs_.back().back().file;

@@ -1,7 +1,9 @@
-// A helper process for the kill test (loader_kill_test.cpp) and for trying the loader by hand:
+// A helper process for the kill test (kill_test.cpp) and for trying the loader by hand:
 //   load_child DB_DIR CHUNK_ROWS FILE...
-// Opens (or creates) the store, loads the files as one load and prints the summary. Prints
-// "opened" on stderr once the store is open, so that a parent knows the load has started.
+// Opens (or creates) the store, loads the files as one load on one parsing thread (so that
+// progress is reported after every chunk of CHUNK_ROWS rows) and prints the summary. On stderr
+// it prints "opened" once the store is open and "progress DONE TOTAL" as the load goes, so
+// that a parent can kill it at known moments.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -24,6 +26,11 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "opened\n");
   ixdb::load::LoadOptions opt;
   opt.chunk_rows = std::strtoull(argv[2], nullptr, 10);
+  opt.threads = 1;
+  opt.progress = [](uint64_t done, uint64_t total) {
+    std::fprintf(stderr, "progress %llu %llu\n", static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total));
+  };
   opt.vintage = ixdb::DateFromYmd(2024, 1, 20);
   std::vector<std::string> files(argv + 3, argv + argc);
   auto r = ixdb::load::LoadFiles(*store, files, opt);
