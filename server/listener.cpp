@@ -3,7 +3,6 @@
 // coroutines and the registry below need no locks; requests run on a thread pool.
 
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <algorithm>
 #include <array>
@@ -31,7 +30,6 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
 
 // Bodies are read in pieces of this size so that memory follows the bytes that actually
@@ -101,11 +99,7 @@ class Server {
   awaitable<void> Listen();
   awaitable<void> ServeConnection(tcp::socket socket, std::string peer);
   awaitable<void> Refuse(tcp::socket socket, std::string peer);
-  // Reads or writes exactly the buffers, unless the timer (already set) fires first.
-  awaitable<boost::system::error_code> ReadExactly(tcp::socket& socket, asio::mutable_buffer buf,
-                                                   asio::steady_timer& timer);
-  awaitable<boost::system::error_code> WriteFrame(tcp::socket& socket, const std::string& payload,
-                                                  asio::steady_timer& timer);
+  awaitable<boost::system::error_code> WriteFrame(tcp::socket& socket, const std::string& payload);
   void StopNow();
   void Log(const std::string& line) {
     if (!options_.log) return;
@@ -159,23 +153,39 @@ void Server::StopNow() {
   }
 }
 
-awaitable<boost::system::error_code> Server::ReadExactly(tcp::socket& socket,
-                                                         asio::mutable_buffer buf,
-                                                         asio::steady_timer& timer) {
-  auto result = co_await (asio::async_read(socket, buf, kNoThrow) || timer.async_wait(kNoThrow));
-  if (result.index() == 1) co_return asio::error::timed_out;
-  co_return std::get<0>(std::get<0>(result));
-}
-
 awaitable<boost::system::error_code> Server::WriteFrame(tcp::socket& socket,
-                                                        const std::string& payload,
-                                                        asio::steady_timer& timer) {
+                                                        const std::string& payload) {
   auto header = EncodeFrameHeader(payload.size());
   std::array<asio::const_buffer, 2> bufs = {asio::buffer(header), asio::buffer(payload)};
-  auto result = co_await (asio::async_write(socket, bufs, kNoThrow) || timer.async_wait(kNoThrow));
-  if (result.index() == 1) co_return asio::error::timed_out;
-  co_return std::get<0>(std::get<0>(result));
+  auto [ec, n] = co_await asio::async_write(socket, bufs, kNoThrow);
+  co_return ec;
 }
+
+// Closes a connection's pending I/O when its deadline passes: each Arm() sets a new deadline
+// (replacing the previous one); when it expires, the socket's pending operations are cancelled
+// and they complete with operation_aborted, which the connection reads as a timeout since
+// timed_out() is then true. Cheaper to compile than racing every read against a timer.
+class Deadline {
+ public:
+  Deadline(asio::io_context& io, tcp::socket& socket) : timer_(io), socket_(socket) {}
+  void Arm(std::chrono::steady_clock::duration timeout) {
+    timer_.expires_after(timeout);  // a wait already pending completes with operation_aborted
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      // The deadline may have been moved after this wait completed but before it ran.
+      if (ec || timer_.expiry() > std::chrono::steady_clock::now()) return;
+      timed_out_ = true;
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);
+    });
+  }
+  void Disarm() { timer_.cancel(); }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  asio::steady_timer timer_;
+  tcp::socket& socket_;
+  bool timed_out_ = false;
+};
 
 awaitable<void> Server::Listen() {
   asio::steady_timer backoff(io_);
@@ -219,12 +229,13 @@ awaitable<void> Server::Refuse(tcp::socket socket, std::string peer) {
   sockets_.insert(&socket);
   Log(peer + ": refused: " + std::to_string(serving_) + " connections already");
   try {
-    asio::steady_timer timer(io_);
-    timer.expires_after(std::min<std::chrono::steady_clock::duration>(IdleTimeout(),
-                                                                      std::chrono::seconds(5)));
+    Deadline deadline(io_, socket);
+    deadline.Arm(std::min<std::chrono::steady_clock::duration>(IdleTimeout(),
+                                                               std::chrono::seconds(5)));
     std::string payload = EncodeError(Status::Busy(
         "too many connections (the limit is " + std::to_string(options_.max_connections) + ")"));
-    (void)co_await WriteFrame(socket, payload, timer);
+    (void)co_await WriteFrame(socket, payload);
+    // (A timeout cancels the write; the connection is closed either way.)
   } catch (...) {
   }
   sockets_.erase(&socket);
@@ -236,14 +247,26 @@ awaitable<void> Server::ServeConnection(tcp::socket socket, std::string peer) {
   std::string reason = "closed by client";
   // Catch here so that one connection's failure closes only that connection.
   try {
-    asio::steady_timer timer(io_);
+    Deadline deadline(io_, socket);
+    // Reads exactly `buf`; a cancellation by the deadline reads as timed_out.
+    auto read = [&](asio::mutable_buffer buf) -> awaitable<boost::system::error_code> {
+      auto [ec, n] = co_await asio::async_read(socket, buf, kNoThrow);
+      if (ec && deadline.timed_out()) ec = asio::error::timed_out;
+      co_return ec;
+    };
+    auto write = [&](const std::string& frame_payload) -> awaitable<boost::system::error_code> {
+      deadline.Arm(IdleTimeout());
+      boost::system::error_code ec = co_await WriteFrame(socket, frame_payload);
+      if (ec && deadline.timed_out()) ec = asio::error::timed_out;
+      co_return ec;
+    };
     std::string payload;
     while (!stopping_) {
-      // The whole next frame must arrive within the idle timeout: a client that stalls mid-frame
-      // (or never sends) is closed.
-      timer.expires_after(IdleTimeout());
+      // The whole next frame must arrive within the idle timeout: a client that stalls
+      // mid-frame (or never sends) is closed.
+      deadline.Arm(IdleTimeout());
       std::array<unsigned char, kFrameHeaderBytes> header;
-      boost::system::error_code ec = co_await ReadExactly(socket, asio::buffer(header), timer);
+      boost::system::error_code ec = co_await read(asio::buffer(header));
       if (ec) {
         if (ec == asio::error::timed_out) reason = "idle timeout";
         else if (ec != asio::error::eof) reason = "read failed: " + ec.message();
@@ -257,8 +280,7 @@ awaitable<void> Server::ServeConnection(tcp::socket socket, std::string peer) {
             std::to_string(options_.max_frame_bytes) +
             " bytes (frames are a 4-byte big-endian length and a JSON request; is this an ixdb "
             "client?)"));
-        timer.expires_after(IdleTimeout());
-        (void)co_await WriteFrame(socket, error, timer);
+        (void)co_await write(error);
         reason = "frame too large (" + std::to_string(length) + " bytes)";
         break;
       }
@@ -266,14 +288,15 @@ awaitable<void> Server::ServeConnection(tcp::socket socket, std::string peer) {
       while (payload.size() < length && !ec) {
         size_t done = payload.size();
         payload.resize(done + std::min<size_t>(kReadChunk, length - done));
-        ec = co_await ReadExactly(socket, asio::buffer(payload.data() + done, payload.size() - done),
-                                  timer);
+        ec = co_await read(asio::buffer(payload.data() + done, payload.size() - done));
       }
       if (ec) {
         reason = ec == asio::error::timed_out ? "timed out mid-frame"
                                               : "closed mid-frame: " + ec.message();
         break;
       }
+      // No deadline while the request runs: a long query is not the client's idleness.
+      deadline.Disarm();
       // Off the I/O thread: a slow query must not hold up the other connections.
       Request request{payload, peer};
       Response response = co_await asio::co_spawn(
@@ -285,8 +308,7 @@ awaitable<void> Server::ServeConnection(tcp::socket socket, std::string peer) {
         reason = "server stopping";
         break;
       }
-      timer.expires_after(IdleTimeout());
-      ec = co_await WriteFrame(socket, response.payload, timer);
+      ec = co_await write(response.payload);
       if (ec) {
         reason = ec == asio::error::timed_out ? "timed out sending the response"
                                               : "write failed: " + ec.message();

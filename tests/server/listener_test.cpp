@@ -266,6 +266,20 @@ TEST_CASE("Server: a connection stalled mid-frame or idle is closed after the id
   REQUIRE_OK(QueryStatus(*c, "rows 1"));
 }
 
+TEST_CASE("Server: a client that does not take its response is closed after the idle timeout",
+          "[server]") {
+  FakeBackend backend;
+  ServerOptions o = TestOptions();
+  o.idle_timeout_seconds = 1;
+  RunningServer server(backend, o);
+  RawConnection sluggish(server.port());
+  // Far more than the socket buffers hold; never read.
+  REQUIRE(sluggish.SendFrame(EncodeQueryRequest("megabytes 48")));
+  REQUIRE(server.LogContains("timed out sending the response", std::chrono::seconds(5)));
+  RawConnection other(server.port());
+  REQUIRE(other.Request(EncodePingRequest()) == EncodePong());
+}
+
 TEST_CASE("Server: connections beyond the limit are refused with Busy", "[server]") {
   FakeBackend backend;
   ServerOptions o = TestOptions();

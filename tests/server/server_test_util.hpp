@@ -28,7 +28,7 @@
 namespace ixdb::server::testing {
 
 // Queries: "rows N" answers a table of N rows (indicator, period, value, count) whose values
-// are exact functions of the row number; "fail" answers the caret error a parse error has;
+// are exact functions of the row number; "megabytes N" one cell of N MiB; "fail" answers the caret error a parse error has;
 // "missing" answers NotFound; "slow MS" sleeps first; "throw" throws. Loads are recorded.
 class FakeBackend : public Backend {
  public:
@@ -45,6 +45,12 @@ class FakeBackend : public Backend {
       return Rows(1, "slow");
     }
     if (t.rfind("rows ", 0) == 0) return Rows(Number(t.substr(5)), "x");
+    if (t.rfind("megabytes ", 0) == 0) {  // one cell of N MiB
+      query::Table table;
+      table.columns = {{"blob", query::ColumnType::kString, ""}};
+      table.rows.push_back({std::string(static_cast<size_t>(Number(t.substr(10))) << 20, 'b')});
+      return table;
+    }
     return Status::InvalidArgument("fake backend: unknown query '" + t + "'");
   }
 
