@@ -789,9 +789,19 @@ SeriesData Evaluator::Change(const ast::Node& n, SeriesData d, int lag, bool per
   const bool points = d.Points();
   const bool percent = percent_if_level && !points;
   // In place, from the end: the base of row i is a row j < i, not yet overwritten.
-  const size_t count = d.size();
+  size_t count = d.size();
   double* v = d.value.data();
   const Period* p = d.period.data();
+  if (count > 0 && p[count - 1].index - p[0].index == static_cast<int32_t>(count - 1)) {
+    // No gaps (the common case): the base of row i is row i - lag; a branch-free loop.
+    const size_t l = static_cast<size_t>(lag);
+    for (size_t i = count; i-- > l;) {
+      const double base = v[i - l], cur = v[i];
+      v[i] = percent ? (base != 0 ? (cur / base - 1) * 100 : kNaN) : cur - base;
+    }
+    for (size_t i = 0; i < std::min(l, count); ++i) v[i] = kNaN;
+    count = 0;  // done
+  }
   size_t j = count;  // candidate base row, moving down
   for (size_t i = count; i-- > 0;) {
     const int32_t target = p[i].index - lag;

@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
     int n = 0;
     while (Since(t0) < 10) {
       if (profile_one) {
-        for (uint32_t id : sample) Check(query::RunQuery(*store, "yoy(" + Code(id) + ")").status(), "yoy");
+        for (uint32_t id : sample) Check(query::RunValueQuery(*store, "yoy(" + Code(id) + ")").status(), "yoy");
         n += static_cast<int>(sample.size());
       } else {
         Check(query::RunQuery(*store, "stats(yoy(series(*)))").status(), "full");
