@@ -30,8 +30,12 @@ using storage::SeriesMeta;
 
 namespace {
 
-// Largest n accepted by diff/lag/lead/rolling: 1000 periods (83 years of months).
+// Largest n accepted by diff/lag/lead: 1000 periods (83 years of months).
 constexpr int64_t kMaxShift = 1000;
+// Largest rolling window: 120 periods (ten years of months); a window costs n per row.
+constexpr int64_t kMaxWindow = 120;
+// Longest code pattern or filter value (glob matching is quadratic in the worst case).
+constexpr size_t kMaxPatternBytes = 256;
 // Below this many series a selection is evaluated on the calling thread only.
 constexpr size_t kParallelThreshold = 64;
 // Series evaluated per parallel round before their rows are handed to the collector.
@@ -644,7 +648,7 @@ SeriesData Evaluator::EvalCall(const ast::Node& n, const Ctx& ctx, const SeriesM
     }
     case F::kRolling: {
       int64_t w = n.count.value_or(0);
-      if (w < 1 || w > kMaxShift) Err(n.pos, "rolling() needs n between 1 and " + std::to_string(kMaxShift));
+      if (w < 1 || w > kMaxWindow) Err(n.pos, "rolling() needs n between 1 and " + std::to_string(kMaxWindow));
       return Rolling(n, arg(0, ctx), w, n.method.value_or(ast::Method::kAvg));
     }
     case F::kDiscrete:
@@ -1172,6 +1176,12 @@ std::vector<SeriesMeta> Executor::Select(const ast::Node& call) {
       else if (v == "false" || v == "no" || v == "0") cumulative = false;
       else Err(f.pos, "cumulative takes true or false");
     }
+  }
+  for (const auto& p : call.patterns) {
+    if (p.size() > kMaxPatternBytes) Err(call.pos, "code pattern too long (at most 256 bytes)");
+  }
+  for (const auto& f : call.filters) {
+    if (f.value.size() > kMaxPatternBytes) Err(f.pos, "filter value too long (at most 256 bytes)");
   }
   auto all = view_.ListSeries();
   if (!all.ok()) Fail(all.status());
