@@ -379,6 +379,22 @@ TEST_CASE("Server: listen addresses are checked before serving", "[server]") {
   REQUIRE_OK(with_token.Stop());
 }
 
+TEST_CASE("Server and client: IPv6 loopback in brackets", "[server]") {
+  FakeBackend backend;
+  ServerOptions o = TestOptions();
+  o.listen = "[::1]:0";
+  RunningServer server(backend, o);
+  if (!server.listening()) {
+    // A machine without IPv6 cannot bind it; the address itself was understood.
+    REQUIRE(server.Join().IsIOError());
+    return;
+  }
+  REQUIRE(server.endpoint().rfind("[::1]:", 0) == 0);
+  auto c = Client::Connect(server.endpoint());
+  REQUIRE_OK(c.status());
+  REQUIRE_OK(QueryStatus(**c, "rows 1"));
+}
+
 TEST_CASE("Server: a port already in use is IOError", "[server]") {
   FakeBackend backend;
   RunningServer first(backend, TestOptions());
