@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "tests/common/test_util.hpp"
@@ -637,4 +638,51 @@ TEST_CASE("data/examples: every example file loads, all together in one load", "
   REQUIRE(g->size() == 2);
   CHECK((*g)[0].qualifier == Qualifier::kAbout);
   CHECK((*g)[1].value == 5.7);
+}
+
+TEST_CASE("Robustness: mutated files never crash; they load or fail with positions", "[load]") {
+  // Deterministic mutations (byte flips, insertions of CSV-significant characters, truncation)
+  // of the example files, loaded into one store: each either loads or is InvalidArgument.
+  const std::string d = IXDB_EXAMPLES_DIR;
+  std::vector<std::string> seeds;
+  for (const char* f : {"long.csv", "wide.csv", "sdmx.csv", "targets.csv", "long-gb18030.csv"}) {
+    std::ifstream in(d + "/" + f, std::ios::binary);
+    seeds.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  LoadTestStore t;
+  uint64_t x = 88172645463325252ULL;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  const char specials[] = {',', '"', '\n', '\r', '\xE4', '\xFF', '-', '.', 'Q', 'H', '0', ' '};
+  int loaded = 0, rejected = 0;
+  for (int i = 0; i < 250; ++i) {
+    std::string s = seeds[next() % seeds.size()];
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits && !s.empty(); ++e) {
+      const size_t pos = next() % s.size();
+      switch (next() % 4) {
+        case 0: s[pos] = static_cast<char>(next()); break;
+        case 1: s.insert(pos, 1, specials[next() % sizeof specials]); break;
+        case 2: s.erase(pos, 1 + next() % 8); break;
+        case 3: s.resize(pos); break;
+      }
+    }
+    LoadOptions o = At("2024-03-01");
+    o.format = static_cast<Format>(next() % 5);
+    auto r = LoadText(t.store(), "m.csv", s, o);
+    if (r.ok()) {
+      ++loaded;
+    } else {
+      INFO(r.status().ToString());
+      REQUIRE(r.status().IsInvalidArgument());
+      CHECK(r.status().message().rfind("m.csv:", 0) == 0);
+      ++rejected;
+    }
+  }
+  CHECK(loaded > 0);
+  CHECK(rejected > 0);
 }
