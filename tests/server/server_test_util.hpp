@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -169,6 +170,12 @@ class RunningServer {
     std::lock_guard<std::mutex> lock(log_mu_);
     return log_;
   }
+  // How many log lines contain `text`.
+  size_t LogCount(const std::string& text) {
+    size_t n = 0;
+    for (const std::string& line : log()) n += line.find(text) != std::string::npos;
+    return n;
+  }
   // True when some log line contains `text` (waits up to `wait` for it to appear).
   bool LogContains(const std::string& text,
                    std::chrono::milliseconds wait = std::chrono::milliseconds(2000)) {
@@ -227,6 +234,13 @@ class RawConnection {
     return true;
   }
   bool SendFrame(std::string_view payload) { return Send(EncodeFrame(payload)); }
+  // True if bytes (or EOF) are waiting to be read, without blocking.
+  bool Readable() {
+    pollfd p{};
+    p.fd = fd_;
+    p.events = POLLIN;
+    return ::poll(&p, 1, 0) > 0;
+  }
   // Reads one frame's payload; false on EOF, error or timeout.
   bool ReadFrame(std::string* payload) {
     unsigned char header[kFrameHeaderBytes];
