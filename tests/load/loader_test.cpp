@@ -510,7 +510,7 @@ TEST_CASE("Standard input: '-' reads the file from stdin", "[load]") {
   CHECK(t.store().NewReadView()->ReadSeries("gdp", {})->value[0] == 20011.65);
 }
 
-TEST_CASE("--skip-bad: good rows load, bad rows go to the file with reasons", "[load]") {
+TEST_CASE("Skip-bad: good rows load, bad rows go to the file with reasons", "[load]") {
   LoadTestStore t;
   ixdb::test::TempDir dir;
   const std::string csv =
