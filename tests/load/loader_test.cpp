@@ -187,7 +187,7 @@ TEST_CASE("Wide CSV: periods as headers, blanks are missing, metadata columns", 
   CHECK(view->GetSeries("pop")->unit == "万人");
 }
 
-TEST_CASE("Wide CSV: quarterly headers; blank cells of other frequencies are ignored", "[load]") {
+TEST_CASE("Wide CSV: quarterly headers, blank cells of other frequencies are ignored", "[load]") {
   LoadTestStore t;
   const std::string csv =
       "indicator,2023Q1,2023Q2,2023,2024Q1\n"
@@ -293,7 +293,7 @@ TEST_CASE("A metadata-only row (blank period and value) sets metadata", "[load]"
   CHECK(view->ReadSeries("gdp", {})->size() == 1);
 }
 
-TEST_CASE("GB18030 files: detected, or by --encoding; undecodable bytes name the line", "[load]") {
+TEST_CASE("GB18030 files: detected, or by --encoding, undecodable bytes name the line", "[load]") {
   LoadTestStore t;
   // "indicator,period,value,name\ngdp,2023,20011.65,武汉生产总值\n" with 武汉生产总值 in GB18030.
   const std::string gb =
@@ -326,7 +326,7 @@ TEST_CASE("GB18030 files: detected, or by --encoding; undecodable bytes name the
   }
 }
 
-TEST_CASE("Errors: each kind with its exact position; nothing is loaded", "[load]") {
+TEST_CASE("Errors: each kind with its exact position, nothing is loaded", "[load]") {
   struct Case {
     std::string csv;
     std::string want;  // the first error line
@@ -424,7 +424,7 @@ TEST_CASE("Vintage: row cell, else the option, else today (said in the notes)", 
   CHECK(FormatLoadSummary(*r).find("note: no vintage given") != std::string::npos);
 }
 
-TEST_CASE("Re-loading the same file is a no-op; a revised file records revisions", "[load]") {
+TEST_CASE("Re-loading the same file is a no-op, a revised file records revisions", "[load]") {
   LoadTestStore t;
   const std::string v1 =
       "indicator,period,value,unit\n"
@@ -460,7 +460,7 @@ TEST_CASE("Re-loading the same file is a no-op; a revised file records revisions
   CHECK((*h)[1].value == 20011.65);
 }
 
-TEST_CASE("Several files load as one; a bad row in any file loads nothing", "[load]") {
+TEST_CASE("Several files load as one, a bad row in any file loads nothing", "[load]") {
   ixdb::test::TempDir dir;
   const std::string a = dir.Write("a.csv", "indicator,period,value\ngdp,2023,1\n");
   const std::string b = dir.Write("b.csv", "indicator,period,target,comparator\ngdp,2024,6,>=\n");
@@ -640,7 +640,7 @@ TEST_CASE("data/examples: every example file loads, all together in one load", "
   CHECK((*g)[1].value == 5.7);
 }
 
-TEST_CASE("Robustness: mutated files never crash; they load or fail with positions", "[load]") {
+TEST_CASE("Robustness: mutated files never crash, they load or fail with positions", "[load]") {
   // Deterministic mutations (byte flips, insertions of CSV-significant characters, truncation)
   // of the example files, loaded into one store: each either loads or is InvalidArgument.
   const std::string d = IXDB_EXAMPLES_DIR;
