@@ -165,26 +165,45 @@ awaitable<boost::system::error_code> Server::WriteFrame(tcp::socket& socket,
 // (replacing the previous one); when it expires, the socket's pending operations are cancelled
 // and they complete with operation_aborted, which the connection reads as a timeout since
 // timed_out() is then true. Cheaper to compile than racing every read against a timer.
+// The wait's handler shares only `state_`: a wait that completed just before the Deadline was
+// re-armed, disarmed or destroyed finds the new expiry (or no socket) there and does nothing.
 class Deadline {
  public:
-  Deadline(asio::io_context& io, tcp::socket& socket) : timer_(io), socket_(socket) {}
+  Deadline(asio::io_context& io, tcp::socket& socket)
+      : timer_(io), state_(std::make_shared<State>()) {
+    state_->socket = &socket;
+  }
+  ~Deadline() { state_->socket = nullptr; }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
   void Arm(std::chrono::steady_clock::duration timeout) {
-    timer_.expires_after(timeout);  // a wait already pending completes with operation_aborted
-    timer_.async_wait([this](const boost::system::error_code& ec) {
-      // The deadline may have been moved after this wait completed but before it ran.
-      if (ec || timer_.expiry() > std::chrono::steady_clock::now()) return;
-      timed_out_ = true;
+    state_->expiry = std::chrono::steady_clock::now() + timeout;
+    timer_.expires_at(state_->expiry);  // a wait already pending completes as aborted
+    timer_.async_wait([state = state_](const boost::system::error_code& ec) {
+      if (ec || state->socket == nullptr ||
+          state->expiry > std::chrono::steady_clock::now()) {
+        return;
+      }
+      state->timed_out = true;
       boost::system::error_code ignored;
-      socket_.cancel(ignored);
+      state->socket->cancel(ignored);
     });
   }
-  void Disarm() { timer_.cancel(); }
-  bool timed_out() const { return timed_out_; }
+  void Disarm() {
+    state_->expiry = std::chrono::steady_clock::time_point::max();
+    timer_.cancel();
+  }
+  bool timed_out() const { return state_->timed_out; }
 
  private:
+  struct State {
+    std::chrono::steady_clock::time_point expiry = std::chrono::steady_clock::time_point::max();
+    tcp::socket* socket = nullptr;
+    bool timed_out = false;
+  };
   asio::steady_timer timer_;
-  tcp::socket& socket_;
-  bool timed_out_ = false;
+  std::shared_ptr<State> state_;
 };
 
 awaitable<void> Server::Listen() {
