@@ -20,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "storage/internal/chunk.hpp"
@@ -101,6 +102,9 @@ std::string Hex(std::string_view s) {
 std::string DescribeObs(std::string_view code, Period p, Date v) {
   return "(" + std::string(code) + ", " + FormatPeriod(p) + ", " + FormatDate(v) + ")";
 }
+
+// Writes of at least this many observations compare and encode series on two threads.
+constexpr size_t kParallelRows = 100000;
 
 // Period years and vintages outside this range are rejected as input errors.
 constexpr int kMinYear = 1;
@@ -197,12 +201,25 @@ struct CatalogEntry {
   SeriesMeta meta;
 };
 struct Catalog {
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::map<std::string, std::shared_ptr<const CatalogEntry>, std::less<>> by_code;
+  std::unordered_map<std::string, const CatalogEntry*, Hash, std::equal_to<>> index;
   std::vector<std::shared_ptr<const CatalogEntry>> by_id;  // index: series id
 
+  Catalog() = default;
+  // Copies share the entries; the hash index is rebuilt to point into them.
+  Catalog(const Catalog& o) : by_code(o.by_code), by_id(o.by_id) {
+    index.reserve(by_code.size());
+    for (const auto& [code, e] : by_code) index.emplace(code, e.get());
+  }
+  Catalog& operator=(const Catalog&) = delete;
+
   const CatalogEntry* Find(std::string_view code) const {
-    auto it = by_code.find(code);
-    return it == by_code.end() ? nullptr : it->second.get();
+    auto it = index.find(code);
+    return it == index.end() ? nullptr : it->second;
   }
   const CatalogEntry* FindId(uint32_t id) const {
     return id < by_id.size() ? by_id[id].get() : nullptr;
@@ -213,6 +230,7 @@ struct Catalog {
     e->meta = meta;
     if (by_id.size() <= id) by_id.resize(id + 1);
     by_id[id] = e;
+    index[meta.code] = e.get();
     by_code[meta.code] = std::move(e);
   }
 };
@@ -304,14 +322,42 @@ class ReadViewImpl final : public ReadView {
             c.period.begin());
       }
     }
-    const size_t reserve = k == 1 ? max_run : std::min(n, max_run * 2);
-    out.period.reserve(reserve);
-    out.value.reserve(reserve);
-    out.vintage.reserve(reserve);
-    out.status.reserve(reserve);
-    out.qualifier.reserve(reserve);
-    out.stage.reserve(reserve);
-    out.source.reserve(reserve);
+    // At most one row per distinct period: sized up front, trimmed at the end.
+    size_t cap = k == 1 ? max_run : 0;
+    if (k > 1) {
+      int32_t lo = INT32_MAX, hi = INT32_MIN;
+      for (size_t r = 0; r < k; ++r) {
+        if (cur_[r] < end_[r]) {
+          lo = std::min(lo, c.period[cur_[r]]);
+          hi = std::max(hi, c.period[end_[r] - 1]);
+        }
+      }
+      cap = lo > hi ? 0 : std::min<size_t>(n, static_cast<size_t>(int64_t{hi} - lo + 1));
+    }
+    out.period.resize(cap);
+    out.value.resize(cap);
+    out.vintage.resize(cap);
+    out.status.resize(cap);
+    out.qualifier.resize(cap);
+    out.stage.resize(cap);
+    out.source.resize(cap);
+    size_t rows = 0;
+    Period* o_period = out.period.data();
+    double* o_value = out.value.data();
+    Date* o_vintage = out.vintage.data();
+    uint8_t* o_status = out.status.data();
+    uint8_t* o_qualifier = out.qualifier.data();
+    uint32_t* o_stage = out.stage.data();
+    uint32_t* o_source = out.source.data();
+    auto trim = [&] {
+      out.period.resize(rows);
+      out.value.resize(rows);
+      out.vintage.resize(rows);
+      out.status.resize(rows);
+      out.qualifier.resize(rows);
+      out.stage.resize(rows);
+      out.source.resize(rows);
+    };
     const int32_t to = req.to ? req.to->index : INT32_MAX;
     const int32_t as_of = req.as_of.days;
     const Frequency freq = entry->meta.frequency;
@@ -320,15 +366,20 @@ class ReadViewImpl final : public ReadView {
     const uint64_t* seq = c.seq.data();
     const uint8_t* deleted = c.deleted.data();
     const double* value = c.value.data();
+    const uint8_t* status = c.status.data();
+    const uint8_t* qualifier = c.qualifier.data();
+    const uint32_t* stage = c.stage.data();
+    const uint32_t* source = c.source.data();
     auto emit = [&](size_t pick) {
-      if (deleted[pick]) return;
-      out.period.push_back(Period{freq, period[pick]});
-      out.value.push_back(value[pick]);
-      out.vintage.push_back(Date{vintage[pick]});
-      out.status.push_back(c.status[pick]);
-      out.qualifier.push_back(c.qualifier[pick]);
-      out.stage.push_back(c.stage[pick]);
-      out.source.push_back(c.source[pick]);
+      if (deleted[pick] || rows == cap) return;
+      o_period[rows] = Period{freq, period[pick]};
+      o_value[rows] = value[pick];
+      o_vintage[rows] = Date{vintage[pick]};
+      o_status[rows] = status[pick];
+      o_qualifier[rows] = qualifier[pick];
+      o_stage[rows] = stage[pick];
+      o_source[rows] = source[pick];
+      ++rows;
     };
     auto newer = [&](size_t a, size_t b) {  // is row a a later version than row b?
       return vintage[a] != vintage[b] ? vintage[a] > vintage[b] : seq[a] > seq[b];
@@ -340,6 +391,7 @@ class ReadViewImpl final : public ReadView {
         if (req.mode == ReadMode::kFirst && deleted[i]) continue;
         emit(i);
       }
+      trim();
       return out;
     }
     for (;;) {
@@ -374,6 +426,7 @@ class ReadViewImpl final : public ReadView {
       if (pick == SIZE_MAX) pick = fallback;
       if (pick != SIZE_MAX) emit(pick);
     }
+    trim();
     return out;
   }
 
@@ -658,10 +711,20 @@ class StoreImpl final : public Store {
   // Validates `batch` and adds its effect to `st` and `plan`. Nothing is written.
   Status PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* plan);
   Status PrepareTargets(const WriteBatch& batch, WriteState* st);
-  // Adds one series' new versions (sorted) as a chunk, consolidating if due.
-  Status AddChunk(uint32_t id, const VersionColumns& existing,
-                  const std::vector<std::string>& existing_keys, const VersionColumns& fresh,
-                  uint64_t seq, WriteState* st, Plan* plan, std::string* scratch);
+  // One series' part of a write: its new chunk and the chunks it replaces.
+  struct SeriesOut {
+    uint32_t id = 0;
+    std::string key, blob;
+    std::vector<std::string> deletes;
+    std::vector<int32_t> vintages;  // distinct vintages of the new versions
+    size_t rows = 0;
+  };
+  // Encodes one series' new versions (sorted) as a chunk, consolidating with `existing` if
+  // due. Thread-safe (touches no shared state).
+  void EncodeSeries(uint32_t id, const VersionColumns& existing,
+                    const std::vector<std::string>& existing_keys, const VersionColumns& fresh,
+                    uint64_t seq, bool bulk, SeriesOut* out, std::string* scratch) const;
+  void ApplySeries(SeriesOut&& out, WriteState* st, Plan* plan);
   void FinishLoad(const LoadInfo& info, WriteState* st, Plan* plan);
   Status Commit(Plan* plan);
   Status WriteSst(Cf cf, const std::string& file,
@@ -920,32 +983,41 @@ Status StoreImpl::ReadVersions(uint32_t id, const WriteState& st, VersionColumns
   return Status::OK();
 }
 
-Status StoreImpl::AddChunk(uint32_t id, const VersionColumns& existing,
-                           const std::vector<std::string>& existing_keys,
-                           const VersionColumns& fresh, uint64_t seq, WriteState* st, Plan* plan,
-                           std::string* scratch) {
-  std::string blob;
+void StoreImpl::EncodeSeries(uint32_t id, const VersionColumns& existing,
+                             const std::vector<std::string>& existing_keys,
+                             const VersionColumns& fresh, uint64_t seq, bool bulk,
+                             SeriesOut* out, std::string* scratch) const {
+  out->id = id;
   // Consolidate when this write would exceed the chunk limit (not inside a bulk write, whose
   // earlier chunks are staged in files that cannot be deleted before they are ingested).
-  bool consolidate = !st->bulk && static_cast<int>(existing_keys.size()) + 1 >
-                                      std::max(1, options_.max_chunks_per_series);
+  bool consolidate = !bulk && static_cast<int>(existing_keys.size()) + 1 >
+                                  std::max(1, options_.max_chunks_per_series);
   if (consolidate) {
     VersionColumns merged = existing;
     merged.Reserve(existing.size() + fresh.size());
     for (size_t i = 0; i < fresh.size(); ++i) merged.AppendRow(fresh, i);
     merged.Sort();
-    EncodeChunk(merged, options_.zstd_level, &blob, scratch);
-    for (const auto& k : existing_keys) plan->obs_deletes.push_back(k);
-    plan->rows += merged.size();
+    EncodeChunk(merged, options_.zstd_level, &out->blob, scratch);
+    out->deletes = existing_keys;
+    out->rows = merged.size();
   } else {
-    EncodeChunk(fresh, options_.zstd_level, &blob, scratch);
-    plan->rows += fresh.size();
+    EncodeChunk(fresh, options_.zstd_level, &out->blob, scratch);
+    out->rows = fresh.size();
   }
-  if (st->bulk) st->staged_chunks[id].push_back(blob);
-  plan->obs_puts.emplace_back(ObsKey(id, seq), std::move(blob));
-  for (int32_t v : fresh.vintage) plan->vindex.insert(VintageKey(v, id));
-  st->touched[id].first |= kTouchObs;
-  return Status::OK();
+  out->key = ObsKey(id, seq);
+  out->vintages.assign(fresh.vintage.begin(), fresh.vintage.end());
+  std::sort(out->vintages.begin(), out->vintages.end());
+  out->vintages.erase(std::unique(out->vintages.begin(), out->vintages.end()),
+                      out->vintages.end());
+}
+
+void StoreImpl::ApplySeries(SeriesOut&& out, WriteState* st, Plan* plan) {
+  plan->rows += out.rows;
+  for (auto& k : out.deletes) plan->obs_deletes.push_back(std::move(k));
+  for (int32_t v : out.vintages) plan->vindex.insert(VintageKey(v, out.id));
+  if (st->bulk) st->staged_chunks[out.id].push_back(out.blob);
+  plan->obs_puts.emplace_back(std::move(out.key), std::move(out.blob));
+  st->touched[out.id].first |= kTouchObs;
 }
 
 Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* plan) {
@@ -1025,63 +1097,134 @@ Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* pl
                                      ": bad status or qualifier");
     }
   }
-  // Rows ordered by (series id, period, vintage).
-  std::vector<uint32_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  // Rows grouped by series (a stable counting sort: O(n)), then each column is scattered into
+  // that order once, so that the per-series work below reads memory sequentially (rows of one
+  // series are often far apart in the input, e.g. a wide file: one period of every series
+  // after the other). Each group is then ordered by (period, vintage, input order).
   const auto& sref = batch.obs_series();
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    uint32_t ia = refs[sref[a]].id, ib = refs[sref[b]].id;
-    if (ia != ib) return ia < ib;
-    if (ps[a].index != ps[b].index) return ps[a].index < ps[b].index;
-    if (vs[a] != vs[b]) return vs[a] < vs[b];
-    return a < b;
-  });
-  const auto& val = batch.obs_value();
-  const auto& stt = batch.obs_status();
-  const auto& qual = batch.obs_qualifier();
-  const auto& del = batch.obs_deleted();
-  const auto& stage = batch.obs_stage();
-  const auto& source = batch.obs_source();
+  std::vector<uint32_t> order(n);   // sorted position -> input row
+  std::vector<size_t> group_start;  // start of each series' rows
+  std::vector<uint32_t> dest(n);    // input row -> sorted position
+  {
+    std::vector<size_t> count(codes.size() + 1, 0);
+    for (size_t i = 0; i < n; ++i) ++count[sref[i] + 1];
+    for (size_t r = 0; r < codes.size(); ++r) {
+      if (count[r + 1] > 0) group_start.push_back(count[r]);
+      count[r + 1] += count[r];
+    }
+    for (size_t i = 0; i < n; ++i) {
+      dest[i] = static_cast<uint32_t>(count[sref[i]]++);
+      order[dest[i]] = static_cast<uint32_t>(i);
+    }
+  }
+  group_start.push_back(n);
+  const size_t groups = group_start.size() - 1;
   const auto& strings = batch.strings();
+  const bool has_strings = strings.size() > 1;
+  std::vector<int32_t> P(n), V(n);
+  std::vector<double> X(n);
+  std::vector<uint8_t> ST(n), Q(n), D(n);
+  std::vector<uint32_t> SG(has_strings ? n : 0), SR(has_strings ? n : 0);
+  {
+    const auto& val = batch.obs_value();
+    const auto& stt = batch.obs_status();
+    const auto& qual = batch.obs_qualifier();
+    const auto& del = batch.obs_deleted();
+    for (size_t i = 0; i < n; ++i) P[dest[i]] = ps[i].index;
+    for (size_t i = 0; i < n; ++i) V[dest[i]] = vs[i].days;
+    for (size_t i = 0; i < n; ++i) X[dest[i]] = val[i];
+    for (size_t i = 0; i < n; ++i) ST[dest[i]] = stt[i];
+    for (size_t i = 0; i < n; ++i) Q[dest[i]] = qual[i];
+    for (size_t i = 0; i < n; ++i) D[dest[i]] = del[i];
+    if (has_strings) {
+      for (size_t i = 0; i < n; ++i) SG[dest[i]] = batch.obs_stage()[i];
+      for (size_t i = 0; i < n; ++i) SR[dest[i]] = batch.obs_source()[i];
+    }
+  }
+  dest = std::vector<uint32_t>();
+  auto stage_of = [&](size_t k) -> const std::string& { return strings[has_strings ? SG[k] : 0]; };
+  auto source_of = [&](size_t k) -> const std::string& { return strings[has_strings ? SR[k] : 0]; };
+  // Orders rows [b, e) by (period, vintage), keeping input order among equals.
+  auto sort_group = [&](size_t b, size_t e) {
+    bool sorted = true;
+    for (size_t k = b + 1; k < e && sorted; ++k) {
+      sorted = P[k - 1] < P[k] || (P[k - 1] == P[k] && V[k - 1] <= V[k]);
+    }
+    if (sorted) return;
+    std::vector<uint32_t> ix(e - b);
+    for (size_t k = 0; k < ix.size(); ++k) ix[k] = static_cast<uint32_t>(b + k);
+    std::stable_sort(ix.begin(), ix.end(), [&](uint32_t x, uint32_t y) {
+      return P[x] != P[y] ? P[x] < P[y] : V[x] < V[y];
+    });
+    auto permute = [&](auto& col) {
+      using T = typename std::decay_t<decltype(col)>::value_type;
+      std::vector<T> tmp(ix.size());
+      for (size_t k = 0; k < ix.size(); ++k) tmp[k] = col[ix[k]];
+      std::copy(tmp.begin(), tmp.end(), col.begin() + b);
+    };
+    permute(P);
+    permute(V);
+    permute(X);
+    permute(ST);
+    permute(Q);
+    permute(D);
+    permute(order);
+    if (has_strings) {
+      permute(SG);
+      permute(SR);
+    }
+  };
 
-  VersionColumns existing, fresh;
-  std::vector<std::string> keys;
-  std::string scratch;
-  for (size_t b = 0; b < n;) {
-    const uint32_t id = refs[sref[order[b]]].id;
-    const bool exists = refs[sref[order[b]]].exists || st->staged_chunks.count(id);
-    size_t e = b;
-    while (e < n && refs[sref[order[e]]].id == id) ++e;
+  // Each series is compared with what is stored and encoded independently (in parallel for
+  // large writes); the results are applied to the plan in series order.
+  struct Work {
+    SeriesOut out;
+    WriteSummary summary;
+    Status status;
+    bool has_chunk = false;
+  };
+  std::vector<Work> work(groups);
+  auto process = [&](size_t gi, VersionColumns& existing, VersionColumns& fresh,
+                     std::vector<std::string>& keys, std::string& scratch) {
+    Work& w = work[gi];
+    WriteSummary& sum = w.summary;
+    const size_t b = group_start[gi], e = group_start[gi + 1];
+    sort_group(b, e);
+    const SeriesInfo& info = refs[sref[order[b]]];
+    const uint32_t id = info.id;
     existing.Clear();
     keys.clear();
-    if (exists) {
-      if (Status s = ReadVersions(id, *st, &existing, &keys, &scratch); !s.ok()) return s;
+    if (info.exists || st->staged_chunks.count(id)) {
+      if (Status s = ReadVersions(id, *st, &existing, &keys, &scratch); !s.ok()) {
+        w.status = s;
+        return;
+      }
     }
     fresh.Clear();
+    fresh.Reserve(e - b);
     size_t ei = 0;  // first existing row of the current period
     for (size_t g = b; g < e;) {
-      const int32_t p = ps[order[g]].index;
+      const int32_t p = P[g];
       size_t ge = g;
-      while (ge < e && ps[order[ge]].index == p) ++ge;
+      while (ge < e && P[ge] == p) ++ge;
       while (ei < existing.size() && existing.period[ei] < p) ++ei;
       size_t ee = ei;
       while (ee < existing.size() && existing.period[ee] == p) ++ee;
       size_t ej = ei;               // existing rows [ei, ej) have vintage <= current
       int64_t batch_last = -1;      // row of `fresh` recorded last for this period
       for (size_t k = g; k < ge; ++k) {
-        const uint32_t row = order[k];
-        const int32_t v = vs[row].days;
-        if (k > g && vs[order[k - 1]].days == v) {
-          const uint32_t prev = order[k - 1];
-          if (!SameValue(val[prev], val[row]) || stt[prev] != stt[row] ||
-              qual[prev] != qual[row] || del[prev] != del[row] ||
-              strings[stage[prev]] != strings[stage[row]] ||
-              strings[source[prev]] != strings[source[row]]) {
-            return Status::InvalidArgument(
+        const int32_t v = V[k];
+        if (k > g && V[k - 1] == v) {
+          if (!SameValue(X[k - 1], X[k]) || ST[k - 1] != ST[k] || Q[k - 1] != Q[k] ||
+              D[k - 1] != D[k] || stage_of(k - 1) != stage_of(k) ||
+              source_of(k - 1) != source_of(k)) {
+            const uint32_t row = order[k];
+            w.status = Status::InvalidArgument(
                 "observation " + DescribeObs(codes[sref[row]], ps[row], vs[row]) +
                 " appears twice in the batch with different values");
+            return;
           }
-          st->summary.unchanged++;
+          sum.unchanged++;
           continue;
         }
         while (ej < ee && existing.vintage[ej] <= v) ++ej;
@@ -1103,33 +1246,59 @@ Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* pl
           pdel = existing.deleted[ej - 1];
         }
         const bool live_prev = have_prev && !pdel;
-        if (del[row]) {
+        const bool is_del = D[k] != 0;
+        if (is_del) {
           if (!live_prev) {
-            st->summary.unchanged++;
+            sum.unchanged++;
             continue;
           }
-          st->summary.deletions++;
-        } else if (live_prev && SameValue(pv, val[row]) && pst == stt[row] && pq == qual[row]) {
-          st->summary.unchanged++;
+          sum.deletions++;
+        } else if (live_prev && SameValue(pv, X[k]) && pst == ST[k] && pq == Q[k]) {
+          sum.unchanged++;
           continue;
         } else {
-          st->summary.observations_added++;
-          if (live_prev) st->summary.revisions++;
+          sum.observations_added++;
+          if (live_prev) sum.revisions++;
         }
-        fresh.PushRow(p, v, seq, st->load_id, del[row] ? kMissing : Canonical(val[row]),
-                      del[row] ? 0 : stt[row], del[row] ? 0 : qual[row], del[row],
-                      del[row] ? 0 : fresh.InternString(strings[stage[row]]),
-                      del[row] ? 0 : fresh.InternString(strings[source[row]]));
+        fresh.PushRow(p, v, seq, st->load_id, is_del ? kMissing : Canonical(X[k]),
+                      is_del ? 0 : ST[k], is_del ? 0 : Q[k], is_del ? 1 : 0,
+                      is_del || !has_strings ? 0 : fresh.InternString(stage_of(k)),
+                      is_del || !has_strings ? 0 : fresh.InternString(source_of(k)));
         batch_last = static_cast<int64_t>(fresh.size() - 1);
       }
       g = ge;
     }
     if (fresh.size() > 0) {
-      if (Status s = AddChunk(id, existing, keys, fresh, seq, st, plan, &scratch); !s.ok()) {
-        return s;
-      }
+      EncodeSeries(id, existing, keys, fresh, seq, st->bulk, &w.out, &scratch);
+      w.has_chunk = true;
     }
-    b = e;
+  };
+  {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      VersionColumns existing, fresh;
+      std::vector<std::string> keys;
+      std::string scratch;
+      for (size_t gi; (gi = next.fetch_add(1)) < groups;) {
+        process(gi, existing, fresh, keys, scratch);
+      }
+    };
+    const bool parallel = n >= kParallelRows && std::thread::hardware_concurrency() > 1;
+    std::thread helper;
+    if (parallel) helper = std::thread(worker);
+    worker();
+    if (helper.joinable()) helper.join();
+  }
+  for (Work& w : work) {
+    if (!w.status.ok()) return w.status;
+  }
+  for (Work& w : work) {
+    const WriteSummary& x = w.summary;
+    st->summary.unchanged += x.unchanged;
+    st->summary.deletions += x.deletions;
+    st->summary.observations_added += x.observations_added;
+    st->summary.revisions += x.revisions;
+    if (w.has_chunk) ApplySeries(std::move(w.out), st, plan);
   }
   // 3. Targets.
   if (Status s = PrepareTargets(batch, st); !s.ok()) return s;
@@ -1471,9 +1640,9 @@ Result<WriteSummary> StoreImpl::Revert(uint64_t load_id, const LoadInfo& info) {
         }
       }
       if (fresh.size() > 0) {
-        if (Status s = AddChunk(id, existing, keys, fresh, seq, &st, &plan, &scratch); !s.ok()) {
-          return s;
-        }
+        SeriesOut out;
+        EncodeSeries(id, existing, keys, fresh, seq, st.bulk, &out, &scratch);
+        ApplySeries(std::move(out), &st, &plan);
       }
     }
     if (flags & kTouchTargets) {

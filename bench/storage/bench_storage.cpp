@@ -13,12 +13,13 @@
 // Printed: write obs/s, bytes on disk per observation, reads of every series latest and as-of
 // (per-series latency and obs/s), revision history of single periods; ratios ixdb : SQLite.
 //
-// Usage: bench_storage [--series N] [--big] [--keep] [DIR]
+// Usage: bench_storage [--series N] [--big | --big-only] [--keep] [DIR]
 //   --big  also: one Write of a 10M-row batch into an empty store (~56k series), then
 //          ReadSeries (latest) of every series of that store.
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -140,6 +141,15 @@ uint64_t DirBytes(const std::string& dir) {
   return total;
 }
 
+// Series are read one at a time in a random order (the same for both engines), so that the
+// per-series figures are single-series latencies, not a sequential scan.
+std::vector<int> ReadOrder(int series) {
+  std::vector<int> order(series);
+  for (int i = 0; i < series; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937(2024));
+  return order;
+}
+
 struct Results {
   double write_s = 0;
   double bytes = 0;
@@ -182,11 +192,12 @@ Results RunIxdb(const Data& d, const std::string& dir) {
   Check(store->Compact(), "compact");
   r.bytes = static_cast<double>(store->DiskBytes());
 
+  const std::vector<int> order = ReadOrder(d.series);
   auto view = store->NewReadView();
   // Warm-up pass (both engines read from the OS/page cache after their own writes).
   for (int s = 0; s < d.series; ++s) (void)view->ReadSeries(d.codes[s], {});
   auto t1 = Clock::now();
-  for (int s = 0; s < d.series; ++s) {
+  for (int s : order) {
     auto sv = view->ReadSeries(d.codes[s], {});
     Check(sv.status(), "read latest");
     r.latest_rows += sv->size();
@@ -195,7 +206,7 @@ Results RunIxdb(const Data& d, const std::string& dir) {
   ReadRequest asof;
   asof.mode = ReadMode::kAsOf;
   asof.as_of = DateFromYmd(2024, 6, 30);
-  for (int s = 0; s < d.series; ++s) {
+  for (int s : order) {
     auto sv = view->ReadSeries(d.codes[s], asof);
     Check(sv.status(), "read as-of");
     r.asof_rows += sv->size();
@@ -292,12 +303,13 @@ Results RunSqlite(const Data& d, const std::string& dir) {
     if (sink == -1) std::puts("");
     return n;
   };
+  const std::vector<int> order = ReadOrder(d.series);
   for (int s = 0; s < d.series; ++s) run(latest, s, 0, false);  // warm-up
   auto t1 = Clock::now();
-  for (int s = 0; s < d.series; ++s) r.latest_rows += run(latest, s, 0, false);
+  for (int s : order) r.latest_rows += run(latest, s, 0, false);
   auto t2 = Clock::now();
   const int asof_day = DateFromYmd(2024, 6, 30).days;
-  for (int s = 0; s < d.series; ++s) r.asof_rows += run(asof, s, asof_day, true);
+  for (int s : order) r.asof_rows += run(asof, s, asof_day, true);
   auto t3 = Clock::now();
   std::mt19937 rng(7);
   r.rev_queries = d.series;
@@ -388,6 +400,7 @@ int main(int argc, char** argv) {
   int series = 10000;
   bool big = false;
   bool keep = false;  // leave the stores in DIR for inspection
+  bool big_only = false;
   std::string dir = (fs::temp_directory_path() / "ixdb-bench-storage").string();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -395,11 +408,18 @@ int main(int argc, char** argv) {
       series = std::atoi(argv[++i]);
     } else if (a == "--big") {
       big = true;
+    } else if (a == "--big-only") {
+      big = big_only = true;
     } else if (a == "--keep") {
       keep = true;
     } else {
       dir = a;
     }
+  }
+  if (big_only) {
+    RunBig(dir + "/ixdb-big");
+    if (!keep) fs::remove_all(dir);
+    return 0;
   }
   Data d = MakeData(series, 33);
   const double n = static_cast<double>(d.rows.size());
