@@ -8,7 +8,8 @@
 // Thread safety: a Store may be used from many threads at once. Writes are serialised
 // internally; reads go through a ReadView, which sees one consistent snapshot for its whole
 // lifetime while writes go on. A ReadView itself is not for concurrent use by several threads
-// (make one per thread; they are cheap).
+// (make one per thread; they are cheap). REQUIRES: every ReadView and BulkWrite is destroyed
+// before its Store.
 
 #include <cstdint>
 #include <functional>
@@ -78,7 +79,8 @@ class ReadView {
 // A write too large for one in-memory batch (a load of a file larger than RAM): batches are
 // staged on disk as they come and become visible together, atomically, at Commit(). Destroying
 // it without Commit() discards everything staged. Not thread-safe; one at a time per Store
-// (a second Begin waits for the first to finish).
+// (a second Begin waits for the first to finish). While a BulkWrite exists, Write and Revert
+// on the same Store wait for it (so never call them from the thread that holds it).
 class BulkWrite {
  public:
   virtual ~BulkWrite() = default;
