@@ -402,17 +402,7 @@ class Loader {
         if (s.ok()) s = Merge(&b);
         prof_.merge += Profile::Since(t_merge);
         if (!s.ok()) return s;
-        // The parsed text is not needed again (except to quote bad rows, which re-reads it):
-        // give its pages back so that a file larger than memory streams through.
-        if (f.map != nullptr) {
-          const size_t page = 4096;
-          const size_t from = pos / page * page;
-          const size_t to = seg_end / page * page;
-          const size_t base = static_cast<size_t>(text.data() - static_cast<const char*>(f.map));
-          if (to > from && base == 0) {
-            madvise(static_cast<char*>(f.map) + from, to - from, MADV_DONTNEED);
-          }
-        }
+        Release(f, pos, seg_end);
         pos = seg_end;
         Progress(idx, pos);
         if (pending_rows_ >= opt_.chunk_rows) {
@@ -426,11 +416,13 @@ class Loader {
       Block blk;
       blk.file = idx;
       const uint64_t line_base = reader.next_line();
+      const size_t block_begin = reader.position();
       blk.first_line = line_base;
       const size_t room = opt_.chunk_rows > pending_rows_ ? opt_.chunk_rows - pending_rows_ : 1;
       internal::ParseRecords(ctx, reader, line_base, 0, std::min<size_t>(room, 1u << 20), &blk);
       s = Merge(&blk);
       if (!s.ok()) return s;
+      Release(f, block_begin, reader.position());
       Progress(idx, reader.position());
       if (pending_rows_ >= opt_.chunk_rows) {
         s = Flush(false);
@@ -438,6 +430,17 @@ class Loader {
       }
     }
     return Status::OK();
+  }
+
+  // The parsed text [from, to) of a mapped file is not needed again (except to quote bad rows,
+  // which re-reads it from the file): give its pages back, so that a file larger than memory
+  // streams through.
+  static void Release(const InputFile& f, size_t from, size_t to) {
+    if (f.map == nullptr || f.text.data() != f.map) return;
+    constexpr size_t kPage = 4096;
+    from = (from + kPage - 1) / kPage * kPage;
+    to = to / kPage * kPage;
+    if (to > from) madvise(static_cast<char*>(f.map) + from, to - from, MADV_DONTNEED);
   }
 
   void Progress(uint16_t file, size_t pos_in_file) {

@@ -533,6 +533,18 @@ TEST_CASE("Skip-bad: good rows load, bad rows go to the file with reasons", "[lo
   CHECK(l1 == "s.csv:4:3: not a number: 'oops' (value)\tgdp,2023,oops");
   CHECK(l2 == "s.csv:5:2: period 2024Q1 is quarterly but series gdp is annual\tgdp,2024Q1,3");
   CHECK_FALSE(std::getline(in, l3));
+
+  // The same from a (memory-mapped) file.
+  LoadTestStore t2;
+  const std::string path = dir.Write("s.csv", csv);
+  auto r2 = LoadFiles(t2.store(), {path}, o);
+  REQUIRE_OK(r2.status());
+  CHECK(r2->bad_rows == 2);
+  std::ifstream in2(o.skip_bad_path);
+  std::getline(in2, l1);
+  std::getline(in2, l2);
+  CHECK(l1 == path + ":4:3: not a number: 'oops' (value)\tgdp,2023,oops");
+  CHECK(l2 == path + ":5:2: period 2024Q1 is quarterly but series gdp is annual\tgdp,2024Q1,3");
 }
 
 TEST_CASE("All-or-nothing: a bad row at the end of a large file leaves the store unchanged",
