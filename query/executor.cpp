@@ -489,7 +489,9 @@ class Evaluator {
  public:
   Evaluator(storage::ReadView& view, const Plan& plan, std::string_view text,
             const QueryOptions& options)
-      : view_(view), plan_(plan), text_(text), options_(options) {}
+      : view_(view), plan_(plan), text_(text) {
+    (void)options;
+  }
 
   SeriesData Eval(const ast::Node& n, const Ctx& ctx, const SeriesMeta* bound);
   SeriesData Read(const SeriesMeta& meta, const Ctx& ctx);
@@ -514,7 +516,6 @@ class Evaluator {
   storage::ReadView& view_;
   const Plan& plan_;
   std::string_view text_;
-  const QueryOptions& options_;
   std::unordered_map<const ast::Node*, SeriesData> cache_;
   const SeriesMeta* bound_ = nullptr;  // the binding being evaluated (for messages)
 };
