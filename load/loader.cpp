@@ -667,43 +667,81 @@ class Loader {
 
     // Resolve periods and group by series (counting sort), then order each series' rows by
     // (period, vintage, input order) to find duplicates.
-    std::vector<uint32_t> count(series_.size() + 1, 0);
-    for (auto& vec : pending_obs_) {
-      for (PendingObs& o : vec) {
-        if (IsBad(o.file, o.line)) {
-          o.flags |= internal::kObsDropped;  // dropped
-          continue;
-        }
-        const SeriesState& s = series_[o.series];
-        if (o.pfreq != static_cast<uint8_t>(s.freq) || (o.flags & internal::kObsSpan)) {
-          ParsedPeriod p{Period{static_cast<Frequency>(o.pfreq), o.pindex},
-                         (o.flags & internal::kObsSpan) != 0};
-          auto r = ResolvePeriod(p, s.freq, s.cumulative, s.code);
-          if (!r.ok()) {
-            o.flags |= internal::kObsDropped;
-            if (!(o.flags & internal::kObsBlankMisfit)) {
-              AddError(RowError{o.file, o.line, o.pcol, r.status().message(), internal::kNoOffset});
-            }
-            continue;
-          }
-          o.pindex = r->index;
-          o.pfreq = static_cast<uint8_t>(s.freq);
-        }
-        ++count[o.series + 1];
+    // Two threads, each a contiguous run of the staged vectors (so input order is kept).
+    const size_t nseries = series_.size();
+    const size_t nvec = pending_obs_.size();
+    size_t split = nvec;
+    if (opt_.threads > 1 && pending_rows_ > (1u << 18)) {
+      size_t acc = 0;
+      for (split = 0; split < nvec && acc < pending_rows_ / 2; ++split) {
+        acc += pending_obs_[split].size();
       }
     }
-    for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+    std::vector<uint32_t> count_a(nseries + 1, 0), count_b(split < nvec ? nseries + 1 : 0, 0);
+    std::vector<RowError> resolve_a, resolve_b;
+    auto resolve = [&](size_t v_from, size_t v_to, std::vector<uint32_t>* cnt,
+                       std::vector<RowError>* errs) {
+      for (size_t v = v_from; v < v_to; ++v) {
+        for (PendingObs& o : pending_obs_[v]) {
+          if (IsBad(o.file, o.line)) {
+            o.flags |= internal::kObsDropped;
+            continue;
+          }
+          const SeriesState& s = series_[o.series];
+          if (o.pfreq != static_cast<uint8_t>(s.freq) || (o.flags & internal::kObsSpan)) {
+            ParsedPeriod p{Period{static_cast<Frequency>(o.pfreq), o.pindex},
+                           (o.flags & internal::kObsSpan) != 0};
+            auto r = ResolvePeriod(p, s.freq, s.cumulative, s.code);
+            if (!r.ok()) {
+              o.flags |= internal::kObsDropped;
+              if (!(o.flags & internal::kObsBlankMisfit)) {
+                errs->push_back(RowError{o.file, o.line, o.pcol, r.status().message(),
+                                         internal::kNoOffset});
+              }
+              continue;
+            }
+            o.pindex = r->index;
+            o.pfreq = static_cast<uint8_t>(s.freq);
+          }
+          ++(*cnt)[o.series + 1];
+        }
+      }
+    };
+    if (split < nvec) {
+      std::thread worker([&] { resolve(split, nvec, &count_b, &resolve_b); });
+      resolve(0, split, &count_a, &resolve_a);
+      worker.join();
+    } else {
+      resolve(0, nvec, &count_a, &resolve_a);
+    }
+    for (auto& e : resolve_a) AddError(std::move(e));
+    for (auto& e : resolve_b) AddError(std::move(e));
+    // count[s]: where series s starts in `slots`; thread a's rows of s come first.
+    std::vector<uint32_t> count(nseries + 1, 0);
+    std::vector<uint32_t> next_a(nseries), next_b(count_b.empty() ? 0 : nseries);
+    for (size_t sid = 0; sid < nseries; ++sid) {
+      const uint32_t na = count_a[sid + 1], nb = count_b.empty() ? 0 : count_b[sid + 1];
+      next_a[sid] = count[sid];
+      if (!next_b.empty()) next_b[sid] = count[sid] + na;
+      count[sid + 1] = count[sid] + na + nb;
+    }
     std::vector<Slot> slots(count.back());
-    {
-      std::vector<uint32_t> next(count.begin(), count.end() - 1);
-      for (uint32_t v = 0; v < pending_obs_.size(); ++v) {
+    auto scatter = [&](size_t v_from, size_t v_to, std::vector<uint32_t>* next) {
+      for (size_t v = v_from; v < v_to; ++v) {
         const auto& vec = pending_obs_[v];
         for (uint32_t i = 0; i < vec.size(); ++i) {
           const PendingObs& o = vec[i];
           if (o.flags & internal::kObsDropped) continue;
-          slots[next[o.series]++] = Slot{SlotKey(o.pindex, o.vintage), v, i};
+          slots[(*next)[o.series]++] = Slot{SlotKey(o.pindex, o.vintage), static_cast<uint32_t>(v), i};
         }
       }
+    };
+    if (split < nvec) {
+      std::thread worker([&] { scatter(split, nvec, &next_b); });
+      scatter(0, split, &next_a);
+      worker.join();
+    } else {
+      scatter(0, nvec, &next_a);
     }
     auto obs_at = [&](const Slot& s) -> PendingObs& { return pending_obs_[s.vec][s.idx]; };
     // Per series: sort its rows by (period, vintage, input order) and drop repeats; a repeat
@@ -739,7 +777,6 @@ class Loader {
       }
     };
     {
-      const size_t nseries = count.size() - 1;
       std::vector<RowError> errs_a, errs_b;
       if (opt_.threads > 1 && slots.size() > (1u << 18)) {
         // Split where half of the rows are.
