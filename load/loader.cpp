@@ -134,6 +134,21 @@ std::string Position(const std::string& name, uint64_t line, uint32_t col) {
   return name + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
+// FindInvalidUtf8 on two threads for large texts. The halves are split after a '\n', which
+// is never inside a multi-byte sequence.
+size_t FindInvalidUtf8Parallel(std::string_view text) {
+  if (text.size() < (8u << 20)) return internal::FindInvalidUtf8(text);
+  const void* nl = std::memchr(text.data() + text.size() / 2, '\n', text.size() - text.size() / 2);
+  if (nl == nullptr) return internal::FindInvalidUtf8(text);
+  const size_t mid = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+  size_t second = std::string_view::npos;
+  std::thread worker([&] { second = internal::FindInvalidUtf8(text.substr(mid)); });
+  const size_t first = internal::FindInvalidUtf8(text.substr(0, mid));
+  worker.join();
+  if (first != std::string_view::npos) return first;
+  return second == std::string_view::npos ? second : mid + second;
+}
+
 // Decodes the file to UTF-8 (strips a BOM). Errors name the line and field of the first
 // undecodable byte.
 Status Decode(Encoding enc, InputFile* f) {
@@ -154,7 +169,7 @@ Status Decode(Encoding enc, InputFile* f) {
     return out;
   };
   if (enc == Encoding::kAuto || enc == Encoding::kUtf8) {
-    const size_t bad = internal::FindInvalidUtf8(raw);
+    const size_t bad = FindInvalidUtf8Parallel(raw);
     if (bad == std::string_view::npos) return Status::OK();
     if (enc == Encoding::kUtf8) {
       uint64_t line;

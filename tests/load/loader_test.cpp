@@ -698,3 +698,20 @@ TEST_CASE("Robustness: mutated files never crash, they load or fail with positio
   CHECK(loaded > 0);
   CHECK(rejected > 0);
 }
+
+TEST_CASE("Bad encoding deep in a large file names its line", "[load]") {
+  // Large enough (> 8 MiB) for the two-thread UTF-8 check; the bad byte is in the second half.
+  std::string csv = "indicator,period,value\n";
+  const std::string row = "gdp,2023,1.5\n";
+  const int rows = 800000;
+  csv.reserve(csv.size() + row.size() * rows + 16);
+  for (int i = 0; i < rows; ++i) csv += row;
+  csv.replace(csv.size() - 3 * row.size() + 9, 1, "\xC3\x28");  // line rows-1, field 3
+  LoadTestStore t;
+  LoadOptions o = At("2024-03-01");
+  o.encoding = Encoding::kUtf8;
+  auto r = LoadText(t.store(), "big.csv", csv, o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind("big.csv:" + std::to_string(rows - 1) + ":3: bad encoding", 0) ==
+        0);
+}
