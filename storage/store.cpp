@@ -1086,14 +1086,45 @@ Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* pl
   }
   const auto& ps = batch.obs_period();
   const auto& vs = batch.obs_vintage();
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t r = batch.obs_series()[i];
-    if (Status s = ValidatePeriod(codes[r], refs[r].meta, ps[i], vs[i], "observation"); !s.ok()) {
-      return s;
+  {
+    // A cheap check of every row (in parallel for large writes) finds the first bad one; the
+    // full check then builds its message.
+    std::vector<uint8_t> freq_of(codes.size(), 0);
+    for (size_t r = 0; r < codes.size(); ++r) {
+      if (used[r]) freq_of[r] = static_cast<uint8_t>(refs[r].meta.frequency);
     }
-    if (batch.obs_status()[i] > static_cast<uint8_t>(ObsStatus::kRevised) ||
-        batch.obs_qualifier()[i] > static_cast<uint8_t>(Qualifier::kAtMost)) {
-      return Status::InvalidArgument("observation " + DescribeObs(codes[r], ps[i], vs[i]) +
+    const int32_t min_v = kMinVintage.days, max_v = kMaxVintage.days;
+    auto first_bad = [&](size_t begin, size_t end) {
+      const uint32_t* sr = batch.obs_series().data();
+      const uint8_t* stt = batch.obs_status().data();
+      const uint8_t* qual = batch.obs_qualifier().data();
+      for (size_t i = begin; i < end; ++i) {
+        const Period p = ps[i];
+        const int y = p.year();
+        if (static_cast<uint8_t>(p.freq) != freq_of[sr[i]] || y < kMinYear || y > kMaxYear ||
+            vs[i].days < min_v || vs[i].days > max_v ||
+            stt[i] > static_cast<uint8_t>(ObsStatus::kRevised) ||
+            qual[i] > static_cast<uint8_t>(Qualifier::kAtMost)) {
+          return i;
+        }
+      }
+      return end;
+    };
+    size_t bad = n;
+    if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
+      size_t bad2 = n;
+      std::thread helper([&] { bad2 = first_bad(n / 2, n); });
+      bad = first_bad(0, n / 2);
+      helper.join();
+      if (bad == n / 2) bad = bad2;
+    } else {
+      bad = first_bad(0, n);
+    }
+    if (bad < n) {
+      const uint32_t r = batch.obs_series()[bad];
+      Status s = ValidatePeriod(codes[r], refs[r].meta, ps[bad], vs[bad], "observation");
+      if (!s.ok()) return s;
+      return Status::InvalidArgument("observation " + DescribeObs(codes[r], ps[bad], vs[bad]) +
                                      ": bad status or qualifier");
     }
   }
@@ -1130,15 +1161,29 @@ Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, Plan* pl
     const auto& stt = batch.obs_status();
     const auto& qual = batch.obs_qualifier();
     const auto& del = batch.obs_deleted();
-    for (size_t i = 0; i < n; ++i) P[dest[i]] = ps[i].index;
-    for (size_t i = 0; i < n; ++i) V[dest[i]] = vs[i].days;
-    for (size_t i = 0; i < n; ++i) X[dest[i]] = val[i];
-    for (size_t i = 0; i < n; ++i) ST[dest[i]] = stt[i];
-    for (size_t i = 0; i < n; ++i) Q[dest[i]] = qual[i];
-    for (size_t i = 0; i < n; ++i) D[dest[i]] = del[i];
-    if (has_strings) {
-      for (size_t i = 0; i < n; ++i) SG[dest[i]] = batch.obs_stage()[i];
-      for (size_t i = 0; i < n; ++i) SR[dest[i]] = batch.obs_source()[i];
+    auto part1 = [&] {
+      for (size_t i = 0; i < n; ++i) P[dest[i]] = ps[i].index;
+      for (size_t i = 0; i < n; ++i) V[dest[i]] = vs[i].days;
+      if (has_strings) {
+        for (size_t i = 0; i < n; ++i) SG[dest[i]] = batch.obs_stage()[i];
+      }
+    };
+    auto part2 = [&] {
+      for (size_t i = 0; i < n; ++i) X[dest[i]] = val[i];
+      for (size_t i = 0; i < n; ++i) ST[dest[i]] = stt[i];
+      for (size_t i = 0; i < n; ++i) Q[dest[i]] = qual[i];
+      for (size_t i = 0; i < n; ++i) D[dest[i]] = del[i];
+      if (has_strings) {
+        for (size_t i = 0; i < n; ++i) SR[dest[i]] = batch.obs_source()[i];
+      }
+    };
+    if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
+      std::thread helper(part2);
+      part1();
+      helper.join();
+    } else {
+      part1();
+      part2();
     }
   }
   dest = std::vector<uint32_t>();

@@ -96,6 +96,17 @@ class Reader {
     return s;
   }
   void Fail() { ok_ = false; }
+  // If the next bytes are one RLE run "value 0, length len", consumes them and returns true.
+  bool PeekZeroGapRun(uint64_t len) {
+    if (!ok_ || p_ >= limit_ || *p_ != 0) return false;
+    const char* save = p_;
+    ++p_;
+    uint64_t got = Varint();
+    if (ok_ && got == len) return true;
+    ok_ = true;
+    p_ = save;
+    return false;
+  }
 
   // Decodes an RLE column of exactly n values into out[0..n) through `conv`.
   template <typename T, typename Conv>
@@ -306,9 +317,9 @@ void EncodeColumns(const VersionColumns& c, std::string* out) {
     if (kk <= kMaxDecimalScale) k = kk;
   }
   size_t exceptions = 0;
+  std::vector<int64_t> scaled(n, 0);
   for (size_t j = 0; j < n; ++j) {
-    int64_t mm;
-    if (!(flags[j] & kFlagBlank) && !ScaledInt(c.value[order[j]], k, &mm)) {
+    if (!(flags[j] & kFlagBlank) && !ScaledInt(c.value[order[j]], k, &scaled[j])) {
       flags[j] |= kFlagException;
       ++exceptions;
     }
@@ -334,8 +345,7 @@ void EncodeColumns(const VersionColumns& c, std::string* out) {
     int64_t prev_m = 0;
     for (size_t j = 0; j < n; ++j) {
       if (flags[j] & (kFlagBlank | kFlagException)) continue;
-      int64_t mm = 0;
-      ScaledInt(c.value[order[j]], k, &mm);
+      const int64_t mm = scaled[j];
       PutVarsint64(out, static_cast<int64_t>(static_cast<uint64_t>(mm) - static_cast<uint64_t>(prev_m)));
       prev_m = mm;
     }
@@ -435,6 +445,14 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
     // Gaps: RLE over the non-first rows of every run, in order.
     const uint64_t gap_runs = r.Varint();
     if (!r.ok() || gap_runs > n) return fail("period gaps");
+    if (m == 1 && gap_runs == 1 && r.PeekZeroGapRun(n - 1)) {
+      // Fast path: one run of consecutive periods (the common delta chunk).
+      if (static_cast<int64_t>(period[0]) + static_cast<int64_t>(n) > INT32_MAX) {
+        return fail("period gaps");
+      }
+      for (size_t i = 1; i < n; ++i) period[i] = period[0] + static_cast<int32_t>(i);
+      goto gaps_done;
+    }
     size_t row = 0;            // current row (0-based within this chunk)
     size_t run = runs_base;    // current run
     int64_t gap = 0;
@@ -468,11 +486,16 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
       run_end = next_run_start(run);
     }
   }
+gaps_done:
   // Flags go to `status` first, then are split.
   uint8_t* flags = c->status.data() + base;
+  bool same_flags = false;
+  uint8_t the_flags = 0;
   switch (r.Byte()) {
     case kFlagsSame:
-      std::fill(flags, flags + n, r.Byte());
+      the_flags = r.Byte();
+      same_flags = true;
+      std::fill(flags, flags + n, the_flags);
       break;
     case kFlagsRaw: {
       std::string_view b = r.Bytes(n);
@@ -488,7 +511,15 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
   if (!r.ok()) return fail("flags");
   double* val = c->value.data() + base;
   const uint8_t mode = r.Byte();
-  if (mode <= kMaxDecimalScale) {
+  if (mode <= kMaxDecimalScale && same_flags && !(the_flags & (kFlagBlank | kFlagException))) {
+    // Fast path: every row has a decimal value.
+    const double div = kPow10[mode];
+    int64_t cur = 0;
+    for (size_t i = 0; i < n; ++i) {
+      cur = static_cast<int64_t>(static_cast<uint64_t>(cur) + static_cast<uint64_t>(r.Varsint()));
+      val[i] = static_cast<double>(cur) / div;
+    }
+  } else if (mode <= kMaxDecimalScale) {
     const double div = kPow10[mode];
     int64_t cur = 0;
     size_t exceptions = 0;
@@ -538,12 +569,19 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
   uint8_t* qual = c->qualifier.data() + base;
   uint8_t* del = c->deleted.data() + base;
   uint8_t bad_status = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const uint8_t f = flags[i];
-    bad_status |= (f & kFlagStatusMask) > 4;
-    qual[i] = (f >> kFlagQualifierShift) & 3;
-    del[i] = (f & kFlagDeleted) ? 1 : 0;
-    flags[i] = f & kFlagStatusMask;
+  if (same_flags) {
+    bad_status = (the_flags & kFlagStatusMask) > 4;
+    std::fill(qual, qual + n, static_cast<uint8_t>((the_flags >> kFlagQualifierShift) & 3));
+    std::fill(del, del + n, static_cast<uint8_t>((the_flags & kFlagDeleted) ? 1 : 0));
+    std::fill(flags, flags + n, static_cast<uint8_t>(the_flags & kFlagStatusMask));
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t f = flags[i];
+      bad_status |= (f & kFlagStatusMask) > 4;
+      qual[i] = (f >> kFlagQualifierShift) & 3;
+      del[i] = (f & kFlagDeleted) ? 1 : 0;
+      flags[i] = f & kFlagStatusMask;
+    }
   }
   if (bad_status) return fail("status");
   uint64_t nstrings = r.Varint();
