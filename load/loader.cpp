@@ -879,32 +879,14 @@ class Loader {
     const bool write_now = opt_.skip_bad_path.empty() ? errors_.empty() : true;
     prof_.resolve += Profile::Since(t_resolve);
     auto t_build = Profile::Clock::now();
-    if (write_now && std::getenv("IXDB_LOAD_INPUT_ORDER") != nullptr) {
-      // In input order: sequential reads of the staged rows.
-      std::vector<uint32_t> ref(series_.size(), UINT32_MAX);
-      for (size_t v = 0; v < pending_obs_.size(); ++v) {
-        const auto& extras = pending_extras_[v];
-        size_t xi = 0;
-        const auto& vec = pending_obs_[v];
-        for (size_t i = 0; i < vec.size(); ++i) {
-          const PendingObs& o = vec[i];
-          std::string_view stage, source;
-          if (o.flags & internal::kObsExtra) {
-            while (extras[xi].index < i) ++xi;
-            stage = strings_.at(extras[xi].stage);
-            source = strings_.at(extras[xi].source);
-          }
-          if (o.flags & internal::kObsDropped) continue;
-          uint32_t& r = ref[o.series];
-          if (r == UINT32_MAX) r = batch.InternSeries(series_[o.series].code);
-          batch.PutObservation(r, Period{static_cast<Frequency>(o.pfreq), o.pindex},
-                               Date{o.vintage}, o.value,
-                               static_cast<storage::ObsStatus>(o.status),
-                               static_cast<storage::Qualifier>(o.qualifier), stage, source,
-                               (o.flags & internal::kObsDeleted) != 0);
-        }
-      }
-    } else if (write_now) {
+    storage::LoadInfo info;
+    info.command = opt_.command;
+    for (const auto& f : files_) info.files.push_back(f->name);
+    info.vintage = default_vintage_;
+    bool staged = false;  // the batch(es) of this flush are already in bulk_
+    if (write_now) {
+      for (storage::Target& t : targets) batch.PutTarget(std::move(t));
+      targets.clear();
       // Ordered by (series code, period, vintage): the order the store keeps them in, so that
       // its own sort and its pass over the batch's columns run over sorted data.
       std::vector<uint32_t> by_code;
@@ -913,8 +895,8 @@ class Loader {
       }
       std::sort(by_code.begin(), by_code.end(),
                 [&](uint32_t a, uint32_t b) { return series_[a].code < series_[b].code; });
-      for (uint32_t sid : by_code) {
-        const uint32_t ref = batch.InternSeries(series_[sid].code);
+      auto build_series = [&](uint32_t sid, storage::WriteBatch* out) {
+        const uint32_t ref = out->InternSeries(series_[sid].code);
         const Frequency freq = series_[sid].freq;
         for (size_t i = count[sid]; i < count[sid + 1]; ++i) {
           const PendingObs& o = obs_at(slots[i]);
@@ -928,11 +910,50 @@ class Loader {
             stage = strings_.at(it->stage);
             source = strings_.at(it->source);
           }
-          batch.PutObservation(ref, Period{freq, o.pindex}, Date{o.vintage}, o.value,
-                               static_cast<storage::ObsStatus>(o.status),
-                               static_cast<storage::Qualifier>(o.qualifier), stage, source,
-                               (o.flags & internal::kObsDeleted) != 0);
+          out->PutObservation(ref, Period{freq, o.pindex}, Date{o.vintage}, o.value,
+                              static_cast<storage::ObsStatus>(o.status),
+                              static_cast<storage::Qualifier>(o.qualifier), stage, source,
+                              (o.flags & internal::kObsDeleted) != 0);
         }
+      };
+      const size_t total = count.back();
+      const size_t per =
+          std::max(total / 4, std::min<size_t>(opt_.chunk_rows / 4 + 1, size_t{1} << 20));
+      if (total <= per) {
+        for (uint32_t sid : by_code) build_series(sid, &batch);
+      } else {
+        // Several batches of whole series (so the store never re-reads what it staged): the
+        // store stages one on a second thread while the next is built. The first batch has
+        // all the series metadata and targets.
+        auto t_store = Profile::Clock::now();
+        if (!bulk_) {
+          auto bw = store_.BeginBulkWrite(info);
+          if (!bw.ok()) return bw.status();
+          bulk_ = std::move(*bw);
+        }
+        storage::WriteBatch spare;
+        storage::WriteBatch* cur = &batch;
+        storage::WriteBatch* other = &spare;
+        std::thread writer;
+        Status add_status;
+        size_t i = 0;
+        while (i < by_code.size()) {
+          size_t rows = 0;
+          while (i < by_code.size() && rows < per) {
+            build_series(by_code[i], cur);
+            rows += count[by_code[i] + 1] - count[by_code[i]];
+            ++i;
+          }
+          if (writer.joinable()) writer.join();
+          if (!add_status.ok()) break;
+          writer = std::thread([this, cur, &add_status] { add_status = bulk_->Add(*cur); });
+          std::swap(cur, other);
+          cur->Clear();  // its Add has finished (joined above)
+        }
+        if (writer.joinable()) writer.join();
+        prof_.store_add += Profile::Since(t_store);
+        if (!add_status.ok()) return StoreError(add_status);
+        staged = true;
       }
     }
     slots = std::vector<Slot>();
@@ -945,12 +966,7 @@ class Loader {
     prof_.build += Profile::Since(t_build);
     if (!write_now) return Status::OK();
     auto t_store = Profile::Clock::now();
-
-    storage::LoadInfo info;
-    info.command = opt_.command;
-    for (const auto& f : files_) info.files.push_back(f->name);
-    info.vintage = default_vintage_;
-    if (!final) {
+    if (!staged && (!final || bulk_)) {
       if (!bulk_) {
         auto b = store_.BeginBulkWrite(info);
         if (!b.ok()) return b.status();
@@ -959,12 +975,9 @@ class Loader {
       Status s = bulk_->Add(batch);
       prof_.store_add += Profile::Since(t_store);
       if (!s.ok()) return StoreError(s);
-      return Status::OK();
     }
+    if (!final) return Status::OK();
     if (bulk_) {
-      Status s = bulk_->Add(batch);
-      prof_.store_add += Profile::Since(t_store);
-      if (!s.ok()) return StoreError(s);
       auto t_commit = Profile::Clock::now();
       auto r = bulk_->Commit();
       prof_.commit += Profile::Since(t_commit);
