@@ -35,10 +35,10 @@ struct LoadOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;
   // Recorded with the load (e.g. the command line).
   std::string command;
-  // Observations staged per Store::BulkWrite::Add when a load is larger than this; bounds the
-  // loader's memory (about 70 bytes a row while staging, ~1 GiB at the default). A load of at
-  // most this many rows is one Store::Write. Duplicate rows are detected within a chunk.
-  // Default: 12,000,000.
+  // Rows staged in memory before they are handed to the store (Store::BulkWrite::Add, in
+  // batches of whole series); bounds the loader's memory (about 70 bytes a row while staging,
+  // ~1 GiB at the default). Loads under about a million rows are one Store::Write. Duplicate
+  // rows are detected within a chunk. Default: 12,000,000.
   size_t chunk_rows = 12'000'000;
   // Threads that parse one file (only files without any double quote are split). Default: 2.
   int threads = 2;
