@@ -344,19 +344,41 @@ class RowParser {
 
   bool ParsePeriodCell(std::string_view raw, int col, ParsedPeriod* out) {
     std::string_view t = Trim(raw);
-    if (t == last_period_text_ && !t.empty()) {
-      *out = last_period_;
-      return true;
-    }
-    auto p = ParsePeriodFast(t);
+    if (FastPeriod(t, out)) return true;
+    auto p = ParsePeriod(t);
     if (!p.ok()) {
       Error(Col(col), t.empty() ? "empty period" : p.status().message());
       return false;
     }
-    last_period_text_.assign(t);
-    last_period_ = *p;
     *out = *p;
     return true;
+  }
+
+  // 2023, 2023Q3, 2023-07 without building a Result (the common forms of bulk files).
+  static bool FastPeriod(std::string_view t, ParsedPeriod* out) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (t.size() < 4 || t.size() > 7 || !digit(t[0]) || !digit(t[1]) || !digit(t[2]) ||
+        !digit(t[3]) || t[0] == '0') {
+      return false;
+    }
+    const int year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    if (t.size() == 4) {
+      *out = ParsedPeriod{Period::Annual(year), false};
+      return true;
+    }
+    if (t.size() == 6 && (t[4] == 'Q' || t[4] == 'q') && t[5] >= '1' && t[5] <= '4') {
+      *out = ParsedPeriod{Period::Quarter(year, t[5] - '0'), false};
+      return true;
+    }
+    if (t.size() == 7 && (t[4] == '-' || t[4] == 'M' || t[4] == 'm') && digit(t[5]) &&
+        digit(t[6])) {
+      const int m = (t[5] - '0') * 10 + (t[6] - '0');
+      if (m >= 1 && m <= 12) {
+        *out = ParsedPeriod{Period::Month(year, m), false};
+        return true;
+      }
+    }
+    return false;
   }
 
   void SeePeriod(uint32_t series, const ParsedPeriod& p) {
@@ -839,8 +861,6 @@ class RowParser {
   std::vector<std::pair<uint32_t, uint8_t>> freq_seen_, span_seen_;
   std::string_view last_code_;
   uint32_t last_id_ = 0;
-  std::string last_period_text_;
-  ParsedPeriod last_period_;
   std::string last_vintage_text_;
   int32_t last_vintage_ = 0;
   std::string code_;
