@@ -590,8 +590,14 @@ class ReadViewImpl final : public ReadView {
       std::string p = SeriesPrefix(id);
       std::memcpy(prefix, p.data(), 4);
     }
-    for (obs_it_->Seek(rocksdb::Slice(prefix, 4));
-         obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4));
+    // Reading series in id order (a scan) finds the iterator already on the next series:
+    // no Seek needed.
+    if (!(obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4)) &&
+          positioned_at_start_)) {
+      obs_it_->Seek(rocksdb::Slice(prefix, 4));
+    }
+    positioned_at_start_ = false;
+    for (; obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4));
          obs_it_->Next()) {
       Status s = DecodeChunk(View(obs_it_->value()), &raw_, &scratch_, &starts_);
       if (!s.ok()) {
@@ -599,6 +605,8 @@ class ReadViewImpl final : public ReadView {
       }
     }
     if (!obs_it_->status().ok()) return FromRocks(obs_it_->status(), "reading observations");
+    // The loop stopped on the first chunk of a later series (or the end).
+    positioned_at_start_ = true;
     return Status::OK();
   }
 
@@ -635,6 +643,8 @@ class ReadViewImpl final : public ReadView {
   std::shared_ptr<const Catalog> catalog_;
   rocksdb::ReadOptions ro_;
   std::unique_ptr<rocksdb::Iterator> obs_it_;
+  // True if obs_it_ stands on the first chunk of its series (after a completed scan).
+  bool positioned_at_start_ = false;
   // Scratch of LoadVersions, reused so that reading a series allocates (almost) nothing.
   VersionColumns raw_, merged_;
   const VersionColumns* sorted_ = &raw_;

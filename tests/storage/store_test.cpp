@@ -895,3 +895,46 @@ TEST_CASE("Types: parsing names of statuses, qualifiers, comparators and measure
 
 }  // namespace
 }  // namespace ixdb::storage
+
+namespace ixdb::storage {
+namespace {
+
+TEST_CASE("Store: one view reading many series in any order returns each series' own rows",
+          "[storage]") {
+  testing::TempDir dir;
+  auto store = testing::OpenStore(dir.path());
+  WriteBatch b;
+  const int kSeries = 6;
+  for (int s = 0; s < kSeries; ++s) {
+    std::string code = "s" + std::to_string(s);
+    b.PutSeries(testing::Meta(code));
+    // Series 2 has no observations at all.
+    for (int y = 0; y < (s == 2 ? 0 : s + 1); ++y) {
+      b.PutObservation(testing::Obs(code, Period::Annual(2000 + y), testing::D(2024, 1, 1), s * 10 + y));
+    }
+  }
+  testing::MustWrite(*store, b);
+  WriteBatch b2;  // a second chunk for series 4
+  b2.PutObservation(testing::Obs("s4", Period::Annual(2000), testing::D(2024, 2, 1), 99));
+  testing::MustWrite(*store, b2);
+  auto fresh = [&](int s) {
+    return *store->NewReadView()->ReadSeries("s" + std::to_string(s), {});
+  };
+  auto view = store->NewReadView();
+  for (int order : {0, 1}) {
+    for (int i = 0; i < kSeries; ++i) {
+      int s = order == 0 ? i : kSeries - 1 - i;
+      INFO("series " << s);
+      auto got = view->ReadSeries("s" + std::to_string(s), {});
+      REQUIRE(got.ok());
+      SeriesValues want = fresh(s);
+      CHECK(got->period == want.period);
+      CHECK(got->value == want.value);
+      CHECK(got->size() == static_cast<size_t>(s == 2 ? 0 : s + 1));
+    }
+  }
+  CHECK(view->ReadSeries("s4", {})->value[0] == 99);
+}
+
+}  // namespace
+}  // namespace ixdb::storage
