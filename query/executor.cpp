@@ -49,6 +49,48 @@ struct QueryError {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Decimal places (0..9) of a value that came from text (5.7 -> 1, 20011.65 -> 2), or -1 when it
+// has more (a computed value).
+int DecimalPlaces(double v) {
+  double scaled = v;
+  for (int k = 0; k <= 9; ++k) {
+    if (!(std::fabs(scaled) < 1e15)) return -1;
+    if (std::fabs(scaled - std::round(scaled)) <= 1e-13 * std::max(1.0, std::fabs(scaled))) return k;
+    scaled *= 10;
+  }
+  return -1;
+}
+
+// a - b (or a + b) for published decimals: the exact decimal result has no more places than
+// the operands, so the double nearest to it is returned (5.2 - 6 = -0.8, not
+// -0.7999999999999998). Computed operands (more than 9 places) are left as binary arithmetic.
+double DecimalSum(double a, double b) {
+  const double r = a + b;
+  if (!std::isfinite(r)) return r;
+  const int da = DecimalPlaces(a), db = DecimalPlaces(b);
+  if (da < 0 || db < 0) return r;
+  static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  const double scale = kPow10[std::max(da, db)];
+  if (!(std::fabs(r * scale) < 1e15)) return r;
+  return std::round(r * scale) / scale;
+}
+double DecimalDiff(double a, double b) { return DecimalSum(a, -b); }
+
+// v converted by a unit factor. Factors between units are powers of ten (亿 -> 万亿: 1e-4), and
+// neither 1e-4 nor the product is exact in binary: for a published decimal the result is the
+// double nearest to the decimal answer (20011.65 亿元 = 2.001165 万亿元, not 2.0011650000000003).
+double ScaleByUnit(double v, double factor) {
+  if (!(factor > 0) || !std::isfinite(v)) return v * factor;
+  const double e = std::round(std::log10(factor));
+  const int d = DecimalPlaces(v);
+  if (d < 0 || std::fabs(e) > 12 || std::fabs(factor / std::pow(10.0, e) - 1) > 1e-9) {
+    return v * factor;
+  }
+  const double mantissa = std::round(v * std::pow(10.0, d));  // exact: |v * 10^d| < 1e15
+  const int shift = static_cast<int>(e) - d;                   // result = mantissa * 10^shift
+  return shift >= 0 ? mantissa * std::pow(10.0, shift) : mantissa / std::pow(10.0, -shift);
+}
+
 std::string NumberText(double v) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -671,8 +713,8 @@ SeriesData Evaluator::Binary(const ast::Node& n, SeriesData a, SeriesData b,
   const char op = n.op;
   auto apply = [op](double x, double y) {
     switch (op) {
-      case '+': return x + y;
-      case '-': return x - y;
+      case '+': return DecimalSum(x, y);
+      case '-': return DecimalDiff(x, y);
       case '*': return x * y;
       default: return y == 0 ? kNaN : x / y;
     }
@@ -780,7 +822,7 @@ SeriesData Evaluator::Binary(const ast::Node& n, SeriesData a, SeriesData b,
       ++j;
     } else {
       out.period.push_back(a.period[i]);
-      out.value.push_back(apply(a.value[i], b.value[j] * factor));
+      out.value.push_back(apply(a.value[i], ScaleByUnit(b.value[j], factor)));
       ++i;
       ++j;
     }
@@ -802,7 +844,7 @@ SeriesData Evaluator::Change(const ast::Node& n, SeriesData d, int lag, bool per
     const size_t l = static_cast<size_t>(lag);
     for (size_t i = count; i-- > l;) {
       const double base = v[i - l], cur = v[i];
-      v[i] = percent ? (base != 0 ? (cur / base - 1) * 100 : kNaN) : cur - base;
+      v[i] = percent ? (base != 0 ? (cur / base - 1) * 100 : kNaN) : DecimalDiff(cur, base);
     }
     for (size_t i = 0; i < std::min(l, count); ++i) v[i] = kNaN;
     count = 0;  // done
@@ -819,7 +861,7 @@ SeriesData Evaluator::Change(const ast::Node& n, SeriesData d, int lag, bool per
       if (percent) {
         if (base != 0) r = (cur / base - 1) * 100;  // NaN in either stays NaN
       } else {
-        r = cur - base;
+        r = DecimalDiff(cur, base);
       }
     }
     v[i] = r;
@@ -878,7 +920,7 @@ SeriesData Evaluator::Discrete(const ast::Node& n, SeriesData d) {
     if (d.period[i].sub() == 1) {
       out[i] = d.value[i];
     } else if (i > 0 && d.period[i - 1].index == d.period[i].index - 1) {
-      out[i] = d.value[i] - d.value[i - 1];
+      out[i] = DecimalDiff(d.value[i], d.value[i - 1]);
     }
   }
   d.value = std::move(out);
@@ -992,7 +1034,7 @@ SeriesData Evaluator::ConvertUnit(const ast::Node& n, SeriesData d) {
     Err(n.pos, "cannot convert " + ExprText(*n.args[0], bound_) + " (" + (d.unit.empty() ? "no unit" : d.unit) +
                    ") to " + n.text + ": the units measure different things");
   }
-  for (double& v : d.value) v *= *f;
+  for (double& v : d.value) v = ScaleByUnit(v, *f);
   d.unit = n.text;
   return d;
 }
@@ -1528,7 +1570,7 @@ Table Executor::Changes(const ast::Node& n, const Ctx&) {
                              v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
                              c.had_previous ? Num(c.previous_value) : Cell{},
                              c.had_previous ? OptStr(storage::ObsStatusName(c.previous_status)) : Cell{},
-                             c.had_previous && !v.deleted ? Num(v.value - c.previous_value) : Cell{},
+                             c.had_previous && !v.deleted ? Num(DecimalDiff(v.value, c.previous_value)) : Cell{},
                              Str(kind),
                              OptStr(m.unit)};
     if (!rc.Add(std::move(row))) break;
@@ -1601,7 +1643,7 @@ std::vector<Cell> Executor::TargetRow(const storage::Target& t, const Ctx& ctx,
   if (have_actual && !t.unit.empty() && t.unit != m.unit) {
     auto f = UnitConversionFactor(m.unit, t.unit);
     if (f.ok()) {
-      actual *= *f;
+      actual = ScaleByUnit(actual, *f);
     } else {
       note = "actual in " + m.unit + " cannot be compared with a target in " + t.unit;
       actual = kNaN;
@@ -1631,16 +1673,16 @@ std::vector<Cell> Executor::TargetRow(const storage::Target& t, const Ctx& ctx,
   } else if (std::isnan(actual) || std::isnan(target)) {
     status = "pending";
   } else {
-    gap = actual - target;
+    gap = DecimalDiff(actual, target);
     // A relative epsilon absorbs binary rounding (6 - 0.3 vs 5.7) at the tolerance edge.
     const double eps = 1e-9 * std::max(1.0, std::fabs(target));
     bool met;
     if (t.comparator == C::kAtMost) {
       met = actual <= target + tol + eps;
-      shortfall = actual - target;
+      shortfall = DecimalDiff(actual, target);
     } else {
       met = actual >= target - tol - eps;
-      shortfall = target - actual;
+      shortfall = DecimalDiff(target, actual);
     }
     status = met ? "met" : "missed";
   }
@@ -1834,7 +1876,7 @@ Table Executor::Need(const ast::Node& n, const Ctx& outer) {
             from_value = data->value[i];
           }
         }
-        if (from) need = t.value - from_value;
+        if (from) need = DecimalDiff(t.value, from_value);
         else note = "no value before " + FormatPeriod(period, m.cumulative);
       } else {
         // Level target: compound growth per year from the latest actual before the period.
@@ -1848,7 +1890,7 @@ Table Executor::Need(const ast::Node& n, const Ctx& outer) {
         if (from && unit != m.unit) {
           auto f = UnitConversionFactor(m.unit, unit);
           if (f.ok()) {
-            from_value *= *f;
+            from_value = ScaleByUnit(from_value, *f);
           } else {
             note = "values in " + m.unit + " cannot be compared with a target in " + unit;
             from_value = kNaN;

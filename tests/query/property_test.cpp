@@ -61,7 +61,11 @@ double Reference(const Generated& g, int32_t index, int lag, bool percent_if_lev
     if (base->second == 0 || std::isnan(base->second) || std::isnan(cur->second)) return storage::kMissing;
     return (cur->second / base->second - 1) * 100;
   }
-  return cur->second - base->second;
+  // Values have 3 decimals, so their difference is an exact number of thousandths: the
+  // evaluator must return the double nearest to it (5.2 - 6 = -0.8, not -0.7999999999999998).
+  if (std::isnan(cur->second) || std::isnan(base->second)) return storage::kMissing;
+  return static_cast<double>(std::llround(cur->second * 1000) - std::llround(base->second * 1000)) /
+         1000;
 }
 
 void Compare(const Table& t, const std::vector<Generated>& series, int which_lag,
