@@ -433,12 +433,24 @@ class ReadViewImpl final : public ReadView {
   Result<std::vector<Version>> ReadRevisions(std::string_view code, Period period) override {
     const CatalogEntry* e = catalog_->Find(code);
     if (e == nullptr) return UnknownSeries(code);
-    if (Status s = LoadVersions(e->id); !s.ok()) return s;
     std::vector<Version> out;
     if (period.freq != e->meta.frequency) return out;
-    const VersionColumns& c = *sorted_;
-    size_t i = std::lower_bound(c.period.begin(), c.period.end(), period.index) - c.period.begin();
-    for (; i < c.size() && c.period[i] == period.index; ++i) out.push_back(MakeVersion(*e, i));
+    if (Status s = DecodeVersions(e->id); !s.ok()) return s;
+    // A run holds a period at most once: find it in each run, then order by (vintage, seq).
+    const VersionColumns& c = raw_;
+    sorted_ = &raw_;
+    std::vector<uint32_t> rows;
+    for (size_t r = 0; r < starts_.size(); ++r) {
+      auto b = c.period.begin() + starts_[r];
+      auto e2 = r + 1 < starts_.size() ? c.period.begin() + starts_[r + 1] : c.period.end();
+      auto it = std::lower_bound(b, e2, period.index);
+      if (it != e2 && *it == period.index) rows.push_back(static_cast<uint32_t>(it - c.period.begin()));
+    }
+    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+      return c.vintage[a] != c.vintage[b] ? c.vintage[a] < c.vintage[b] : c.seq[a] < c.seq[b];
+    });
+    out.reserve(rows.size());
+    for (uint32_t i : rows) out.push_back(MakeVersion(*e, i));
     return out;
   }
 
