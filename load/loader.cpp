@@ -413,8 +413,7 @@ class Loader {
         line = ra.next_line() + b_lines;
         prof_.parse += Profile::Since(t_parse);
         auto t_merge = Profile::Clock::now();
-        s = Merge(&a);
-        if (s.ok()) s = Merge(&b);
+        s = MergePair(&a, &b);
         prof_.merge += Profile::Since(t_merge);
         if (!s.ok()) return s;
         Release(f, pos, seg_end);
@@ -470,16 +469,65 @@ class Loader {
   }
 
   Status Merge(Block* b) {
-    rows_read_ += b->rows;
-    used_default_vintage_ = used_default_vintage_ || b->used_default_vintage;
-    std::vector<uint32_t> map(b->codes.size());
+    std::vector<uint32_t> map;
+    std::vector<uint8_t> used;
+    Status s = MergeCodes(b, &map);
+    if (!s.ok()) return s;
+    RemapObs(b, map, &used);
+    MergeRest(b, map, used);
+    return Status::OK();
+  }
+
+  // Two blocks of consecutive text, `a` first; the per-row remapping runs on two threads.
+  Status MergePair(Block* a, Block* b) {
+    std::vector<uint32_t> map_a, map_b;
+    std::vector<uint8_t> used_a, used_b;
+    Status s = MergeCodes(a, &map_a);
+    if (s.ok()) s = MergeCodes(b, &map_b);
+    if (!s.ok()) return s;
+    std::thread worker([&] { RemapObs(b, map_b, &used_b); });
+    RemapObs(a, map_a, &used_a);
+    worker.join();
+    MergeRest(a, map_a, used_a);
+    MergeRest(b, map_b, used_b);
+    return Status::OK();
+  }
+
+  // Maps the block's series codes to global ids (reading new ones' metadata from the store).
+  Status MergeCodes(Block* b, std::vector<uint32_t>* map) {
+    map->resize(b->codes.size());
     for (size_t i = 0; i < b->codes.size(); ++i) {
       auto id = SeriesId(b->codes[i]);
       if (!id.ok()) return id.status();
-      map[i] = *id;
+      (*map)[i] = *id;
       SeriesState& s = series_[*id];
       for (int k = 0; k < 3; ++k) s.freq_counts[k] += b->freq_counts[i][k];
       s.span_bits |= b->span_bits[i];
+    }
+    return Status::OK();
+  }
+
+  // Rewrites the block's rows to global series ids and absolute lines. Touches only the block.
+  static void RemapObs(Block* b, const std::vector<uint32_t>& map, std::vector<uint8_t>* used) {
+    used->assign(map.size(), 0);
+    const auto first_line = static_cast<uint32_t>(b->first_line);
+    uint32_t last_local = UINT32_MAX, last_global = 0;
+    for (PendingObs& o : b->obs) {
+      if (o.series != last_local) {
+        last_local = o.series;
+        last_global = map[o.series];
+        (*used)[o.series] = 1;
+      }
+      o.series = last_global;
+      o.line += first_line;
+    }
+  }
+
+  void MergeRest(Block* b, const std::vector<uint32_t>& map, const std::vector<uint8_t>& used) {
+    rows_read_ += b->rows;
+    used_default_vintage_ = used_default_vintage_ || b->used_default_vintage;
+    for (size_t i = 0; i < used.size(); ++i) {
+      if (used[i]) Touch(map[i]);
     }
     std::vector<uint32_t> smap(b->strings.size());
     for (size_t i = 0; i < b->strings.size(); ++i) smap[i] = strings_.Intern(b->strings.at(i));
@@ -492,17 +540,6 @@ class Loader {
       Touch(id);
       ApplyMeta(id, ev, b->first_line + ev.line, b->file);
     }
-    const auto first_line = static_cast<uint32_t>(b->first_line);
-    uint32_t last_local = UINT32_MAX, last_global = 0;
-    for (PendingObs& o : b->obs) {
-      if (o.series != last_local) {
-        last_local = o.series;
-        last_global = map[o.series];
-        Touch(last_global);
-      }
-      o.series = last_global;
-      o.line += first_line;
-    }
     for (internal::ObsExtra& x : b->extras) {
       x.stage = smap[x.stage];
       x.source = smap[x.source];
@@ -512,13 +549,13 @@ class Loader {
       pending_obs_.push_back(std::move(b->obs));
       pending_extras_.push_back(std::move(b->extras));
     }
+    const auto first_line = static_cast<uint32_t>(b->first_line);
     for (PendingTarget& t : b->targets) {
       t.series = map[t.series];
       Touch(t.series);
       t.line += first_line;
       pending_targets_.push_back(std::move(t));
     }
-    return Status::OK();
   }
 
   std::string Where(uint16_t file, uint64_t line, uint16_t here_file) const {

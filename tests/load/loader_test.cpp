@@ -715,3 +715,45 @@ TEST_CASE("Bad encoding deep in a large file names its line", "[load]") {
   CHECK(r.status().message().rfind("big.csv:" + std::to_string(rows - 1) + ":3: bad encoding", 0) ==
         0);
 }
+
+TEST_CASE("Two-thread parse: line numbers, duplicates and metadata across the halves", "[load]") {
+  // > 1 MiB without quotes: parsed on two threads, split at a line boundary.
+  std::string csv = "indicator,period,vintage,value\n";
+  const int rows = 60000;
+  for (int i = 0; i < rows; ++i) {
+    csv += "s" + std::to_string(i % 500) + "," + std::to_string(1900 + i / 500) +
+           ",2024-01-01," + std::to_string(i) + ".25\n";
+  }
+  REQUIRE(csv.size() > (1u << 20));
+  ixdb::test::TempDir dir;
+  {
+    LoadTestStore t;
+    auto r = LoadFiles(t.store(), {dir.Write("ok.csv", csv)}, {});
+    REQUIRE_OK(r.status());
+    CHECK(r->rows_read == rows);
+    CHECK(r->summary.observations_added == rows);
+    CHECK(r->summary.series_created == 500);
+    auto v = t.store().NewReadView()->ReadSeries("s499", {});
+    REQUIRE(v->size() == 120);
+    CHECK(v->value[119] == 59999.25);
+  }
+  // A bad value early, one late, and a late row repeating an early key with another value.
+  std::string bad = csv;
+  auto replace_line = [&](int line, const std::string& text) {
+    size_t pos = 0;
+    for (int l = 1; l < line; ++l) pos = bad.find('\n', pos) + 1;
+    bad.replace(pos, bad.find('\n', pos) - pos, text);
+  };
+  replace_line(12, "s10,1900,2024-01-01,x");
+  replace_line(59000, "s497,2017,2024-01-01,y");
+  replace_line(59500, "s0,1900,2024-01-01,7");  // line 2 has s0 1900 = 0.25
+  LoadTestStore t;
+  auto r = LoadFiles(t.store(), {dir.Write("bad.csv", bad)}, {});
+  REQUIRE_FALSE(r.ok());
+  const std::string p = dir.path() + "/bad.csv";
+  const std::string& m = r.status().message();
+  CHECK(m.find(p + ":12:4: not a number: 'x'") != std::string::npos);
+  CHECK(m.find(p + ":59000:4: not a number: 'y'") != std::string::npos);
+  CHECK(m.find(p + ":59500:2: duplicate of line 2: s0 1900 vintage 2024-01-01") != std::string::npos);
+  CHECK(t.store().NewReadView()->ListSeries()->empty());
+}
