@@ -4,7 +4,7 @@
 
 #define REQUIRE_OK(expr)                         \
   do {                                           \
-    const auto& _s = (expr);                     \
+    const auto _s = (expr); /* a copy: expr may be a temporary */ \
     INFO(_s.ToString());                         \
     REQUIRE(_s.ok());                            \
   } while (0)
