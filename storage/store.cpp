@@ -1543,7 +1543,8 @@ Status StoreImpl::WriteSst(Cf cf, const std::string& file,
 
 Status StoreImpl::IngestFiles(const std::vector<std::pair<Cf, std::string>>& files) {
   std::vector<rocksdb::IngestExternalFileArg> args;
-  for (const auto& [cf, file] : files) {
+  for (const auto& [cf_binding, file] : files) {
+    const Cf cf = cf_binding;  // clang 14 cannot capture a structured binding in a lambda
     auto it = std::find_if(args.begin(), args.end(),
                            [&](const auto& a) { return a.column_family == handles_[cf]; });
     if (it == args.end()) {
@@ -1652,7 +1653,8 @@ Result<WriteSummary> StoreImpl::Revert(uint64_t load_id, const LoadInfo& info) {
   VersionColumns existing, fresh;
   std::vector<std::string> keys;
   std::string scratch;
-  for (const auto& [id, flags, meta_seq] : touched) {
+  for (const auto& [id_binding, flags, meta_seq] : touched) {
+    const auto id = id_binding;  // clang 14 cannot capture a structured binding in a lambda
     if (flags & kTouchMeta) {
       std::string hkey = IdKey(kTagHistory, id);
       PutFixed64BE(&hkey, meta_seq);
