@@ -268,7 +268,7 @@ TEST_CASE("ixdb: query errors exit 1: unknown series with suggestion, parse erro
   CHECK(Contains(p.err, "no ixdb store"));
 }
 
-TEST_CASE("ixdb: load summary; a bad file loads nothing and names the row", "[cli]") {
+TEST_CASE("ixdb: load summary, a bad file loads nothing and names the row", "[cli]") {
   TempDir dir;
   const std::string db = dir / "db";
   WriteFile(dir / "first.csv", kFirstLoad);
@@ -314,7 +314,7 @@ TEST_CASE("ixdb: load from standard input with --vintage", "[cli]") {
   CHECK(Contains(p.out, "jobs,2023,2024-01-20,25.3"));
 }
 
-TEST_CASE("ixdb: loads lists each load; revert undoes one as a new version", "[cli]") {
+TEST_CASE("ixdb: loads lists each load, revert undoes one as a new version", "[cli]") {
   LoadedStore s;
   Proc p = Run({"--db", s.db, "loads", "--format", "csv"});
   INFO(p.err);
@@ -342,7 +342,7 @@ TEST_CASE("ixdb: loads lists each load; revert undoes one as a new version", "[c
   CHECK(StartsWith(p.err, "ixdb: "));
 }
 
-TEST_CASE("ixdb: backup is a store that answers the same queries; check", "[cli]") {
+TEST_CASE("ixdb: backup is a store that answers the same queries, check", "[cli]") {
   LoadedStore s;
   const std::string copy = s.dir / "copy";
   Proc p = Run({"--db", s.db, "backup", copy});

@@ -414,7 +414,7 @@ TEST_CASE("Server: a port already in use is IOError", "[server]") {
   REQUIRE(s.message().find("cannot listen on " + first.endpoint()) != std::string::npos);
 }
 
-TEST_CASE("Client: loads carry the token; errors come back with the server's code", "[server]") {
+TEST_CASE("Client: loads carry the token, errors come back with the server's code", "[server]") {
   FakeBackend backend;
   ServerOptions o = TestOptions();
   o.token = "s3cret";

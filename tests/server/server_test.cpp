@@ -191,7 +191,7 @@ TEST_CASE("Server (store): load writes through LoadText and needs the token when
   REQUIRE(loads->back().info.command.find("load (remote from 127.0.0.1:5555) new.csv") == 0);
 }
 
-TEST_CASE("Server (store): several files are one all-or-nothing load; errors name the files",
+TEST_CASE("Server (store): several files are one all-or-nothing load, errors name the files",
           "[server]") {
   StoreFixture f;
   StoreBackend backend(f.store(), {});
@@ -236,7 +236,7 @@ TEST_CASE("Server (store): bad load options are InvalidArgument naming the optio
   }
 }
 
-TEST_CASE("Server (store): many clients query while another loads; answers stay exact",
+TEST_CASE("Server (store): many clients query while another loads, answers stay exact",
           "[server]") {
   StoreFixture f;
   std::vector<query::Table> expected;

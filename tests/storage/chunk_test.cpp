@@ -138,7 +138,7 @@ TEST_CASE("Chunk: crc32c matches the standard check value", "[storage]") {
   CHECK(Crc32c(long_input) != a);
 }
 
-TEST_CASE("KeyCodec: big-endian keys sort numerically; varints round-trip", "[storage]") {
+TEST_CASE("KeyCodec: big-endian keys sort numerically, varints round-trip", "[storage]") {
   CHECK(ObsKey(1, 2) < ObsKey(1, 3));
   CHECK(ObsKey(1, UINT64_MAX) < ObsKey(2, 0));
   CHECK(VintageKey(-5, 9) < VintageKey(3, 1));

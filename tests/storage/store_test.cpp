@@ -196,7 +196,7 @@ std::unique_ptr<Store> RevisedStore(const TempDir& dir) {
   return store;
 }
 
-TEST_CASE("Store: as-of before, at and after a revision; latest; first release", "[storage]") {
+TEST_CASE("Store: as-of before, at and after a revision, latest, first release", "[storage]") {
   TempDir dir;
   auto store = RevisedStore(dir);
   struct Case {
@@ -269,7 +269,7 @@ TEST_CASE("Store: revision history and changes of one vintage", "[storage]") {
   CHECK(view->ReadChanges(D(2024, 2, 1))->empty());
 }
 
-TEST_CASE("Store: identical re-load records nothing; a status change alone is recorded",
+TEST_CASE("Store: identical re-load records nothing, a status change alone is recorded",
           "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
@@ -587,7 +587,7 @@ TEST_CASE("Store: reverting a revision brings back the earlier release", "[stora
   CHECK(MustRead(*store, "g", AsOf(D(2024, 2, 1))).size() == 0);
 }
 
-TEST_CASE("Store: bulk write is visible only at commit; abandoning leaves nothing", "[storage]") {
+TEST_CASE("Store: bulk write is visible only at commit, abandoning leaves nothing", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
   {
