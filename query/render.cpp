@@ -202,7 +202,56 @@ std::string FormatNumber(double v) {
   return std::string(buf, r.ptr);
 }
 
-std::string RenderText(const Table& table) {
+namespace {
+
+bool IsEmptyCell(const Cell& cell) {
+  if (std::holds_alternative<std::monostate>(cell)) return true;
+  const auto* text = std::get_if<std::string>(&cell);
+  return text != nullptr && text->empty();
+}
+
+// For people, a column that is empty in every row (no stage, no note...) is noise: the text
+// table leaves it out and says so. CSV and JSON keep every column (scripts rely on them).
+// The leading columns (indicator, period, value...) always stay.
+Table WithoutEmptyColumns(const Table& table, std::vector<std::string>* dropped) {
+  constexpr size_t kAlwaysShown = 3;
+  std::vector<bool> keep(table.columns.size(), true);
+  if (table.rows.empty()) return table;
+  for (size_t c = kAlwaysShown; c < table.columns.size(); ++c) {
+    bool empty = true;
+    for (const auto& row : table.rows) {
+      if (c < row.size() && !IsEmptyCell(row[c])) {
+        empty = false;
+        break;
+      }
+    }
+    if (empty) {
+      keep[c] = false;
+      dropped->push_back(table.columns[c].name);
+    }
+  }
+  if (dropped->empty()) return table;
+  Table out;
+  out.notes = table.notes;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (keep[c]) out.columns.push_back(table.columns[c]);
+  }
+  out.rows.reserve(table.rows.size());
+  for (const auto& row : table.rows) {
+    std::vector<Cell> kept;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c >= keep.size() || keep[c]) kept.push_back(row[c]);
+    }
+    out.rows.push_back(std::move(kept));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderText(const Table& full_table) {
+  std::vector<std::string> dropped;
+  const Table table = WithoutEmptyColumns(full_table, &dropped);
   const size_t ncols = table.columns.size();
   std::vector<std::string> header(ncols);
   std::vector<size_t> widths(ncols, 0);
@@ -254,6 +303,11 @@ std::string RenderText(const Table& table) {
   }
   out += std::to_string(table.rows.size());
   out += table.rows.size() == 1 ? " row\n" : " rows\n";
+  if (!dropped.empty()) {
+    out += "empty columns not shown:";
+    for (const auto& name : dropped) out += " " + name;
+    out += " (--format csv or json shows every column)\n";
+  }
   for (const auto& note : table.notes) {
     out += "note: ";
     out += DisplayText(note);

@@ -247,4 +247,22 @@ TEST_CASE("Renderers: rows shorter than the header do not crash", "[query]") {
   CHECK(RenderText(t).find("only a") != std::string::npos);
 }
 
+TEST_CASE("RenderText: columns empty in every row are left out and named; CSV keeps them",
+          "[query]") {
+  Table t = SampleTable();
+  t.columns.push_back({"stage", ColumnType::kString, ""});
+  t.columns.push_back({"status", ColumnType::kString, ""});
+  for (auto& row : t.rows) {
+    row.push_back(std::string());  // stage: empty everywhere
+    row.push_back(std::string("final"));
+  }
+  const std::string text = RenderText(t);
+  const std::string box = text.substr(0, text.find("3 rows"));
+  CHECK(box.find("stage") == std::string::npos);
+  CHECK(text.find("│ status") != std::string::npos);
+  CHECK(text.find("empty columns not shown: stage (--format csv or json shows every column)\n") !=
+        std::string::npos);
+  CHECK(RenderCsv(t).rfind("indicator,period,value,stage,status\n", 0) == 0);
+}
+
 }  // namespace ixdb::query
