@@ -11,37 +11,10 @@
 #include <catch2/catch.hpp>
 
 #include "storage/store.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace ixdb::test {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ixdb-load-XXXXXX";
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  // Writes `content` to path()/name and returns the full path.
-  std::string Write(const std::string& name, const std::string& content) const {
-    const std::string p = path_ + "/" + name;
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    REQUIRE(out.good());
-    return p;
-  }
-
- private:
-  std::string path_;
-};
 
 // A store in a fresh temporary directory (sync off: tests do not need power-loss durability).
 class LoadTestStore {

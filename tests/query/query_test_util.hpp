@@ -13,28 +13,11 @@
 
 #include "load/loader.hpp"
 #include "storage/store.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace ixdb::query::test {
 
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ixdb-query-XXXXXX";
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ixdb::test::TempDir;
 
 // A fresh store (sync off: tests need no power-loss durability).
 inline std::unique_ptr<storage::Store> OpenStore(const TempDir& dir) {

@@ -12,26 +12,7 @@
 
 namespace ixdb::storage::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at destruction.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ixdb-storage-XXXXXX";
-    char* p = mkdtemp(tmpl.data());
-    REQUIRE(p != nullptr);
-    path_ = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = ixdb::test::TempDir;
 
 inline std::unique_ptr<Store> OpenStore(const std::string& path, Options options = {}) {
   std::unique_ptr<Store> store;
