@@ -158,31 +158,51 @@ void AppendCsvField(std::string& out, std::string_view field) {
   out += '"';
 }
 
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view raw) {
-  std::string s = SanitizeUtf8(raw);
+  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (ch < 0x20 || ch == 0x7f) {
-          static const char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[ch >> 4];
-          out += kHex[ch & 15];
-        } else {
-          out += static_cast<char>(ch);
-        }
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(raw.size());
+  while (left > 0) {
+    const unsigned char ch = *p;
+    utf8proc_ssize_t n = 1;
+    if (ch >= 0x80) {
+      utf8proc_int32_t cp = 0;
+      n = utf8proc_iterate(p, left, &cp);
+      if (n <= 0 || cp < 0) {
+        out += "\xEF\xBF\xBD";  // U+FFFD for each byte that is not valid UTF-8
+        n = 1;
+      } else {
+        out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+      }
+    } else {
+      switch (ch) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (ch < 0x20 || ch == 0x7f) {
+            out += "\\u00";
+            out += kHex[ch >> 4];
+            out += kHex[ch & 15];
+          } else {
+            out += static_cast<char>(ch);
+          }
+      }
     }
+    p += n;
+    left -= n;
   }
   out += '"';
 }
+
+namespace {
 
 }  // namespace
 

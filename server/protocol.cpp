@@ -1,5 +1,7 @@
 #include "server/protocol.hpp"
 
+#include "query/render.hpp"
+
 // Boost.JSON is header-only: its implementation is compiled here, in exactly one TU of ixdb.
 #include <boost/json/src.hpp>
 
@@ -213,44 +215,6 @@ bool DecodeBase64(std::string_view in, std::string* out) {
   return true;
 }
 
-void AppendString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      size_t len = Utf8SequenceLength(s, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
-        ++i;
-      } else {
-        out.append(s.data() + i, len);
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
-}
 
 void AppendDouble(std::string& out, double v) {
   if (!std::isfinite(v)) {
@@ -279,7 +243,7 @@ void AppendValue(std::string& out, const json::value& v) {
     case json::kind::int64: AppendInt(out, v.get_int64()); break;
     case json::kind::uint64: AppendInt(out, v.get_uint64()); break;
     case json::kind::double_: AppendDouble(out, v.get_double()); break;
-    case json::kind::string: AppendString(out, v.get_string()); break;
+    case json::kind::string: query::AppendJsonString(out, v.get_string()); break;
     case json::kind::array: {
       out.push_back('[');
       bool first = true;
@@ -297,7 +261,7 @@ void AppendValue(std::string& out, const json::value& v) {
       for (const auto& kv : v.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        AppendString(out, kv.key());
+        query::AppendJsonString(out, kv.key());
         out.push_back(':');
         AppendValue(out, kv.value());
       }
@@ -311,7 +275,7 @@ void AppendStringArray(std::string& out, const std::vector<std::string>& items) 
   out.push_back('[');
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out.push_back(',');
-    AppendString(out, items[i]);
+    query::AppendJsonString(out, items[i]);
   }
   out.push_back(']');
 }
@@ -519,7 +483,7 @@ Result<ParsedRequest> ParseRequest(std::string_view payload) {
     if (!s.ok()) return s;
   } else {
     std::string shown;
-    AppendString(shown, op);
+    query::AppendJsonString(shown, op);
     return Status::InvalidArgument("unknown op " + shown + " (expected ping, hello, query or load)");
   }
   return req;
@@ -530,7 +494,7 @@ std::string EncodeHelloRequest() { return R"({"op":"hello"})"; }
 
 std::string EncodeQueryRequest(std::string_view query) {
   std::string out = R"({"op":"query","q":)";
-  AppendString(out, query);
+  query::AppendJsonString(out, query);
   out.push_back('}');
   return out;
 }
@@ -540,16 +504,16 @@ Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, s
   std::string out = R"({"op":"load")";
   if (!token.empty()) {
     out += ",\"token\":";
-    AppendString(out, token);
+    query::AppendJsonString(out, token);
   }
   out += ",\"files\":[";
   for (size_t i = 0; i < files.size(); ++i) {
     if (i) out.push_back(',');
     out += "{\"name\":";
-    AppendString(out, files[i].first);
+    query::AppendJsonString(out, files[i].first);
     if (IsValidUtf8(files[i].second)) {
       out += ",\"content\":";
-      AppendString(out, files[i].second);
+      query::AppendJsonString(out, files[i].second);
     } else {
       out += ",\"content_base64\":\"";
       AppendBase64(out, files[i].second);
@@ -603,9 +567,9 @@ Status::Code StatusCodeFromName(std::string_view name) {
 
 std::string EncodeError(const Status& status) {
   std::string out = R"({"ok":false,"code":)";
-  AppendString(out, StatusCodeName(status.ok() ? Status::Code::kIOError : status.code()));
+  query::AppendJsonString(out, StatusCodeName(status.ok() ? Status::Code::kIOError : status.code()));
   out += ",\"error\":";
-  AppendString(out, status.message());
+  query::AppendJsonString(out, status.message());
   out.push_back('}');
   return out;
 }
@@ -616,11 +580,11 @@ std::string EncodeTable(const query::Table& table) {
     const query::Column& c = table.columns[i];
     if (i) out.push_back(',');
     out += "{\"name\":";
-    AppendString(out, c.name);
+    query::AppendJsonString(out, c.name);
     out += ",\"type\":";
-    AppendString(out, ColumnTypeName(c.type));
+    query::AppendJsonString(out, ColumnTypeName(c.type));
     out += ",\"unit\":";
-    AppendString(out, c.unit);
+    query::AppendJsonString(out, c.unit);
     out.push_back('}');
   }
   out += "],\"rows\":[";
@@ -632,7 +596,7 @@ std::string EncodeTable(const query::Table& table) {
       if (i) out.push_back(',');
       const query::Cell& cell = row[i];
       if (const auto* s = std::get_if<std::string>(&cell)) {
-        AppendString(out, *s);
+        query::AppendJsonString(out, *s);
       } else if (const auto* d = std::get_if<double>(&cell)) {
         AppendDouble(out, *d);
       } else if (const auto* n = std::get_if<int64_t>(&cell)) {
@@ -654,7 +618,7 @@ std::string EncodePong() { return R"({"ok":true,"pong":true})"; }
 std::string EncodeHello(std::string_view version, size_t max_frame_bytes, bool writes_allowed,
                         bool token_required) {
   std::string out = R"({"ok":true,"server":"ixdb","version":)";
-  AppendString(out, version);
+  query::AppendJsonString(out, version);
   out += ",\"protocol\":";
   AppendInt(out, kProtocolVersion);
   out += ",\"max_frame_bytes\":";
@@ -683,7 +647,7 @@ std::string EncodeLoadResponse(const LoadSummary& s, const std::vector<std::stri
       {"deletions", s.deletions},
   };
   for (const auto& [name, value] : fields) {
-    AppendString(out, name);
+    query::AppendJsonString(out, name);
     out.push_back(':');
     AppendInt(out, value);
     out.push_back(',');
@@ -693,7 +657,7 @@ std::string EncodeLoadResponse(const LoadSummary& s, const std::vector<std::stri
   out += "},\"notes\":";
   AppendStringArray(out, notes);
   out += ",\"text\":";
-  AppendString(out, text);
+  query::AppendJsonString(out, text);
   out.push_back('}');
   return out;
 }
