@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "common/strings.hpp"
 #include "query/render.hpp"
 
 namespace ixdb::cli {
@@ -35,12 +36,6 @@ constexpr const char* kHelp =
     "  .timer on|off             print the time each query took\n"
     "  .quit, .exit              leave the shell (or Ctrl-D)\n";
 
-std::string_view Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return s.substr(b, e - b);
-}
 
 // Open brackets outside string literals ('...' or "..."); negative counts are clamped so a
 // stray closer does not make every later line a continuation.

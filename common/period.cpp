@@ -1,5 +1,7 @@
 #include "common/period.hpp"
 
+#include "common/strings.hpp"
+
 #include <cstdio>
 
 namespace ixdb {
@@ -15,13 +17,6 @@ const char* FrequencyName(Frequency f) {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // A tiny cursor over the period text. Chinese tokens are matched as UTF-8 byte strings.
 class Cursor {

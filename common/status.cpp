@@ -13,6 +13,8 @@ std::string Status::ToString() const {
     case Code::kNotSupported: prefix = "Not supported: "; break;
     case Code::kBusy: prefix = "Busy: "; break;
     case Code::kLimitExceeded: prefix = "Limit exceeded: "; break;
+    case Code::kCancelled: prefix = "Cancelled: "; break;
+    case Code::kInternal: prefix = "Internal error: "; break;
   }
   return prefix + msg_;
 }

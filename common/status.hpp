@@ -20,6 +20,8 @@ class [[nodiscard]] Status {
     kNotSupported,      // e.g. a store of a newer on-disk format
     kBusy,              // e.g. the data directory is locked by another process
     kLimitExceeded,     // a result or request larger than the configured limit
+    kCancelled,         // stopped on request (a cancel, a time limit) before it finished
+    kInternal,          // a bug: an invariant of ixdb itself did not hold
   };
 
   Status() = default;  // OK
@@ -38,6 +40,9 @@ class [[nodiscard]] Status {
     return Status(Code::kLimitExceeded, std::move(msg));
   }
 
+  static Status Cancelled(std::string msg) { return Status(Code::kCancelled, std::move(msg)); }
+  static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
@@ -46,6 +51,8 @@ class [[nodiscard]] Status {
   bool IsNotSupported() const { return code_ == Code::kNotSupported; }
   bool IsBusy() const { return code_ == Code::kBusy; }
   bool IsLimitExceeded() const { return code_ == Code::kLimitExceeded; }
+  bool IsCancelled() const { return code_ == Code::kCancelled; }
+  bool IsInternal() const { return code_ == Code::kInternal; }
   Code code() const { return code_; }
   // The message without the code prefix.
   const std::string& message() const { return msg_; }

@@ -32,7 +32,7 @@ using internal::Schema;
 using storage::SeriesMeta;
 
 Result<Format> ParseFormat(std::string_view text) {
-  const std::string t = internal::Lower(internal::Trim(text));
+  const std::string t = Lower(Trim(text));
   if (t == "auto") return Format::kAuto;
   if (t == "long") return Format::kLong;
   if (t == "wide") return Format::kWide;
@@ -43,7 +43,7 @@ Result<Format> ParseFormat(std::string_view text) {
 }
 
 Result<Encoding> ParseEncoding(std::string_view text) {
-  const std::string t = internal::Lower(internal::Trim(text));
+  const std::string t = Lower(Trim(text));
   if (t == "auto") return Encoding::kAuto;
   if (t == "utf-8" || t == "utf8") return Encoding::kUtf8;
   if (t == "gb18030" || t == "gbk" || t == "gb2312" || t == "cp936") return Encoding::kGb18030;
@@ -137,13 +137,13 @@ std::string Position(const std::string& name, uint64_t line, uint32_t col) {
 // FindInvalidUtf8 on two threads for large texts. The halves are split after a '\n', which
 // is never inside a multi-byte sequence.
 size_t FindInvalidUtf8Parallel(std::string_view text) {
-  if (text.size() < (8u << 20)) return internal::FindInvalidUtf8(text);
+  if (text.size() < (8u << 20)) return FindInvalidUtf8(text);
   const void* nl = std::memchr(text.data() + text.size() / 2, '\n', text.size() - text.size() / 2);
-  if (nl == nullptr) return internal::FindInvalidUtf8(text);
+  if (nl == nullptr) return FindInvalidUtf8(text);
   const size_t mid = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
   size_t second = std::string_view::npos;
-  std::thread worker([&] { second = internal::FindInvalidUtf8(text.substr(mid)); });
-  const size_t first = internal::FindInvalidUtf8(text.substr(0, mid));
+  std::thread worker([&] { second = FindInvalidUtf8(text.substr(mid)); });
+  const size_t first = FindInvalidUtf8(text.substr(0, mid));
   worker.join();
   if (first != std::string_view::npos) return first;
   return second == std::string_view::npos ? second : mid + second;
@@ -201,14 +201,14 @@ Status Decode(Encoding enc, InputFile* f) {
 // A measure for a new series when the file names none (docs/loading.md).
 storage::MeasureKind DefaultMeasure(const SeriesMeta& m) {
   const UnitInfo u = ParseUnit(m.unit);
-  const std::string code = internal::Lower(m.code);
+  const std::string code = Lower(m.code);
   if (u.percent || u.percentage_points) {
     const bool growth = m.name_zh.find("增长") != std::string::npos ||
                         m.name_zh.find("增速") != std::string::npos ||
                         m.name_zh.find("增幅") != std::string::npos ||
                         code.find("growth") != std::string::npos ||
                         code.find("yoy") != std::string::npos ||
-                        internal::Lower(m.name_en).find("growth") != std::string::npos;
+                        Lower(m.name_en).find("growth") != std::string::npos;
     return growth ? storage::MeasureKind::kGrowth : storage::MeasureKind::kRate;
   }
   for (std::string_view c : {"个", "家", "项", "人", "户", "件", "所", "座", "台", "辆", "套",

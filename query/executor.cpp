@@ -20,6 +20,7 @@
 
 #include "common/date.hpp"
 #include "common/period.hpp"
+#include "common/strings.hpp"
 #include "common/units.hpp"
 #include "query/parser.hpp"
 
@@ -170,39 +171,6 @@ std::string FastPeriodText(Period p, bool cumulative) {
 bool IsPointsUnit(const std::string& unit) {
   UnitInfo u = ParseUnit(unit);
   return u.percent || u.percentage_points;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool ContainsCi(std::string_view hay, std::string_view needle) {
-  return Lower(hay).find(Lower(needle)) != std::string::npos;
-}
-
-bool GlobMatch(std::string_view pat, std::string_view s) {
-  // Iterative glob with backtracking to the last '*': linear in practice, never recursive.
-  size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
-  while (i < s.size()) {
-    if (p < pat.size() && (pat[p] == '?' || pat[p] == s[i])) {
-      ++p;
-      ++i;
-    } else if (p < pat.size() && pat[p] == '*') {
-      star = p++;
-      mark = i;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      i = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,7 +372,7 @@ class RowCollector {
       std::string text = std::holds_alternative<std::string>(cell) ? std::get<std::string>(cell)
                          : std::holds_alternative<double>(cell) ? NumberText(std::get<double>(cell))
                                                                 : std::to_string(std::get<int64_t>(cell));
-      if (c.op == "~") return ContainsCi(text, c.literal);
+      if (c.op == "~") return ContainsIgnoreCase(text, c.literal);
       cmp = text.compare(c.literal);
       cmp = cmp < 0 ? -1 : (cmp > 0 ? 1 : 0);
     }
@@ -1103,16 +1071,9 @@ std::vector<Cell> MetaCells(const SeriesMeta& m) {
           OptStr(m.level_series)};
 }
 
-const char* ComparatorText(storage::Comparator c) {
-  switch (c) {
-    case storage::Comparator::kAtLeast: return ">=";
-    case storage::Comparator::kAtMost: return "<=";
-    case storage::Comparator::kAbout: return "~";
-    case storage::Comparator::kEqual: return "=";
-    case storage::Comparator::kRelative: return "relative";
-    case storage::Comparator::kQualitative: return "";
-  }
-  return "";
+// The comparator as the targets table shows it (qualitative targets have none to show).
+const char* ComparatorText(Comparator c) {
+  return c == Comparator::kQualitative ? "" : ComparatorSymbol(c);
 }
 
 class Executor {
@@ -1240,8 +1201,8 @@ std::vector<SeriesMeta> Executor::Select(const ast::Node& call) {
       switch (f.key) {
         case K::kCode: ok = GlobMatch(f.value, s.code); break;
         case K::kName:
-          ok = ContainsCi(s.name_zh, f.value) || ContainsCi(s.name_en, f.value) ||
-               ContainsCi(s.code, f.value);
+          ok = ContainsIgnoreCase(s.name_zh, f.value) || ContainsIgnoreCase(s.name_en, f.value) ||
+               ContainsIgnoreCase(s.code, f.value);
           break;
         case K::kUnit: ok = s.unit == f.value; break;
         case K::kKind: ok = s.measure == *kind; break;
@@ -1610,12 +1571,7 @@ std::vector<Column> TargetColumns() {
 }
 
 // A <= target written 控制在X左右 carries the 左右 tolerance even when none was stored.
-bool SaysAbout(const storage::Target& t) {
-  for (const std::string* s : {&t.text, &t.source}) {
-    if (s->find("左右") != std::string::npos || s->find("约") != std::string::npos) return true;
-  }
-  return false;
-}
+bool SaysAbout(const storage::Target& t) { return ixdb::SaysAbout(t.text) || ixdb::SaysAbout(t.source); }
 
 Period SamePeriodFor(Period p, const SeriesMeta& other) {
   if (p.freq == other.frequency) return p;

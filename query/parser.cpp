@@ -1,7 +1,5 @@
 #include "query/parser.hpp"
 
-#include <utf8proc.h>
-
 #include <charconv>
 #include <cmath>
 #include <exception>
@@ -11,6 +9,8 @@
 
 #include "common/date.hpp"
 #include "common/period.hpp"
+#include "common/strings.hpp"
+#include "common/utf8.hpp"
 #include "query/grammar.hpp"
 
 namespace ixdb::query {
@@ -62,15 +62,6 @@ std::string Unquote(std::string_view s) {
   return std::string(s);
 }
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
 
 // ---- Error messages, one per rule that can be required (PEGTL json_errors.hpp style). ----
 template <typename Rule>
@@ -350,7 +341,7 @@ template <>
 struct Action<g::SearchText> {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    std::string s = Trim(Unquote(Trim(in.string_view())));
+    std::string s(Trim(Unquote(Trim(in.string_view()))));
     if (s.empty()) throw pegtl::parse_error("expected the text to search for", in);
     st.frames.back().call->text = std::move(s);
   }
@@ -569,27 +560,6 @@ struct Action<g::LimitCount> {
   }
 };
 
-// Display width of a UTF-8 string (CJK = 2 columns), and its number of code points.
-void Measure(std::string_view s, size_t* width, size_t* chars) {
-  *width = 0;
-  *chars = 0;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {  // invalid byte: count it as one column
-      n = 1;
-      cp = '?';
-    }
-    int w = cp == '\t' ? 1 : utf8proc_charwidth(cp);
-    *width += static_cast<size_t>(w < 0 ? 0 : w);
-    *chars += 1;
-    p += n;
-    left -= n;
-  }
-}
-
 }  // namespace
 
 std::string FormatErrorAt(std::string_view text, size_t byte, std::string_view message) {
@@ -601,8 +571,8 @@ std::string FormatErrorAt(std::string_view text, size_t byte, std::string_view m
   if (line_end == std::string_view::npos) line_end = text.size();
   size_t line_no = 1;
   for (size_t i = 0; i < line_start; ++i) line_no += text[i] == '\n';
-  size_t width = 0, chars = 0;
-  Measure(text.substr(line_start, byte - line_start), &width, &chars);
+  const std::string_view before = text.substr(line_start, byte - line_start);
+  const size_t width = DisplayWidth(before), chars = CodePointCount(before);
   std::string out = std::to_string(line_no) + ":" + std::to_string(chars + 1) + ": ";
   out += message;
   out += "\n  ";

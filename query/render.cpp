@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "common/utf8.hpp"
+
 namespace ixdb::query {
 namespace {
 
@@ -33,27 +35,6 @@ std::string CellText(const Cell& c) {
   return {};
 }
 
-// Replaces bytes that are not valid UTF-8 with U+FFFD so that widths and JSON stay well-formed
-// whatever a cell holds.
-std::string SanitizeUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0 || cp < 0) {
-      out += "\xEF\xBF\xBD";
-      n = 1;
-    } else {
-      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-    }
-    p += n;
-    left -= n;
-  }
-  return out;
-}
 
 // Text for a table cell: valid UTF-8, and no control characters that would break the box
 // (a newline in a note or source would otherwise split a row).
@@ -80,49 +61,12 @@ std::string DisplayText(std::string_view raw) {
   return out;
 }
 
-// Terminal columns taken by valid UTF-8 text: East Asian wide characters count two, combining
-// marks zero.
-size_t DisplayWidth(std::string_view s) {
-  size_t width = 0;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0 || cp < 0) {
-      width += 1;
-      n = 1;
-    } else {
-      int w = utf8proc_charwidth(cp);
-      if (w > 0) width += static_cast<size_t>(w);
-    }
-    p += n;
-    left -= n;
-  }
-  return width;
-}
 
 // Cuts text wider than `max_width` columns to fit, ending it with "…", so that one long
 // source phrase does not push the whole table off the screen (CSV and JSON keep it whole).
 std::string Truncate(const std::string& s, size_t max_width) {
   if (DisplayWidth(s) <= max_width) return s;
-  size_t width = 0;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  size_t keep = 0;  // bytes
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) n = 1;
-    int w = n > 0 && cp >= 0 ? utf8proc_charwidth(cp) : 1;
-    size_t cw = w > 0 ? static_cast<size_t>(w) : 0;
-    if (width + cw > max_width - 1) break;
-    width += cw;
-    keep += static_cast<size_t>(n);
-    p += n;
-    left -= n;
-  }
-  return s.substr(0, keep) + "\u2026";
+  return std::string(PrefixOfWidth(s, max_width - 1)) + "\u2026";
 }
 
 void AppendRule(std::string& out, const std::vector<size_t>& widths, const char* left,

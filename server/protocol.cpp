@@ -316,6 +316,8 @@ Status MakeStatus(Status::Code code, std::string msg) {
     case Status::Code::kNotSupported: return Status::NotSupported(std::move(msg));
     case Status::Code::kBusy: return Status::Busy(std::move(msg));
     case Status::Code::kLimitExceeded: return Status::LimitExceeded(std::move(msg));
+    case Status::Code::kCancelled: return Status::Cancelled(std::move(msg));
+    case Status::Code::kInternal: return Status::Internal(std::move(msg));
   }
   return Status::IOError(std::move(msg));
 }
@@ -549,6 +551,8 @@ std::string_view StatusCodeName(Status::Code code) {
     case Status::Code::kNotSupported: return "NotSupported";
     case Status::Code::kBusy: return "Busy";
     case Status::Code::kLimitExceeded: return "LimitExceeded";
+    case Status::Code::kCancelled: return "Cancelled";
+    case Status::Code::kInternal: return "Internal";
   }
   return "IOError";
 }
@@ -557,7 +561,8 @@ Status::Code StatusCodeFromName(std::string_view name) {
   static constexpr Status::Code kCodes[] = {
       Status::Code::kOk,          Status::Code::kNotFound,     Status::Code::kInvalidArgument,
       Status::Code::kIOError,     Status::Code::kCorruption,   Status::Code::kNotSupported,
-      Status::Code::kBusy,        Status::Code::kLimitExceeded,
+      Status::Code::kBusy,        Status::Code::kLimitExceeded, Status::Code::kCancelled,
+      Status::Code::kInternal,
   };
   for (Status::Code c : kCodes) {
     if (StatusCodeName(c) == name) return c;

@@ -1,25 +1,13 @@
 #include "storage/types.hpp"
 
+#include "common/strings.hpp"
+
 #include <cstring>
 #include <unordered_map>
 
 namespace ixdb::storage {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 template <typename E>
 struct Word {
@@ -106,51 +94,21 @@ const char* QualifierSymbol(Qualifier q) {
 
 Result<Qualifier> ParseQualifier(std::string_view text) {
   static const Word<Qualifier> kWords[] = {
-      {"", Qualifier::kNone},          {"~", Qualifier::kAbout},
-      {"≈", Qualifier::kAbout},        {"左右", Qualifier::kAbout},
-      {"约", Qualifier::kAbout},       {"about", Qualifier::kAbout},
-      {">=", Qualifier::kAtLeast},     {"≥", Qualifier::kAtLeast},
-      {"以上", Qualifier::kAtLeast},   {"超过", Qualifier::kAtLeast},
-      {"超", Qualifier::kAtLeast},     {"突破", Qualifier::kAtLeast},
-      {"不少于", Qualifier::kAtLeast}, {"不低于", Qualifier::kAtLeast},
-      {"<=", Qualifier::kAtMost},      {"≤", Qualifier::kAtMost},
-      {"以内", Qualifier::kAtMost},    {"不超过", Qualifier::kAtMost},
-      {"低于", Qualifier::kAtMost},
+      {"", Qualifier::kNone},      {"~", Qualifier::kAbout},      {"≈", Qualifier::kAbout},
+      {"about", Qualifier::kAbout}, {">=", Qualifier::kAtLeast},  {"≥", Qualifier::kAtLeast},
+      {"超", Qualifier::kAtLeast},  {"<=", Qualifier::kAtMost},   {"≤", Qualifier::kAtMost},
   };
-  return Lookup(text, kWords, "qualifier");
-}
-
-const char* ComparatorSymbol(Comparator c) {
-  switch (c) {
-    case Comparator::kAtLeast: return ">=";
-    case Comparator::kAtMost: return "<=";
-    case Comparator::kAbout: return "~";
-    case Comparator::kEqual: return "=";
-    case Comparator::kRelative: return "relative";
-    case Comparator::kQualitative: return "qualitative";
+  auto symbol = Lookup(text, kWords, "qualifier");
+  if (symbol.ok()) return symbol;
+  if (auto w = FindComparatorWord(Trim(text))) {
+    switch (w->comparator) {
+      case Comparator::kAbout: return Qualifier::kAbout;
+      case Comparator::kAtLeast: return Qualifier::kAtLeast;
+      case Comparator::kAtMost: return Qualifier::kAtMost;
+      default: break;
+    }
   }
-  return "?";
-}
-
-Result<Comparator> ParseComparator(std::string_view text) {
-  static const Word<Comparator> kWords[] = {
-      {">=", Comparator::kAtLeast},        {"≥", Comparator::kAtLeast},
-      {"以上", Comparator::kAtLeast},      {"超过", Comparator::kAtLeast},
-      {"突破", Comparator::kAtLeast},      {"不少于", Comparator::kAtLeast},
-      {"不低于", Comparator::kAtLeast},    {"力争达到", Comparator::kAtLeast},
-      {"at_least", Comparator::kAtLeast},  {"<=", Comparator::kAtMost},
-      {"≤", Comparator::kAtMost},          {"以内", Comparator::kAtMost},
-      {"控制在", Comparator::kAtMost},     {"不超过", Comparator::kAtMost},
-      {"低于", Comparator::kAtMost},       {"不高于", Comparator::kAtMost},
-      {"at_most", Comparator::kAtMost},    {"~", Comparator::kAbout},
-      {"≈", Comparator::kAbout},           {"左右", Comparator::kAbout},
-      {"约", Comparator::kAbout},          {"about", Comparator::kAbout},
-      {"=", Comparator::kEqual},           {"==", Comparator::kEqual},
-      {"equal", Comparator::kEqual},       {"relative", Comparator::kRelative},
-      {"同步", Comparator::kRelative},     {"qualitative", Comparator::kQualitative},
-      {"text", Comparator::kQualitative},  {"定性", Comparator::kQualitative},
-  };
-  return Lookup(text, kWords, "comparator");
+  return symbol.status();
 }
 
 Status ValidateSeriesCode(std::string_view code) {

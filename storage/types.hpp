@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/comparator.hpp"
 #include "common/date.hpp"
 #include "common/period.hpp"
 #include "common/status.hpp"
@@ -44,20 +45,15 @@ Result<ObsStatus> ParseObsStatus(std::string_view text);  // also 预计/初步�
 // The qualifier a value was published with. On-disk values: do not change.
 enum class Qualifier : uint8_t { kNone = 0, kAbout = 1, kAtLeast = 2, kAtMost = 3 };
 const char* QualifierSymbol(Qualifier q);        // "", "~", ">=", "<="
-// Accepts ~ >= <= and 左右/约/以上/超过/超/突破/不少于/不低于/以内/不超过/低于.
+// Accepts "", ~ >= <= (≈ ≥ ≤, about) and the comparator words of common/comparator.hpp that
+// mean about, at least or at most (左右, 约, 以上, 超过, 突破, 不少于, 不低于, 以内, 不超过, 低于...),
+// and 超 (超2万亿元).
 Result<Qualifier> ParseQualifier(std::string_view text);
 
-// A target's comparator. On-disk values: do not change.
-enum class Comparator : uint8_t {
-  kAtLeast = 0,      // >=  以上, 超过, 突破, 不少于, 不低于, 力争达到
-  kAtMost = 1,       // <=  控制在…以内, 不超过, 低于 (控制在X左右: <= with a tolerance)
-  kAbout = 2,        // ~   左右, 约: reach about X
-  kEqual = 3,        // =   a plain target such as 增长6%
-  kRelative = 4,     // in step with another series (同步): see Target::relative_to
-  kQualitative = 5,  // text only (完成省下达的任务): never judged by a number
-};
-const char* ComparatorSymbol(Comparator c);      // ">=", "<=", "~", "=", "relative", "qualitative"
-Result<Comparator> ParseComparator(std::string_view text);  // symbols and the Chinese words
+// Comparators and their words live in common/ (one vocabulary for the loader, the query layer
+// and the extractor).
+using ixdb::Comparator;
+using ixdb::ComparatorSymbol;
 
 struct SeriesMeta {
   std::string code;        // [A-Za-z][A-Za-z0-9_]*, e.g. gdp_growth

@@ -623,44 +623,6 @@ class RowParser {
     }
   }
 
-  // Comparator words (DOMAIN.md §4), longest first so that 不超过 is not read as 超过.
-  static bool ComparatorWord(std::string_view t, Comparator* c) {
-    static const std::pair<std::string_view, Comparator> kWords[] = {
-        {"不少于", Comparator::kAtLeast}, {"不低于", Comparator::kAtLeast},
-        {"不超过", Comparator::kAtMost},  {"不高于", Comparator::kAtMost},
-        {"力争达到", Comparator::kAtLeast}, {"以上", Comparator::kAtLeast},
-        {"超过", Comparator::kAtLeast},   {"突破", Comparator::kAtLeast},
-        {"至少", Comparator::kAtLeast},   {"控制在", Comparator::kAtMost},
-        {"以内", Comparator::kAtMost},    {"以下", Comparator::kAtMost},
-        {"低于", Comparator::kAtMost},    {"左右", Comparator::kAbout},
-        {"大约", Comparator::kAbout},     {"约", Comparator::kAbout},
-        {"同步", Comparator::kRelative}};
-    static const std::pair<std::string_view, Comparator> kSymbols[] = {
-        {">=", Comparator::kAtLeast}, {"≥", Comparator::kAtLeast}, {"<=", Comparator::kAtMost},
-        {"≤", Comparator::kAtMost},   {"~", Comparator::kAbout},   {"≈", Comparator::kAbout},
-        {"=", Comparator::kEqual},    {"==", Comparator::kEqual},  {"relative", Comparator::kRelative},
-        {"qualitative", Comparator::kQualitative}, {"text", Comparator::kQualitative}};
-    const std::string lower = Lower(t);
-    for (const auto& [w, k] : kSymbols) {
-      if (lower == w) {
-        *c = k;
-        return true;
-      }
-    }
-    for (const auto& [w, k] : kWords) {
-      if (t.find(w) != std::string_view::npos) {
-        *c = k;
-        return true;
-      }
-    }
-    auto r = storage::ParseComparator(t);
-    if (r.ok()) {
-      *c = *r;
-      return true;
-    }
-    return false;
-  }
-
   void TargetRow(const std::vector<std::string_view>& f) {
     uint32_t series;
     if (!Series(f[sc_.indicator], sc_.indicator, &series)) return;
@@ -684,17 +646,17 @@ class RowParser {
         return;
       }
       t.comparator = Comparator::kQualitative;
-    } else if (comp.find("控制在") != std::string_view::npos &&
-               comp.find("左右") != std::string_view::npos) {
+    } else {
+      auto reading = ParseComparator(comp);
+      if (!reading.ok()) {
+        Error(Col(sc_.comparator), reading.status().message());
+        return;
+      }
+      t.comparator = reading->comparator;
       // 控制在3%左右: a ceiling with the tolerance of 左右.
-      t.comparator = Comparator::kAtMost;
-      if (std::isnan(t.tolerance)) t.tolerance = kDefaultCeilingAboutTolerance;
-    } else if (!ComparatorWord(comp, &t.comparator)) {
-      Error(Col(sc_.comparator), "unknown comparator " + Quote(comp) +
-                                     " (expected >=, <=, ~, =, 同步, qualitative, or 以上, 超过, "
-                                     "突破, 不少于, 不低于, 力争达到, 以内, 不超过, 低于, 控制在, "
-                                     "左右, 约)");
-      return;
+      if (reading->about && t.comparator == Comparator::kAtMost && std::isnan(t.tolerance)) {
+        t.tolerance = kDefaultCeilingAboutTolerance;
+      }
     }
     if (sc_.relative_to >= 0) {
       std::string_view rel = Trim(f[sc_.relative_to]);

@@ -12,21 +12,6 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool EqualsCi(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // Strips one footnote mark from the end of `s`; returns false if there is none.
 bool StripFootnote(std::string_view* s, FootnoteStatus* status) {
   std::string_view t = Trim(*s);
@@ -37,7 +22,7 @@ bool StripFootnote(std::string_view* s, FootnoteStatus* status) {
     return true;
   }
   for (std::string_view mark : {std::string_view("†"), std::string_view("‡")}) {
-    if (EndsWith(t, mark)) {
+    if (t.ends_with(mark)) {
       *s = t.substr(0, t.size() - mark.size());
       return true;
     }
@@ -159,50 +144,8 @@ bool ParseGrouped(std::string_view t, double* value) {
   return ParsePlain(clean, value);
 }
 
-int Utf8SeqLen(const unsigned char* p, size_t avail) {
-  const unsigned char c = p[0];
-  if (c < 0x80) return 1;
-  auto cont = [&](size_t k) { return k < avail && (p[k] & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && p[1] < 0xA0) return 0;  // overlong
-    if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && p[1] < 0x90) return 0;
-    if (c == 0xF4 && p[1] >= 0x90) return 0;
-    return 4;
-  }
-  return 0;
-}
-
 }  // namespace
 
-std::string_view TrimSlow(std::string_view s) {
-  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  while (true) {
-    if (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == kIdeographicSpace) {
-      s.remove_prefix(3);
-    } else {
-      break;
-    }
-  }
-  while (true) {
-    if (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-      s.remove_suffix(1);
-    } else if (EndsWith(s, kIdeographicSpace)) {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return s;
-}
 
 bool IsMissingMarker(std::string_view cell) {
   std::string_view t = Trim(cell);
@@ -210,7 +153,7 @@ bool IsMissingMarker(std::string_view cell) {
   for (std::string_view m : {"-", "--", "—", "——", "..", "...", "…", "……"}) {
     if (t == m) return true;
   }
-  return EqualsCi(t, "na") || EqualsCi(t, "n/a");
+  return EqualsIgnoreCase(t, "na") || EqualsIgnoreCase(t, "n/a");
 }
 
 bool ParseNumber(std::string_view cell, double* value, FootnoteStatus* footnote) {
@@ -277,13 +220,13 @@ Result<Date> ParseDateFast(std::string_view t) {
 bool ParseBool(std::string_view text, bool* value) {
   std::string_view t = Trim(text);
   for (std::string_view s : {"true", "yes", "y", "1", "是", "t"}) {
-    if (EqualsCi(t, s)) {
+    if (EqualsIgnoreCase(t, s)) {
       *value = true;
       return true;
     }
   }
   for (std::string_view s : {"false", "no", "n", "0", "否", "f"}) {
-    if (EqualsCi(t, s)) {
+    if (EqualsIgnoreCase(t, s)) {
       *value = false;
       return true;
     }
@@ -291,37 +234,7 @@ bool ParseBool(std::string_view text, bool* value) {
   return false;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
-size_t FindInvalidUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    // Skip ASCII eight bytes at a time.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    const int len = Utf8SeqLen(p + i, n - i);
-    if (len == 0) return i;
-    i += static_cast<size_t>(len);
-  }
-  return std::string_view::npos;
-}
 
 bool Gb18030ToUtf8(std::string_view in, std::string* out, size_t* bad_offset) {
   iconv_t cd = iconv_open("UTF-8", "GB18030");

@@ -10,21 +10,10 @@
 #include "common/date.hpp"
 #include "common/period.hpp"
 #include "common/status.hpp"
+#include "common/strings.hpp"  // Trim, Lower: cells are trimmed the same way everywhere
+#include "common/utf8.hpp"
 
 namespace ixdb::load::internal {
-
-// Removes ASCII spaces/tabs and U+3000 (ideographic space) at both ends.
-std::string_view TrimSlow(std::string_view s);
-inline std::string_view Trim(std::string_view s) {
-  // Most cells have nothing to trim.
-  if (s.empty() || (static_cast<unsigned char>(s.front()) > ' ' &&
-                    static_cast<unsigned char>(s.front()) != 0xE3 &&
-                    static_cast<unsigned char>(s.back()) > ' ' &&
-                    static_cast<unsigned char>(s.back()) != 0x80)) {
-    return s;
-  }
-  return TrimSlow(s);
-}
 
 // True for the cells that mean "no value": empty, "-", "--", "—", "..", "...", "…", "NA", "N/A",
 // "n/a" (after trimming).
@@ -52,12 +41,6 @@ Result<Date> ParseDateFast(std::string_view text);
 
 // Parses true/false cells: true/false, yes/no, y/n, 1/0, 是/否 (ASCII case-insensitive).
 bool ParseBool(std::string_view text, bool* value);
-
-// ASCII lower case.
-std::string Lower(std::string_view s);
-
-// Where the first byte that is not valid UTF-8 is, or npos.
-size_t FindInvalidUtf8(std::string_view text);
 
 // Converts GB18030 (a superset of GBK and GB2312) to UTF-8 with iconv. On an undecodable byte
 // returns false and sets *bad_offset to its offset in `in`.

@@ -857,7 +857,7 @@ TEST_CASE("WriteBatch: interning and copies", "[storage]") {
   CHECK(a.InternSeries("q") == 0);
 }
 
-TEST_CASE("Types: parsing names of statuses, qualifiers, comparators and measures",
+TEST_CASE("Types: parsing names of statuses, qualifiers and measures",
           "[storage]") {
   CHECK(*ParseObsStatus("预计") == ObsStatus::kEstimate);
   CHECK(*ParseObsStatus("Final") == ObsStatus::kFinal);
@@ -867,10 +867,6 @@ TEST_CASE("Types: parsing names of statuses, qualifiers, comparators and measure
   CHECK(*ParseQualifier("左右") == Qualifier::kAbout);
   CHECK(*ParseQualifier("突破") == Qualifier::kAtLeast);
   CHECK(*ParseQualifier("<=") == Qualifier::kAtMost);
-  CHECK(*ParseComparator("不低于") == Comparator::kAtLeast);
-  CHECK(*ParseComparator("以内") == Comparator::kAtMost);
-  CHECK(*ParseComparator("同步") == Comparator::kRelative);
-  CHECK(*ParseComparator("=") == Comparator::kEqual);
   CHECK(*ParseMeasure("growth") == MeasureKind::kGrowth);
   CHECK(ParseMeasure("x").status().IsInvalidArgument());
   for (auto s : {ObsStatus::kUnspecified, ObsStatus::kEstimate, ObsStatus::kPreliminary,
@@ -879,10 +875,6 @@ TEST_CASE("Types: parsing names of statuses, qualifiers, comparators and measure
   }
   for (auto q : {Qualifier::kNone, Qualifier::kAbout, Qualifier::kAtLeast, Qualifier::kAtMost}) {
     CHECK(*ParseQualifier(QualifierSymbol(q)) == q);
-  }
-  for (auto c : {Comparator::kAtLeast, Comparator::kAtMost, Comparator::kAbout, Comparator::kEqual,
-                 Comparator::kRelative, Comparator::kQualitative}) {
-    CHECK(*ParseComparator(ComparatorSymbol(c)) == c);
   }
   for (int k = 0; k <= 5; ++k) {
     CHECK(*ParseMeasure(MeasureName(MeasureKind(k))) == MeasureKind(k));
