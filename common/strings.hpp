@@ -34,4 +34,8 @@ std::vector<std::string_view> Split(std::string_view s, char sep);
 // Glob match of a whole string: '*' any run, '?' one byte. Iterative, never recursive.
 bool GlobMatch(std::string_view pattern, std::string_view s);
 
+// Edit distance (Levenshtein, bytes) capped at `cap`: returns cap + 1 when larger (also for
+// strings longer than 256 bytes). For "did you mean" suggestions.
+size_t EditDistance(std::string_view a, std::string_view b, size_t cap);
+
 }  // namespace ixdb

@@ -1,6 +1,7 @@
 #pragma once
 // The abstract syntax of an ixdb query (docs/query-language.md): plain structs, filled by the
-// PEGTL actions of parser.cpp and evaluated by executor.cpp. Nothing here knows of PEGTL.
+// PEGTL actions of parser.cpp, checked against the function registry by the binder and
+// evaluated by the evaluator. Nothing here knows of PEGTL.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,23 +13,11 @@
 #include "common/date.hpp"
 #include "common/period.hpp"
 
+namespace ixdb::query {
+struct FunctionDef;  // query/internal/function_registry.hpp
+}
+
 namespace ixdb::query::ast {
-
-// Every function of the language. The names are the words a user types.
-enum class Func : uint8_t {
-  kAsof, kFirst, kRevisions, kChanges,
-  kYoy, kPop, kDiff, kLag, kLead, kCagr, kLog, kRolling, kDiscrete,
-  kAnnual, kQuarterly,
-  kShare,
-  kTargets, kGap, kNeed,
-  kSeries, kList, kDescribe, kSearch,
-  kStats,
-};
-const char* FuncName(Func f);
-
-// Aggregation of a frequency conversion or a rolling window.
-enum class Method : uint8_t { kSum, kAvg, kEnd };
-const char* MethodName(Method m);
 
 // A metadata condition inside series(...), list(...), describe(...): key=value.
 struct Filter {
@@ -45,31 +34,75 @@ struct PeriodArg {
   size_t pos = 0;
 };
 
+// A selection of series: code globs (alternatives) and metadata filters (all must hold).
+struct Selector {
+  std::vector<std::string> patterns;
+  std::vector<Filter> filters;
+};
+
+// A period range argument: revisions(x, 2022:2023); a single period has from == to.
+struct PeriodRange {
+  std::optional<PeriodArg> from, to;
+};
+
+struct Node;
+
+// One argument of a call as written. The grammar has one rule for every call (the function
+// registry knows what each function takes); the binder turns these into Node::Bound values.
+struct CallArg {
+  enum class Kind : uint8_t {
+    kExpr,     // an expression: a series, a number, a call, arithmetic
+    kWord,     // a token that starts with four digits: a period, a date, a range a:b, a year
+    kString,   // "text" or 'text'
+    kFilter,   // key=value (series/list/describe selectors)
+    kPattern,  // a code glob with * or ?
+    kText,     // anything else up to ',' or ')' (search(零售))
+  };
+  Kind kind = Kind::kExpr;
+  std::string text;  // the token (unquoted for strings); kFilter: the value
+  std::string key;   // kFilter: the key as written
+  size_t pos = 0;    // byte offset of the argument
+  size_t key_pos = 0;
+  std::unique_ptr<Node> expr;  // kExpr
+};
+
 struct Node {
   enum class Kind : uint8_t {
     kNumber,   // a literal: number
     kSeries,   // a series by code: text
-    kCall,     // func(args...) with literal arguments below
+    kCall,     // text(call_args...), bound to `def` and `bound` by the binder
     kBinary,   // args[0] op args[1]
     kNegate,   // -args[0]
     kRange,    // args[0][from:to]
     kConvert,  // args[0] in unit
   };
   Kind kind = Kind::kNumber;
-  size_t pos = 0;          // byte offset where the node starts (for error messages)
-  double number = 0;       // kNumber
-  std::string text;        // kSeries: code; kConvert: unit; kSearch: text
-  char op = 0;             // kBinary: + - * /
-  Func func = Func::kYoy;  // kCall
-  std::vector<std::unique_ptr<Node>> args;  // sub-expressions
-  // Literal arguments of calls and ranges.
-  std::vector<PeriodArg> periods;          // kRange: from/to (see has_from/has_to); calls
-  bool has_from = false, has_to = false;   // kRange
-  std::optional<Date> date;                // asof, changes
-  std::optional<int64_t> count;            // diff/lag/lead/rolling n
-  std::optional<Method> method;            // rolling, annual, quarterly
-  std::vector<Filter> filters;             // series/list/describe
-  std::vector<std::string> patterns;       // series/list/describe: code globs
+  size_t pos = 0;     // byte offset where the node starts (for error messages)
+  double number = 0;  // kNumber
+  std::string text;   // kSeries: code; kConvert: unit; kCall: the function name
+  char op = 0;        // kBinary: + - * / ^
+  std::vector<std::unique_ptr<Node>> args;  // operands of kBinary, kNegate, kRange, kConvert
+  // kRange: the bounds.
+  std::vector<PeriodArg> periods;  // [0] from, [1] to (see has_from/has_to)
+  bool has_from = false, has_to = false;
+
+  // kCall: the arguments as written; after binding, the function and one value per parameter
+  // of its signature, defaults filled in.
+  std::vector<CallArg> call_args;
+  const FunctionDef* def = nullptr;
+  size_t end_pos = 0;  // kCall: the closing ')' (errors about missing arguments point there)
+  struct Bound {
+    const Node* expr = nullptr;        // series parameters (points into call_args)
+    std::optional<PeriodArg> period;   // period parameters
+    std::optional<PeriodRange> range;  // period-range parameters
+    std::optional<Date> date;          // date parameters
+    std::optional<int64_t> integer;    // integer parameters
+    std::string word;                  // word and text parameters (a default when not given)
+    Selector selector;                 // selector parameters: every selector argument
+    size_t pos = 0;                    // where the argument was written (else the call)
+    bool given = false;                // false: the default applies
+  };
+  std::vector<Bound> bound;
 };
 
 // One comparison of a where clause: column op literal.
@@ -77,7 +110,7 @@ struct Condition {
   enum class Kind : uint8_t { kCompare, kAnd, kOr, kNot };
   Kind kind = Kind::kCompare;
   std::string column;
-  std::string op;        // = != < <= > >= ~ (contains)
+  std::string op;  // = != < <= > >= ~ (contains)
   std::string literal;
   bool literal_null = false;  // `null`
   size_t pos = 0;

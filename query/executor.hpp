@@ -1,9 +1,8 @@
 #pragma once
-// AST -> Table, evaluated against a storage snapshot (internal to query/).
+// Parsed query -> Table (internal to query/; the public entry points are query.hpp's).
 
 #include <string_view>
 
-#include "common/period.hpp"
 #include "common/status.hpp"
 #include "query/ast.hpp"
 #include "query/query.hpp"
@@ -12,19 +11,14 @@
 
 namespace ixdb::query {
 
-// Evaluates a parsed query. `text` is the query text (for error positions).
-// Errors as RunQuery (query.hpp). Never throws.
-Result<Table> Execute(const ast::Query& query, std::string_view text, storage::ReadView& view,
+// Binds `query` against the function registry (filling its calls' bound values) and evaluates
+// it. `text` is the query text (for error positions). Errors as RunQuery (query.hpp); never
+// throws.
+Result<Table> Execute(ast::Query& query, std::string_view text, storage::ReadView& view,
                       const QueryOptions& options);
 
-// Evaluates a parsed value query into columns (RunValueQuery). Never throws.
-Result<ColumnarResult> ExecuteColumns(const ast::Query& query, std::string_view text,
+// The same for a value query, into columns (RunValueQuery).
+Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
                                       storage::ReadView& view, const QueryOptions& options);
-
-// FormatPeriod(p, cumulative), faster (no snprintf): results print a period per row.
-std::string PeriodText(Period p, bool cumulative);
-
-// Edit distance (Levenshtein, bytes) capped at `cap`: returns cap + 1 when larger.
-size_t EditDistance(std::string_view a, std::string_view b, size_t cap);
 
 }  // namespace ixdb::query

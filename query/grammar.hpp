@@ -77,95 +77,39 @@ struct String : sor<seq<one<'"'>, StringBody, must<StringClose>>,
 // The token is taken whole and checked by ParsePeriod in its action.
 struct PeriodChar : sor<alnum, one<'-'>, NonAscii> {};
 struct PeriodLit : seq<rep<4, digit>, star<PeriodChar>> {};
-// A date: 2024-02-01 (also 2024/02/01 and 20240201), checked by ParseDate in its action.
-struct DateLit : seq<rep<4, digit>, star<sor<digit, one<'-', '/'>>>> {};
-struct MethodWord : sor<Kw<TAO_PEGTL_STRING("sum")>, Kw<TAO_PEGTL_STRING("avg")>,
-                        Kw<TAO_PEGTL_STRING("end")>> {};
 struct UnitWord : plus<sor<alnum, one<'%', '/', '_', '.'>, NonAscii>> {};
 struct UnitText : sor<String, UnitWord> {};
 
 struct Expr;
 
-// series(...), list(...), describe(...) arguments: key=value filters or code patterns.
+// Function calls: one rule for every function. The arguments are read by their shape only;
+// the binder (internal/binder.cpp) checks them against the function's signature in the
+// registry, so a new function needs no grammar. Each alternative is guarded by a look-ahead
+// that ends at the argument's end, so no action runs for input that is then read otherwise.
+struct ArgEnd : seq<Sp, sor<Comma, RParen>> {};
 struct FilterKey : Ident {};
 struct FilterBare : plus<not_one<' ', '\t', '\r', '\n', ',', ')', '"', '\''>> {};
 struct FilterValue : sor<String, FilterBare> {};
-struct Filter : seq<at<Ident, Sp, Equals>, FilterKey, Sp, Equals, Sp, must<FilterValue>> {};
-struct Pattern : sor<String, plus<sor<IdentOther, one<'*', '?'>>>> {};
-struct SelectorArg : sor<Filter, Pattern> {};
-struct SelectorArgs : opt<list<SelectorArg, ArgSep>> {};
-struct SearchBare : plus<not_one<')', '"', '\''>> {};
-struct SearchText : sor<String, SearchBare> {};
-
-// Function calls: the keyword, then '(' (guaranteed by the look-ahead in Call), then the
-// arguments of that function.
-template <typename Word> struct Fn : Kw<Word> {};
-struct FnAsof : Fn<TAO_PEGTL_STRING("asof")> {};
-struct FnFirst : Fn<TAO_PEGTL_STRING("first")> {};
-struct FnRevisions : Fn<TAO_PEGTL_STRING("revisions")> {};
-struct FnChanges : Fn<TAO_PEGTL_STRING("changes")> {};
-struct FnYoy : Fn<TAO_PEGTL_STRING("yoy")> {};
-struct FnPop : Fn<TAO_PEGTL_STRING("pop")> {};
-struct FnDiff : Fn<TAO_PEGTL_STRING("diff")> {};
-struct FnLag : Fn<TAO_PEGTL_STRING("lag")> {};
-struct FnLead : Fn<TAO_PEGTL_STRING("lead")> {};
-struct FnCagr : Fn<TAO_PEGTL_STRING("cagr")> {};
-struct FnLog : Fn<TAO_PEGTL_STRING("log")> {};
-struct FnRolling : Fn<TAO_PEGTL_STRING("rolling")> {};
-struct FnDiscrete : Fn<TAO_PEGTL_STRING("discrete")> {};
-struct FnAnnual : Fn<TAO_PEGTL_STRING("annual")> {};
-struct FnQuarterly : Fn<TAO_PEGTL_STRING("quarterly")> {};
-struct FnShare : Fn<TAO_PEGTL_STRING("share")> {};
-struct FnTargets : Fn<TAO_PEGTL_STRING("targets")> {};
-struct FnGap : Fn<TAO_PEGTL_STRING("gap")> {};
-struct FnNeed : Fn<TAO_PEGTL_STRING("need")> {};
-struct FnSeries : Fn<TAO_PEGTL_STRING("series")> {};
-struct FnList : Fn<TAO_PEGTL_STRING("list")> {};
-struct FnDescribe : Fn<TAO_PEGTL_STRING("describe")> {};
-struct FnSearch : Fn<TAO_PEGTL_STRING("search")> {};
-struct FnStats : Fn<TAO_PEGTL_STRING("stats")> {};
-
-struct ArgExpr;
+struct FilterArg : seq<at<Ident, Sp, Equals>, FilterKey, Sp, Equals, Sp, must<FilterValue>> {};
+struct StringArg : seq<at<String, ArgEnd>, String> {};
+// 2023, 2023Q1-Q3, 2023年上半年, 2024-01-20, 2022:2023 (a period, a date or a period range).
+struct WordChar : sor<PeriodChar, one<'/', ':'>> {};
+struct WordToken : seq<rep<4, digit>, star<WordChar>> {};
+struct WordArg : seq<at<WordToken, ArgEnd>, WordToken> {};
+struct PatternToken : seq<star<IdentOther>, one<'*', '?'>, star<sor<IdentOther, one<'*', '?'>>>> {};
+struct PatternArg : seq<at<PatternToken, ArgEnd>, PatternToken> {};
+struct ExprStart : sor<IdentFirst, digit, one<'(', '-'>> {};
+struct ExprArg : seq<at<ExprStart>, Expr> {};
+struct TextArg : plus<not_one<',', ')', '"', '\''>> {};
+struct CallArg : sor<StringArg, FilterArg, WordArg, PatternArg, ExprArg, TextArg> {};
+struct FunctionName : Ident {};
 struct CallEnd : seq<Sp, RParen> {};
-template <typename... Args> struct Params : seq<Sp, LParen, Sp, Args..., must<CallEnd>> {};
-template <typename R> struct Next : seq<must<ArgSep>, must<R>> {};
-template <typename R> struct OptNext : opt<ArgSep, must<R>> {};
+struct CallArgs : opt<pegtl::list_must<CallArg, ArgSep>> {};
+struct Call : seq<at<Ident, Sp, LParen>, FunctionName, Sp, LParen, Sp, CallArgs,
+                  must<CallEnd>> {};
 
-struct CallAsof : seq<FnAsof, Params<must<ArgExpr>, Next<DateLit>>> {};
-struct CallFirst : seq<FnFirst, Params<must<ArgExpr>>> {};
-struct CallRevisions : seq<FnRevisions, Params<must<ArgExpr>, Next<PeriodLit>>> {};
-struct CallChanges : seq<FnChanges, Params<must<DateLit>>> {};
-struct CallYoy : seq<FnYoy, Params<must<ArgExpr>>> {};
-struct CallPop : seq<FnPop, Params<must<ArgExpr>>> {};
-struct CallDiff : seq<FnDiff, Params<must<ArgExpr>, OptNext<Integer>>> {};
-struct CallLag : seq<FnLag, Params<must<ArgExpr>, OptNext<Integer>>> {};
-struct CallLead : seq<FnLead, Params<must<ArgExpr>, OptNext<Integer>>> {};
-struct CallCagr : seq<FnCagr, Params<must<ArgExpr>, Next<PeriodLit>, Next<PeriodLit>>> {};
-struct CallLog : seq<FnLog, Params<must<ArgExpr>>> {};
-struct CallRolling : seq<FnRolling, Params<must<ArgExpr>, Next<Integer>, OptNext<MethodWord>>> {};
-struct CallDiscrete : seq<FnDiscrete, Params<must<ArgExpr>>> {};
-struct CallAnnual : seq<FnAnnual, Params<must<ArgExpr>, Next<MethodWord>>> {};
-struct CallQuarterly : seq<FnQuarterly, Params<must<ArgExpr>, Next<MethodWord>>> {};
-struct CallShare : seq<FnShare, Params<must<ArgExpr>, Next<ArgExpr>>> {};
-struct CallTargets : seq<FnTargets, Params<opt<PeriodLit>>> {};
-struct CallGap : seq<FnGap, Params<must<ArgExpr>, Next<PeriodLit>>> {};
-struct CallNeed : seq<FnNeed, Params<must<ArgExpr>, Next<PeriodLit>>> {};
-struct CallSeries : seq<FnSeries, Params<SelectorArgs>> {};
-struct CallList : seq<FnList, Params<SelectorArgs>> {};
-struct CallDescribe : seq<FnDescribe, Params<SelectorArgs>> {};
-struct CallSearch : seq<FnSearch, Params<must<SearchText>>> {};
-struct CallStats : seq<FnStats, Params<must<ArgExpr>>> {};
-// Any other name followed by '(' is an error at the name.
-struct UnknownFunction : pegtl::failure {};
-
-struct Call : seq<at<Ident, Sp, LParen>,
-                  sor<CallAsof, CallFirst, CallRevisions, CallChanges, CallYoy, CallPop,
-                      CallDiff, CallLag, CallLead, CallCagr, CallLog, CallRolling, CallDiscrete,
-                      CallAnnual, CallQuarterly, CallShare, CallTargets, CallGap, CallNeed,
-                      CallSeries, CallList, CallDescribe, CallSearch, CallStats,
-                      must<UnknownFunction>>> {};
-
-// Expressions: + - (left assoc) over * / (left assoc) over unary minus over postfix ranges.
+// Expressions: + - (left assoc) over * / (left assoc) over unary minus over ^ (right assoc)
+// over postfix ranges: -x^2 is -(x^2), 2^-1 is 0.5, a^b^c is a^(b^c).
 struct SeriesRef : Ident {};
 struct NumberLit : Number {};
 struct Paren : seq<LParen, Sp, must<Expr>, Sp, must<RParen>> {};
@@ -179,7 +123,11 @@ struct Range : seq<RangeOpen, Sp, opt<RangeFrom>, Sp, opt<RangeColon, Sp, opt<Ra
 struct Postfix : seq<Primary, star<Sp, Range>> {};
 struct Operand : Postfix {};
 struct Minus : one<'-'> {};
-struct Unary : seq<star<Minus, Sp>, must<Operand>> {};
+struct Unary;
+struct PowOp : one<'^'> {};
+struct PowTail : seq<Sp, PowOp, Sp, must<Unary>> {};
+struct Power : seq<Operand, opt<PowTail>> {};
+struct Unary : seq<star<Minus, Sp>, must<Power>> {};
 struct AddOp : one<'+', '-'> {};
 struct MulOp : one<'*', '/'> {};
 struct MulTail : seq<Sp, MulOp, Sp, must<Unary>> {};

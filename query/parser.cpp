@@ -36,7 +36,8 @@ struct ParseState {
   NodePtr range;                             // the range being read
   bool range_colon = false;
   size_t range_pos = 0;
-  ast::Filter filter;
+  std::string filter_key;  // the key of the filter argument being read
+  size_t filter_pos = 0;
   // where / order by
   std::vector<CondPtr> conds;
   std::string column;
@@ -70,24 +71,21 @@ inline constexpr const char* kErrorMessage = "syntax error";
 // clang-format off
 template <> inline constexpr const char* kErrorMessage<g::Expr> = "expected an expression (a series code, a number, a function call or '(')";
 template <> inline constexpr const char* kErrorMessage<g::ArgExpr> = "expected an expression (a series code, a number, a function call or '(')";
+template <> inline constexpr const char* kErrorMessage<g::Power> = "expected an operand (a series code, a number, a function call or '(')";
 template <> inline constexpr const char* kErrorMessage<g::Operand> = "expected an operand (a series code, a number, a function call or '(')";
 template <> inline constexpr const char* kErrorMessage<g::Unary> = "expected an operand after the operator";
 template <> inline constexpr const char* kErrorMessage<g::Product> = "expected an operand after the operator";
 template <> inline constexpr const char* kErrorMessage<g::RParen> = "expected ')'";
+template <> inline constexpr const char* kErrorMessage<g::CallArg> = "expected an argument after ','";
 template <> inline constexpr const char* kErrorMessage<g::CallEnd> = "expected ')' (or too many arguments)";
 template <> inline constexpr const char* kErrorMessage<g::RBracket> = "expected ']' after a range such as [2019:2023]";
 template <> inline constexpr const char* kErrorMessage<g::ArgSep> = "expected ',' and another argument";
-template <> inline constexpr const char* kErrorMessage<g::DateLit> = "expected a date like 2024-02-01";
 template <> inline constexpr const char* kErrorMessage<g::PeriodLit> = "expected a period like 2023, 2023Q3, 2023-07 or 2023Q1-Q3";
-template <> inline constexpr const char* kErrorMessage<g::Integer> = "expected a whole number";
 template <> inline constexpr const char* kErrorMessage<g::LimitCount> = "expected a whole number of rows";
-template <> inline constexpr const char* kErrorMessage<g::MethodWord> = "expected sum, avg or end";
 template <> inline constexpr const char* kErrorMessage<g::UnitText> = "expected a unit such as 万亿元 or \"%\"";
 template <> inline constexpr const char* kErrorMessage<g::FilterValue> = "expected a value after '='";
-template <> inline constexpr const char* kErrorMessage<g::SearchText> = "expected the text to search for";
 template <> inline constexpr const char* kErrorMessage<g::StringClose> = "unterminated string: expected '\"'";
 template <> inline constexpr const char* kErrorMessage<g::StringClose1> = "unterminated string: expected \"'\"";
-template <> inline constexpr const char* kErrorMessage<g::UnknownFunction> = "unknown function (functions: asof first revisions changes yoy pop diff lag lead cagr log rolling discrete annual quarterly share targets gap need series list describe search stats)";
 template <> inline constexpr const char* kErrorMessage<g::Cond> = "expected a condition like value > 5";
 template <> inline constexpr const char* kErrorMessage<g::NotCond> = "expected a condition like value > 5";
 template <> inline constexpr const char* kErrorMessage<g::AndCond> = "expected a condition like value > 5";
@@ -177,80 +175,6 @@ struct Action<g::SeriesRef> {
   }
 };
 
-template <ast::Func F>
-struct StartCall {
-  template <typename In>
-  static void apply(const In& in, ParseState& st) {
-    auto n = std::make_unique<ast::Node>();
-    n->kind = ast::Node::Kind::kCall;
-    n->func = F;
-    n->pos = st.Offset(in.begin());
-    st.frames.push_back({std::move(n), st.nodes.size()});
-  }
-};
-// clang-format off
-template <> struct Action<g::FnAsof> : StartCall<ast::Func::kAsof> {};
-template <> struct Action<g::FnFirst> : StartCall<ast::Func::kFirst> {};
-template <> struct Action<g::FnRevisions> : StartCall<ast::Func::kRevisions> {};
-template <> struct Action<g::FnChanges> : StartCall<ast::Func::kChanges> {};
-template <> struct Action<g::FnYoy> : StartCall<ast::Func::kYoy> {};
-template <> struct Action<g::FnPop> : StartCall<ast::Func::kPop> {};
-template <> struct Action<g::FnDiff> : StartCall<ast::Func::kDiff> {};
-template <> struct Action<g::FnLag> : StartCall<ast::Func::kLag> {};
-template <> struct Action<g::FnLead> : StartCall<ast::Func::kLead> {};
-template <> struct Action<g::FnCagr> : StartCall<ast::Func::kCagr> {};
-template <> struct Action<g::FnLog> : StartCall<ast::Func::kLog> {};
-template <> struct Action<g::FnRolling> : StartCall<ast::Func::kRolling> {};
-template <> struct Action<g::FnDiscrete> : StartCall<ast::Func::kDiscrete> {};
-template <> struct Action<g::FnAnnual> : StartCall<ast::Func::kAnnual> {};
-template <> struct Action<g::FnQuarterly> : StartCall<ast::Func::kQuarterly> {};
-template <> struct Action<g::FnShare> : StartCall<ast::Func::kShare> {};
-template <> struct Action<g::FnTargets> : StartCall<ast::Func::kTargets> {};
-template <> struct Action<g::FnGap> : StartCall<ast::Func::kGap> {};
-template <> struct Action<g::FnNeed> : StartCall<ast::Func::kNeed> {};
-template <> struct Action<g::FnSeries> : StartCall<ast::Func::kSeries> {};
-template <> struct Action<g::FnList> : StartCall<ast::Func::kList> {};
-template <> struct Action<g::FnDescribe> : StartCall<ast::Func::kDescribe> {};
-template <> struct Action<g::FnSearch> : StartCall<ast::Func::kSearch> {};
-template <> struct Action<g::FnStats> : StartCall<ast::Func::kStats> {};
-// clang-format on
-
-struct EndCall {
-  static void apply0(ParseState& st) {
-    ParseState::Frame f = std::move(st.frames.back());
-    st.frames.pop_back();
-    for (size_t i = f.base; i < st.nodes.size(); ++i) f.call->args.push_back(std::move(st.nodes[i]));
-    st.nodes.resize(f.base);
-    st.nodes.push_back(std::move(f.call));
-  }
-};
-// clang-format off
-template <> struct Action<g::CallAsof> : EndCall {};
-template <> struct Action<g::CallFirst> : EndCall {};
-template <> struct Action<g::CallRevisions> : EndCall {};
-template <> struct Action<g::CallChanges> : EndCall {};
-template <> struct Action<g::CallYoy> : EndCall {};
-template <> struct Action<g::CallPop> : EndCall {};
-template <> struct Action<g::CallDiff> : EndCall {};
-template <> struct Action<g::CallLag> : EndCall {};
-template <> struct Action<g::CallLead> : EndCall {};
-template <> struct Action<g::CallCagr> : EndCall {};
-template <> struct Action<g::CallLog> : EndCall {};
-template <> struct Action<g::CallRolling> : EndCall {};
-template <> struct Action<g::CallDiscrete> : EndCall {};
-template <> struct Action<g::CallAnnual> : EndCall {};
-template <> struct Action<g::CallQuarterly> : EndCall {};
-template <> struct Action<g::CallShare> : EndCall {};
-template <> struct Action<g::CallTargets> : EndCall {};
-template <> struct Action<g::CallGap> : EndCall {};
-template <> struct Action<g::CallNeed> : EndCall {};
-template <> struct Action<g::CallSeries> : EndCall {};
-template <> struct Action<g::CallList> : EndCall {};
-template <> struct Action<g::CallDescribe> : EndCall {};
-template <> struct Action<g::CallSearch> : EndCall {};
-template <> struct Action<g::CallStats> : EndCall {};
-// clang-format on
-
 template <typename In>
 ast::PeriodArg MakePeriod(const In& in, ParseState& st) {
   const std::string s = in.string();
@@ -259,91 +183,97 @@ ast::PeriodArg MakePeriod(const In& in, ParseState& st) {
   return ast::PeriodArg{*parsed, s, st.Offset(in.begin())};
 }
 
+// ---- Calls: one frame per call being read; each argument is appended as it is read. ----
 template <>
-struct Action<g::PeriodLit> {
+struct Action<g::FunctionName> {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    st.frames.back().call->periods.push_back(MakePeriod(in, st));
+    auto n = std::make_unique<ast::Node>();
+    n->kind = ast::Node::Kind::kCall;
+    n->text = in.string();
+    n->pos = st.Offset(in.begin());
+    st.frames.push_back({std::move(n), st.nodes.size()});
+  }
+};
+template <>
+struct Action<g::Call> {
+  template <typename In>
+  static void apply(const In& in, ParseState& st) {
+    ParseState::Frame f = std::move(st.frames.back());
+    f.call->end_pos = st.Offset(in.end()) - 1;
+    st.frames.pop_back();
+    st.nodes.resize(f.base);  // every expression argument was moved into call_args
+    st.nodes.push_back(std::move(f.call));
   }
 };
 
-template <>
-struct Action<g::DateLit> {
-  template <typename In>
-  static void apply(const In& in, ParseState& st) {
-    auto d = ParseDate(in.string());
-    if (!d.ok()) throw pegtl::parse_error(d.status().message(), in);
-    st.frames.back().call->date = *d;
-  }
-};
+template <typename In>
+void PushArg(const In& in, ParseState& st, ast::CallArg::Kind kind, std::string text) {
+  ast::CallArg a;
+  a.kind = kind;
+  a.text = std::move(text);
+  a.pos = st.Offset(in.begin());
+  st.frames.back().call->call_args.push_back(std::move(a));
+}
 
 template <>
-struct Action<g::Integer> {
+struct Action<g::ExprArg> {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    int64_t v = 0;
-    auto [p, ec] = std::from_chars(in.begin(), in.end(), v);
-    if (ec != std::errc() || p != in.end()) throw pegtl::parse_error("number too large", in);
-    st.frames.back().call->count = v;
+    ast::CallArg a;
+    a.kind = ast::CallArg::Kind::kExpr;
+    a.pos = st.Offset(in.begin());
+    a.expr = st.Pop();
+    st.frames.back().call->call_args.push_back(std::move(a));
   }
 };
-
 template <>
-struct Action<g::MethodWord> {
+struct Action<g::StringArg> {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    const std::string s = in.string();
-    st.frames.back().call->method =
-        s == "sum" ? ast::Method::kSum : s == "avg" ? ast::Method::kAvg : ast::Method::kEnd;
+    PushArg(in, st, ast::CallArg::Kind::kString, Unquote(in.string_view()));
   }
 };
-
+template <>
+struct Action<g::WordArg> {
+  template <typename In>
+  static void apply(const In& in, ParseState& st) {
+    PushArg(in, st, ast::CallArg::Kind::kWord, in.string());
+  }
+};
+template <>
+struct Action<g::PatternArg> {
+  template <typename In>
+  static void apply(const In& in, ParseState& st) {
+    PushArg(in, st, ast::CallArg::Kind::kPattern, in.string());
+  }
+};
+template <>
+struct Action<g::TextArg> {
+  template <typename In>
+  static void apply(const In& in, ParseState& st) {
+    PushArg(in, st, ast::CallArg::Kind::kText, std::string(Trim(in.string_view())));
+  }
+};
 template <>
 struct Action<g::FilterKey> {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    using K = ast::Filter::Key;
-    const std::string s = in.string();
-    K key;
-    if (s == "code") key = K::kCode;
-    else if (s == "name" || s == "text") key = K::kName;
-    else if (s == "unit") key = K::kUnit;
-    else if (s == "kind" || s == "measure") key = K::kKind;
-    else if (s == "freq" || s == "frequency") key = K::kFreq;
-    else if (s == "region") key = K::kRegion;
-    else if (s == "cumulative") key = K::kCumulative;
-    else
-      throw pegtl::parse_error(
-          "unknown filter '" + s + "' (filters: code, name, unit, kind, freq, region, cumulative)",
-          in);
-    st.filter = ast::Filter{key, {}, st.Offset(in.begin())};
+    st.filter_key = in.string();
+    st.filter_pos = st.Offset(in.begin());
   }
 };
-
 template <>
 struct Action<g::FilterValue> {
   template <typename In>
   static void apply(const In& in, ParseState& st) {
-    st.filter.value = Unquote(in.string_view());
-    st.frames.back().call->filters.push_back(st.filter);
-  }
-};
-
-template <>
-struct Action<g::Pattern> {
-  template <typename In>
-  static void apply(const In& in, ParseState& st) {
-    st.frames.back().call->patterns.push_back(Unquote(in.string_view()));
-  }
-};
-
-template <>
-struct Action<g::SearchText> {
-  template <typename In>
-  static void apply(const In& in, ParseState& st) {
-    std::string s(Trim(Unquote(Trim(in.string_view()))));
-    if (s.empty()) throw pegtl::parse_error("expected the text to search for", in);
-    st.frames.back().call->text = std::move(s);
+    ast::CallArg a;
+    a.kind = ast::CallArg::Kind::kFilter;
+    a.key = st.filter_key;
+    a.key_pos = st.filter_pos;
+    a.pos = st.filter_pos;
+    a.text = Unquote(in.string_view());
+    st.frames.back().call->call_args.push_back(std::move(a));
   }
 };
 
@@ -433,6 +363,7 @@ struct PushOp {
 };
 template <> struct Action<g::AddOp> : PushOp {};
 template <> struct Action<g::MulOp> : PushOp {};
+template <> struct Action<g::PowOp> : PushOp {};
 
 struct EndBinary {
   static void apply0(ParseState& st) {
@@ -451,6 +382,7 @@ struct EndBinary {
 };
 template <> struct Action<g::AddTail> : EndBinary {};
 template <> struct Action<g::MulTail> : EndBinary {};
+template <> struct Action<g::PowTail> : EndBinary {};
 
 template <>
 struct Action<g::UnitText> {

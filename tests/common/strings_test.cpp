@@ -54,4 +54,14 @@ TEST_CASE("Strings: GlobMatch of whole codes", "[common]") {
   }
 }
 
+TEST_CASE("Strings: EditDistance is Levenshtein, capped", "[common]") {
+  CHECK(EditDistance("gdp", "gdp", 2) == 0);
+  CHECK(EditDistance("gpd", "gdp", 2) == 2);
+  CHECK(EditDistance("gdp", "gdp_growth", 3) == 4);
+  CHECK(EditDistance("gdp", "gdp_growth", 10) == 7);
+  CHECK(EditDistance("retial", "retail", 2) == 2);
+  CHECK(EditDistance("", "abc", 5) == 3);
+  CHECK(EditDistance(std::string(300, 'a'), std::string(300, 'a'), 2) == 3);  // too long: capped
+}
+
 }  // namespace ixdb

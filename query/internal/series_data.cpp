@@ -1,0 +1,122 @@
+#include "query/internal/series_data.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/units.hpp"
+
+namespace ixdb::query {
+
+bool IsPointsUnit(std::string_view unit) {
+  const UnitInfo u = ParseUnit(unit);
+  return u.percent || u.percentage_points;
+}
+
+bool SeriesData::Points() const { return storage::ChangesInPoints(measure) || IsPointsUnit(unit); }
+
+double SeriesData::At(Period p) const {
+  auto it = std::lower_bound(period.begin(), period.end(), p,
+                             [](const Period& a, const Period& b) { return a.index < b.index; });
+  return (it != period.end() && it->index == p.index) ? value[static_cast<size_t>(it - period.begin())]
+                                                      : kNaN;
+}
+
+int DecimalPlaces(double v) {
+  double scaled = v;
+  for (int k = 0; k <= 9; ++k) {
+    if (!(std::fabs(scaled) < 1e15)) return -1;
+    if (std::fabs(scaled - std::round(scaled)) <= 1e-13 * std::max(1.0, std::fabs(scaled))) return k;
+    scaled *= 10;
+  }
+  return -1;
+}
+
+double DecimalSum(double a, double b) {
+  const double r = a + b;
+  if (!std::isfinite(r)) return r;
+  const int da = DecimalPlaces(a), db = DecimalPlaces(b);
+  if (da < 0 || db < 0) return r;
+  static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  const double scale = kPow10[std::max(da, db)];
+  if (!(std::fabs(r * scale) < 1e15)) return r;
+  return std::round(r * scale) / scale;
+}
+
+double ScaleByUnit(double v, double factor) {
+  if (!(factor > 0) || !std::isfinite(v)) return v * factor;
+  const double e = std::round(std::log10(factor));
+  const int d = DecimalPlaces(v);
+  if (d < 0 || std::fabs(e) > 12 || std::fabs(factor / std::pow(10.0, e) - 1) > 1e-9) {
+    return v * factor;
+  }
+  const double mantissa = std::round(v * std::pow(10.0, d));  // exact: |v * 10^d| < 1e15
+  const int shift = static_cast<int>(e) - d;                   // result = mantissa * 10^shift
+  return shift >= 0 ? mantissa * std::pow(10.0, shift) : mantissa / std::pow(10.0, -shift);
+}
+
+std::string NumberText(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::pair<int64_t, int64_t> MonthSpan(Period p) {
+  switch (p.freq) {
+    case Frequency::kAnnual: return {int64_t{p.index} * 12, int64_t{p.index} * 12 + 11};
+    case Frequency::kQuarterly: return {int64_t{p.index} * 3, int64_t{p.index} * 3 + 2};
+    case Frequency::kMonthly: return {p.index, p.index};
+  }
+  return {0, 0};
+}
+
+std::string FastPeriodText(Period p, bool cumulative) {
+  const int y = p.year();
+  if (y < 1000 || y > 9999) return FormatPeriod(p, cumulative);
+  const int s = p.sub();
+  char buf[16];
+  char* o = buf;
+  *o++ = static_cast<char>('0' + y / 1000);
+  *o++ = static_cast<char>('0' + y / 100 % 10);
+  *o++ = static_cast<char>('0' + y / 10 % 10);
+  *o++ = static_cast<char>('0' + y % 10);
+  auto two = [&](int v) {
+    *o++ = static_cast<char>('0' + v / 10);
+    *o++ = static_cast<char>('0' + v % 10);
+  };
+  switch (p.freq) {
+    case Frequency::kAnnual: break;
+    case Frequency::kQuarterly:
+      if (!cumulative || s == 1) {
+        *o++ = 'Q';
+        *o++ = static_cast<char>('0' + s);
+      } else if (s == 2) {
+        *o++ = 'H';
+        *o++ = '1';
+      } else {
+        *o++ = 'Q';
+        *o++ = '1';
+        *o++ = '-';
+        *o++ = 'Q';
+        *o++ = static_cast<char>('0' + s);
+      }
+      break;
+    case Frequency::kMonthly:
+      if (!cumulative) {
+        *o++ = '-';
+        two(s);
+      } else {
+        *o++ = 'M';
+        *o++ = '0';
+        *o++ = '1';
+        if (s != 1) {
+          *o++ = '-';
+          *o++ = 'M';
+          two(s);
+        }
+      }
+      break;
+  }
+  return std::string(buf, o);
+}
+
+}  // namespace ixdb::query
