@@ -71,6 +71,10 @@ Status Bad(std::string_view text, const std::string& why) {
                                  (why.empty() ? std::string() : ": " + why));
 }
 
+ParsedPeriod SecondHalf(int year) {
+  return ParsedPeriod{Period::Quarter(year, 4), false, Period::Quarter(year, 3)};
+}
+
 constexpr const char* kForms =
     "expected e.g. 2023, 2023Q3, 2023-07, 2023M07, 2023H1, 2023Q1-Q3, 2023M01-M05";
 
@@ -109,6 +113,7 @@ Result<ParsedPeriod> ParsePeriod(std::string_view text) {
   if (chinese) {
     if (c.Eat("全年") && c.done()) return ParsedPeriod{Period::Annual(year), false};
     if (c.Eat("上半年") && c.done()) return quarter(2, true);
+    if (c.Eat("下半年") && c.done()) return SecondHalf(year);
     if (c.Eat("前")) {  // 前三季度
       int q = c.Numeral();
       if (q > 0 && c.Eat("季度") && c.done()) return quarter(q, true);
@@ -148,8 +153,7 @@ Result<ParsedPeriod> ParsePeriod(std::string_view text) {
   if (c.EatCi('h') || c.EatCi('s')) {
     int h = c.Number(1);
     if (h == 1 && c.done()) return quarter(2, true);
-    if (h == 2 && c.done())
-      return Bad(text, "the second half-year is not a year-to-date span; use 2023Q1-Q4 or 2023");
+    if (h == 2 && c.done()) return SecondHalf(year);
     return Bad(text, kForms);
   }
   const bool m_letter = c.EatCi('m');
@@ -175,6 +179,12 @@ Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, 
   const Period& p = parsed.period;
   std::string who = series_code.empty() ? std::string("the series")
                                         : "series " + std::string(series_code);
+  if (parsed.first) {
+    return Status::InvalidArgument(
+        "the second half-year " + std::to_string(p.year()) + "H2 (Jul-Dec) is not a period of " + who +
+        "; use " + std::to_string(p.year()) + "Q3 and " + std::to_string(p.year()) +
+        "Q4, or the full year and H1");
+  }
   if (p.freq == series_freq) {
     if (parsed.span && !cumulative) {
       return Status::InvalidArgument("period " + FormatPeriod(p, true) +

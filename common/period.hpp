@@ -14,6 +14,7 @@
 // the series, not of the period value.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,11 +58,16 @@ struct ParsedPeriod {
   // Written as a year-to-date span: 2023H1, 2023Q1-Q3, 2023M01-M05, 上半年, 前三季度, 1-5月...
   // (A span covering a single first period, such as 2023Q1-Q1, is also a span.)
   bool span = false;
+  // Set for a period that covers several periods of its frequency without being a year-to-date
+  // span: the first of them (2023年下半年 / 2023H2: Q3..Q4, `period` Q4). No series holds such a
+  // period; ranges and conditions read it as the months it covers.
+  std::optional<Period> first = std::nullopt;
 };
 
 // Parses every period form ixdb accepts in files and queries:
 //   2023, 2023年, 2023Q3, 2023-Q3, 2023q3, 2023-07, 2023M07, 2023-M07, 2023M7,
 //   2023H1 / 2023-S1 (= 2023Q1-Q2 span), 2023Q1-Q3, 2023M01-M05, 2023-01-05? (no: that is a date),
+//   2023H2 / 2023S2 / 2023年下半年 (the second half-year, Jul-Dec: not a year-to-date span),
 //   2023年一季度 / 2023年第一季度, 2023年上半年, 2023年前三季度, 2023年1-5月, 2023年1—5月, 2023年5月,
 //   2023年全年 (annual).
 // Error message names what was wrong, e.g. "bad period '2023Q5': quarter must be 1-4".

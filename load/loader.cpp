@@ -662,6 +662,9 @@ class Loader {
     if (s.fields[internal::kMetaMeasure].set) {
       m.measure = *storage::ParseMeasure(s.fields[internal::kMetaMeasure].value);
     }
+    if (s.fields[internal::kMetaBetter].set) {
+      m.better = *storage::ParseBetter(s.fields[internal::kMetaBetter].value);
+    }
     if (!s.exists) {
       if (m.unit.empty() && s.fields[internal::kMetaUnitHint].set) {
         m.unit = s.fields[internal::kMetaUnitHint].value;

@@ -215,6 +215,7 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
   RowCollector rc = Rows(cols);
   struct RowsOut {
     std::vector<std::vector<Cell>> rows;
+    bool cumulative = false;
     std::string unit;
     MeasureKind measure = MeasureKind::kLevel;
     bool raw = false;
@@ -224,6 +225,7 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     out.unit = d.unit;
     out.measure = d.measure;
     out.raw = d.raw;
+    out.cumulative = d.cumulative;
     out.rows.reserve(d.size());
     const Cell unit_cell = OptStr(d.unit);
     for (size_t i = 0; i < d.size(); ++i) {
@@ -251,7 +253,7 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     percent = percent || (r.unit == "%" && r.measure == MeasureKind::kGrowth && !r.raw);
     rc.Reserve(r.rows.size());
     for (auto& row : r.rows) {
-      if (!rc.Add(std::move(row))) return false;
+      if (!rc.Add(std::move(row), r.cumulative)) return false;
     }
     return true;
   });

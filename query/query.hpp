@@ -20,9 +20,13 @@ struct QueryOptions {
   // Queries whose result would exceed this many rows fail with LimitExceeded instead of
   // allocating without bound. Default: 1,000,000.
   size_t max_rows = 1'000'000;
-  // Tolerance applied to `~` (左右/约) targets that carry none, in the target's unit
-  // (percentage points for % targets). Default: 0.5.
+  // Tolerance applied to "about" targets (~ 左右/约, 同步, 控制在X左右) that carry none, for
+  // targets in % or pp: in percentage points. Default: 0.5.
   double default_about_tolerance = 0.5;
+  // The same for targets on levels, counts and ratios, as a fraction of the target, so that a
+  // target gets the same status whatever unit it is written in (约2万亿元 = 约20000亿元).
+  // Default: 0.02 (2% of the target).
+  double default_about_relative_tolerance = 0.02;
   // Scans over many series (series(...) selections, stats(...)) run on up to this many
   // threads when `new_view` is set; each extra thread reads through its own view (a ReadView
   // is single-threaded). Default: 2.

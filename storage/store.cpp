@@ -549,6 +549,9 @@ class ReadViewImpl final : public ReadView {
       t.comparator = rec.comparator;
       t.value = rec.value;
       t.tolerance = rec.tolerance;
+      t.value_high = rec.value_high;
+      t.on = rec.on;
+      t.about = rec.about;
       t.unit = std::move(rec.unit);
       t.relative_to = std::move(rec.relative_to);
       t.text = std::move(rec.text);
@@ -1407,7 +1410,8 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, WriteState* st) {
   });
   auto same = [](const TargetRecord& a, const TargetRecord& b) {
     return a.comparator == b.comparator && SameValue(a.value, b.value) &&
-           SameValue(a.tolerance, b.tolerance) && a.unit == b.unit &&
+           SameValue(a.tolerance, b.tolerance) && SameValue(a.value_high, b.value_high) &&
+           a.on == b.on && a.about == b.about && a.unit == b.unit &&
            a.relative_to == b.relative_to && a.text == b.text && a.deleted == b.deleted;
   };
   auto to_record = [&](const Target& t) {
@@ -1415,6 +1419,9 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, WriteState* st) {
     r.comparator = t.comparator;
     r.value = Canonical(t.value);
     r.tolerance = Canonical(t.tolerance);
+    r.value_high = Canonical(t.value_high);
+    r.on = t.on;
+    r.about = t.about;
     r.unit = t.unit;
     r.relative_to = t.relative_to;
     r.text = t.text;

@@ -53,6 +53,34 @@ Result<MeasureKind> ParseMeasure(std::string_view text) {
   return Lookup(text, kWords, "measure kind");
 }
 
+const char* BetterName(Better b) { return b == Better::kLower ? "lower" : "higher"; }
+
+Result<Better> ParseBetter(std::string_view text) {
+  static const Word<Better> kWords[] = {
+      {"", Better::kHigher},     {"higher", Better::kHigher}, {"high", Better::kHigher},
+      {"越高越好", Better::kHigher}, {"lower", Better::kLower},   {"low", Better::kLower},
+      {"越低越好", Better::kLower},
+  };
+  return Lookup(text, kWords, "better (expected higher or lower)");
+}
+
+const char* TargetOnName(TargetOn o) {
+  switch (o) {
+    case TargetOn::kLevel: return "level";
+    case TargetOn::kYoy: return "yoy";
+    case TargetOn::kDiff: return "diff";
+  }
+  return "?";
+}
+
+Result<TargetOn> ParseTargetOn(std::string_view text) {
+  static const Word<TargetOn> kWords[] = {
+      {"", TargetOn::kLevel}, {"level", TargetOn::kLevel}, {"yoy", TargetOn::kYoy},
+      {"diff", TargetOn::kDiff},
+  };
+  return Lookup(text, kWords, "target basis 'on' (expected level, yoy or diff)");
+}
+
 const char* ObsStatusName(ObsStatus s) {
   switch (s) {
     case ObsStatus::kUnspecified: return "";

@@ -55,6 +55,22 @@ Result<Qualifier> ParseQualifier(std::string_view text);
 using ixdb::Comparator;
 using ixdb::ComparatorSymbol;
 
+// Which direction of an indicator is good (DOMAIN.md §6): a plain or ~ target on a
+// lower-is-better indicator (PM2.5, energy intensity) is met at or below it.
+// On-disk values: do not change.
+enum class Better : uint8_t { kHigher = 0, kLower = 1 };
+const char* BetterName(Better b);  // "higher", "lower"
+Result<Better> ParseBetter(std::string_view text);  // higher/lower (also 越高越好/越低越好)
+
+// What a target is judged on (issue: targets on a change). On-disk values: do not change.
+enum class TargetOn : uint8_t {
+  kLevel = 0,  // the value itself (the default)
+  kYoy = 1,    // its year-over-year change (下降3%: on=yoy, target -3)
+  kDiff = 2,   // its change from the period before (提高0.5个百分点: on=diff, target 0.5)
+};
+const char* TargetOnName(TargetOn o);  // "level", "yoy", "diff"
+Result<TargetOn> ParseTargetOn(std::string_view text);
+
 struct SeriesMeta {
   std::string code;        // [A-Za-z][A-Za-z0-9_]*, e.g. gdp_growth
   std::string name_zh;     // 地区生产总值增长
@@ -65,6 +81,7 @@ struct SeriesMeta {
   Frequency frequency = Frequency::kAnnual;
   bool cumulative = false;   // year-to-date values; only for quarterly and monthly series
   std::string level_series;  // for a growth series: the level series it belongs to (weights)
+  Better better = Better::kHigher;
   std::string source;
   std::string notes;
   // Set by the store: the vintage of the write that last changed this metadata.
@@ -95,6 +112,10 @@ struct Target {
   Comparator comparator = Comparator::kEqual;
   double value = kMissing;     // NaN for qualitative and relative targets
   double tolerance = kMissing; // NaN: none given (the query layer applies its defaults)
+  double value_high = kMissing;  // kBetween: the upper end of the range (value is the lower)
+  TargetOn on = TargetOn::kLevel;
+  // The words said "about" as well as a bound (控制在3%左右: <= with the tolerance of 左右).
+  bool about = false;
   std::string unit;            // unit of value, e.g. % (empty: the series' unit)
   std::string relative_to;     // kRelative: the series this one must keep pace with
   std::string text;            // the target as words (always for kQualitative)
@@ -119,6 +140,11 @@ struct WriteSummary {
   uint64_t targets_added = 0;
   uint64_t targets_unchanged = 0;
   uint64_t deletions = 0;
+  // Versions that replaced a value recorded earlier with the same vintage (a corrected release).
+  uint64_t corrections = 0;
+  uint64_t targets_replaced = 0;    // targets that replaced one of the same vintage
+  uint64_t series_widened = 0;      // annual series widened into cumulative ones (see Write)
+  Date min_vintage{}, max_vintage{};  // of the rows written (0: none)
 };
 
 struct LoadRecord {

@@ -10,7 +10,7 @@ namespace ixdb::load::internal {
 
 const char* const kMetaFieldNames[kMetaFieldCount] = {
     "name", "name_en", "region", "unit", "measure", "frequency", "cumulative", "level_series",
-    "notes", "unit"};
+    "notes", "better", "unit"};
 
 namespace {
 
@@ -49,7 +49,7 @@ Role RoleOf(std::string_view name, MetaField* meta) {
       {"name_en", kMetaNameEn},      {"region", kMetaRegion},
       {"measure", kMetaMeasure},     {"frequency", kMetaFrequency},
       {"cumulative", kMetaCumulative}, {"level_series", kMetaLevelSeries},
-      {"notes", kMetaNotes}};
+      {"notes", kMetaNotes},         {"better", kMetaBetter}};
   for (const auto& [n, m] : kMeta) {
     if (name == n) {
       *meta = m;
@@ -481,6 +481,15 @@ class RowParser {
           value = v ? "true" : "false";
           break;
         }
+        case kMetaBetter: {
+          auto b = storage::ParseBetter(t);
+          if (!b.ok()) {
+            Error(Col(col), "bad better " + Quote(t) + " (expected higher or lower)");
+            return;
+          }
+          value = storage::BetterName(*b);
+          break;
+        }
         case kMetaLevelSeries: {
           Status s = storage::ValidateSeriesCode(t);
           if (!s.ok()) {
@@ -653,10 +662,9 @@ class RowParser {
         return;
       }
       t.comparator = reading->comparator;
-      // 控制在3%左右: a ceiling with the tolerance of 左右.
-      if (reading->about && t.comparator == Comparator::kAtMost && std::isnan(t.tolerance)) {
-        t.tolerance = kDefaultCeilingAboutTolerance;
-      }
+      // 控制在3%左右: a ceiling with the tolerance of 左右, which the query layer chooses by the
+      // target's unit (0.5 pp for %, 2% of the target for levels) unless a tolerance is given.
+      t.about = reading->about;
     }
     if (sc_.relative_to >= 0) {
       std::string_view rel = Trim(f[sc_.relative_to]);

@@ -31,14 +31,11 @@ enum MetaField : uint8_t {
   kMetaCumulative,
   kMetaLevelSeries,
   kMetaNotes,
+  kMetaBetter,
   kMetaUnitHint,  // a target's unit: the unit of a series created by a targets file
   kMetaFieldCount
 };
 extern const char* const kMetaFieldNames[kMetaFieldCount];
-
-// The tolerance of 控制在X左右 (a ceiling "about X") when the file gives none: the same default
-// as the query layer's for ~ targets (QueryOptions::default_about_tolerance).
-inline constexpr double kDefaultCeilingAboutTolerance = 0.5;
 
 struct TransparentHash {
   using is_transparent = void;

@@ -38,6 +38,7 @@ std::vector<Column> MetaColumns(bool describe) {
     c.push_back({"last_period", ColumnType::kPeriod, ""});
     c.push_back({"last_vintage", ColumnType::kDate, ""});
     c.push_back({"targets", ColumnType::kInteger, ""});
+    c.push_back({"better", ColumnType::kString, ""});
   }
   return c;
 }
@@ -86,6 +87,7 @@ Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
       auto t = ex.view().ReadTargets(m.code, std::nullopt);
       if (!t.ok()) Fail(t.status());
       row.push_back(Cell{static_cast<int64_t>(t->size())});
+      row.push_back(Str(storage::BetterName(m.better)));
     }
     if (!rc.Add(std::move(row))) break;
   }
@@ -128,7 +130,7 @@ void RegisterMetadataFunctions(FunctionRegistry& r) {
          nullptr, Metadata});
   r.Add({"describe", "metadata", {Sel()}, ResultShape::kTable, "",
          "series with their coverage: periods, first and last period, last vintage, targets",
-         "list() columns plus source,notes,updated,periods,first_period,last_period,last_vintage,targets",
+         "list() columns plus source,notes,updated,periods,first_period,last_period,last_vintage,targets,better",
          "describe(gdp)", nullptr, Metadata});
   r.Add({"search", "metadata", {{"text", ParamKind::kText, "", false, {}}}, ResultShape::kTable, "",
          "series whose code, Chinese or English name contains the text", "substring match", "search(零售)",

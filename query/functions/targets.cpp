@@ -9,6 +9,7 @@
 
 #include "common/comparator.hpp"
 #include "common/units.hpp"
+#include "query/internal/evaluator.hpp"
 #include "query/internal/executor.hpp"
 #include "query/internal/function_registry.hpp"
 #include "query/internal/series_data.hpp"
@@ -54,11 +55,15 @@ std::vector<Column> TargetColumns() {
           {"gap_unit", ColumnType::kString, ""},   {"tolerance", ColumnType::kNumber, ""},
           {"shortfall", ColumnType::kNumber, ""},  {"actual_vintage", ColumnType::kDate, ""},
           {"actual_status", ColumnType::kString, ""}, {"text", ColumnType::kString, ""},
-          {"source", ColumnType::kString, ""},     {"note", ColumnType::kString, ""}};
+          {"source", ColumnType::kString, ""},     {"note", ColumnType::kString, ""},
+          {"target_high", ColumnType::kNumber, ""}, {"on", ColumnType::kString, ""}};
 }
 
-// A <= target written 控制在X左右 carries the 左右 tolerance even when none was stored.
-bool SaysAbout(const storage::Target& t) { return ixdb::SaysAbout(t.text) || ixdb::SaysAbout(t.source); }
+// A <= or >= target whose words say 左右 or 约 (控制在3%左右) carries the tolerance of "about":
+// recorded by the loader (Target::about), or read from its text for targets stored without it.
+bool SaysAbout(const storage::Target& t) {
+  return t.about || ixdb::SaysAbout(t.text) || ixdb::SaysAbout(t.source);
+}
 
 Period SamePeriodFor(Period p, const SeriesMeta& other) {
   if (p.freq == other.frequency) return p;
@@ -72,24 +77,101 @@ Period SamePeriodFor(Period p, const SeriesMeta& other) {
   return Period{other.frequency, std::numeric_limits<int32_t>::min() / 2};  // matches nothing
 }
 
+// What a target's number is compared with: the unit the actual must be in. Empty `why` when
+// the target can be judged; otherwise why not (a % target on a level, 亿美元 on 亿元, a pp
+// target on the level of a rate).
+struct TargetBasis {
+  std::string actual_unit;  // the unit of the value judged (series unit, % for yoy, pp for diff)
+  double factor = 1;        // actual (in actual_unit) * factor = actual in the target's unit
+  std::string why;
+};
+TargetBasis BasisOf(const storage::Target& t, const SeriesMeta& m) {
+  TargetBasis b;
+  const std::string unit = t.unit.empty() ? m.unit : t.unit;
+  const UnitInfo tu = ParseUnit(unit);
+  const bool rate_series = IsPointsUnit(m.unit) || storage::ChangesInPoints(m.measure);
+  switch (t.on) {
+    case storage::TargetOn::kLevel: b.actual_unit = m.unit; break;
+    case storage::TargetOn::kYoy:
+      b.actual_unit = "%";
+      if (!tu.percent) b.why = "a target on yoy is in %, not " + unit;
+      return b;
+    case storage::TargetOn::kDiff:
+      b.actual_unit = rate_series && ParseUnit(m.unit).percent ? "pp" : m.unit;
+      if (b.actual_unit == "pp") {
+        if (!tu.percentage_points && !tu.percent) b.why = "a target on the change of a % series is in pp, not " + unit;
+        return b;
+      }
+      break;
+  }
+  if (unit == b.actual_unit) return b;
+  if (tu.percentage_points && ParseUnit(b.actual_unit).percent) {
+    b.why = "a target in " + unit + " on " + m.code + " (" + m.unit +
+            ") is a target on its change: give it on=diff";
+    return b;
+  }
+  auto f = UnitConversionFactor(b.actual_unit, unit);
+  if (!f.ok()) {
+    b.why = "actual in " + (b.actual_unit.empty() ? std::string("no unit") : b.actual_unit) +
+            " cannot be compared with a target in " + (unit.empty() ? std::string("no unit") : unit);
+  } else {
+    b.factor = *f;
+  }
+  return b;
+}
+
+// The value a target is judged on, read as `ctx` says: the level, its yoy (% change on the same
+// period a year earlier) or its diff (on the period before; for a cumulative series the same
+// span a year earlier), in `basis.actual_unit`.
+double JudgedValue(Executor& ex, const storage::Target& t, const SeriesMeta& m, const Ctx& ctx,
+                   Date* vintage, uint8_t* status) {
+  const double v = ActualAt(ex, m, t.period, ctx, vintage, status);
+  if (t.on == storage::TargetOn::kLevel || std::isnan(v)) return v;
+  const Period base = t.on == storage::TargetOn::kYoy || m.cumulative ? t.period.YearAgo()
+                                                                       : t.period.Shifted(-1);
+  const double b = ActualAt(ex, m, base, ctx, nullptr, nullptr);
+  if (std::isnan(b)) return kNaN;
+  if (t.on == storage::TargetOn::kYoy) return b != 0 ? (v / b - 1) * 100 : kNaN;
+  return DecimalDiff(v, b);
+}
+
+// The tolerance applied (docs/query-language.md §6): the target's own; else for "about" targets
+// (~, 同步, 控制在X左右) 0.5 percentage points when the target is in % or pp, and 2% of the
+// target for levels, counts and ratios, so that the same target gets the same status in any unit
+// (约2万亿元 and 约20000亿元); strict < and > never have one; others 0.
+double ToleranceOf(const storage::Target& t, double target, const std::string& unit,
+                   const QueryOptions& o) {
+  using C = Comparator;
+  if (t.comparator == C::kLess || t.comparator == C::kGreater) return 0;
+  if (!std::isnan(t.tolerance)) return t.tolerance;
+  const bool about = t.comparator == C::kAbout || t.comparator == C::kRelative ||
+                     ((t.comparator == C::kAtMost || t.comparator == C::kAtLeast ||
+                       t.comparator == C::kBetween) &&
+                      SaysAbout(t));
+  if (!about) return 0;
+  if (IsPointsUnit(unit)) return o.default_about_tolerance;
+  return std::isnan(target) ? kNaN : DecimalProduct(o.default_about_relative_tolerance, std::fabs(target));
+}
+
 std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& ctx,
                             std::string* note_out) {
   using C = Comparator;
   const SeriesMeta& m = ex.Meta(t.series);
   std::string note;
   const std::string unit = t.unit.empty() ? m.unit : t.unit;
-  const bool pct = IsPointsUnit(unit);
+  const bool lower_better = m.better == storage::Better::kLower;
   Date vintage{};
   uint8_t astatus = 0;
-  double actual = ActualAt(ex, m, t.period, ctx, &vintage, &astatus);
-  const bool have_actual = !std::isnan(actual);
-  if (have_actual && !t.unit.empty() && t.unit != m.unit) {
-    auto f = UnitConversionFactor(m.unit, t.unit);
-    if (f.ok()) {
-      actual = ScaleByUnit(actual, *f);
+  double actual = kNaN;
+  bool have_actual = false;
+  if (t.comparator != C::kQualitative) {
+    const TargetBasis basis = BasisOf(t, m);
+    if (!basis.why.empty()) {
+      note = basis.why;
     } else {
-      note = "actual in " + m.unit + " cannot be compared with a target in " + t.unit;
-      actual = kNaN;
+      actual = JudgedValue(ex, t, m, ctx, &vintage, &astatus);
+      have_actual = !std::isnan(actual);
+      if (have_actual && basis.factor != 1) actual = ScaleByUnit(actual, basis.factor);
     }
   }
   double target = t.value;
@@ -102,34 +184,52 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
       note = "relative_to series " + t.relative_to + " not found";
     }
   }
-  double tol = t.tolerance;
-  if (std::isnan(tol)) {
-    const bool about = t.comparator == C::kAbout || t.comparator == C::kRelative ||
-                       (t.comparator == C::kAtMost && SaysAbout(t));
-    tol = about ? ex.options().default_about_tolerance : 0;
-  }
+  const double tol = ToleranceOf(t, target, unit, ex.options());
   std::string status;
   double gap = kNaN, shortfall = kNaN;
   if (t.comparator == C::kQualitative) {
     status = "qualitative";
-  } else if (std::isnan(actual) || std::isnan(target)) {
+  } else if (std::isnan(actual) || std::isnan(target) ||
+             (t.comparator == C::kBetween && std::isnan(t.value_high))) {
     status = "pending";
   } else {
     gap = DecimalDiff(actual, target);
     // A relative epsilon absorbs binary rounding (6 - 0.3 vs 5.7) at the tolerance edge.
     const double eps = 1e-9 * std::max(1.0, std::fabs(target));
+    // Which way is good: up for >= >, down for <= <, the indicator's direction for = ~ 同步.
+    bool up = true;
+    switch (t.comparator) {
+      case C::kAtMost:
+      case C::kLess: up = false; break;
+      case C::kEqual:
+      case C::kAbout:
+      case C::kRelative: up = !lower_better; break;
+      default: break;
+    }
     bool met;
-    if (t.comparator == C::kAtMost) {
-      met = actual <= target + tol + eps;
+    if (t.comparator == C::kBetween) {
+      met = actual >= target - tol - eps && actual <= t.value_high + tol + eps;
+      shortfall = actual < target ? DecimalDiff(target, actual)
+                  : actual > t.value_high ? DecimalDiff(actual, t.value_high)
+                                          : std::max(DecimalDiff(target, actual), DecimalDiff(actual, t.value_high));
+    } else if (t.comparator == C::kLess) {
+      met = actual < target;
       shortfall = DecimalDiff(actual, target);
-    } else {
+    } else if (t.comparator == C::kGreater) {
+      met = actual > target;
+      shortfall = DecimalDiff(target, actual);
+    } else if (up) {
       met = actual >= target - tol - eps;
       shortfall = DecimalDiff(target, actual);
+    } else {
+      met = actual <= target + tol + eps;
+      shortfall = DecimalDiff(actual, target);
     }
     status = met ? "met" : "missed";
   }
   if (note_out) *note_out = note;
   const bool judged = t.comparator != C::kQualitative;
+  const bool points_gap = IsPointsUnit(unit);
   return {Str(t.series),
           Str(FormatPeriod(t.period, m.cumulative)),
           OptStr(ComparatorText(t.comparator)),
@@ -138,7 +238,7 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
           Num(gap),
           Str(status),
           OptStr(unit),
-          judged ? OptStr(pct ? "pp" : unit) : Cell{},
+          judged ? OptStr(points_gap ? "pp" : unit) : Cell{},
           judged ? Num(tol) : Cell{},
           Num(shortfall),
           have_actual ? Str(FormatDate(vintage)) : Cell{},
@@ -146,7 +246,9 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
                       : Cell{},
           OptStr(t.text),
           OptStr(t.source),
-          OptStr(note)};
+          OptStr(note),
+          Num(t.value_high),
+          t.on == storage::TargetOn::kLevel ? Cell{} : Str(storage::TargetOnName(t.on))};
 }
 
 Table Targets(Executor& ex, const ast::Node& n, const Ctx& outer) {
@@ -156,13 +258,9 @@ Table Targets(Executor& ex, const ast::Node& n, const Ctx& outer) {
   if (n.text == "targets") {
     auto r = ex.view().ReadTargets("", std::nullopt, as_of);
     if (!r.ok()) Fail(r.status());
-    std::optional<std::pair<int64_t, int64_t>> span;
-    if (n.bound[0].period) span = MonthSpan(n.bound[0].period->parsed.period);
+    const ParsedPeriod* bound = n.bound[0].period ? &n.bound[0].period->parsed : nullptr;
     for (auto& t : *r) {
-      if (span) {
-        auto s = MonthSpan(t.period);
-        if (s.first < span->first || s.second > span->second) continue;
-      }
+      if (bound && !RowInRange(t.period, ex.Meta(t.series).cumulative, bound, bound)) continue;
       targets.push_back(std::move(t));
     }
   } else {  // gap(x, period)
@@ -185,15 +283,235 @@ Table Targets(Executor& ex, const ast::Node& n, const Ctx& outer) {
   }
   RowCollector rc = ex.Rows(TargetColumns());
   for (const auto& t : targets) {
-    if (!rc.Add(TargetRow(ex, t, ctx, nullptr))) break;
+    if (!rc.Add(TargetRow(ex, t, ctx, nullptr), ex.Meta(t.series).cumulative)) break;
   }
-  return rc.Finish({"met: >= when actual >= target - tolerance; <= when actual <= target + "
-                    "tolerance; = and ~ when actual >= target - tolerance. Default tolerance of ~ "
-                    "targets: " + NumberText(ex.options().default_about_tolerance) +
-                    "; of the others: 0"});
+  return rc.Finish(
+      {"met: >= when actual >= target - tolerance; <= when actual <= target + tolerance; = and ~ "
+       "when actual >= target - tolerance (<= target + tolerance for indicators where lower is "
+       "better); between within [target - t, target_high + t]; < and > strictly",
+       "default tolerance of ~ (and 控制在X左右) targets: " +
+           NumberText(ex.options().default_about_tolerance) + " pp for targets in %, " +
+           NumberText(ex.options().default_about_relative_tolerance * 100) +
+           "% of the target for levels; of the others: 0"});
 }
 
 // ---- need ------------------------------------------------------------------------------------
+// One need() row: where the series stands and the growth (or points) still required.
+struct NeedResult {
+  std::optional<Period> from;
+  double from_value = kNaN, need = kNaN;
+  std::string need_unit = "%", method, note;
+};
+
+// The values of a series as `ctx` reads them.
+storage::SeriesValues ReadAll(Executor& ex, const std::string& code, const Ctx& ctx) {
+  storage::ReadRequest req;
+  req.mode = ctx.mode;
+  req.as_of = ctx.as_of;
+  auto data = ex.view().ReadSeries(code, req);
+  if (!data.ok()) Fail(data.status());
+  return std::move(*data);
+}
+
+double ValueAt(const storage::SeriesValues& v, Period p) {
+  auto it = std::lower_bound(v.period.begin(), v.period.end(), p);
+  return it != v.period.end() && *it == p ? v.value[static_cast<size_t>(it - v.period.begin())] : kNaN;
+}
+
+// The latest period before `period` with a value (for a cumulative series only the periods of
+// the same span length, `same_span`, or any period of `year` when year >= 0).
+std::optional<Period> LatestBefore(const storage::SeriesValues& v, Period period,
+                                   bool same_span_only) {
+  std::optional<Period> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v.period[i].index >= period.index || std::isnan(v.value[i])) continue;
+    if (same_span_only && v.period[i].sub() != period.sub()) continue;
+    out = v.period[i];
+  }
+  return out;
+}
+
+// The figure of `period`'s year published so far (the latest year-to-date span before it).
+std::optional<Period> InYearFigure(const storage::SeriesValues& v, Period period) {
+  std::optional<Period> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const Period p = v.period[i];
+    if (p.year() == period.year() && p.index < period.index && !std::isnan(v.value[i])) out = p;
+  }
+  return out;
+}
+
+// Annual growth target of a cumulative growth series with a figure so far (H1 growth g1): the
+// growth the rest of the year needs, weighted by the level series' cumulative levels a year
+// earlier: (1+g)L_Y = (1+g1)L_k + (1+g2)(L_Y - L_k).
+NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m, const storage::SeriesValues& data,
+                                Period period, double target, const Ctx& ctx) {
+  NeedResult r;
+  r.method = "rest of year";
+  r.from = InYearFigure(data, period);
+  if (!r.from) {
+    r.need = target;
+    r.note = "no figure for " + std::to_string(period.year()) + " yet: the whole period needs the target";
+    return r;
+  }
+  r.from_value = ValueAt(data, *r.from);
+  double lk = kNaN, ly = kNaN;
+  std::string why;
+  if (m.level_series.empty()) {
+    why = "series " + m.code + " names no level_series";
+  } else if (auto lm = ex.view().GetSeries(m.level_series); !lm.ok()) {
+    why = "level_series " + m.level_series + " not found";
+  } else {
+    const storage::SeriesValues lv = ReadAll(ex, m.level_series, ctx);
+    const Period k_prev = r.from->YearAgo();
+    const Period y_prev = period.YearAgo();
+    if (lm->frequency == m.frequency && lm->cumulative) {
+      lk = ValueAt(lv, k_prev);
+      ly = ValueAt(lv, y_prev);
+    } else if (lm->frequency == m.frequency && !lm->cumulative) {
+      double sum = 0;
+      const int ppy = PeriodsPerYear(m.frequency);
+      const int32_t first = (period.year() - 1) * ppy;
+      bool complete = true;
+      for (int32_t i = first; i < first + ppy; ++i) {
+        const double v = ValueAt(lv, Period{m.frequency, i});
+        if (std::isnan(v)) complete = false;
+        sum += v;
+        if (i == k_prev.index) lk = complete ? sum : kNaN;
+      }
+      ly = complete ? sum : kNaN;
+    } else {
+      why = "level_series " + m.level_series + " is " + FrequencyName(lm->frequency) +
+            (lm->cumulative ? " cumulative" : "") + ": no split of the year";
+    }
+    if (why.empty() && (std::isnan(lk) || std::isnan(ly))) {
+      why = "level_series " + m.level_series + " lacks " + FormatPeriod(k_prev, lm->cumulative) +
+            " or " + FormatPeriod(y_prev, lm->cumulative) + " levels";
+    }
+  }
+  if (why.empty() && ly > lk && lk > 0) {
+    r.need = (((1 + target / 100) * ly - (1 + r.from_value / 100) * lk) / (ly - lk) - 1) * 100;
+    r.note = "weights from " + m.level_series + " a year earlier";
+  } else {
+    r.note = "cannot compute: weights missing (" + (why.empty() ? "bad levels" : why) + ")";
+  }
+  return r;
+}
+
+// Level target of a cumulative (year-to-date) level series with a figure so far (1-5月 300
+// toward 900 for the year): the growth the rest of the year needs against the same months a
+// year earlier, (target - so_far) / (L_Y - L_k) - 1, L_k and L_Y last year's same span and year.
+NeedResult NeedLevelRestOfYear(const SeriesMeta& m, const storage::SeriesValues& data, Period period,
+                               double target, Period from, double factor) {
+  NeedResult r;
+  r.method = "rest of year";
+  r.from = from;
+  r.from_value = ScaleByUnit(ValueAt(data, from), factor);
+  const double lk = ScaleByUnit(ValueAt(data, from.YearAgo()), factor);
+  const double ly = ScaleByUnit(ValueAt(data, period.YearAgo()), factor);
+  if (std::isnan(lk) || std::isnan(ly)) {
+    r.note = "cannot compute: last year's " + FormatPeriod(from.YearAgo(), m.cumulative) + " or " +
+             FormatPeriod(period.YearAgo(), m.cumulative) + " is missing";
+  } else if (!(ly > lk)) {
+    r.note = "cannot compute: last year's rest of the year is not positive";
+  } else {
+    r.need = ((target - r.from_value) / (ly - lk) - 1) * 100;
+    r.note = "against the rest of " + std::to_string(period.year() - 1);
+  }
+  return r;
+}
+
+// Rate or share target: the points still to gain from the latest value.
+NeedResult NeedDifference(const SeriesMeta& m, const storage::SeriesValues& data, Period period,
+                          double target) {
+  NeedResult r;
+  r.method = "difference";
+  r.need_unit = "pp";
+  r.from = LatestBefore(data, period, false);
+  if (r.from) {
+    r.from_value = ValueAt(data, *r.from);
+    r.need = DecimalDiff(target, r.from_value);
+  } else {
+    r.note = "no value before " + FormatPeriod(period, m.cumulative);
+  }
+  return r;
+}
+
+// Level target: compound growth per year from the latest actual before the period (for a
+// cumulative series, the latest full span of the same length: a year is not compared with
+// a part of one).
+NeedResult NeedCompound(const SeriesMeta& m, const storage::SeriesValues& data, Period period,
+                        double target, double factor) {
+  NeedResult r;
+  r.method = "compound per year";
+  r.from = LatestBefore(data, period, m.cumulative);
+  if (!r.from) {
+    r.note = "no value before " + FormatPeriod(period, m.cumulative);
+    return r;
+  }
+  r.from_value = ScaleByUnit(ValueAt(data, *r.from), factor);
+  if (r.from_value > 0) {
+    const double years = static_cast<double>(period.index - r.from->index) / PeriodsPerYear(m.frequency);
+    r.need = (std::pow(target / r.from_value, 1 / years) - 1) * 100;
+    if (years != 1) r.note = "over " + NumberText(years) + " years";
+  }
+  return r;
+}
+
+NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, Period period,
+                   const Ctx& ctx) {
+  const storage::SeriesValues data = ReadAll(ex, m.code, ctx);
+  if (m.measure == MeasureKind::kGrowth) {
+    if (t.on == storage::TargetOn::kLevel && !ParseUnit(t.unit.empty() ? m.unit : t.unit).percent) {
+      NeedResult r;
+      r.note = "a growth series cannot reach a target in " + t.unit;
+      return r;
+    }
+    if (!std::isnan(ValueAt(data, period))) {
+      NeedResult r;
+      r.method = "rest of year";
+      r.note = "the figure for the whole period is already published";
+      return r;
+    }
+    return NeedGrowthRestOfYear(ex, m, data, period, t.value, ctx);
+  }
+  const TargetBasis basis = BasisOf(t, m);
+  if (!basis.why.empty()) {
+    NeedResult r;
+    r.note = basis.why;
+    return r;
+  }
+  double target = t.value;
+  const bool points = IsPointsUnit(m.unit) || storage::ChangesInPoints(m.measure);
+  // Targets on a change become the level they ask for: a year's yoy of g is the level of the
+  // year before times (1 + g/100); a diff of d is the level before plus d.
+  if (t.on != storage::TargetOn::kLevel) {
+    const Period base = t.on == storage::TargetOn::kYoy || m.cumulative ? period.YearAgo() : period.Shifted(-1);
+    const double b = ValueAt(data, base);
+    if (std::isnan(b)) {
+      NeedResult r;
+      r.note = "no value for " + FormatPeriod(base, m.cumulative) + ", the base of the target";
+      return r;
+    }
+    target = t.on == storage::TargetOn::kYoy ? b * (1 + t.value / 100) : DecimalSum(b, t.value);
+  }
+  // A target of a change was computed in the series' own unit above.
+  const double factor = t.on == storage::TargetOn::kLevel ? basis.factor : 1;
+  if (points) return NeedDifference(m, data, period, target);
+  if (m.cumulative) {
+    if (!std::isnan(ValueAt(data, period))) {
+      NeedResult r;
+      r.method = "rest of year";
+      r.note = "the figure for the whole period is already published";
+      return r;
+    }
+    if (auto in_year = InYearFigure(data, period)) {
+      return NeedLevelRestOfYear(m, data, period, target, *in_year, factor);
+    }
+  }
+  return NeedCompound(m, data, period, target, factor);
+}
+
 Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
   using C = Comparator;
   Ctx ctx = outer;
@@ -225,139 +543,19 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
       if (t.comparator == C::kQualitative || t.comparator == C::kRelative || std::isnan(t.value)) continue;
       any_target = true;
       const std::string unit = t.unit.empty() ? m.unit : t.unit;
-      storage::ReadRequest req;
-      req.mode = ctx.mode;
-      req.as_of = ctx.as_of;
-      auto data = ex.view().ReadSeries(m.code, req);
-      if (!data.ok()) Fail(data.status());
-      std::optional<Period> from;
-      double from_value = kNaN, need = kNaN;
-      std::string need_unit = "%", method, note;
-      if (m.measure == MeasureKind::kGrowth) {
-        // Growth target: the rest of the year given the cumulative figure so far.
-        method = "rest of year";
-        const int year = period.year();
-        double year_value = kNaN;
-        for (size_t i = 0; i < data->size(); ++i) {
-          const Period p = data->period[i];
-          if (p.year() != year || std::isnan(data->value[i])) continue;
-          if (p.index >= period.index) {
-            year_value = data->value[i];
-          } else {
-            from = p;
-            from_value = data->value[i];
-          }
-        }
-        if (!std::isnan(year_value)) {
-          note = "the figure for the whole period is already published";
-        } else if (!from) {
-          need = t.value;
-          note = "no figure for " + std::to_string(year) + " yet: the whole period needs the target";
-        } else {
-          // Weights: the level series' cumulative levels a year earlier, up to `from` and for
-          // the whole year: (1+g)L_Y = (1+g1)L_k + (1+g2)(L_Y - L_k).
-          double lk = kNaN, ly = kNaN;
-          std::string why;
-          if (m.level_series.empty()) {
-            why = "series " + m.code + " names no level_series";
-          } else {
-            auto lm = ex.view().GetSeries(m.level_series);
-            if (!lm.ok()) {
-              why = "level_series " + m.level_series + " not found";
-            } else {
-              auto lv = ex.view().ReadSeries(m.level_series, req);
-              if (!lv.ok()) Fail(lv.status());
-              auto value_at = [&](Period p) {
-                for (size_t i = 0; i < lv->size(); ++i) {
-                  if (lv->period[i] == p) return lv->value[i];
-                }
-                return kNaN;
-              };
-              const Period k_prev = from->YearAgo();
-              const Period y_prev = period.YearAgo();
-              if (lm->frequency == m.frequency && lm->cumulative) {
-                lk = value_at(k_prev);
-                ly = value_at(y_prev);
-              } else if (lm->frequency == m.frequency && !lm->cumulative) {
-                double s = 0;
-                const int ppy = PeriodsPerYear(m.frequency);
-                const int32_t first = (year - 1) * ppy;
-                bool complete = true;
-                for (int32_t i = first; i < first + ppy; ++i) {
-                  double v = value_at(Period{m.frequency, i});
-                  if (std::isnan(v)) complete = false;
-                  s += v;
-                  if (i == k_prev.index) lk = complete ? s : kNaN;
-                }
-                ly = complete ? s : kNaN;
-              } else {
-                why = "level_series " + m.level_series + " is " + FrequencyName(lm->frequency) +
-                      (lm->cumulative ? " cumulative" : "") + ": no split of the year";
-              }
-              if (why.empty() && (std::isnan(lk) || std::isnan(ly))) {
-                why = "level_series " + m.level_series + " lacks " +
-                      FormatPeriod(k_prev, lm->cumulative) + " or " +
-                      FormatPeriod(y_prev, lm->cumulative) + " levels";
-              }
-            }
-          }
-          if (why.empty() && ly > lk && lk > 0) {
-            need = (((1 + t.value / 100) * ly - (1 + from_value / 100) * lk) / (ly - lk) - 1) * 100;
-            note = "weights from " + m.level_series + " a year earlier";
-          } else {
-            note = "cannot compute: weights missing (" + (why.empty() ? "bad levels" : why) + ")";
-          }
-        }
-      } else if (IsPointsUnit(unit) || storage::ChangesInPoints(m.measure)) {
-        method = "difference";
-        need_unit = "pp";
-        for (size_t i = 0; i < data->size(); ++i) {
-          if (data->period[i].index < period.index && !std::isnan(data->value[i])) {
-            from = data->period[i];
-            from_value = data->value[i];
-          }
-        }
-        if (from) need = DecimalDiff(t.value, from_value);
-        else note = "no value before " + FormatPeriod(period, m.cumulative);
-      } else {
-        // Level target: compound growth per year from the latest actual before the period.
-        method = "compound per year";
-        for (size_t i = 0; i < data->size(); ++i) {
-          if (data->period[i].index < period.index && !std::isnan(data->value[i])) {
-            from = data->period[i];
-            from_value = data->value[i];
-          }
-        }
-        if (from && unit != m.unit) {
-          auto f = UnitConversionFactor(m.unit, unit);
-          if (f.ok()) {
-            from_value = ScaleByUnit(from_value, *f);
-          } else {
-            note = "values in " + m.unit + " cannot be compared with a target in " + unit;
-            from_value = kNaN;
-          }
-        }
-        if (!from) {
-          note = "no value before " + FormatPeriod(period, m.cumulative);
-        } else if (!std::isnan(from_value) && from_value > 0) {
-          const double years =
-              static_cast<double>(period.index - from->index) / PeriodsPerYear(m.frequency);
-          need = (std::pow(t.value / from_value, 1 / years) - 1) * 100;
-          if (years != 1) note = "over " + NumberText(years) + " years";
-        }
-      }
+      const NeedResult r = NeedFor(ex, m, t, period, ctx);
       std::vector<Cell> row = {Str(m.code),
                                Str(FormatPeriod(period, m.cumulative)),
-                               from ? Str(FormatPeriod(*from, m.cumulative)) : Cell{},
-                               Num(from_value),
+                               r.from ? Str(FormatPeriod(*r.from, m.cumulative)) : Cell{},
+                               Num(r.from_value),
                                Num(t.value),
-                               Num(need),
-                               Str(need_unit),
+                               Num(r.need),
+                               Str(r.need_unit),
                                OptStr(unit),
                                OptStr(ComparatorText(t.comparator)),
-                               Str(method),
-                               OptStr(note)};
-      if (!rc.Add(std::move(row))) break;
+                               OptStr(r.method),
+                               OptStr(r.note)};
+      if (!rc.Add(std::move(row), m.cumulative)) break;
     }
   }
   if (!any_target && series.size() == 1) {
@@ -367,7 +565,6 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
   }
   return rc.Finish({});
 }
-
 
 Param X() { return {"x", ParamKind::kSeries, "", false, {}}; }
 Param P(bool optional = false) { return {"period", ParamKind::kPeriod, "", optional, {}}; }

@@ -69,7 +69,7 @@ Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
                                OptStr(storage::QualifierSymbol(v.qualifier)),
                                OptStr(v.source),
                                OptStr(m.unit)};
-      if (!rc.Add(std::move(row))) break;
+      if (!rc.Add(std::move(row), m.cumulative)) break;
     }
   }
   return rc.Finish({});
@@ -103,7 +103,7 @@ Table Changes(Executor& ex, const ast::Node& n, const Ctx&) {
                              c.had_previous && !v.deleted ? Num(DecimalDiff(v.value, c.previous_value)) : Cell{},
                              Str(kind),
                              OptStr(m.unit)};
-    if (!rc.Add(std::move(row))) break;
+    if (!rc.Add(std::move(row), m.cumulative)) break;
   }
   return rc.Finish({});
 }

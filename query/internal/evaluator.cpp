@@ -297,15 +297,14 @@ SeriesData Evaluator::ConvertUnit(const ast::Node& n, SeriesData d) {
 
 SeriesData Evaluator::RangeFilter(const ast::Node& n, SeriesData d) {
   if (d.scalar) Err(n.pos, "a range needs a series, not a number");
-  const int64_t lo = n.has_from ? MonthSpan(n.periods[0].parsed.period).first
-                                : std::numeric_limits<int64_t>::min();
-  const int64_t hi = n.has_to ? MonthSpan(n.periods[1].parsed.period).second
-                              : std::numeric_limits<int64_t>::max();
-  if (lo > hi) Err(n.periods[1].pos, "the range ends before it starts");
+  const ParsedPeriod* from = n.has_from ? &n.periods[0].parsed : nullptr;
+  const ParsedPeriod* to = n.has_to ? &n.periods[1].parsed : nullptr;
+  if (from && to && BoundMonths(*from).first > BoundMonths(*to).second) {
+    Err(n.periods[1].pos, "the range ends before it starts");
+  }
   size_t w = 0;
   for (size_t i = 0; i < d.size(); ++i) {
-    auto s = MonthSpan(d.period[i]);
-    if (s.first < lo || s.second > hi) continue;
+    if (!RowInRange(d.period[i], d.cumulative, from, to)) continue;
     d.period[w] = d.period[i];
     d.value[w] = d.value[i];
     if (d.raw) {

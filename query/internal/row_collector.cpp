@@ -20,7 +20,7 @@ struct RowCollector::Compiled {
   std::string literal;
   bool literal_null = false;
   std::optional<double> number;
-  std::optional<std::pair<int64_t, int64_t>> span;
+  std::optional<ParsedPeriod> period;  // a period literal (span rule of series_data.hpp)
   std::vector<std::unique_ptr<Compiled>> args;
 };
 
@@ -38,8 +38,8 @@ RowCollector::RowCollector(const ast::Query& q, std::vector<Column> columns, con
 RowCollector::~RowCollector() = default;
 
 
-bool RowCollector::Add(std::vector<Cell>&& row) {
-  if (where_ && !Eval(*where_, row)) return true;
+bool RowCollector::Add(std::vector<Cell>&& row, bool cumulative) {
+  if (where_ && !Eval(*where_, row, cumulative)) return true;
   if (order_.empty()) {
     if (limit_ && rows_.size() >= *limit_) return false;
     rows_.push_back(std::move(row));
@@ -118,7 +118,7 @@ std::unique_ptr<RowCollector::Compiled> RowCollector::Compile(const ast::Conditi
     if (!p.ok()) {
       Fail(Status::InvalidArgument(FormatErrorAt(text_, c.pos, p.status().message())));
     }
-    out->span = MonthSpan(p->period);
+    out->period = *p;
   }
   return out;
 }
@@ -126,11 +126,13 @@ std::unique_ptr<RowCollector::Compiled> RowCollector::Compile(const ast::Conditi
 static int Cmp3(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
 
-bool RowCollector::Eval(const Compiled& c, const std::vector<Cell>& row) const {
+bool RowCollector::Eval(const Compiled& c, const std::vector<Cell>& row, bool row_cumulative) const {
   switch (c.kind) {
-    case ast::Condition::Kind::kAnd: return Eval(*c.args[0], row) && Eval(*c.args[1], row);
-    case ast::Condition::Kind::kOr: return Eval(*c.args[0], row) || Eval(*c.args[1], row);
-    case ast::Condition::Kind::kNot: return !Eval(*c.args[0], row);
+    case ast::Condition::Kind::kAnd:
+      return Eval(*c.args[0], row, row_cumulative) && Eval(*c.args[1], row, row_cumulative);
+    case ast::Condition::Kind::kOr:
+      return Eval(*c.args[0], row, row_cumulative) || Eval(*c.args[1], row, row_cumulative);
+    case ast::Condition::Kind::kNot: return !Eval(*c.args[0], row, row_cumulative);
     case ast::Condition::Kind::kCompare: break;
   }
   const Cell& cell = row[c.col];
@@ -145,19 +147,20 @@ bool RowCollector::Eval(const Compiled& c, const std::vector<Cell>& row) const {
                    : kNaN;
     if (std::isnan(v)) return false;
     cmp = Cmp3(v, *c.number);
-  } else if (c.span) {
+  } else if (c.period) {
     if (!std::holds_alternative<std::string>(cell)) return false;
     auto p = ParsePeriod(std::get<std::string>(cell));
     if (!p.ok()) return false;
-    auto s = MonthSpan(p->period);
-    // A period compares with a coarser one by inclusion: 2023Q2 = 2023 is true, 2023Q2 >=
-    // 2023 is true, 2023Q2 < 2024 is true.
-    if (c.op == "=") return s.first >= c.span->first && s.second <= c.span->second;
-    if (c.op == "!=") return !(s.first >= c.span->first && s.second <= c.span->second);
-    if (c.op == ">=") return s.first >= c.span->first;
-    if (c.op == ">") return s.first > c.span->second;
-    if (c.op == "<=") return s.second <= c.span->second;
-    if (c.op == "<") return s.second < c.span->first;
+    // A row's period is a year-to-date span when its series is cumulative (2023Q1 of a
+    // cumulative series prints like a plain quarter) or when it is written as one.
+    const bool cumulative = row_cumulative || p->span;
+    const Period r = p->period;
+    if (c.op == "=") return RowInRange(r, cumulative, &*c.period, &*c.period);
+    if (c.op == "!=") return !RowInRange(r, cumulative, &*c.period, &*c.period);
+    if (c.op == ">=") return RowInRange(r, cumulative, &*c.period, nullptr);
+    if (c.op == "<=") return RowInRange(r, cumulative, nullptr, &*c.period);
+    if (c.op == ">") return RowAfter(r, cumulative, *c.period);
+    if (c.op == "<") return RowBefore(r, cumulative, *c.period);
     return false;
   } else {
     std::string text = std::holds_alternative<std::string>(cell) ? std::get<std::string>(cell)
@@ -191,7 +194,7 @@ int RowCollector::CompareCells(const Cell& a, const Cell& b, ColumnType type) co
     if (type == ColumnType::kPeriod) {
       auto px = ParsePeriod(x), py = ParsePeriod(y);
       if (px.ok() && py.ok()) {
-        auto sx = MonthSpan(px->period), sy = MonthSpan(py->period);
+        auto sx = BoundMonths(*px), sy = BoundMonths(*py);
         if (sx != sy) return sx < sy ? -1 : 1;
       }
     }

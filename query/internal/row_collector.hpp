@@ -25,7 +25,9 @@ class RowCollector {
   ~RowCollector();
 
   // Adds a row; false when no more rows are wanted (limit reached without ordering).
-  bool Add(std::vector<Cell>&& row);
+  // `cumulative`: the row's period cells are year-to-date spans (its series is cumulative), for
+  // the span rule of `where period ...`.
+  bool Add(std::vector<Cell>&& row, bool cumulative = false);
   bool Done() const { return order_.empty() && limit_ && rows_.size() >= *limit_; }
   // A hint: about n more rows are coming (avoids re-allocating the row vector).
   void Reserve(size_t n);
@@ -36,7 +38,7 @@ class RowCollector {
   struct Compiled;
   int ColumnIndex(const std::string& name, size_t pos, const char* where);
   std::unique_ptr<Compiled> Compile(const ast::Condition& c);
-  bool Eval(const Compiled& c, const std::vector<Cell>& row) const;
+  bool Eval(const Compiled& c, const std::vector<Cell>& row, bool row_cumulative) const;
   int CompareCells(const Cell& a, const Cell& b, ColumnType type) const;
   void Sort(size_t keep);
   void CheckSize();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "common/units.hpp"
 
@@ -42,6 +43,15 @@ double DecimalSum(double a, double b) {
   return std::round(r * scale) / scale;
 }
 
+double DecimalProduct(double a, double b) {
+  const double r = a * b;
+  const int da = DecimalPlaces(a), db = DecimalPlaces(b);
+  if (!std::isfinite(r) || da < 0 || db < 0 || da + db > 9) return r;
+  const double scale = std::pow(10.0, da + db);
+  if (!(std::fabs(r * scale) < 1e15)) return r;
+  return std::round(r * scale) / scale;
+}
+
 double ScaleByUnit(double v, double factor) {
   if (!(factor > 0) || !std::isfinite(v)) return v * factor;
   const double e = std::round(std::log10(factor));
@@ -67,6 +77,41 @@ std::pair<int64_t, int64_t> MonthSpan(Period p) {
     case Frequency::kMonthly: return {p.index, p.index};
   }
   return {0, 0};
+}
+
+std::pair<int64_t, int64_t> BoundMonths(const ParsedPeriod& p) {
+  auto m = MonthSpan(p.period);
+  if (p.span) m.first = int64_t{p.period.year()} * 12;
+  if (p.first) m.first = MonthSpan(*p.first).first;
+  return m;
+}
+
+bool RowInRange(Period row, bool cumulative, const ParsedPeriod* from, const ParsedPeriod* to) {
+  const auto m = MonthSpan(row);
+  if (!cumulative) {
+    if (from && m.first < BoundMonths(*from).first) return false;
+    if (to && m.second > BoundMonths(*to).second) return false;
+    return true;
+  }
+  const int64_t end = m.second;
+  if (from) {
+    const auto b = BoundMonths(*from);
+    if (end < (from->span ? b.second : b.first)) return false;
+  }
+  if (to && end > BoundMonths(*to).second) return false;
+  return true;
+}
+
+bool RowAfter(Period row, bool cumulative, const ParsedPeriod& bound) {
+  const auto m = MonthSpan(row);
+  return (cumulative ? m.second : m.first) > BoundMonths(bound).second;
+}
+
+bool RowBefore(Period row, bool cumulative, const ParsedPeriod& bound) {
+  const auto m = MonthSpan(row);
+  const auto b = BoundMonths(bound);
+  if (cumulative) return m.second < (bound.span ? b.second : b.first);
+  return m.second < b.first;
 }
 
 std::string FastPeriodText(Period p, bool cumulative) {

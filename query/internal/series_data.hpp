@@ -73,6 +73,8 @@ int DecimalPlaces(double v);
 // (5.2 - 6 = -0.8, not -0.7999999999999998); computed operands keep binary arithmetic.
 double DecimalSum(double a, double b);
 inline double DecimalDiff(double a, double b) { return DecimalSum(a, -b); }
+// a * b for published decimals: the double nearest the exact product (0.02 * 2.2 = 0.044).
+double DecimalProduct(double a, double b);
 // v converted by a power-of-ten unit factor, exactly for published decimals
 // (20011.65 亿元 = 2.001165 万亿元).
 double ScaleByUnit(double v, double factor);
@@ -91,5 +93,19 @@ inline int FloorDiv(int a, int b) { return (a >= 0 ? a : a - b + 1) / b; }
 // The months a period covers, as [first, last] month numbers (year * 12 + month - 1), the
 // period read as a plain (non-cumulative) period.
 std::pair<int64_t, int64_t> MonthSpan(Period p);
+
+// The span rule (docs/query-language.md §2, "Ranges"): which rows a period bound selects.
+// A bound means every month it covers: a plain period its own months (2023Q2: Apr-Jun), a
+// year-to-date span January to its end (2023H1: Jan-Jun), a half-year its six months.
+//  - A row of a plain series is kept when all its months lie within [from, to].
+//  - A row of a cumulative series (a year-to-date span) is kept when its END lies within the
+//    bounds; a span bound stands for its end alone, so x[2023H1] is the 1-6月 figure exactly,
+//    while a plain bound keeps every span ending within it (x[2023Q2]: 1-4月, 1-5月, 1-6月).
+// An absent bound is open.
+std::pair<int64_t, int64_t> BoundMonths(const ParsedPeriod& p);
+bool RowInRange(Period row, bool cumulative, const ParsedPeriod* from, const ParsedPeriod* to);
+// Strict comparisons of a row with a bound: the row lies entirely after (before) the bound.
+bool RowAfter(Period row, bool cumulative, const ParsedPeriod& bound);
+bool RowBefore(Period row, bool cumulative, const ParsedPeriod& bound);
 
 }  // namespace ixdb::query

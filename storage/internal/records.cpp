@@ -19,6 +19,7 @@ void EncodeMeta(const SeriesMeta& m, std::string* out) {
   PutLengthPrefixed(out, m.source);
   PutLengthPrefixed(out, m.notes);
   PutVarsint64(out, m.updated.days);
+  PutU8(out, static_cast<uint8_t>(m.better));
 }
 
 bool DecodeMeta(std::string_view in, SeriesMeta* m) {
@@ -39,6 +40,12 @@ bool DecodeMeta(std::string_view in, SeriesMeta* m) {
   m->frequency = static_cast<Frequency>(freq);
   m->cumulative = cumulative != 0;
   m->updated = Date{static_cast<int32_t>(updated)};
+  m->better = Better::kHigher;
+  if (version >= 2) {
+    uint8_t better;
+    if (!GetU8(&in, &better) || better > 1) return false;
+    m->better = static_cast<Better>(better);
+  }
   return true;
 }
 
@@ -54,6 +61,9 @@ void EncodeTarget(const TargetRecord& t, std::string* out) {
   PutLengthPrefixed(out, t.source);
   PutU8(out, t.deleted ? 1 : 0);
   PutVarint64(out, t.load_id);
+  PutU8(out, t.about ? 1 : 0);
+  PutU8(out, static_cast<uint8_t>(t.on));
+  PutDouble(out, t.value_high);
 }
 
 bool DecodeTarget(std::string_view in, TargetRecord* t) {
@@ -65,9 +75,20 @@ bool DecodeTarget(std::string_view in, TargetRecord* t) {
       !GetU8(&in, &deleted) || !GetVarint64(&in, &t->load_id)) {
     return false;
   }
-  if (comparator > static_cast<uint8_t>(Comparator::kQualitative)) return false;
+  if (comparator > static_cast<uint8_t>(Comparator::kGreater)) return false;
   t->comparator = static_cast<Comparator>(comparator);
   t->deleted = deleted != 0;
+  t->about = false;
+  t->on = TargetOn::kLevel;
+  t->value_high = kMissing;
+  if (version >= 2) {
+    uint8_t about, on;
+    if (!GetU8(&in, &about) || !GetU8(&in, &on) || on > 2 || !GetDouble(&in, &t->value_high)) {
+      return false;
+    }
+    t->about = about != 0;
+    t->on = static_cast<TargetOn>(on);
+  }
   return true;
 }
 
@@ -87,6 +108,9 @@ void EncodeLoad(const LoadRecord& r, std::string* out) {
   }
   PutVarint64(out, r.reverted_by);
   PutVarint64(out, r.reverts);
+  for (uint64_t v : {s.corrections, s.targets_replaced, s.series_widened}) PutVarint64(out, v);
+  PutVarsint64(out, s.min_vintage.days);
+  PutVarsint64(out, s.max_vintage.days);
 }
 
 bool DecodeLoad(std::string_view in, LoadRecord* r) {
@@ -111,7 +135,16 @@ bool DecodeLoad(std::string_view in, LoadRecord* r) {
                       &s.deletions}) {
     if (!GetVarint64(&in, v)) return false;
   }
-  return GetVarint64(&in, &r->reverted_by) && GetVarint64(&in, &r->reverts);
+  if (!GetVarint64(&in, &r->reverted_by) || !GetVarint64(&in, &r->reverts)) return false;
+  if (version < 2) return true;
+  int64_t lo, hi;
+  if (!GetVarint64(&in, &s.corrections) || !GetVarint64(&in, &s.targets_replaced) ||
+      !GetVarint64(&in, &s.series_widened) || !GetVarsint64(&in, &lo) || !GetVarsint64(&in, &hi)) {
+    return false;
+  }
+  s.min_vintage = Date{static_cast<int32_t>(lo)};
+  s.max_vintage = Date{static_cast<int32_t>(hi)};
+  return true;
 }
 
 void EncodeCounters(const Counters& c, std::string* out) {

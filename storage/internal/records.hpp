@@ -11,9 +11,11 @@
 
 namespace ixdb::storage::internal {
 
-inline constexpr uint8_t kMetaRecordVersion = 1;
-inline constexpr uint8_t kTargetRecordVersion = 1;
-inline constexpr uint8_t kLoadRecordVersion = 1;
+// v2 of meta: + better. v2 of targets: + about, on, value_high. v2 of loads: + corrections,
+// targets_replaced, series_widened, min/max vintage.
+inline constexpr uint8_t kMetaRecordVersion = 2;
+inline constexpr uint8_t kTargetRecordVersion = 2;
+inline constexpr uint8_t kLoadRecordVersion = 2;
 inline constexpr uint8_t kCountersRecordVersion = 1;
 
 // Counters kept in the catalog ("N"), advanced by every write.
@@ -31,6 +33,9 @@ struct TargetRecord {
   Comparator comparator = Comparator::kEqual;
   double value = kMissing;
   double tolerance = kMissing;
+  double value_high = kMissing;
+  TargetOn on = TargetOn::kLevel;
+  bool about = false;
   std::string unit, relative_to, text, source;
   bool deleted = false;
   uint64_t load_id = 0;

@@ -47,8 +47,24 @@ TEST_CASE("Period: accepted forms parse to the right period and span flag", "[co
   }
 }
 
+TEST_CASE("Period: the second half-year is Jul-Dec, not a year-to-date span", "[common]") {
+  for (const char* text : {"2023H2", "2023S2", "2023年下半年", "2023-H2"}) {
+    INFO(text);
+    auto r = ParsePeriod(text);
+    REQUIRE(r.ok());
+    CHECK(r->period == Period::Quarter(2023, 4));
+    CHECK_FALSE(r->span);
+    REQUIRE(r->first.has_value());
+    CHECK(*r->first == Period::Quarter(2023, 3));
+    // No series holds a half-year: resolving it says what to use instead.
+    auto resolved = ResolvePeriod(*r, Frequency::kQuarterly, false, "gdp");
+    REQUIRE_FALSE(resolved.ok());
+    CHECK(resolved.status().message().find("2023H2 (Jul-Dec)") != std::string::npos);
+  }
+}
+
 TEST_CASE("Period: rejected forms say what is wrong", "[common]") {
-  const char* bad[] = {"", "23", "2023Q5", "2023Q0", "2023-13", "2023M00", "2023H2",
+  const char* bad[] = {"", "23", "2023Q5", "2023Q0", "2023-13", "2023M00", "2023H3",
                        "2023Q2-Q3", "2023M02-M05", "2023-01-05", "abc", "2023Q1-Q", "2023年前季度",
                        "2023x", "2023年3-5月"};
   for (const char* text : bad) {

@@ -81,6 +81,7 @@ std::string Actual(storage::Store& store, const Case& c) {
     REQUIRE(eq != std::string::npos);
     const std::string key = o.substr(0, eq), val = o.substr(eq + 1);
     if (key == "default_about_tolerance") opts.default_about_tolerance = std::stod(val);
+    else if (key == "default_about_relative_tolerance") opts.default_about_relative_tolerance = std::stod(val);
     else if (key == "max_rows") opts.max_rows = std::stoul(val);
     else FAIL("unknown option " << key);
   }
@@ -161,6 +162,14 @@ TEST_CASE("Golden: the worked examples of docs/query-language.md", "[query]") {
     }
   }
   CHECK(n >= 15);
+}
+
+// Issue 7, right answers on real plan and statistics data: spans, tolerance, need, stats and
+// lower-is-better indicators, against their own fixture (tests/query/fixtures/trust).
+TEST_CASE("Golden: right answers on plan and statistics data (spans, units, tolerance)", "[query]") {
+  const std::string dir = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/trust/";
+  test::FixtureStore fixture({dir + "observations.csv", dir + "targets.csv"});
+  CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/trust") >= 25);
 }
 
 // The seed report's own examples, against the demo data set (data/wuhan).
