@@ -7,7 +7,10 @@ Checks: the headers; series codes; that every row of a series carries the same m
 every target's indicator (and relative_to) is a series defined in observations.csv or
 bulletins.csv; periods valid for the series' frequency; values numeric or blank; vocabulary of
 measure / status / qualifier / comparator; no duplicate (indicator, period, vintage).
-With the seed report at hand (default ../shared/seed/wuhan-2023-plan-report.txt next to the
+For history.csv (earlier years from bulletins and releases) also: every row has a value, a status
+and a source; its vintage falls after the end of its period; and it adds no 2023 or 2024 period
+to a series of observations.csv or bulletins.csv (so the seed's and the bulletins' 2023/2024
+figures stay what they are). With the seed report at hand (default ../shared/seed/wuhan-2023-plan-report.txt next to the
 repository), also that every `source` of the 2024-01-20 vintage is an exact phrase of the report
 (page breaks inside a sentence removed). Exits 1 and lists the problems if any.
 """
@@ -33,6 +36,9 @@ COMPARATORS = {">=", "<=", "~", "=", "relative", "qualitative"}
 ANNUAL = re.compile(r"^\d{4}$")
 QUARTER = re.compile(r"^\d{4}(Q[1-4]|H1|Q1-Q[1-4])$")
 MONTH = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|M(0[1-9]|1[0-2])|M01-M(0[1-9]|1[0-2]))$")
+
+# The seed and bulletins.csv own these years; history.csv must not add to them.
+SEED_YEARS = ("2023", "2024")
 
 problems = []
 
@@ -113,6 +119,38 @@ def check_long(path, series, keys):
     return rows
 
 
+def period_end(period):
+    """The last day of a period as YYYY-MM-DD (a bare year is the whole year)."""
+    year = period[:4]
+    rest = period[4:]
+    if not rest:
+        return f"{year}-12-31"
+    m = re.search(r"Q([1-4])$", rest)
+    if m:
+        month = 3 * int(m.group(1))
+    elif rest == "H1":
+        month = 6
+    else:
+        m = re.search(r"(\d{2})$", rest)
+        month = int(m.group(1))
+    last = {2: 29 if int(year) % 4 == 0 else 28, 4: 30, 6: 30, 9: 30, 11: 30}.get(month, 31)
+    return f"{year}-{month:02d}-{last:02d}"
+
+
+def check_history(rows, seed_codes):
+    for n, r in rows:
+        where = f"history.csv:{n}"
+        if not r["value"]:
+            problem(where, "every history row needs a value (list a figure not found in the README instead)")
+        if not r["status"]:
+            problem(where, "every history row needs a status")
+        if r["indicator"] in seed_codes and r["period"][:4] in SEED_YEARS:
+            problem(where, f"{r['indicator']} {r['period']}: history.csv must not add a 2023 or 2024 value "
+                           "to a series of observations.csv or bulletins.csv")
+        if DATE.match(r["vintage"]) and r["vintage"] <= period_end(r["period"]):
+            problem(where, f"vintage {r['vintage']} is not after the end of period {r['period']}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     default_report = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "seed",
@@ -123,6 +161,8 @@ def main():
     series, keys = {}, {}
     obs = check_long(os.path.join(HERE, "observations.csv"), series, keys)
     bul = check_long(os.path.join(HERE, "bulletins.csv"), series, keys)
+    hist = check_long(os.path.join(HERE, "history.csv"), series, keys)
+    check_history(hist, {r["indicator"] for _, r in obs + bul})
     tgt = read(os.path.join(HERE, "targets.csv"), TARGET_HEADER)
     obs_codes = {r["indicator"] for _, r in obs}
     for _, r in bul:
@@ -183,7 +223,8 @@ def main():
         return 1
     n_values = sum(1 for _, r in obs if r["value"])
     print(f"ok: {len(series)} series; observations.csv {len(obs)} rows ({n_values} with a value, "
-          f"{len(obs) - n_values} blank); bulletins.csv {len(bul)} rows; targets.csv {len(tgt)} targets; "
+          f"{len(obs) - n_values} blank); bulletins.csv {len(bul)} rows; history.csv {len(hist)} rows; "
+          f"targets.csv {len(tgt)} targets; "
           f"{checked_sources} sources checked against the report")
     return 0
 
