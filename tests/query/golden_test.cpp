@@ -16,6 +16,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -178,6 +179,87 @@ TEST_CASE("Golden: the seed report's examples on the demo data set", "[query]") 
   test::FixtureStore fixture(
       {data + "observations.csv", data + "bulletins.csv", data + "targets.csv"});
   CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/seed") >= 5);
+}
+
+// The demo data set with its history (data/wuhan/history.csv): revisions, cumulative releases
+// and yoy over the earlier years, and the 2023/2024 figures the seed gives.
+TEST_CASE("Golden: the demo data set with its history", "[query]") {
+  const std::string data = std::string(IXDB_QUERY_TEST_DIR) + "/../../data/wuhan/";
+  test::FixtureStore fixture({data + "observations.csv", data + "bulletins.csv", data + "targets.csv",
+                              data + "history.csv"});
+  CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/history") >= 8);
+}
+
+// One column of a CSV file without its header (the series codes, the vintages...).
+std::set<std::string> CsvColumn(const std::string& path, size_t column) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::set<std::string> values;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    size_t begin = 0;
+    for (size_t i = 0; i < column; ++i) begin = line.find(',', begin) + 1;
+    values.insert(line.substr(begin, line.find(',', begin) - begin));
+  }
+  return values;
+}
+
+// The CSV of a result, keeping only the rows whose first column is one of `codes`.
+std::string RowsOf(const Table& table, const std::set<std::string>& codes) {
+  std::istringstream in(RenderCsv(table));
+  std::string line, kept;
+  std::getline(in, line);
+  kept = line + "\n";
+  while (std::getline(in, line)) {
+    if (codes.count(line.substr(0, line.find(',')))) kept += line + "\n";
+  }
+  return kept;
+}
+
+// history.csv extends the demo's series into earlier years; it must not change any 2023 or
+// 2024 figure that observations.csv and bulletins.csv give: neither the latest value, nor the
+// first release, nor any revision, nor a judged target, nor what a release date changed (rows
+// of the series that history.csv adds, e.g. the 2024 population of the 2024 bulletin, aside).
+TEST_CASE("Demo data: history.csv changes no 2023 or 2024 figure of the seed and the bulletins",
+          "[query]") {
+  const std::string data = std::string(IXDB_QUERY_TEST_DIR) + "/../../data/wuhan/";
+  const std::vector<std::string> seed = {data + "observations.csv", data + "bulletins.csv",
+                                         data + "targets.csv"};
+  std::vector<std::string> seed_and_history = seed;
+  seed_and_history.push_back(data + "history.csv");
+  test::FixtureStore without(seed), with(seed_and_history);
+
+  const std::set<std::string> codes = CsvColumn(data + "observations.csv", 0);
+  std::set<std::string> release_dates = CsvColumn(data + "observations.csv", 2);
+  for (const auto& d : CsvColumn(data + "bulletins.csv", 2)) release_dates.insert(d);
+  REQUIRE(codes.size() > 300);
+
+  std::vector<std::string> queries = {"targets(2024)"};
+  for (const auto& d : release_dates) queries.push_back("changes(" + d + ")");
+  for (const auto& c : codes) {
+    for (const char* q : {"%[2023:2024]", "first(%)[2023:2024]", "revisions(%, 2023)",
+                          "revisions(%, 2024)"}) {
+      std::string text = q;
+      text.replace(text.find('%'), 1, c);
+      queries.push_back(text);
+    }
+  }
+  for (const auto& q : queries) {
+    INFO(q);
+    auto before = RunQuery(*without.store, q);
+    auto after = RunQuery(*with.store, q);
+    REQUIRE(before.ok());
+    REQUIRE(after.ok());
+    CHECK(RowsOf(*before, codes) == RowsOf(*after, codes));
+  }
+  // Not vacuous: the history does change the same series before 2023.
+  auto before = RunQuery(*without.store, "gdp[2009:2022]");
+  auto after = RunQuery(*with.store, "gdp[2009:2022]");
+  REQUIRE(before.ok());
+  REQUIRE(after.ok());
+  CHECK(before->rows.empty());
+  CHECK(!after->rows.empty());
 }
 
 }  // namespace
