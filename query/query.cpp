@@ -8,6 +8,17 @@
 
 namespace ixdb::query {
 
+Status CheckCancelled(const QueryOptions& options) {
+  if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+    return Status::Cancelled("the query was cancelled");
+  }
+  if (options.deadline != std::chrono::steady_clock::time_point::max() &&
+      std::chrono::steady_clock::now() > options.deadline) {
+    return Status::Cancelled("the query ran past its time limit");
+  }
+  return Status::OK();
+}
+
 Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
                        const QueryOptions& options) {
   auto parsed = ParseQuery(text);

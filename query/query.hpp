@@ -2,6 +2,8 @@
 // The entry point of the ixdb query language (docs/query-language.md). Knows nothing of
 // sockets or terminals: text in, a typed Table (or an error) out.
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -35,7 +37,16 @@ struct QueryOptions {
   // to RunQuery (views made from one Store with no write in between do). Empty: everything
   // runs on the calling thread. The Store overload of RunQuery sets it.
   std::function<std::unique_ptr<storage::ReadView>()> new_view;
+  // Stops the query with Cancelled when it becomes true (the shell's Ctrl-C, the server's cancel
+  // request). Checked before each series is read and every 1024 result rows, so that a full scan
+  // stops within milliseconds. nullptr: never.
+  const std::atomic<bool>* cancel = nullptr;
+  // Stops the query with Cancelled once this time has passed (the server's --query-timeout).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
+
+// Cancelled when options.cancel is set or the deadline has passed, else OK. Cheap.
+Status CheckCancelled(const QueryOptions& options);
 
 // Parses and evaluates one query against a consistent snapshot.
 // Errors (never exceptions):

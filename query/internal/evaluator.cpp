@@ -126,6 +126,7 @@ Period Evaluator::PeriodParam(const ast::Node& call, size_t param, const SeriesD
 }
 
 SeriesData Evaluator::Read(const storage::SeriesMeta& meta, const Ctx& ctx) {
+  if (Status c = CheckCancelled(options_); !c.ok()) Fail(c);
   storage::ReadRequest req;
   req.mode = ctx.mode;
   req.as_of = ctx.as_of;

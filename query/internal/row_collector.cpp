@@ -222,6 +222,9 @@ void RowCollector::Sort(size_t keep) {
 }
 
 void RowCollector::CheckSize() {
+  if ((++added_ & 1023) == 0) {
+    if (Status c = CheckCancelled(options_); !c.ok()) Fail(c);
+  }
   if (rows_.size() > options_.max_rows) {
     Fail(Status::LimitExceeded("the result has more than " + std::to_string(options_.max_rows) +
                                " rows; narrow it with a period range, where or limit"));

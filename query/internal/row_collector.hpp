@@ -50,6 +50,7 @@ class RowCollector {
   std::vector<std::pair<int, bool>> order_;
   std::optional<size_t> limit_;
   std::vector<std::vector<Cell>> rows_;
+  size_t added_ = 0;  // rows added, for the cancellation check every 1024 rows
 };
 
 }  // namespace ixdb::query
