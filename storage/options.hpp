@@ -38,6 +38,10 @@ struct Options {
   // files and ingesting them (atomically across column families) instead of one RocksDB
   // WriteBatch, which is much faster for large loads. Default: 200000.
   size_t ingest_min_rows = 200000;
+
+  // Threads that validate, compare and encode a large write (100k+ rows) side by side.
+  // Default: 2.
+  int threads = 2;
 };
 
 }  // namespace ixdb::storage

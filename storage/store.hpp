@@ -115,10 +115,14 @@ class Store {
   // Starts a staged write for data larger than memory (see BulkWrite).
   virtual Result<std::unique_ptr<BulkWrite>> BeginBulkWrite(const LoadInfo& info) = 0;
 
-  // Undoes the effect of load `load_id` as new versions (nothing is erased from history):
-  // every observation and target it recorded is restored, at the same vintage, to what was
-  // known before it (or deleted if it was new). Metadata changes are restored too.
-  // NotFound for an unknown id; InvalidArgument if it was already reverted.
+  // Retracts load `load_id`: from then on every read (latest, as-of, first, changes, targets)
+  // is as if it had never happened — the versions known without it are read, with their own
+  // vintages — while ReadRevisions still returns its versions, marked with the revert's id
+  // (Version::reverted_by). Metadata it changed is restored (except the frequency of a series it
+  // widened, whose stored periods stay widened). The revert is recorded as a load of its own
+  // (LoadRecord::reverts) and writes no observation or target versions; summary.retracted
+  // counts the versions it retracted.
+  // NotFound for an unknown id; InvalidArgument if it was already reverted, or is a revert.
   virtual Result<WriteSummary> Revert(uint64_t load_id, const LoadInfo& info) = 0;
 
   // A consistent snapshot for reading.

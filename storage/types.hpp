@@ -144,6 +144,7 @@ struct WriteSummary {
   uint64_t corrections = 0;
   uint64_t targets_replaced = 0;    // targets that replaced one of the same vintage
   uint64_t series_widened = 0;      // annual series widened into cumulative ones (see Write)
+  uint64_t retracted = 0;           // a revert: the versions of the load it retracted
   Date min_vintage{}, max_vintage{};  // of the rows written (0: none)
 };
 
@@ -215,7 +216,8 @@ class WriteBatch {
 struct Version {
   Period period;
   Date vintage;
-  uint64_t load_id = 0;
+  uint64_t load_id = 0;      // the load that recorded it
+  uint64_t reverted_by = 0;  // the revert that retracted it (0: none): then only revisions see it
   double value = kMissing;
   ObsStatus status = ObsStatus::kUnspecified;
   Qualifier qualifier = Qualifier::kNone;

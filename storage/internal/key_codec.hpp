@@ -163,14 +163,26 @@ inline constexpr char kTagHistory = 'H';     // "H" + u32 id + u64 seq       -> 
 inline constexpr char kTagLoad = 'L';        // "L" + u64 load id            -> load record
 inline constexpr char kTagLoadTouch = 'R';   // "R" + u64 load id + u32 id   -> u8 flags + u64 seq
 
+// Each key kind below has an encoder and a parser that is its exact inverse (leveldb's
+// AppendInternalKey / ParseInternalKey); nothing else decodes keys by hand.
+
 // Obs column family: u32 series id + u64 chunk seq -> chunk.
+inline constexpr size_t kObsKeySize = 12;
+struct ObsKeyParts {
+  uint32_t series_id = 0;
+  uint64_t seq = 0;
+};
 inline std::string ObsKey(uint32_t series_id, uint64_t seq) {
   std::string k;
-  k.reserve(12);
+  k.reserve(kObsKeySize);
   PutFixed32BE(&k, series_id);
   PutFixed64BE(&k, seq);
   return k;
 }
+inline bool ParseObsKey(std::string_view k, ObsKeyParts* out) {
+  return k.size() == kObsKeySize && GetFixed32BE(&k, &out->series_id) && GetFixed64BE(&k, &out->seq);
+}
+// The prefix of every key (obs, targets) of one series.
 inline std::string SeriesPrefix(uint32_t series_id) {
   std::string k;
   PutFixed32BE(&k, series_id);
@@ -178,26 +190,59 @@ inline std::string SeriesPrefix(uint32_t series_id) {
 }
 
 // Targets column family: u32 series id + u8 freq + i32 period + i32 vintage + u64 seq -> target.
-inline std::string TargetKey(uint32_t series_id, uint8_t freq, int32_t period, int32_t vintage,
-                             uint64_t seq) {
+inline constexpr size_t kTargetKeySize = 21;
+inline constexpr size_t kTargetGroupSize = 9;     // series id + freq + period: one target
+inline constexpr size_t kTargetVersionSize = 13;  // + vintage: one release of it
+struct TargetKeyParts {
+  uint32_t series_id = 0;
+  uint8_t freq = 0;
+  int32_t period = 0;
+  int32_t vintage = 0;
+  uint64_t seq = 0;
+};
+inline std::string TargetGroupPrefix(uint32_t series_id, uint8_t freq, int32_t period) {
   std::string k;
-  k.reserve(21);
+  k.reserve(kTargetKeySize);
   PutFixed32BE(&k, series_id);
   PutU8(&k, freq);
   PutOrderedInt32(&k, period);
+  return k;
+}
+inline std::string TargetKey(uint32_t series_id, uint8_t freq, int32_t period, int32_t vintage,
+                             uint64_t seq) {
+  std::string k = TargetGroupPrefix(series_id, freq, period);
   PutOrderedInt32(&k, vintage);
   PutFixed64BE(&k, seq);
   return k;
 }
+inline std::string TargetKey(const TargetKeyParts& p) {
+  return TargetKey(p.series_id, p.freq, p.period, p.vintage, p.seq);
+}
+inline bool ParseTargetKey(std::string_view k, TargetKeyParts* out) {
+  if (k.size() != kTargetKeySize) return false;
+  GetFixed32BE(&k, &out->series_id);
+  GetU8(&k, &out->freq);
+  GetOrderedInt32(&k, &out->period);
+  GetOrderedInt32(&k, &out->vintage);
+  GetFixed64BE(&k, &out->seq);
+  return out->freq == 1 || out->freq == 4 || out->freq == 12;
+}
 
 // Vintage index column family: i32 vintage + u32 series id -> "" (the series has versions of
 // that vintage).
-inline std::string VintageKey(int32_t vintage, uint32_t series_id) {
+inline constexpr size_t kVintageKeySize = 8;
+inline std::string VintagePrefix(int32_t vintage) {
   std::string k;
-  k.reserve(8);
   PutOrderedInt32(&k, vintage);
+  return k;
+}
+inline std::string VintageKey(int32_t vintage, uint32_t series_id) {
+  std::string k = VintagePrefix(vintage);
   PutFixed32BE(&k, series_id);
   return k;
+}
+inline bool ParseVintageKey(std::string_view k, int32_t* vintage, uint32_t* series_id) {
+  return k.size() == kVintageKeySize && GetOrderedInt32(&k, vintage) && GetFixed32BE(&k, series_id);
 }
 
 inline std::string CatalogKey(char tag, std::string_view rest = {}) {
@@ -209,6 +254,33 @@ inline std::string IdKey(char tag, uint32_t id) {
   std::string k(1, tag);
   PutFixed32BE(&k, id);
   return k;
+}
+// "H" + u32 id + u64 seq: the metadata a write at `seq` replaced.
+inline std::string HistoryKey(uint32_t id, uint64_t seq) {
+  std::string k = IdKey(kTagHistory, id);
+  PutFixed64BE(&k, seq);
+  return k;
+}
+// "L" + u64 load id.
+inline std::string LoadKey(uint64_t load_id) {
+  std::string k(1, kTagLoad);
+  PutFixed64BE(&k, load_id);
+  return k;
+}
+// "R" + u64 load id (+ u32 series id): the series a load touched.
+inline std::string LoadTouchPrefix(uint64_t load_id) {
+  std::string k(1, kTagLoadTouch);
+  PutFixed64BE(&k, load_id);
+  return k;
+}
+inline std::string LoadTouchKey(uint64_t load_id, uint32_t series_id) {
+  std::string k = LoadTouchPrefix(load_id);
+  PutFixed32BE(&k, series_id);
+  return k;
+}
+inline bool ParseLoadTouchKey(std::string_view k, uint64_t* load_id, uint32_t* series_id) {
+  return k.size() == 13 && k[0] == kTagLoadTouch && (k.remove_prefix(1), true) &&
+         GetFixed64BE(&k, load_id) && GetFixed32BE(&k, series_id);
 }
 
 }  // namespace ixdb::storage::internal

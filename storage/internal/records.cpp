@@ -108,7 +108,9 @@ void EncodeLoad(const LoadRecord& r, std::string* out) {
   }
   PutVarint64(out, r.reverted_by);
   PutVarint64(out, r.reverts);
-  for (uint64_t v : {s.corrections, s.targets_replaced, s.series_widened}) PutVarint64(out, v);
+  for (uint64_t v : {s.corrections, s.targets_replaced, s.series_widened, s.retracted}) {
+    PutVarint64(out, v);
+  }
   PutVarsint64(out, s.min_vintage.days);
   PutVarsint64(out, s.max_vintage.days);
 }
@@ -139,12 +141,36 @@ bool DecodeLoad(std::string_view in, LoadRecord* r) {
   if (version < 2) return true;
   int64_t lo, hi;
   if (!GetVarint64(&in, &s.corrections) || !GetVarint64(&in, &s.targets_replaced) ||
-      !GetVarint64(&in, &s.series_widened) || !GetVarsint64(&in, &lo) || !GetVarsint64(&in, &hi)) {
+      !GetVarint64(&in, &s.series_widened) || !GetVarint64(&in, &s.retracted) ||
+      !GetVarsint64(&in, &lo) || !GetVarsint64(&in, &hi)) {
     return false;
   }
   s.min_vintage = Date{static_cast<int32_t>(lo)};
   s.max_vintage = Date{static_cast<int32_t>(hi)};
   return true;
+}
+
+std::string CodeRecord(uint32_t id, const SeriesMeta& meta) {
+  std::string v, m;
+  PutFixed32BE(&v, id);
+  EncodeMeta(meta, &m);
+  v += m;
+  return v;
+}
+
+bool DecodeCodeRecord(std::string_view in, uint32_t* id, SeriesMeta* meta) {
+  return GetFixed32BE(&in, id) && DecodeMeta(in, meta);
+}
+
+std::string TouchValue(uint8_t flags, uint64_t meta_seq) {
+  std::string v;
+  PutU8(&v, flags);
+  PutVarint64(&v, meta_seq);
+  return v;
+}
+
+bool DecodeTouch(std::string_view in, uint8_t* flags, uint64_t* meta_seq) {
+  return GetU8(&in, flags) && GetVarint64(&in, meta_seq);
 }
 
 void EncodeCounters(const Counters& c, std::string* out) {

@@ -46,6 +46,15 @@ bool DecodeTarget(std::string_view in, TargetRecord* t);
 void EncodeLoad(const LoadRecord& r, std::string* out);
 bool DecodeLoad(std::string_view in, LoadRecord* r);
 
+// The catalog record of a series ("C" + code): u32 id + meta record.
+std::string CodeRecord(uint32_t id, const SeriesMeta& meta);
+bool DecodeCodeRecord(std::string_view in, uint32_t* id, SeriesMeta* meta);
+
+// A load-touch record ("R" + load + series): u8 flags + the seq at which the load first replaced
+// the series' metadata.
+std::string TouchValue(uint8_t flags, uint64_t meta_seq);
+bool DecodeTouch(std::string_view in, uint8_t* flags, uint64_t* meta_seq);
+
 void EncodeCounters(const Counters& c, std::string* out);
 bool DecodeCounters(std::string_view in, Counters* c);
 

@@ -522,7 +522,7 @@ TEST_CASE("Store: metadata changes keep the old metadata in the history", "[stor
   CHECK(view->GetSeries("gdp")->notes == "口径调整");
 }
 
-TEST_CASE("Store: revert restores the prior state as a new load", "[storage]") {
+TEST_CASE("Store: a revert retracts a load, which stays in the history only", "[storage]") {
   TempDir dir;
   auto store = RevisedStore(dir);  // loads 1 (first) and 2 (second)
   WriteBatch b;
@@ -538,53 +538,162 @@ TEST_CASE("Store: revert restores the prior state as a new load", "[storage]") {
   t.value = 5;
   b.PutTarget(t);
   auto third = MustWrite(*store, b, "third");
+  CHECK(third.corrections == 1);  // 5.2 corrects load 2's release of 2024-03-01
   CHECK(MustRead(*store, "g").value[1] == 5.2);
 
   LoadInfo info;
   info.command = "revert";
   auto r = store->Revert(third.load_id, info);
   REQUIRE_OK(r.status());
+  CHECK(r->retracted == 3);      // 2024, 2023 and the target
+  CHECK(r->observations_added == 0);
   auto latest = MustRead(*store, "g");
-  REQUIRE(latest.size() == 2);  // 2024 deleted again
+  REQUIRE(latest.size() == 2);   // 2024 is gone
   CHECK(latest.value[1] == 5.7);
+  CHECK(latest.vintage[1] == D(2024, 3, 1));
   CHECK(latest.meta.unit == "亿元");
   auto view = store->NewReadView();
   CHECK(view->ReadTargets("g", std::nullopt)->empty());
-  CHECK(view->ReadRevisions("g", Period::Annual(2023))->size() == 4);  // history kept
+  // The history keeps every version, each with the load that recorded it; the retracted one
+  // with the revert that retracted it.
+  auto history = view->ReadRevisions("g", Period::Annual(2023));
+  REQUIRE(history->size() == 3);
+  CHECK((*history)[0].load_id == 1);
+  CHECK((*history)[1].load_id == 2);
+  CHECK((*history)[2].load_id == third.load_id);
+  CHECK((*history)[2].reverted_by == r->load_id);
+  CHECK((*history)[1].reverted_by == 0);
+  // changes of that vintage: load 2's release again, one net change per period.
+  auto changes = view->ReadChanges(D(2024, 3, 1));
+  REQUIRE(changes->size() == 1);
+  CHECK(changes->at(0).version.value == 5.7);
+  CHECK(changes->at(0).previous_value == 6);
   auto loads = view->ListLoads();
   REQUIRE(loads->size() == 4);
   CHECK((*loads)[2].reverted_by == r->load_id);
   CHECK((*loads)[3].reverts == third.load_id);
   CHECK(store->Revert(third.load_id, info).status().IsInvalidArgument());
+  CHECK(store->Revert(r->load_id, info).status().IsInvalidArgument());  // a revert
   CHECK(store->Revert(999, info).status().IsNotFound());
-
-  // Load 2's revision was superseded at its vintage by loads 3 and 4: nothing left to undo.
-  auto noop = store->Revert(2, info);
-  REQUIRE_OK(noop.status());
-  CHECK(noop->observations_added == 0);
-  CHECK(MustRead(*store, "g").value[1] == 5.7);
 }
 
-TEST_CASE("Store: reverting a revision brings back the earlier release", "[storage]") {
+TEST_CASE("Store: after reverting a revision the earlier release reads with its own vintage", "[storage]") {
   TempDir dir;
   auto store = RevisedStore(dir);
   auto r = store->Revert(2, LoadInfo{"revert 2", {}, {}});
   REQUIRE_OK(r.status());
-  CHECK(r->observations_added == 1);
+  CHECK(r->retracted == 1);
   auto latest = MustRead(*store, "g");
   CHECK(latest.value[1] == 6);
   CHECK(latest.status[1] == uint8_t(ObsStatus::kEstimate));
   CHECK(latest.qualifier[1] == uint8_t(Qualifier::kAbout));
-  CHECK(latest.vintage[1] == D(2024, 3, 1));
-  CHECK(MustRead(*store, "g", AsOf(D(2024, 2, 1))).value[1] == 6);
-  // Reverting the first load deletes what it created, at its vintage: 2022 is gone, 2023
-  // keeps the value restored at 2024-03-01 by the previous revert.
-  auto undo1 = store->Revert(1, LoadInfo{});
-  REQUIRE_OK(undo1.status());
+  CHECK(latest.vintage[1] == D(2024, 1, 10));  // not the retracted load's 2024-03-01
+  CHECK(MustRead(*store, "g", AsOf(D(2024, 3, 1))).value[1] == 6);
+  CHECK(MustRead(*store, "g", ReadRequest{ReadMode::kFirst, {}, {}, {}}).value[1] == 6);
+  auto view = store->NewReadView();
+  CHECK(view->ReadChanges(D(2024, 3, 1))->empty());
+  // Loading the retracted release again records it again (the retracted version is history).
+  WriteBatch again;
+  again.PutObservation(Obs("g", Period::Annual(2023), D(2024, 3, 1), 5.7, ObsStatus::kFinal));
+  auto s = MustWrite(*store, again, "again");
+  CHECK(s.observations_added == 1);
+  CHECK(MustRead(*store, "g").value[1] == 5.7);
+  // Reverting the first load leaves 2022 unknown and 2023 with the third load's value only.
+  REQUIRE_OK(store->Revert(1, LoadInfo{}).status());
   auto after = MustRead(*store, "g");
   REQUIRE(after.size() == 1);
   CHECK(after.period[0] == Period::Annual(2023));
   CHECK(MustRead(*store, "g", AsOf(D(2024, 2, 1))).size() == 0);
+  // Reverts survive reopening: the retracted loads are read back at Open.
+  view.reset();
+  store.reset();
+  store = OpenStore(dir.path());
+  CHECK(MustRead(*store, "g").size() == 1);
+}
+
+TEST_CASE("Store: a later load at the same vintage corrects that release", "[storage]") {
+  TempDir dir;
+  auto store = RevisedStore(dir);
+  WriteBatch fix;
+  fix.PutObservation(Obs("g", Period::Annual(2023), D(2024, 3, 1), 5.8, ObsStatus::kFinal));
+  auto s = MustWrite(*store, fix, "correction");
+  CHECK(s.corrections == 1);
+  CHECK(s.revisions == 0);
+  CHECK(MustRead(*store, "g").value[1] == 5.8);
+  auto view = store->NewReadView();
+  // One net change for the release: 6 -> 5.8.
+  auto changes = view->ReadChanges(D(2024, 3, 1));
+  REQUIRE(changes->size() == 1);
+  CHECK(changes->at(0).version.value == 5.8);
+  CHECK(changes->at(0).previous_value == 6);
+  // The replaced version stays in the history with its load.
+  auto history = view->ReadRevisions("g", Period::Annual(2023));
+  REQUIRE(history->size() == 3);
+  CHECK((*history)[1].value == 5.7);
+  CHECK((*history)[1].load_id == 2);
+  // A correction of the first release is the first release.
+  WriteBatch fix_first;
+  fix_first.PutObservation(Obs("g", Period::Annual(2022), D(2024, 1, 10), 4.1, ObsStatus::kFinal));
+  CHECK(MustWrite(*store, fix_first, "correct the first").corrections == 1);
+  CHECK(MustRead(*store, "g", ReadRequest{ReadMode::kFirst, {}, {}, {}}).value[0] == 4.1);
+  // Corrected back to what was known before: no net change of that release.
+  WriteBatch back;
+  Observation est = Obs("g", Period::Annual(2023), D(2024, 3, 1), 6, ObsStatus::kEstimate);
+  est.qualifier = Qualifier::kAbout;
+  back.PutObservation(est);
+  auto b = MustWrite(*store, back, "back");
+  CHECK(b.corrections == 1);
+  view = store->NewReadView();
+  auto none = view->ReadChanges(D(2024, 3, 1));
+  bool any_2023 = false;
+  for (const auto& c : *none) any_2023 = any_2023 || c.version.period == Period::Annual(2023);
+  CHECK_FALSE(any_2023);
+}
+
+TEST_CASE("Store: an annual series widens into a cumulative one, keeping every vintage", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  WriteBatch a;
+  a.PutSeries(Meta("iva"));
+  a.PutObservation(Obs("iva", Period::Annual(2023), D(2024, 1, 20), 6.5));
+  a.PutObservation(Obs("iva", Period::Annual(2023), D(2024, 3, 1), 6.8));
+  Target t;
+  t.series = "iva";
+  t.period = Period::Annual(2024);
+  t.vintage = D(2024, 1, 20);
+  t.value = 7;
+  a.PutTarget(t);
+  MustWrite(*store, a, "annual");
+  SeriesMeta wide = Meta("iva");
+  wide.frequency = Frequency::kMonthly;
+  wide.cumulative = true;
+  WriteBatch b;
+  b.PutSeries(wide);
+  b.PutObservation(Obs("iva", Period::Month(2024, 5), D(2024, 6, 15), 7.1));
+  auto s = MustWrite(*store, b, "1-5月");
+  CHECK(s.series_widened == 1);
+  auto latest = MustRead(*store, "iva");
+  REQUIRE(latest.size() == 2);
+  CHECK(latest.period[0] == Period::Month(2023, 12));  // 2023 is now the 1-12月 span
+  CHECK(latest.value[0] == 6.8);
+  CHECK(latest.period[1] == Period::Month(2024, 5));
+  // Earlier as-of reads give the same values, with their vintages.
+  auto before = MustRead(*store, "iva", AsOf(D(2024, 2, 1)));
+  REQUIRE(before.size() == 1);
+  CHECK(before.value[0] == 6.5);
+  CHECK(before.vintage[0] == D(2024, 1, 20));
+  auto view = store->NewReadView();
+  auto targets = view->ReadTargets("iva", std::nullopt);
+  REQUIRE(targets->size() == 1);
+  CHECK(targets->at(0).period == Period::Month(2024, 12));
+  // Other frequency changes stay refused.
+  SeriesMeta back = wide;
+  back.frequency = Frequency::kQuarterly;
+  WriteBatch c;
+  c.PutSeries(back);
+  auto refused = store->Write(c, LoadInfo{"back", {}, {}});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("cannot become quarterly cumulative") != std::string::npos);
 }
 
 TEST_CASE("Store: bulk write is visible only at commit, abandoning leaves nothing", "[storage]") {

@@ -1,0 +1,498 @@
+// ReadView: reads of one consistent snapshot. A series' chunks are decoded into runs (one
+// write's versions each, sorted by period); the version each read chooses is found across the
+// runs' cursors without sorting. Versions of loads retracted by a revert are skipped by every
+// read but ReadRevisions.
+#include <algorithm>
+#include <optional>
+
+#include "common/strings.hpp"
+#include "storage/internal/store_impl.hpp"
+
+namespace ixdb::storage {
+
+using namespace internal;  // NOLINT: the internal codecs are this file's vocabulary
+
+namespace {
+
+class ReadViewImpl final : public ReadView {
+ public:
+  // Takes ownership of `snapshot` (released at destruction).
+  ReadViewImpl(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+               const rocksdb::Snapshot* snapshot, std::shared_ptr<const Catalog> catalog,
+               std::shared_ptr<const RevertedLoads> reverted)
+      : db_(db),
+        cfs_(std::move(cfs)),
+        snapshot_(snapshot),
+        catalog_(std::move(catalog)),
+        reverted_(std::move(reverted)) {
+    ro_.snapshot = snapshot_;
+  }
+  ~ReadViewImpl() override {
+    obs_it_.reset();
+    db_->ReleaseSnapshot(snapshot_);
+  }
+
+  Result<SeriesMeta> GetSeries(std::string_view code) override {
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
+    return e->meta;
+  }
+
+  Result<std::vector<SeriesMeta>> ListSeries() override { return ListWhere("", {}); }
+  Result<std::vector<SeriesMeta>> ListSeriesByPrefix(std::string_view prefix) override {
+    return ListWhere(prefix, {});
+  }
+  Result<std::vector<SeriesMeta>> SearchSeries(std::string_view text) override {
+    return ListWhere("", [&](const SeriesMeta& m) {
+      return ContainsIgnoreCase(m.code, text) || ContainsIgnoreCase(m.name_zh, text) ||
+             ContainsIgnoreCase(m.name_en, text);
+    });
+  }
+
+  Result<std::vector<SeriesMeta>> SeriesHistory(std::string_view code) override {
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
+    std::vector<SeriesMeta> out;
+    const std::string prefix = IdKey(kTagHistory, e->id);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      SeriesMeta m;
+      if (!DecodeMeta(View(it->value()), &m)) {
+        return Status::Corruption("bad metadata history record " + Hex(View(it->key())));
+      }
+      out.push_back(std::move(m));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading metadata history");
+    out.push_back(e->meta);
+    return out;
+  }
+
+  Result<SeriesValues> ReadSeries(std::string_view code, const ReadRequest& req) override {
+    const CatalogEntry* entry = catalog_->Find(code);
+    if (entry == nullptr) return UnknownSeries(code);
+    if (Status s = DecodeVersions(entry->id); !s.ok()) return s;
+    const VersionColumns& c = raw_;
+    SeriesValues out;
+    out.meta = entry->meta;
+    out.strings = c.strings;
+    const size_t n = c.size();
+    if (n == 0) return out;
+    // Each run (one write's versions in a chunk) holds a period at most once, ascending; the
+    // chosen version of a period is found across the runs' cursors without sorting.
+    const size_t k = starts_.size();
+    size_t max_run = 0;
+    cur_.resize(k);
+    end_.resize(k);
+    for (size_t r = 0; r < k; ++r) {
+      cur_[r] = starts_[r];
+      end_[r] = r + 1 < k ? starts_[r + 1] : static_cast<uint32_t>(n);
+      max_run = std::max<size_t>(max_run, end_[r] - cur_[r]);
+      if (req.from) {
+        cur_[r] = static_cast<uint32_t>(
+            std::lower_bound(c.period.begin() + cur_[r], c.period.begin() + end_[r],
+                             req.from->index) -
+            c.period.begin());
+      }
+    }
+    // At most one row per distinct period: sized up front, trimmed at the end.
+    size_t cap = k == 1 ? max_run : 0;
+    if (k > 1) {
+      int32_t lo = INT32_MAX, hi = INT32_MIN;
+      for (size_t r = 0; r < k; ++r) {
+        if (cur_[r] < end_[r]) {
+          lo = std::min(lo, c.period[cur_[r]]);
+          hi = std::max(hi, c.period[end_[r] - 1]);
+        }
+      }
+      cap = lo > hi ? 0 : std::min<size_t>(n, static_cast<size_t>(int64_t{hi} - lo + 1));
+    }
+    out.period.resize(cap);
+    out.value.resize(cap);
+    out.vintage.resize(cap);
+    out.status.resize(cap);
+    out.qualifier.resize(cap);
+    out.stage.resize(cap);
+    out.source.resize(cap);
+    size_t rows = 0;
+    Period* o_period = out.period.data();
+    double* o_value = out.value.data();
+    Date* o_vintage = out.vintage.data();
+    uint8_t* o_status = out.status.data();
+    uint8_t* o_qualifier = out.qualifier.data();
+    uint32_t* o_stage = out.stage.data();
+    uint32_t* o_source = out.source.data();
+    auto trim = [&] {
+      out.period.resize(rows);
+      out.value.resize(rows);
+      out.vintage.resize(rows);
+      out.status.resize(rows);
+      out.qualifier.resize(rows);
+      out.stage.resize(rows);
+      out.source.resize(rows);
+    };
+    const int32_t to = req.to ? req.to->index : INT32_MAX;
+    const int32_t as_of = req.as_of.days;
+    const Frequency freq = entry->meta.frequency;
+    const int32_t* period = c.period.data();
+    const int32_t* vintage = c.vintage.data();
+    const uint64_t* seq = c.seq.data();
+    const uint8_t* deleted = c.deleted.data();
+    const double* value = c.value.data();
+    const uint8_t* status = c.status.data();
+    const uint8_t* qualifier = c.qualifier.data();
+    const uint32_t* stage = c.stage.data();
+    const uint32_t* source = c.source.data();
+    auto emit = [&](size_t pick) {
+      if (deleted[pick] || rows == cap) return;
+      o_period[rows] = Period{freq, period[pick]};
+      o_value[rows] = value[pick];
+      o_vintage[rows] = Date{vintage[pick]};
+      o_status[rows] = status[pick];
+      o_qualifier[rows] = qualifier[pick];
+      o_stage[rows] = stage[pick];
+      o_source[rows] = source[pick];
+      ++rows;
+    };
+    auto newer = [&](size_t a, size_t b) {  // is row a a later version than row b?
+      return vintage[a] != vintage[b] ? vintage[a] > vintage[b] : seq[a] > seq[b];
+    };
+    const RevertedLoads& reverted = *reverted_;
+    const uint64_t* load = c.load_id.data();
+    if (k == 1) {
+      // One run: every period has exactly one version.
+      for (size_t i = cur_[0]; i < end_[0] && period[i] <= to; ++i) {
+        if (req.mode == ReadMode::kAsOf && vintage[i] > as_of) continue;
+        if (req.mode == ReadMode::kFirst && deleted[i]) continue;
+        if (reverted.Hidden(load[i])) continue;
+        emit(i);
+      }
+      trim();
+      return out;
+    }
+    for (;;) {
+      int32_t p = INT32_MAX;
+      for (size_t r = 0; r < k; ++r) {
+        if (cur_[r] < end_[r] && period[cur_[r]] < p) p = period[cur_[r]];
+      }
+      if (p == INT32_MAX || p > to) break;
+      size_t pick = SIZE_MAX, fallback = SIZE_MAX;
+      for (size_t r = 0; r < k; ++r) {
+        const size_t i = cur_[r];
+        if (i >= end_[r] || period[i] != p) continue;
+        ++cur_[r];
+        if (reverted.Hidden(load[i])) continue;  // retracted by a revert: history only
+        switch (req.mode) {
+          case ReadMode::kLatest:
+            if (pick == SIZE_MAX || newer(i, pick)) pick = i;
+            break;
+          case ReadMode::kAsOf:
+            if (vintage[i] <= as_of && (pick == SIZE_MAX || newer(i, pick))) pick = i;
+            break;
+          case ReadMode::kFirst:
+            firsts_.push_back(static_cast<uint32_t>(i));
+            break;
+        }
+      }
+      if (req.mode == ReadMode::kFirst) pick = FirstRelease(c);
+      if (pick == SIZE_MAX) pick = fallback;
+      if (pick != SIZE_MAX) emit(pick);
+    }
+    trim();
+    return out;
+  }
+
+  Result<std::vector<Version>> ReadRevisions(std::string_view code, Period period) override {
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
+    std::vector<Version> out;
+    if (period.freq != e->meta.frequency) return out;
+    if (Status s = DecodeVersions(e->id); !s.ok()) return s;
+    // A run holds a period at most once: find it in each run, then order by (vintage, seq).
+    const VersionColumns& c = raw_;
+    sorted_ = &raw_;
+    std::vector<uint32_t> rows;
+    for (size_t r = 0; r < starts_.size(); ++r) {
+      auto b = c.period.begin() + starts_[r];
+      auto e2 = r + 1 < starts_.size() ? c.period.begin() + starts_[r + 1] : c.period.end();
+      auto it = std::lower_bound(b, e2, period.index);
+      if (it != e2 && *it == period.index) rows.push_back(static_cast<uint32_t>(it - c.period.begin()));
+    }
+    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+      return c.vintage[a] != c.vintage[b] ? c.vintage[a] < c.vintage[b] : c.seq[a] < c.seq[b];
+    });
+    out.reserve(rows.size());
+    for (uint32_t i : rows) {
+      out.push_back(MakeVersion(*e, i));
+      out.back().reverted_by = reverted_->RevertedBy(out.back().load_id);
+    }
+    return out;
+  }
+
+  Result<std::vector<Change>> ReadChanges(Date vintage) override {
+    const std::string prefix = VintagePrefix(vintage.days);
+    std::vector<uint32_t> ids;
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kVintageCf]));
+      for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+        int32_t v;
+        uint32_t id;
+        if (!ParseVintageKey(View(it->key()), &v, &id)) return Status::Corruption("bad vintage index key");
+        ids.push_back(id);
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "reading vintage index");
+    }
+    std::vector<std::pair<std::string, std::vector<Change>>> per_series;
+    for (uint32_t id : ids) {
+      const CatalogEntry* e = catalog_->FindId(id);
+      if (e == nullptr) return Status::Corruption("vintage index names unknown series id " + std::to_string(id));
+      if (Status s = LoadVersions(id); !s.ok()) return s;
+      const VersionColumns& c = *sorted_;
+      std::vector<Change> changes;
+      const RevertedLoads& reverted = *reverted_;
+      // Per period: the release of `vintage` as finally recorded (a later load at the same
+      // vintage corrects it: one net change), against the newest version before it.
+      for (size_t i = 0; i < c.size();) {
+        size_t end = i;
+        while (end < c.size() && c.period[end] == c.period[i]) ++end;
+        std::optional<size_t> before, release;
+        for (size_t j = i; j < end; ++j) {
+          if (reverted.Hidden(c.load_id[j])) continue;
+          if (c.vintage[j] < vintage.days) before = j;
+          if (c.vintage[j] == vintage.days) release = j;
+        }
+        i = end;
+        if (!release) continue;
+        const size_t r = *release;
+        const bool live_before = before && !c.deleted[*before];
+        if (live_before && !c.deleted[r] && SameValue(c.value[*before], c.value[r]) &&
+            c.status[*before] == c.status[r] && c.qualifier[*before] == c.qualifier[r]) {
+          continue;  // corrected back to what was known before: no net change
+        }
+        if (!live_before && c.deleted[r]) continue;
+        Change ch;
+        ch.series = e->meta.code;
+        ch.version = MakeVersion(*e, r);
+        if (live_before) {
+          ch.had_previous = true;
+          ch.previous_value = c.value[*before];
+          ch.previous_status = static_cast<ObsStatus>(c.status[*before]);
+        }
+        changes.push_back(std::move(ch));
+      }
+      per_series.emplace_back(e->meta.code, std::move(changes));
+    }
+    std::sort(per_series.begin(), per_series.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Change> out;
+    for (auto& [code, changes] : per_series) {
+      for (auto& ch : changes) out.push_back(std::move(ch));
+    }
+    return out;
+  }
+
+  Result<std::vector<Target>> ReadTargets(std::string_view code, std::optional<Period> period,
+                                          Date as_of) override {
+    std::string prefix;
+    if (!code.empty()) {
+      const CatalogEntry* e = catalog_->Find(code);
+      if (e == nullptr) return UnknownSeries(code);
+      prefix = SeriesPrefix(e->id);
+      if (period) {
+        if (period->freq != e->meta.frequency) return std::vector<Target>{};
+        PutU8(&prefix, static_cast<uint8_t>(period->freq));
+        PutOrderedInt32(&prefix, period->index);
+      }
+    }
+    std::vector<Target> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kTargetsCf]));
+    // The chosen version of the current (series, period) group.
+    std::string group;
+    std::optional<Target> chosen;
+    auto flush = [&] {
+      if (chosen && !chosen->deleted) out.push_back(std::move(*chosen));
+      chosen.reset();
+    };
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      std::string_view k = View(it->key());
+      TargetKeyParts parts;
+      if (!ParseTargetKey(k, &parts)) return Status::Corruption("bad target key " + Hex(k));
+      std::string_view g = k.substr(0, kTargetGroupSize);
+      if (g != group) {
+        flush();
+        group.assign(g);
+      }
+      const uint32_t id = parts.series_id;
+      const uint8_t freq = parts.freq;
+      const int32_t p = parts.period, v = parts.vintage;
+      if (v > as_of.days) continue;
+      TargetRecord rec;
+      if (!DecodeTarget(View(it->value()), &rec)) {
+        return Status::Corruption("bad target record " + Hex(k));
+      }
+      if (reverted_->Hidden(rec.load_id)) continue;  // retracted by a revert
+      const CatalogEntry* se = catalog_->FindId(id);
+      if (se == nullptr) return Status::Corruption("target of unknown series id " + std::to_string(id));
+      Target t;
+      t.series = se->meta.code;
+      t.period = Period{static_cast<Frequency>(freq), p};
+      t.vintage = Date{v};
+      t.comparator = rec.comparator;
+      t.value = rec.value;
+      t.tolerance = rec.tolerance;
+      t.value_high = rec.value_high;
+      t.on = rec.on;
+      t.about = rec.about;
+      t.unit = std::move(rec.unit);
+      t.relative_to = std::move(rec.relative_to);
+      t.text = std::move(rec.text);
+      t.source = std::move(rec.source);
+      t.deleted = rec.deleted;
+      chosen = std::move(t);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading targets");
+    flush();
+    std::stable_sort(out.begin(), out.end(), [](const Target& a, const Target& b) {
+      if (a.series != b.series) return a.series < b.series;
+      return a.period < b.period;
+    });
+    return out;
+  }
+
+  Result<std::vector<LoadRecord>> ListLoads() override {
+    std::vector<LoadRecord> out;
+    std::string prefix(1, kTagLoad);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+      LoadRecord r;
+      if (!DecodeLoad(View(it->value()), &r)) {
+        return Status::Corruption("bad load record " + Hex(View(it->key())));
+      }
+      out.push_back(std::move(r));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading loads");
+    return out;
+  }
+
+ private:
+  // The first release of a period among the candidate rows in firsts_ (cleared): the oldest
+  // vintage whose release (its newest version: a later load at the same vintage corrects it)
+  // has a value; else the oldest release that is blank. SIZE_MAX when every one is a deletion.
+  size_t FirstRelease(const VersionColumns& c) {
+    std::sort(firsts_.begin(), firsts_.end(), [&](uint32_t a, uint32_t b) {
+      return c.vintage[a] != c.vintage[b] ? c.vintage[a] < c.vintage[b] : c.seq[a] > c.seq[b];
+    });
+    size_t pick = SIZE_MAX, blank = SIZE_MAX;
+    for (size_t j = 0; j < firsts_.size(); ++j) {
+      const uint32_t i = firsts_[j];
+      if (j > 0 && c.vintage[firsts_[j - 1]] == c.vintage[i]) continue;  // corrected away
+      if (c.deleted[i]) continue;
+      if (!std::isnan(c.value[i])) {
+        pick = i;
+        break;
+      }
+      if (blank == SIZE_MAX) blank = i;
+    }
+    firsts_.clear();
+    return pick != SIZE_MAX ? pick : blank;
+  }
+
+  Result<std::vector<SeriesMeta>> ListWhere(std::string_view prefix,
+                                            const std::function<bool(const SeriesMeta&)>& pred) {
+    std::vector<SeriesMeta> out;
+    for (auto it = catalog_->by_code.lower_bound(prefix);
+         it != catalog_->by_code.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      if (!pred || pred(it->second->meta)) out.push_back(it->second->meta);
+    }
+    return out;
+  }
+
+  // Decodes every chunk of series `id` into raw_, as runs (starts_) each sorted by period.
+  Status DecodeVersions(uint32_t id) {
+    raw_.Clear();
+    starts_.clear();
+    if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, cfs_[kObsCf]));
+    char prefix[4];
+    {
+      std::string p = SeriesPrefix(id);
+      std::memcpy(prefix, p.data(), 4);
+    }
+    // Reading series in id order (a scan) finds the iterator already on the next series:
+    // no Seek needed.
+    if (!(obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4)) &&
+          positioned_at_start_)) {
+      obs_it_->Seek(rocksdb::Slice(prefix, 4));
+    }
+    positioned_at_start_ = false;
+    for (; obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4));
+         obs_it_->Next()) {
+      Status s = DecodeChunk(View(obs_it_->value()), &raw_, &scratch_, &starts_);
+      if (!s.ok()) {
+        return Status::Corruption(s.message() + " (obs key " + Hex(View(obs_it_->key())) + ")");
+      }
+    }
+    if (!obs_it_->status().ok()) return FromRocks(obs_it_->status(), "reading observations");
+    // The loop stopped on the first chunk of a later series (or the end).
+    positioned_at_start_ = true;
+    return Status::OK();
+  }
+
+  // Like DecodeVersions; *sorted_ then holds the versions ordered by (period, vintage, seq).
+  Status LoadVersions(uint32_t id) {
+    if (Status s = DecodeVersions(id); !s.ok()) return s;
+    if (starts_.size() <= 1) {
+      sorted_ = &raw_;
+    } else {
+      MergeRuns(raw_, starts_, &merged_, &order_, &tmp_);
+      sorted_ = &merged_;
+    }
+    return Status::OK();
+  }
+
+  Version MakeVersion(const CatalogEntry& entry, size_t i) const {
+    const VersionColumns& c = *sorted_;
+    Version v;
+    v.period = Period{entry.meta.frequency, c.period[i]};
+    v.vintage = Date{c.vintage[i]};
+    v.load_id = c.load_id[i];
+    v.value = c.value[i];
+    v.status = static_cast<ObsStatus>(c.status[i]);
+    v.qualifier = static_cast<Qualifier>(c.qualifier[i]);
+    v.stage = c.strings[c.stage[i]];
+    v.source = c.strings[c.source[i]];
+    v.deleted = c.deleted[i] != 0;
+    return v;
+  }
+
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const rocksdb::Snapshot* snapshot_;
+  std::shared_ptr<const Catalog> catalog_;
+  std::shared_ptr<const RevertedLoads> reverted_;
+  rocksdb::ReadOptions ro_;
+  std::unique_ptr<rocksdb::Iterator> obs_it_;
+  // True if obs_it_ stands on the first chunk of its series (after a completed scan).
+  bool positioned_at_start_ = false;
+  // Scratch of LoadVersions, reused so that reading a series allocates (almost) nothing.
+  VersionColumns raw_, merged_;
+  const VersionColumns* sorted_ = &raw_;
+  std::vector<uint32_t> starts_, order_, tmp_, cur_, end_, firsts_;
+  std::string scratch_;
+};
+
+}  // namespace
+
+namespace internal {
+
+std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
+                                          std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+                                          const rocksdb::Snapshot* snapshot,
+                                          std::shared_ptr<const Catalog> catalog,
+                                          std::shared_ptr<const RevertedLoads> reverted) {
+  return std::make_unique<ReadViewImpl>(db, std::move(cfs), snapshot, std::move(catalog),
+                                        std::move(reverted));
+}
+
+}  // namespace internal
+
+}  // namespace ixdb::storage
