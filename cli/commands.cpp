@@ -286,7 +286,7 @@ Status CmdLoads(const GlobalOptions& g, const std::string& format) {
   using query::ColumnType;
   query::Table t;
   t.columns = {Column{"id", ColumnType::kInteger, ""},       Column{"time", ColumnType::kString, ""},
-               Column{"vintage", ColumnType::kDate, ""},     Column{"files", ColumnType::kString, ""},
+               Column{"vintage", ColumnType::kString, ""},   Column{"files", ColumnType::kString, ""},
                Column{"series_created", ColumnType::kInteger, ""},
                Column{"series_updated", ColumnType::kInteger, ""},
                Column{"observations", ColumnType::kInteger, ""},
@@ -302,8 +302,17 @@ Status CmdLoads(const GlobalOptions& g, const std::string& format) {
       state += (state.empty() ? "" : "; ") + std::string("reverted by ") +
                std::to_string(l.reverted_by);
     }
+    // The vintages of the rows the load recorded (a load of bulletins carries several), else
+    // the load's default vintage.
     query::Cell vintage;
-    if (l.info.vintage.days != 0) vintage = FormatDate(l.info.vintage);
+    const auto& sv = l.summary;
+    if (sv.min_vintage.days != 0) {
+      vintage = sv.min_vintage == sv.max_vintage
+                    ? FormatDate(sv.min_vintage)
+                    : FormatDate(sv.min_vintage) + ".." + FormatDate(sv.max_vintage);
+    } else if (l.info.vintage.days != 0 && l.reverts == 0) {
+      vintage = FormatDate(l.info.vintage);
+    }
     const auto& s2 = l.summary;
     t.rows.push_back({static_cast<int64_t>(l.id), FormatTime(l.unix_time), vintage, files,
                       static_cast<int64_t>(s2.series_created),
@@ -332,8 +341,8 @@ Status CmdRevert(const GlobalOptions& g, uint64_t load_id, const std::string& co
   const auto& w = *summary;
   std::cout << "reverted load " << load_id;
   if (w.load_id != 0) std::cout << " (recorded as load " << w.load_id << ")";
-  std::cout << ": " << w.observations_added << " observation versions restored, "
-            << w.deletions << " deleted, " << w.targets_added << " targets restored, "
+  std::cout << ": " << w.retracted
+            << " versions retracted (every read but revisions() now skips them), "
             << w.series_updated << " series metadata restored\n";
   return Status::OK();
 }

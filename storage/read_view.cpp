@@ -228,6 +228,23 @@ class ReadViewImpl final : public ReadView {
     return out;
   }
 
+  Result<std::vector<Version>> ReadRevisionsInRange(std::string_view code, std::optional<Period> from,
+                                                    std::optional<Period> to) override {
+    const CatalogEntry* e = catalog_->Find(code);
+    if (e == nullptr) return UnknownSeries(code);
+    std::vector<Version> out;
+    if ((from && from->freq != e->meta.frequency) || (to && to->freq != e->meta.frequency)) return out;
+    if (Status s = LoadVersions(e->id); !s.ok()) return s;
+    const VersionColumns& c = *sorted_;
+    const int32_t lo = from ? from->index : INT32_MIN, hi = to ? to->index : INT32_MAX;
+    auto first = std::lower_bound(c.period.begin(), c.period.end(), lo);
+    for (size_t i = static_cast<size_t>(first - c.period.begin()); i < c.size() && c.period[i] <= hi; ++i) {
+      out.push_back(MakeVersion(*e, i));
+      out.back().reverted_by = reverted_->RevertedBy(out.back().load_id);
+    }
+    return out;
+  }
+
   Result<std::vector<Change>> ReadChanges(Date vintage) override {
     const std::string prefix = VintagePrefix(vintage.days);
     std::vector<uint32_t> ids;

@@ -60,6 +60,11 @@ class ReadView {
 
   // Every version of one period, oldest first (by vintage, then write order).
   virtual Result<std::vector<Version>> ReadRevisions(std::string_view code, Period period) = 0;
+  // Every version of every period within [from, to] (absent bounds: open), ordered by period,
+  // then as ReadRevisions: a revision triangle as rows.
+  virtual Result<std::vector<Version>> ReadRevisionsInRange(std::string_view code,
+                                                            std::optional<Period> from,
+                                                            std::optional<Period> to) = 0;
 
   // Every value recorded with exactly this vintage, across all series (ordered by series code,
   // then period), each with what was known just before it.

@@ -7,6 +7,7 @@
 #include "query/internal/executor.hpp"
 #include "query/internal/function_registry.hpp"
 #include "query/internal/series_data.hpp"
+#include "storage/store.hpp"
 
 namespace ixdb::query {
 
@@ -37,6 +38,9 @@ Table FirstTable(Executor& ex, const ast::Node& n, const Ctx& ctx) {
   return ex.EvalTable(*n.bound[0].expr, FirstCtx(n, ctx));
 }
 
+// revisions(x): every version of every period; revisions(x, P): of one period (a year on a
+// cumulative series is its full-year span); revisions(x, a:b): of the periods the range selects
+// (the span rule of ranges).
 Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
   Ctx ctx = outer;
   std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
@@ -48,18 +52,32 @@ Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
                               {"stage", ColumnType::kString, ""},
                               {"qualifier", ColumnType::kString, ""},
                               {"source", ColumnType::kString, ""},
-                              {"unit", ColumnType::kString, ""}};
+                              {"unit", ColumnType::kString, ""},
+                              {"load", ColumnType::kInteger, ""},
+                              {"reverted_by", ColumnType::kInteger, ""}};
   RowCollector rc = ex.Rows(cols);
+  const ast::Node::Bound& arg = n.bound[1];
+  const bool single = arg.range && arg.range->from && arg.range->to &&
+                      arg.range->from->text == arg.range->to->text;
   for (const auto& m : series) {
-    auto p = ResolvePeriod(n.bound[1].period->parsed, m.frequency, m.cumulative, m.code);
-    if (!p.ok()) {
-      if (series.size() == 1) ex.Err(n.bound[1].pos, p.status().message());
-      continue;
+    storage::ReadView& view = ex.view();
+    Result<std::vector<storage::Version>> r = std::vector<storage::Version>{};
+    if (single) {
+      auto p = ResolvePeriod(arg.range->from->parsed, m.frequency, m.cumulative, m.code);
+      if (!p.ok()) {
+        if (series.size() == 1) ex.Err(arg.pos, p.status().message());
+        continue;
+      }
+      r = view.ReadRevisions(m.code, *p);
+    } else {
+      r = view.ReadRevisionsInRange(m.code, std::nullopt, std::nullopt);
     }
-    auto r = ex.view().ReadRevisions(m.code, *p);
     if (!r.ok()) Fail(r.status());
+    const ParsedPeriod* from = !single && arg.range && arg.range->from ? &arg.range->from->parsed : nullptr;
+    const ParsedPeriod* to = !single && arg.range && arg.range->to ? &arg.range->to->parsed : nullptr;
     for (const auto& v : *r) {
       if (ctx.mode == storage::ReadMode::kAsOf && v.vintage > ctx.as_of) continue;
+      if ((from || to) && !RowInRange(v.period, m.cumulative, from, to)) continue;
       std::vector<Cell> row = {Str(m.code),
                                Str(FormatPeriod(v.period, m.cumulative)),
                                Str(FormatDate(v.vintage)),
@@ -68,7 +86,9 @@ Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
                                OptStr(v.stage),
                                OptStr(storage::QualifierSymbol(v.qualifier)),
                                OptStr(v.source),
-                               OptStr(m.unit)};
+                               OptStr(m.unit),
+                               Cell{static_cast<int64_t>(v.load_id)},
+                               v.reverted_by ? Cell{static_cast<int64_t>(v.reverted_by)} : Cell{}};
       if (!rc.Add(std::move(row), m.cumulative)) break;
     }
   }
@@ -120,9 +140,10 @@ void RegisterVintageFunctions(FunctionRegistry& r) {
   r.Add({"first", "vintages", {X()}, ResultShape::kSeries, "unit of x", "the first release of each period",
          "every series inside x read as its oldest version with a value", "first(gdp)", FirstSeries,
          FirstTable, /*wraps_tables=*/true});
-  r.Add({"revisions", "vintages", {X(), {"period", ParamKind::kPeriod, "", false, {}}}, ResultShape::kTable,
-         "unit of x", "every version of one period, oldest first",
-         "indicator,period,vintage,value,status,stage,qualifier,source,unit",
+  r.Add({"revisions", "vintages", {X(), {"periods", ParamKind::kPeriodRange, "", true, {}}},
+         ResultShape::kTable, "unit of x",
+         "every version of a period (or of a range of periods, or of all), oldest first: a revision triangle",
+         "indicator,period,vintage,value,status,stage,qualifier,source,unit,load,reverted_by",
          "revisions(gdp_growth, 2023)", nullptr, Revisions});
   r.Add({"changes", "vintages", {{"vintage", ParamKind::kDate, "", false, {}}}, ResultShape::kTable,
          "unit of each series", "every value a release recorded, with what was known before it",

@@ -314,28 +314,37 @@ TEST_CASE("ixdb: load from standard input with --vintage", "[cli]") {
   CHECK(Contains(p.out, "jobs,2023,2024-01-20,25.3"));
 }
 
-TEST_CASE("ixdb: loads lists each load, revert undoes one as a new version", "[cli]") {
+TEST_CASE("ixdb: loads lists each load, revert retracts one", "[cli]") {
   LoadedStore s;
   Proc p = Run({"--db", s.db, "loads", "--format", "csv"});
   INFO(p.err);
   REQUIRE(p.code == 0);
   CHECK(StartsWith(p.out, "id,time,vintage,files,"));
+  // The vintage column is the range of the rows' vintages, not the day of the load.
   CHECK(Contains(p.out, "\n1,"));
+  CHECK(Contains(p.out, ",2023-01-20..2024-01-20,"));
   CHECK(Contains(p.out, "first.csv"));
   CHECK(Contains(p.out, "\n2,"));
+  CHECK(Contains(p.out, ",2024-01-28,"));
   CHECK(Contains(p.out, "bulletin.csv"));
 
   p = Run({"--db", s.db, "revert", "2"});
   INFO(p.err);
   REQUIRE(p.code == 0);
   CHECK(Contains(p.out, "reverted load 2"));
+  CHECK(Contains(p.out, "2 versions retracted"));
+  // As if the bulletin had never been loaded: the estimate with its own vintage.
   p = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
-  CHECK(Contains(p.out, "gdp,2023,20000"));  // as before the bulletin
-  // History keeps the bulletin's value.
+  CHECK(Contains(p.out, "gdp,2023,20000,亿元,2024-01-20,estimate,"));
+  p = Run({"--db", s.db, "query", "--format", "csv", "changes(2024-01-28)"});
+  CHECK(p.out == "indicator,period,value,vintage,status,previous_value,previous_status,change,kind,unit\n");
+  // History keeps the bulletin's value, with its load and the revert that retracted it.
   p = Run({"--db", s.db, "query", "--format", "csv", "revisions(gdp, 2023)"});
-  CHECK(Contains(p.out, "20011.65"));
+  CHECK(Contains(p.out, "gdp,2023,2024-01-28,20011.65,preliminary,,,,亿元,2,3\n"));
   p = Run({"--db", s.db, "loads", "--format", "csv"});
   CHECK(Contains(p.out, "reverted by"));
+  p = Run({"--db", s.db, "revert", "3"});  // a revert is not reverted
+  CHECK(p.code == 1);
 
   p = Run({"--db", s.db, "revert", "99"});
   CHECK(p.code == 1);
