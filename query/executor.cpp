@@ -232,7 +232,7 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
       std::vector<Cell>& row = out.rows.emplace_back();
       row.reserve(ncols);
       row.emplace_back(d.label);
-      row.emplace_back(FastPeriodText(d.period[i], d.cumulative));
+      row.emplace_back(d.PeriodTextAt(i));
       row.push_back(Num(d.value[i]));
       row.push_back(unit_cell);
       if (cagr) row.emplace_back(FastPeriodText(d.from[i], d.cumulative));

@@ -113,6 +113,8 @@ class ReadViewImpl final : public ReadView {
     out.qualifier.resize(cap);
     out.stage.resize(cap);
     out.source.resize(cap);
+    const bool has_extent = !c.extent.empty();
+    if (has_extent) out.extent.resize(cap);
     size_t rows = 0;
     Period* o_period = out.period.data();
     double* o_value = out.value.data();
@@ -129,6 +131,7 @@ class ReadViewImpl final : public ReadView {
       out.qualifier.resize(rows);
       out.stage.resize(rows);
       out.source.resize(rows);
+      if (has_extent) out.extent.resize(rows);
     };
     const int32_t to = req.to ? req.to->index : INT32_MAX;
     const int32_t as_of = req.as_of.days;
@@ -151,6 +154,7 @@ class ReadViewImpl final : public ReadView {
       o_qualifier[rows] = qualifier[pick];
       o_stage[rows] = stage[pick];
       o_source[rows] = source[pick];
+      if (has_extent) out.extent[rows] = c.extent[pick];
       ++rows;
     };
     auto newer = [&](size_t a, size_t b) {  // is row a a later version than row b?
@@ -478,6 +482,7 @@ class ReadViewImpl final : public ReadView {
     v.stage = c.strings[c.stage[i]];
     v.source = c.strings[c.source[i]];
     v.deleted = c.deleted[i] != 0;
+    v.extent = c.ExtentAt(i);
     return v;
   }
 

@@ -93,6 +93,7 @@ struct GroupedRows {
   std::vector<double> X;             // value
   std::vector<uint8_t> ST, Q, D;     // status, qualifier, deleted
   std::vector<uint32_t> SG, SR;      // stage, source (only when the batch has strings)
+  std::vector<uint8_t> E;            // extent (only when the batch has combined periods)
   bool has_strings = false;
 
   size_t groups() const { return group_start.size() - 1; }
@@ -130,6 +131,10 @@ GroupedRows GroupBySeries(const WriteBatch& batch, int threads) {
   if (g.has_strings) {
     g.SG.resize(n);
     g.SR.resize(n);
+  }
+  if (!batch.obs_extent().empty()) {
+    g.E.resize(n);
+    for (size_t i = 0; i < n; ++i) g.E[dest[i]] = batch.obs_extent()[i];
   }
   // Two halves of the columns, scattered on two threads for large batches.
   auto scatter = [&](size_t part, int) {
@@ -182,6 +187,7 @@ void GroupedRows::SortGroup(size_t b, size_t e) {
     permute(SG);
     permute(SR);
   }
+  if (!E.empty()) permute(E);
 }
 
 // The versions of `all` a read sees: those of retracted loads left out.
@@ -438,6 +444,20 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
       }
       return Status::OK();
     });
+    // A row covering several periods (combined 1-2月) belongs to a plain series and stays in its
+    // year.
+    if (!batch.obs_extent().empty()) {
+      for (size_t i = 0; i < n; ++i) {
+        const uint8_t e = batch.obs_extent()[i];
+        if (e == 0) continue;
+        const uint32_t r = batch.obs_series()[i];
+        if (refs[r].meta.cumulative || ps[i].sub() <= e) {
+          return Status::InvalidArgument("observation " + DescribeObs(codes[r], ps[i], vs[i]) +
+                                         ": a combined period must lie within one year of a "
+                                         "plain (not cumulative) series");
+        }
+      }
+    }
     const size_t first_bad = *std::min_element(bad.begin(), bad.end());
     if (first_bad < n) {
       const uint32_t r = batch.obs_series()[first_bad];
@@ -452,6 +472,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
   const auto& strings = batch.strings();
   auto stage_of = [&](size_t k) -> const std::string& { return strings[g.has_strings ? g.SG[k] : 0]; };
   auto source_of = [&](size_t k) -> const std::string& { return strings[g.has_strings ? g.SR[k] : 0]; };
+  auto extent_of = [&](size_t k) -> uint8_t { return g.E.empty() ? 0 : g.E[k]; };
   const RevertedLoads& reverted = *reverted_;  // current: writers hold write_mu_
 
   // 2d. Compare each series with what is stored and encode its new versions, independently (on
@@ -507,7 +528,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
         if (k > k0 && g.V[k - 1] == v) {
           if (!SameValue(g.X[k - 1], g.X[k]) || g.ST[k - 1] != g.ST[k] || g.Q[k - 1] != g.Q[k] ||
               g.D[k - 1] != g.D[k] || stage_of(k - 1) != stage_of(k) ||
-              source_of(k - 1) != source_of(k)) {
+              source_of(k - 1) != source_of(k) || extent_of(k - 1) != extent_of(k)) {
             const uint32_t row = g.order[k];
             return Status::InvalidArgument(
                 "observation " +
@@ -522,7 +543,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
         bool have_prev = false;
         double pv = kMissing;
         int32_t pvint = 0;
-        uint8_t pst = 0, pq = 0, pdel = 0;
+        uint8_t pst = 0, pq = 0, pdel = 0, pext = 0;
         if (batch_last >= 0 && (ej == ei || fresh.vintage[batch_last] >= ex.vintage[ej - 1])) {
           have_prev = true;
           pv = fresh.value[batch_last];
@@ -530,6 +551,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
           pst = fresh.status[batch_last];
           pq = fresh.qualifier[batch_last];
           pdel = fresh.deleted[batch_last];
+          pext = fresh.ExtentAt(static_cast<size_t>(batch_last));
         } else if (ej > ei) {
           have_prev = true;
           pv = ex.value[ej - 1];
@@ -537,6 +559,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
           pst = ex.status[ej - 1];
           pq = ex.qualifier[ej - 1];
           pdel = ex.deleted[ej - 1];
+          pext = ex.ExtentAt(ej - 1);
         }
         const bool live_prev = have_prev && !pdel;
         const bool is_del = g.D[k] != 0;
@@ -546,7 +569,8 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
             continue;
           }
           sum.deletions++;
-        } else if (live_prev && SameValue(pv, g.X[k]) && pst == g.ST[k] && pq == g.Q[k]) {
+        } else if (live_prev && SameValue(pv, g.X[k]) && pst == g.ST[k] && pq == g.Q[k] &&
+                   pext == extent_of(k)) {
           sum.unchanged++;
           continue;
         } else {
@@ -565,6 +589,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
                       is_del ? 0 : g.ST[k], is_del ? 0 : g.Q[k], is_del ? 1 : 0,
                       is_del || !g.has_strings ? 0 : fresh.InternString(stage_of(k)),
                       is_del || !g.has_strings ? 0 : fresh.InternString(source_of(k)));
+        fresh.SetExtent(fresh.size() - 1, is_del ? 0 : extent_of(k));
         batch_last = static_cast<int64_t>(fresh.size() - 1);
       }
       k0 = ge;

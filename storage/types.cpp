@@ -165,7 +165,7 @@ void WriteBatch::PutSeries(SeriesMeta meta) { series_.push_back(std::move(meta))
 
 void WriteBatch::PutObservation(const Observation& obs) {
   PutObservation(InternSeries(obs.series), obs.period, obs.vintage, obs.value, obs.status,
-                 obs.qualifier, obs.stage, obs.source, obs.deleted);
+                 obs.qualifier, obs.stage, obs.source, obs.deleted, obs.extent);
 }
 
 void WriteBatch::PutTarget(Target target) { targets_.push_back(std::move(target)); }
@@ -184,6 +184,7 @@ void WriteBatch::Clear() {
   obs_deleted_.clear();
   obs_stage_.clear();
   obs_source_.clear();
+  obs_extent_.clear();
   index_.reset();
 }
 
@@ -198,6 +199,7 @@ Observation WriteBatch::ObservationAt(size_t i) const {
   o.stage = strings_[obs_stage_[i]];
   o.source = strings_[obs_source_[i]];
   o.deleted = obs_deleted_[i] != 0;
+  o.extent = obs_extent_.empty() ? 0 : obs_extent_[i];
   return o;
 }
 
@@ -234,7 +236,9 @@ uint32_t WriteBatch::InternString(std::string_view s) {
 
 void WriteBatch::PutObservation(uint32_t series_ref, Period period, Date vintage, double value,
                                 ObsStatus status, Qualifier qualifier, std::string_view stage,
-                                std::string_view source, bool deleted) {
+                                std::string_view source, bool deleted, uint8_t extent) {
+  if (extent != 0 && obs_extent_.empty()) obs_extent_.assign(obs_series_.size(), 0);
+  if (!obs_extent_.empty()) obs_extent_.push_back(extent);
   obs_series_.push_back(series_ref);
   obs_period_.push_back(period);
   obs_vintage_.push_back(vintage);

@@ -102,6 +102,7 @@ struct Observation {
   std::string stage;       // revision stage as published, e.g. 初步核实 (optional)
   std::string source;      // source document (optional)
   bool deleted = false;    // a deletion as of the vintage (SDMX ACTION=D); history keeps old values
+  uint8_t extent = 0;      // periods before `period` it also covers (1: combined 1-2月 at M02)
 };
 
 struct Target {
@@ -180,7 +181,7 @@ class WriteBatch {
   void PutObservation(uint32_t series_ref, Period period, Date vintage, double value,
                       ObsStatus status = ObsStatus::kUnspecified,
                       Qualifier qualifier = Qualifier::kNone, std::string_view stage = {},
-                      std::string_view source = {}, bool deleted = false);
+                      std::string_view source = {}, bool deleted = false, uint8_t extent = 0);
   const std::vector<std::string>& series_codes() const { return codes_; }
   // Raw columns (same length: observation_count()).
   const std::vector<uint32_t>& obs_series() const { return obs_series_; }
@@ -192,6 +193,7 @@ class WriteBatch {
   const std::vector<uint8_t>& obs_deleted() const { return obs_deleted_; }
   const std::vector<uint32_t>& obs_stage() const { return obs_stage_; }    // index into strings()
   const std::vector<uint32_t>& obs_source() const { return obs_source_; }  // index into strings()
+  const std::vector<uint8_t>& obs_extent() const { return obs_extent_; }  // empty: all 0
   const std::vector<std::string>& strings() const { return strings_; }     // strings()[0] == ""
 
  private:
@@ -207,6 +209,7 @@ class WriteBatch {
   std::vector<double> obs_value_;
   std::vector<uint8_t> obs_status_, obs_qualifier_, obs_deleted_;
   std::vector<uint32_t> obs_stage_, obs_source_;
+  std::vector<uint8_t> obs_extent_;  // empty while every row covers one period
   // Lookup tables for interning (kept small: codes and distinct stage/source strings).
   struct Index;
   std::shared_ptr<Index> index_;
@@ -218,6 +221,7 @@ struct Version {
   Date vintage;
   uint64_t load_id = 0;      // the load that recorded it
   uint64_t reverted_by = 0;  // the revert that retracted it (0: none): then only revisions see it
+  uint8_t extent = 0;        // periods before `period` it also covers (combined 1-2月)
   double value = kMissing;
   ObsStatus status = ObsStatus::kUnspecified;
   Qualifier qualifier = Qualifier::kNone;
@@ -236,6 +240,9 @@ struct SeriesValues {
   std::vector<uint8_t> qualifier;   // Qualifier
   std::vector<uint32_t> stage;      // index into strings (0 = none)
   std::vector<uint32_t> source;     // index into strings (0 = none)
+  // Periods before `period` a row also covers (1: NBS's combined 1-2月 at M02 of a plain monthly
+  // series). Empty when every row covers one period.
+  std::vector<uint8_t> extent;
   std::vector<std::string> strings{""};
   size_t size() const { return period.size(); }
 };

@@ -22,14 +22,22 @@ SeriesData Discrete(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
                    "), and single-period growth cannot be derived from cumulative growth rates");
   }
   std::vector<double> out(d.size(), kNaN);
+  std::vector<uint8_t> extent;
   for (size_t i = 0; i < d.size(); ++i) {
     if (d.period[i].sub() == 1) {
       out[i] = d.value[i];
     } else if (i > 0 && d.period[i - 1].index == d.period[i].index - 1) {
       out[i] = DecimalDiff(d.value[i], d.value[i - 1]);
+    } else if (i == 0 || d.period[i - 1].year() != d.period[i].year()) {
+      // The year's first figure is a span of several periods (NBS's combined 1-2月): it stays
+      // one combined period rather than an empty January and February.
+      out[i] = d.value[i];
+      extent.resize(d.size(), 0);
+      extent[i] = static_cast<uint8_t>(d.period[i].sub() - 1);
     }
   }
   d.value = std::move(out);
+  d.extent = std::move(extent);
   d.cumulative = false;
   d.Derived();
   return d;
@@ -54,6 +62,9 @@ SeriesData ToFrequency(Evaluator& ev, const ast::Node& n, SeriesData d, Frequenc
   out.cumulative = d.cumulative && to != Frequency::kAnnual;
   out.unit = d.unit;
   out.measure = d.measure;
+  if (!d.extent.empty() && m == Method::kAvg && d.Points()) {
+    ev.Err(n.pos, "avg of rates over a combined period (1-2月) would count it once: use end");
+  }
   size_t i = 0;
   while (i < d.size()) {
     const int group = FloorDiv(d.period[i].index, ratio);
@@ -64,7 +75,7 @@ SeriesData ToFrequency(Evaluator& ev, const ast::Node& n, SeriesData d, Frequenc
     for (; k < d.size() && FloorDiv(d.period[k].index, ratio) == group; ++k) {
       if (!std::isnan(d.value[k])) {
         sum += d.value[k];
-        ++present;
+        present += 1 + d.ExtentAt(k);  // a combined 1-2月 stands for two months
       }
       if (d.period[k].index == group * ratio + ratio - 1) last = d.value[k];
     }

@@ -28,7 +28,8 @@ SeriesData Change(SeriesData d, int lag, bool percent_if_level) {
   size_t count = d.size();
   double* v = d.value.data();
   const Period* p = d.period.data();
-  if (count > 0 && p[count - 1].index - p[0].index == static_cast<int32_t>(count - 1)) {
+  const bool combined = !d.extent.empty();
+  if (!combined && count > 0 && p[count - 1].index - p[0].index == static_cast<int32_t>(count - 1)) {
     // No gaps (the common case): the base of row i is row i - lag; a branch-free loop.
     const size_t l = static_cast<size_t>(lag);
     for (size_t i = count; i-- > l;) {
@@ -45,7 +46,8 @@ SeriesData Change(SeriesData d, int lag, bool percent_if_level) {
     while (j > 0 && p[j - 1].index >= target) --j;
     // now j is the first row with index >= target (or 0)
     double r = kNaN;
-    if (j < i && p[j].index == target) {
+    // A combined period (1-2月) compares only with a base of the same span.
+    if (j < i && p[j].index == target && (!combined || d.extent[j] == d.extent[i])) {
       const double base = v[j], cur = v[i];
       if (percent) {
         if (base != 0) r = (cur / base - 1) * 100;  // NaN in either stays NaN
@@ -85,6 +87,9 @@ SeriesData Rolling(Evaluator& ev, const ast::Node& n, SeriesData d, int64_t w, M
     if (i + 1 < static_cast<size_t>(w)) continue;
     const size_t first = i + 1 - static_cast<size_t>(w);
     if (d.period[i].index - d.period[first].index != w - 1) continue;  // a period is missing
+    bool combined = false;
+    for (size_t k = first; k <= i && !d.extent.empty(); ++k) combined = combined || d.extent[k] != 0;
+    if (combined) continue;  // a combined 1-2月 is not two periods of the window
     double s = 0;
     for (size_t k = first; k <= i; ++k) s += d.value[k];  // NaN propagates
     out[i] = m == Method::kSum ? s : s / static_cast<double>(w);

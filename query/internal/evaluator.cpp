@@ -145,6 +145,7 @@ SeriesData Evaluator::Read(const storage::SeriesMeta& meta, const Ctx& ctx) {
   d.vintage = std::move(v.vintage);
   d.status = std::move(v.status);
   d.qualifier = std::move(v.qualifier);
+  d.extent = std::move(v.extent);
   return d;
 }
 
@@ -252,6 +253,7 @@ SeriesData Evaluator::Binary(const ast::Node& n, char op, SeriesData a, SeriesDa
     out.cumulative = s.cumulative;
     out.period = std::move(s.period);
     out.value = std::move(s.value);
+    out.extent = std::move(s.extent);
     const double k = a.scalar ? a.number : b.number;
     for (double& v : out.value) v = a.scalar ? apply(k, v) : apply(v, k);
     return out;
@@ -275,7 +277,15 @@ SeriesData Evaluator::Binary(const ast::Node& n, char op, SeriesData a, SeriesDa
       ++j;
     } else {
       out.period.push_back(a.period[i]);
-      out.value.push_back(apply(a.value[i], ScaleByUnit(b.value[j], factor)));
+      // A combined 1-2月 is not combined with February alone.
+      const bool same_span = a.ExtentAt(i) == b.ExtentAt(j);
+      out.value.push_back(same_span ? apply(a.value[i], ScaleByUnit(b.value[j], factor)) : kNaN);
+      if (a.ExtentAt(i) != 0) {
+        out.extent.resize(out.period.size(), 0);
+        out.extent.back() = a.ExtentAt(i);
+      } else if (!out.extent.empty()) {
+        out.extent.resize(out.period.size(), 0);
+      }
       ++i;
       ++j;
     }
@@ -305,7 +315,7 @@ SeriesData Evaluator::RangeFilter(const ast::Node& n, SeriesData d) {
   }
   size_t w = 0;
   for (size_t i = 0; i < d.size(); ++i) {
-    if (!RowInRange(d.period[i], d.cumulative, from, to)) continue;
+    if (!RowInRange(d.period[i], d.cumulative, from, to, d.ExtentAt(i))) continue;
     d.period[w] = d.period[i];
     d.value[w] = d.value[i];
     if (d.raw) {
@@ -314,6 +324,7 @@ SeriesData Evaluator::RangeFilter(const ast::Node& n, SeriesData d) {
       d.qualifier[w] = d.qualifier[i];
     }
     if (!d.from.empty()) d.from[w] = d.from[i];
+    if (!d.extent.empty()) d.extent[w] = d.extent[i];
     ++w;
   }
   d.period.resize(w);
@@ -324,6 +335,7 @@ SeriesData Evaluator::RangeFilter(const ast::Node& n, SeriesData d) {
     d.qualifier.resize(w);
   }
   if (!d.from.empty()) d.from.resize(w);
+  if (!d.extent.empty()) d.extent.resize(w);
   return d;
 }
 

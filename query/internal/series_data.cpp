@@ -15,6 +15,10 @@ bool IsPointsUnit(std::string_view unit) {
 
 bool SeriesData::Points() const { return storage::ChangesInPoints(measure) || IsPointsUnit(unit); }
 
+std::string SeriesData::PeriodTextAt(size_t i) const {
+  return FastPeriodText(period[i], cumulative || ExtentAt(i) != 0);
+}
+
 double SeriesData::At(Period p) const {
   auto it = std::lower_bound(period.begin(), period.end(), p,
                              [](const Period& a, const Period& b) { return a.index < b.index; });
@@ -86,8 +90,10 @@ std::pair<int64_t, int64_t> BoundMonths(const ParsedPeriod& p) {
   return m;
 }
 
-bool RowInRange(Period row, bool cumulative, const ParsedPeriod* from, const ParsedPeriod* to) {
-  const auto m = MonthSpan(row);
+bool RowInRange(Period row, bool cumulative, const ParsedPeriod* from, const ParsedPeriod* to,
+                uint8_t extent) {
+  auto m = MonthSpan(row);
+  if (extent != 0) m.first = MonthSpan(row.Shifted(-extent)).first;
   if (!cumulative) {
     if (from && m.first < BoundMonths(*from).first) return false;
     if (to && m.second > BoundMonths(*to).second) return false;

@@ -48,6 +48,9 @@ struct SeriesData {
   std::vector<Date> vintage;
   std::vector<uint8_t> status, qualifier;
   std::vector<Period> from;  // cagr: the start period of each row
+  // Periods before `period` a row also covers (1: NBS's combined 1-2月 of a plain monthly
+  // series, or the first figure of a year that discrete() could not split). Empty: all 0.
+  std::vector<uint8_t> extent;
   bool scalar = false;       // a number literal (value in `number`)
   double number = 0;
   size_t size() const { return period.size(); }
@@ -62,6 +65,9 @@ struct SeriesData {
   }
   // The value at period p (by index), or NaN.
   double At(Period p) const;
+  uint8_t ExtentAt(size_t i) const { return extent.empty() ? 0 : extent[i]; }
+  // The text of row i's period: a year-to-date span for cumulative series and combined rows.
+  std::string PeriodTextAt(size_t i) const;
 };
 
 // True for % and pp units.
@@ -103,7 +109,9 @@ std::pair<int64_t, int64_t> MonthSpan(Period p);
 //    while a plain bound keeps every span ending within it (x[2023Q2]: 1-4月, 1-5月, 1-6月).
 // An absent bound is open.
 std::pair<int64_t, int64_t> BoundMonths(const ParsedPeriod& p);
-bool RowInRange(Period row, bool cumulative, const ParsedPeriod* from, const ParsedPeriod* to);
+// `extent`: periods before `row` the row also covers (a combined 1-2月).
+bool RowInRange(Period row, bool cumulative, const ParsedPeriod* from, const ParsedPeriod* to,
+                uint8_t extent = 0);
 // Strict comparisons of a row with a bound: the row lies entirely after (before) the bound.
 bool RowAfter(Period row, bool cumulative, const ParsedPeriod& bound);
 bool RowBefore(Period row, bool cumulative, const ParsedPeriod& bound);

@@ -195,6 +195,8 @@ constexpr uint8_t kFlagBlank = 0x40;       // NaN: no value stored
 constexpr uint8_t kFlagException = 0x80;   // value stored as raw bits, not in the decimal column
 
 // Column modes. On-disk format: do not change.
+// The optional last column of a chunk (tag byte, then an RLE column). On-disk format.
+constexpr uint8_t kExtentRle = 1;
 constexpr uint8_t kFlagsSame = 0;  // one flag byte for every row
 constexpr uint8_t kFlagsRaw = 1;   // n bytes
 constexpr uint8_t kFlagsRle = 2;   // runs: byte, varint length
@@ -383,6 +385,13 @@ void EncodeColumns(const VersionColumns& c, std::string* out) {
   PutIndexColumn(out, ix);
   for (size_t j = 0; j < n; ++j) ix[j] = c.source[order[j]];
   PutIndexColumn(out, ix);
+  // The optional extent column: present only when some row covers several periods.
+  if (!c.extent.empty() &&
+      std::any_of(c.extent.begin(), c.extent.end(), [](uint8_t e) { return e != 0; })) {
+    for (size_t j = 0; j < n; ++j) ix[j] = c.extent[order[j]];
+    PutU8(out, kExtentRle);
+    PutRle(out, ix);
+  }
 }
 
 Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32_t>* run_starts) {
@@ -407,6 +416,7 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
   };
   auto fail = [&](const char* what) {
     resize(base);
+    if (c->extent.size() > base) c->extent.resize(base);
     run_starts->resize(runs_base);
     return Status::Corruption(std::string("bad chunk: ") + what);
   };
@@ -622,7 +632,22 @@ gaps_done:
     }
   }
   if (!r.ok() || !range_ok) return fail("stage/source columns");
-  if (!r.at_end()) return fail("trailing bytes");
+  if (!r.at_end()) {
+    if (r.Byte() != kExtentRle) return fail("trailing bytes");
+    std::vector<uint32_t> ext(n);
+    bool ext_ok = true;
+    r.Rle(n, ext.data(), [&](int64_t v) {
+      if (v < 0 || v > 11) ext_ok = false;
+      return static_cast<uint32_t>(v);
+    });
+    if (!r.ok() || !ext_ok) return fail("extent column");
+    c->extent.resize(base, 0);
+    c->extent.reserve(base + n);
+    for (uint32_t e : ext) c->extent.push_back(static_cast<uint8_t>(e));
+    if (!r.at_end()) return fail("trailing bytes");
+  } else if (!c->extent.empty()) {
+    c->extent.resize(base + n, 0);
+  }
   return Status::OK();
 }
 
@@ -639,7 +664,14 @@ void VersionColumns::Clear() {
   deleted.clear();
   stage.clear();
   source.clear();
+  extent.clear();
   strings.resize(1);
+}
+
+void VersionColumns::SetExtent(size_t i, uint8_t e) {
+  if (e == 0 && extent.empty()) return;
+  if (extent.empty()) extent.assign(size(), 0);
+  extent[i] = e;
 }
 
 void VersionColumns::Reserve(size_t n) {
@@ -677,6 +709,7 @@ void VersionColumns::PushRow(int32_t p, int32_t v, uint64_t s, uint64_t load, do
   deleted.push_back(del);
   stage.push_back(stage_ix);
   source.push_back(source_ix);
+  if (!extent.empty()) extent.push_back(0);
 }
 
 void VersionColumns::AppendRow(const VersionColumns& src, size_t i) {
@@ -684,6 +717,7 @@ void VersionColumns::AppendRow(const VersionColumns& src, size_t i) {
           src.qualifier[i], src.deleted[i],
           src.stage[i] ? InternString(src.strings[src.stage[i]]) : 0,
           src.source[i] ? InternString(src.strings[src.source[i]]) : 0);
+  SetExtent(size() - 1, src.ExtentAt(i));
 }
 
 bool VersionColumns::IsSorted() const {
@@ -714,6 +748,7 @@ void VersionColumns::Sort() {
   for (uint32_t i : ix) {
     out.PushRow(period[i], vintage[i], seq[i], load_id[i], value[i], status[i], qualifier[i],
                 deleted[i], stage[i], source[i]);
+    out.SetExtent(out.size() - 1, ExtentAt(i));
   }
   *this = std::move(out);
 }
@@ -786,6 +821,11 @@ void MergeRuns(const VersionColumns& in, const std::vector<uint32_t>& starts, Ve
     out->deleted[i] = in.deleted[r];
     out->stage[i] = in.stage[r];
     out->source[i] = in.source[r];
+  }
+  out->extent.clear();
+  if (!in.extent.empty()) {
+    out->extent.resize(n);
+    for (size_t i = 0; i < n; ++i) out->extent[i] = in.extent[(*order)[i]];
   }
   out->strings = in.strings;
 }

@@ -23,8 +23,14 @@ struct VersionColumns {
   std::vector<uint8_t> status, qualifier, deleted;
   std::vector<uint32_t> stage, source;
   std::vector<std::string> strings{""};
+  // How many periods before `period` a row also covers: 1 for NBS's combined 1-2月 stored on a
+  // plain monthly series (at M02). Empty when every row covers one period (then the chunk has
+  // no extent column and is byte-identical to a chunk of format v1); else size() entries.
+  std::vector<uint8_t> extent;
 
   size_t size() const { return period.size(); }
+  uint8_t ExtentAt(size_t i) const { return extent.empty() ? 0 : extent[i]; }
+  void SetExtent(size_t i, uint8_t e);
   void Clear();  // keeps capacity
   void Reserve(size_t n);
   // Index of `s` in strings (added if new). Linear: a series has a handful of distinct strings.

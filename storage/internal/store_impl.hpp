@@ -35,7 +35,9 @@ namespace ixdb::storage::internal {
 
 // The on-disk format version this build writes and reads. On-disk format: do not change the
 // meaning of existing versions; bump it when the layout changes incompatibly.
-inline constexpr uint32_t kFormatVersion = 1;
+// v2: chunks may end with an extent column (combined periods such as 1-2月); v1 stores open as
+// they are.
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr char kFormatMagic[] = "ixdb-store";
 // Staged SST files of bulk writes and large writes; removed at Open.
 inline constexpr char kStagingDir[] = "staging";
