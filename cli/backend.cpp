@@ -6,10 +6,8 @@
 #include <system_error>
 #include <utility>
 
-#include "storage/store.hpp"
-#ifdef IXDB_HAVE_SERVER
 #include "server/client.hpp"
-#endif
+#include "storage/store.hpp"
 
 namespace ixdb::cli {
 namespace {
@@ -34,7 +32,6 @@ class LocalBackend : public Backend {
   query::QueryOptions options_;
 };
 
-#ifdef IXDB_HAVE_SERVER
 class RemoteBackend : public Backend {
  public:
   RemoteBackend(std::string address, std::unique_ptr<server::Client> client)
@@ -48,7 +45,6 @@ class RemoteBackend : public Backend {
   std::string address_;
   std::unique_ptr<server::Client> client_;
 };
-#endif
 
 }  // namespace
 
@@ -81,14 +77,9 @@ Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
 
 Result<std::unique_ptr<Backend>> ConnectBackend(const std::string& host_port,
                                                 const std::string& token) {
-#ifdef IXDB_HAVE_SERVER
   auto client = server::Client::Connect(host_port, token);
   if (!client.ok()) return client.status();
   return std::unique_ptr<Backend>(new RemoteBackend(host_port, std::move(*client)));
-#else
-  return Status::NotSupported("this ixdb was built without the server module: --connect " +
-                              host_port + " is not available");
-#endif
 }
 
 }  // namespace ixdb::cli

@@ -38,8 +38,8 @@ Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::S
 Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
                                                   const query::QueryOptions& options = {});
 
-// Connects to an ixdb server at "HOST:PORT". IOError when it cannot connect; NotSupported
-// when this build has no server module.
+// Connects to an ixdb server at "HOST:PORT". IOError when it cannot connect; InvalidArgument
+// for a malformed address.
 Result<std::unique_ptr<Backend>> ConnectBackend(const std::string& host_port,
                                                 const std::string& token);
 

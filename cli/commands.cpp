@@ -18,11 +18,9 @@
 #include "cli/backend.hpp"
 #include "cli/shell.hpp"
 #include "query/render.hpp"
-#include "storage/store.hpp"
-#ifdef IXDB_HAVE_SERVER
 #include "server/client.hpp"
 #include "server/server.hpp"
-#endif
+#include "storage/store.hpp"
 
 namespace ixdb::cli {
 namespace {
@@ -138,7 +136,6 @@ Status ReadWholeFile(const std::string& path, std::string* content) {
 }
 
 Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
-#ifdef IXDB_HAVE_SERVER
   if (!args.skip_bad.empty()) {
     return Status::InvalidArgument("--skip-bad is not available with --connect");
   }
@@ -160,9 +157,6 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
   std::cout << *summary;
   if (!summary->empty() && summary->back() != '\n') std::cout << "\n";
   return Status::OK();
-#else
-  return Status::NotSupported("this ixdb was built without the server module");
-#endif
 }
 
 }  // namespace
@@ -251,7 +245,6 @@ Status CmdShell(const GlobalOptions& g, const std::string& format) {
 Status CmdServe(const GlobalOptions& g, const std::string& listen) {
   Status s = NoRemote(g, "serve");
   if (!s.ok()) return s;
-#ifdef IXDB_HAVE_SERVER
   std::unique_ptr<storage::Store> store;
   s = OpenStore(g, false, &store);
   if (!s.ok()) return s;
@@ -267,9 +260,6 @@ Status CmdServe(const GlobalOptions& g, const std::string& listen) {
     std::fputs(out.c_str(), stderr);  // one write per line: lines from threads do not mix
   };
   return server::Serve(*store, opts);
-#else
-  return Status::NotSupported("this ixdb was built without the server module");
-#endif
 }
 
 Status CmdLoads(const GlobalOptions& g, const std::string& format) {
