@@ -1,5 +1,6 @@
 #include "server/protocol.hpp"
 
+#include "common/base64.hpp"
 #include "query/render.hpp"
 
 // Boost.JSON is header-only: its implementation is compiled here, in exactly one TU of ixdb.
@@ -157,64 +158,6 @@ bool IsValidUtf8(std::string_view s) {
   }
   return true;
 }
-
-// Base64 (RFC 4648, with padding) carries file contents that are not UTF-8 (GB18030 exports),
-// which a JSON string cannot hold.
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void AppendBase64(std::string& out, std::string_view in) {
-  size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(in[k])); };
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kBase64[(v >> shift) & 63]);
-  }
-  size_t rest = in.size() - i;
-  if (rest == 1) {
-    uint32_t v = byte(i) << 16;
-    out.push_back(kBase64[(v >> 18) & 63]);
-    out.push_back(kBase64[(v >> 12) & 63]);
-    out += "==";
-  } else if (rest == 2) {
-    uint32_t v = byte(i) << 16 | byte(i + 1) << 8;
-    out.push_back(kBase64[(v >> 18) & 63]);
-    out.push_back(kBase64[(v >> 12) & 63]);
-    out.push_back(kBase64[(v >> 6) & 63]);
-    out.push_back('=');
-  }
-}
-
-// False on any character outside the alphabet, a length that is not a multiple of 4, or
-// misplaced padding.
-bool DecodeBase64(std::string_view in, std::string* out) {
-  if (in.size() % 4 != 0) return false;
-  out->clear();
-  out->reserve(in.size() / 4 * 3);
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  for (size_t i = 0; i < in.size(); i += 4) {
-    bool last = i + 4 == in.size();
-    size_t pad = 0;
-    if (last && in[i + 3] == '=') pad = in[i + 2] == '=' ? 2 : 1;
-    uint32_t v = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      int d = k < 4 - pad ? value(in[i + k]) : 0;
-      if (d < 0) return false;
-      v = v << 6 | static_cast<uint32_t>(d);
-    }
-    out->push_back(static_cast<char>(v >> 16));
-    if (pad < 2) out->push_back(static_cast<char>((v >> 8) & 0xFF));
-    if (pad < 1) out->push_back(static_cast<char>(v & 0xFF));
-  }
-  return true;
-}
-
 
 void AppendDouble(std::string& out, double v) {
   if (!std::isfinite(v)) {
@@ -381,9 +324,11 @@ Status ParseLoadRequest(const json::object& obj, ParsedRequest* req) {
       std::string encoded;
       s = GetString(f.get_object(), "content_base64", where + ".content_base64", true, &encoded);
       if (!s.ok()) return s;
-      if (!DecodeBase64(encoded, &file.content)) {
+      Result<std::string> decoded = DecodeBase64(encoded);
+      if (!decoded.ok()) {
         return Status::InvalidArgument("\"" + where + ".content_base64\" is not valid base64");
       }
+      file.content = std::move(*decoded);
     } else {
       s = GetString(f.get_object(), "content", where + ".content", true, &file.content);
       if (!s.ok()) return s;
