@@ -17,6 +17,7 @@
 
 #include "cli/backend.hpp"
 #include "cli/shell.hpp"
+#include "common/json_writer.hpp"
 #include "query/render.hpp"
 #include "server/client.hpp"
 #include "server/server.hpp"
@@ -105,23 +106,6 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_{};
 };
 
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 Status ReadWholeFile(const std::string& path, std::string* content) {
   if (path == "-") {
     content->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -146,10 +130,11 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
     if (!s.ok()) return s;
     files.emplace_back(path == "-" ? "<stdin>" : path, std::move(content));
   }
-  std::string opts = "{\"format\":" + JsonQuote(args.format) +
-                     ",\"encoding\":" + JsonQuote(args.encoding);
-  if (!args.vintage.empty()) opts += ",\"vintage\":" + JsonQuote(args.vintage);
-  opts += "}";
+  std::string opts;
+  JsonWriter json(opts);
+  json.BeginObject().Key("format").String(args.format).Key("encoding").String(args.encoding);
+  if (!args.vintage.empty()) json.Key("vintage").String(args.vintage);
+  json.EndObject();
   auto client = server::Client::Connect(g.connect, g.token);
   if (!client.ok()) return client.status();
   auto summary = (*client)->Load(files, opts);

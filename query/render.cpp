@@ -1,7 +1,5 @@
 #include "query/render.hpp"
 
-#include <utf8proc.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -11,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "common/json_writer.hpp"
 #include "common/utf8.hpp"
 
 namespace ixdb::query {
@@ -101,52 +100,6 @@ void AppendCsvField(std::string& out, std::string_view field) {
   }
   out += '"';
 }
-
-}  // namespace
-
-void AppendJsonString(std::string& out, std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(raw.size());
-  while (left > 0) {
-    const unsigned char ch = *p;
-    utf8proc_ssize_t n = 1;
-    if (ch >= 0x80) {
-      utf8proc_int32_t cp = 0;
-      n = utf8proc_iterate(p, left, &cp);
-      if (n <= 0 || cp < 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD for each byte that is not valid UTF-8
-        n = 1;
-      } else {
-        out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-      }
-    } else {
-      switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (ch < 0x20 || ch == 0x7f) {
-            out += "\\u00";
-            out += kHex[ch >> 4];
-            out += kHex[ch & 15];
-          } else {
-            out += static_cast<char>(ch);
-          }
-      }
-    }
-    p += n;
-    left -= n;
-  }
-  out += '"';
-}
-
-namespace {
 
 }  // namespace
 
@@ -303,24 +256,30 @@ std::string RenderJson(const Table& table) {
   std::string out = "[\n";
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
-    out += "  {";
+    out += "  ";
+    JsonWriter json(out);
+    json.BeginObject();
     for (size_t c = 0; c < table.columns.size(); ++c) {
-      if (c > 0) out += ',';
-      AppendJsonString(out, table.columns[c].name);
-      out += ':';
+      json.Key(table.columns[c].name);
       const Cell* cell = c < row.size() ? &row[c] : nullptr;
       if (cell == nullptr || std::holds_alternative<std::monostate>(*cell)) {
-        out += "null";
+        json.Null();
       } else if (const auto* s = std::get_if<std::string>(cell)) {
-        AppendJsonString(out, *s);
+        json.String(*s);
       } else if (const auto* d = std::get_if<double>(cell)) {
-        // JSON has no NaN or infinity: a missing or non-finite value is null.
-        out += std::isfinite(*d) ? FormatNumber(*d) : "null";
+        // JSON has no NaN or infinity: a missing or non-finite value is null. Finite values
+        // print as the text table does (fixed notation while short), not in the wire's form.
+        if (std::isfinite(*d)) {
+          json.Number(FormatNumber(*d));
+        } else {
+          json.Null();
+        }
       } else {
-        out += std::to_string(std::get<int64_t>(*cell));
+        json.Int(std::get<int64_t>(*cell));
       }
     }
-    out += r + 1 < table.rows.size() ? "},\n" : "}\n";
+    json.EndObject();
+    out += r + 1 < table.rows.size() ? ",\n" : "\n";
   }
   out += "]\n";
   return out;

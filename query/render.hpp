@@ -22,9 +22,4 @@ std::string RenderCsv(const Table& table, bool bom = false);
 // [{"indicator":"gdp","period":"2023","value":20011.65}, ...]; nulls are null.
 std::string RenderJson(const Table& table);
 
-// Appends `raw` as a JSON string literal: quotes, backslashes and control characters escaped,
-// each byte that is not valid UTF-8 replaced by U+FFFD, so the output is always valid JSON.
-// Shared by RenderJson and the server's wire protocol.
-void AppendJsonString(std::string& out, std::string_view raw);
-
 }  // namespace ixdb::query

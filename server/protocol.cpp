@@ -1,7 +1,7 @@
 #include "server/protocol.hpp"
 
 #include "common/base64.hpp"
-#include "query/render.hpp"
+#include "common/json_writer.hpp"
 
 // Boost.JSON is header-only: its implementation is compiled here, in exactly one TU of ixdb.
 #include <boost/json/src.hpp>
@@ -159,68 +159,28 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-void AppendDouble(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
-  out += text;
-  // "5" would read back as an integer; keep the cell a double.
-  if (text.find_first_of(".eE") == std::string_view::npos) out += ".0";
-}
-
-template <typename Int>
-void AppendInt(std::string& out, Int v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-void AppendValue(std::string& out, const json::value& v) {
+void WriteValue(JsonWriter& out, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-    case json::kind::int64: AppendInt(out, v.get_int64()); break;
-    case json::kind::uint64: AppendInt(out, v.get_uint64()); break;
-    case json::kind::double_: AppendDouble(out, v.get_double()); break;
-    case json::kind::string: query::AppendJsonString(out, v.get_string()); break;
-    case json::kind::array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        AppendValue(out, e);
-      }
-      out.push_back(']');
+    case json::kind::null: out.Null(); break;
+    case json::kind::bool_: out.Bool(v.get_bool()); break;
+    case json::kind::int64: out.Int(v.get_int64()); break;
+    case json::kind::uint64: out.Uint(v.get_uint64()); break;
+    case json::kind::double_: out.Double(v.get_double()); break;
+    case json::kind::string: out.String(v.get_string()); break;
+    case json::kind::array:
+      out.BeginArray();
+      for (const auto& e : v.get_array()) WriteValue(out, e);
+      out.EndArray();
       break;
-    }
-    case json::kind::object: {
-      out.push_back('{');
-      bool first = true;
+    case json::kind::object:
+      out.BeginObject();
       for (const auto& kv : v.get_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        query::AppendJsonString(out, kv.key());
-        out.push_back(':');
-        AppendValue(out, kv.value());
+        out.Key(kv.key());
+        WriteValue(out, kv.value());
       }
-      out.push_back('}');
+      out.EndObject();
       break;
-    }
   }
-}
-
-void AppendStringArray(std::string& out, const std::vector<std::string>& items) {
-  out.push_back('[');
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    query::AppendJsonString(out, items[i]);
-  }
-  out.push_back(']');
 }
 
 std::string_view ColumnTypeName(query::ColumnType t) {
@@ -430,7 +390,7 @@ Result<ParsedRequest> ParseRequest(std::string_view payload) {
     if (!s.ok()) return s;
   } else {
     std::string shown;
-    query::AppendJsonString(shown, op);
+    AppendJsonString(shown, op);
     return Status::InvalidArgument("unknown op " + shown + " (expected ping, hello, query or load)");
   }
   return req;
@@ -440,47 +400,44 @@ std::string EncodePingRequest() { return R"({"op":"ping"})"; }
 std::string EncodeHelloRequest() { return R"({"op":"hello"})"; }
 
 std::string EncodeQueryRequest(std::string_view query) {
-  std::string out = R"({"op":"query","q":)";
-  query::AppendJsonString(out, query);
-  out.push_back('}');
+  std::string out;
+  JsonWriter(out).BeginObject().Key("op").String("query").Key("q").String(query).EndObject();
   return out;
 }
 
 Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, std::string>>& files,
                                       std::string_view options_json, std::string_view token) {
-  std::string out = R"({"op":"load")";
-  if (!token.empty()) {
-    out += ",\"token\":";
-    query::AppendJsonString(out, token);
-  }
-  out += ",\"files\":[";
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (i) out.push_back(',');
-    out += "{\"name\":";
-    query::AppendJsonString(out, files[i].first);
-    if (IsValidUtf8(files[i].second)) {
-      out += ",\"content\":";
-      query::AppendJsonString(out, files[i].second);
-    } else {
-      out += ",\"content_base64\":\"";
-      AppendBase64(out, files[i].second);
-      out.push_back('"');
-    }
-    out.push_back('}');
-  }
-  out.push_back(']');
+  json::value options;
   if (!options_json.empty()) {
-    json::value options;
     Status s = ParseJson(options_json, &options);
     if (!s.ok()) return Status::InvalidArgument("load options: " + s.message());
     if (!options.is_object()) {
       return Status::InvalidArgument("load options must be a JSON object, not " +
                                      std::string(KindName(options.kind())));
     }
-    out += ",\"options\":";
-    AppendValue(out, options);
   }
-  out.push_back('}');
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject().Key("op").String("load");
+  if (!token.empty()) json.Key("token").String(token);
+  json.Key("files").BeginArray();
+  for (const auto& [name, content] : files) {
+    json.BeginObject().Key("name").String(name);
+    if (IsValidUtf8(content)) {
+      json.Key("content").String(content);
+    } else {
+      std::string encoded;
+      AppendBase64(encoded, content);
+      json.Key("content_base64").String(encoded);
+    }
+    json.EndObject();
+  }
+  json.EndArray();
+  if (!options_json.empty()) {
+    json.Key("options");
+    WriteValue(json, options);
+  }
+  json.EndObject();
   return out;
 }
 
@@ -516,50 +473,50 @@ Status::Code StatusCodeFromName(std::string_view name) {
 }
 
 std::string EncodeError(const Status& status) {
-  std::string out = R"({"ok":false,"code":)";
-  query::AppendJsonString(out, StatusCodeName(status.ok() ? Status::Code::kIOError : status.code()));
-  out += ",\"error\":";
-  query::AppendJsonString(out, status.message());
-  out.push_back('}');
+  std::string out;
+  JsonWriter(out)
+      .BeginObject()
+      .Key("ok")
+      .Bool(false)
+      .Key("code")
+      .String(StatusCodeName(status.ok() ? Status::Code::kIOError : status.code()))
+      .Key("error")
+      .String(status.message())
+      .EndObject();
   return out;
 }
 
 std::string EncodeTable(const query::Table& table) {
-  std::string out = R"({"ok":true,"columns":[)";
-  for (size_t i = 0; i < table.columns.size(); ++i) {
-    const query::Column& c = table.columns[i];
-    if (i) out.push_back(',');
-    out += "{\"name\":";
-    query::AppendJsonString(out, c.name);
-    out += ",\"type\":";
-    query::AppendJsonString(out, ColumnTypeName(c.type));
-    out += ",\"unit\":";
-    query::AppendJsonString(out, c.unit);
-    out.push_back('}');
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject().Key("ok").Bool(true).Key("columns").BeginArray();
+  for (const query::Column& c : table.columns) {
+    json.BeginObject()
+        .Key("name")
+        .String(c.name)
+        .Key("type")
+        .String(ColumnTypeName(c.type))
+        .Key("unit")
+        .String(c.unit)
+        .EndObject();
   }
-  out += "],\"rows\":[";
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    if (r) out.push_back(',');
-    out.push_back('[');
-    const auto& row = table.rows[r];
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i) out.push_back(',');
-      const query::Cell& cell = row[i];
+  json.EndArray().Key("rows").BeginArray();
+  for (const auto& row : table.rows) {
+    json.BeginArray();
+    for (const query::Cell& cell : row) {
       if (const auto* s = std::get_if<std::string>(&cell)) {
-        query::AppendJsonString(out, *s);
+        json.String(*s);
       } else if (const auto* d = std::get_if<double>(&cell)) {
-        AppendDouble(out, *d);
+        json.Double(*d);
       } else if (const auto* n = std::get_if<int64_t>(&cell)) {
-        AppendInt(out, *n);
+        json.Int(*n);
       } else {
-        out += "null";
+        json.Null();
       }
     }
-    out.push_back(']');
+    json.EndArray();
   }
-  out += "],\"notes\":";
-  AppendStringArray(out, table.notes);
-  out.push_back('}');
+  json.EndArray().Key("notes").StringArray(table.notes).EndObject();
   return out;
 }
 
@@ -567,23 +524,32 @@ std::string EncodePong() { return R"({"ok":true,"pong":true})"; }
 
 std::string EncodeHello(std::string_view version, size_t max_frame_bytes, bool writes_allowed,
                         bool token_required) {
-  std::string out = R"({"ok":true,"server":"ixdb","version":)";
-  query::AppendJsonString(out, version);
-  out += ",\"protocol\":";
-  AppendInt(out, kProtocolVersion);
-  out += ",\"max_frame_bytes\":";
-  AppendInt(out, static_cast<uint64_t>(max_frame_bytes));
-  out += ",\"writes\":";
-  out += writes_allowed ? "true" : "false";
-  out += ",\"token_required\":";
-  out += token_required ? "true" : "false";
-  out.push_back('}');
+  std::string out;
+  JsonWriter(out)
+      .BeginObject()
+      .Key("ok")
+      .Bool(true)
+      .Key("server")
+      .String("ixdb")
+      .Key("version")
+      .String(version)
+      .Key("protocol")
+      .Int(kProtocolVersion)
+      .Key("max_frame_bytes")
+      .Uint(max_frame_bytes)
+      .Key("writes")
+      .Bool(writes_allowed)
+      .Key("token_required")
+      .Bool(token_required)
+      .EndObject();
   return out;
 }
 
 std::string EncodeLoadResponse(const LoadSummary& s, const std::vector<std::string>& notes,
                                std::string_view text) {
-  std::string out = R"({"ok":true,"summary":{)";
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject().Key("ok").Bool(true).Key("summary").BeginObject();
   const std::pair<const char*, uint64_t> fields[] = {
       {"load_id", s.load_id},
       {"rows_read", s.rows_read},
@@ -596,19 +562,9 @@ std::string EncodeLoadResponse(const LoadSummary& s, const std::vector<std::stri
       {"targets_unchanged", s.targets_unchanged},
       {"deletions", s.deletions},
   };
-  for (const auto& [name, value] : fields) {
-    query::AppendJsonString(out, name);
-    out.push_back(':');
-    AppendInt(out, value);
-    out.push_back(',');
-  }
-  out += "\"seconds\":";
-  AppendDouble(out, s.seconds);
-  out += "},\"notes\":";
-  AppendStringArray(out, notes);
-  out += ",\"text\":";
-  query::AppendJsonString(out, text);
-  out.push_back('}');
+  for (const auto& [name, value] : fields) json.Key(name).Uint(value);
+  json.Key("seconds").Double(s.seconds).EndObject();
+  json.Key("notes").StringArray(notes).Key("text").String(text).EndObject();
   return out;
 }
 
