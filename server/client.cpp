@@ -11,6 +11,7 @@
 #include <chrono>
 #include <exception>
 
+#include "server/frame.hpp"
 #include "server/protocol.hpp"
 
 namespace ixdb::server {
@@ -19,8 +20,6 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-// Responses are read in pieces so that memory follows the bytes that arrive.
-constexpr size_t kReadChunk = 1 << 20;
 constexpr std::chrono::seconds kConnectTimeout{10};
 
 Status SplitHostPort(const std::string& host_port, std::string* host, std::string* port) {
@@ -153,7 +152,7 @@ class AsioClient : public Client {
     std::string payload;
     while (payload.size() < length) {
       size_t done = payload.size();
-      payload.resize(done + std::min<size_t>(kReadChunk, length - done));
+      payload.resize(done + std::min<size_t>(kFrameReadChunkBytes, length - done));
       asio::read(socket_, asio::buffer(payload.data() + done, payload.size() - done));
     }
     return payload;

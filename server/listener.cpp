@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "server/frame.hpp"
 #include "server/handler.hpp"
 #include "server/protocol.hpp"
 #include "server/server.hpp"
@@ -31,10 +32,6 @@ using asio::awaitable;
 using asio::use_awaitable;
 using asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
-
-// Bodies are read in pieces of this size so that memory follows the bytes that actually
-// arrived, not the length a client announces.
-constexpr size_t kReadChunk = 1 << 20;
 
 std::string FormatEndpoint(const tcp::endpoint& ep) {
   const asio::ip::address a = ep.address();
@@ -306,7 +303,7 @@ awaitable<void> Server::ServeConnection(tcp::socket socket, std::string peer) {
       payload.clear();
       while (payload.size() < length && !ec) {
         size_t done = payload.size();
-        payload.resize(done + std::min<size_t>(kReadChunk, length - done));
+        payload.resize(done + std::min<size_t>(kFrameReadChunkBytes, length - done));
         ec = co_await read(asio::buffer(payload.data() + done, payload.size() - done));
       }
       if (ec) {

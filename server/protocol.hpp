@@ -1,12 +1,9 @@
 #pragma once
-// The ixdb wire protocol (docs/protocol.md): frames and the JSON messages they carry.
-// Internal to server/ (used by the server, the client and their tests); no Asio or Boost.JSON
-// type appears here, so including it costs nothing.
-//
-// A frame is a 4-byte big-endian payload length followed by that many bytes of UTF-8 JSON.
+// The ixdb wire protocol (docs/protocol.md): the JSON messages that frames (server/frame.hpp)
+// carry. Internal to server/ (used by the server, the client and their tests); no Asio or
+// Boost.JSON type appears here, so including it costs nothing.
 // Every function here is pure (no I/O, no globals) and thread-safe.
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,18 +18,8 @@ namespace ixdb::server {
 
 // Bumped when a change would break an older peer. Reported by {"op":"hello"}.
 inline constexpr int kProtocolVersion = 1;
-// Bytes of the length prefix of a frame.
-inline constexpr size_t kFrameHeaderBytes = 4;
 // Nesting depth beyond which a request is rejected (a request needs 4 levels).
 inline constexpr size_t kMaxJsonDepth = 32;
-
-// The length prefix of a frame carrying `payload_bytes`.
-// REQUIRES: payload_bytes <= UINT32_MAX.
-std::array<unsigned char, kFrameHeaderBytes> EncodeFrameHeader(size_t payload_bytes);
-// The payload length a header announces.
-uint32_t DecodeFrameHeader(const unsigned char* header);
-// Header and payload together (for writers that send one buffer).
-std::string EncodeFrame(std::string_view payload);
 
 // ---- Requests -----------------------------------------------------------------------------
 

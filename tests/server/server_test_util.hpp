@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/frame.hpp"
 #include "server/handler.hpp"
 #include "server/protocol.hpp"
 #include "server/server.hpp"
