@@ -18,8 +18,6 @@ namespace ixdb::server {
 
 // Bumped when a change would break an older peer. Reported by {"op":"hello"}.
 inline constexpr int kProtocolVersion = 1;
-// Nesting depth beyond which a request is rejected (a request needs 4 levels).
-inline constexpr size_t kMaxJsonDepth = 32;
 
 // ---- Requests -----------------------------------------------------------------------------
 
