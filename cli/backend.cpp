@@ -12,7 +12,7 @@
 namespace ixdb::cli {
 namespace {
 
-class LocalBackend : public Backend {
+class LocalBackend : public QueryBackend {
  public:
   LocalBackend(std::string dir, std::unique_ptr<storage::Store> store,
                const query::QueryOptions& options)
@@ -32,7 +32,7 @@ class LocalBackend : public Backend {
   query::QueryOptions options_;
 };
 
-class RemoteBackend : public Backend {
+class RemoteBackend : public QueryBackend {
  public:
   RemoteBackend(std::string address, std::unique_ptr<server::Client> client)
       : address_(std::move(address)), client_(std::move(client)) {}
@@ -67,19 +67,19 @@ Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::S
   return s;
 }
 
-Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
+Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir,
                                                   const query::QueryOptions& options) {
   std::unique_ptr<storage::Store> store;
   Status s = OpenStoreForReading(db_dir, &store);
   if (!s.ok()) return s;
-  return std::unique_ptr<Backend>(new LocalBackend(db_dir, std::move(store), options));
+  return std::unique_ptr<QueryBackend>(new LocalBackend(db_dir, std::move(store), options));
 }
 
-Result<std::unique_ptr<Backend>> ConnectBackend(const std::string& host_port,
+Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
                                                 const std::string& token) {
   auto client = server::Client::Connect(host_port, token);
   if (!client.ok()) return client.status();
-  return std::unique_ptr<Backend>(new RemoteBackend(host_port, std::move(*client)));
+  return std::unique_ptr<QueryBackend>(new RemoteBackend(host_port, std::move(*client)));
 }
 
 }  // namespace ixdb::cli

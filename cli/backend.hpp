@@ -13,9 +13,9 @@
 
 namespace ixdb::cli {
 
-class Backend {
+class QueryBackend {
  public:
-  virtual ~Backend() = default;
+  virtual ~QueryBackend() = default;
 
   // Runs one query. Errors are those of query::RunQuery (or the server's, passed through):
   // InvalidArgument with a caret line for a parse error, NotFound for an unknown series...
@@ -35,12 +35,12 @@ Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::S
 // Opens the store at `db_dir` for reading (while another process may be writing it). Each
 // query sees a fresh consistent snapshot. NotFound when there is no store at `db_dir` (with
 // a hint to load data first); otherwise the errors of storage::Store::Open.
-Result<std::unique_ptr<Backend>> OpenLocalBackend(const std::string& db_dir,
+Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir,
                                                   const query::QueryOptions& options = {});
 
 // Connects to an ixdb server at "HOST:PORT". IOError when it cannot connect; InvalidArgument
 // for a malformed address.
-Result<std::unique_ptr<Backend>> ConnectBackend(const std::string& host_port,
+Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
                                                 const std::string& token);
 
 }  // namespace ixdb::cli

@@ -99,7 +99,7 @@ Outcome PrintResult(const Result<query::Table>& result, const ShellSettings& set
   return Outcome::kOk;
 }
 
-Outcome RunMeta(Backend& backend, std::string_view line, ShellSettings& settings,
+Outcome RunMeta(QueryBackend& backend, std::string_view line, ShellSettings& settings,
                 std::ostream& out, std::ostream& err) {
   line = Trim(line);
   size_t sp = line.find_first_of(" \t");
@@ -155,7 +155,7 @@ Outcome RunMeta(Backend& backend, std::string_view line, ShellSettings& settings
   return Outcome::kError;
 }
 
-Outcome RunStatement(Backend& backend, const std::string& stmt, ShellSettings& settings,
+Outcome RunStatement(QueryBackend& backend, const std::string& stmt, ShellSettings& settings,
                      std::ostream& out, std::ostream& err) {
   auto start = std::chrono::steady_clock::now();
   Outcome o = PrintResult(backend.Query(stmt), settings, out, err);
@@ -240,7 +240,7 @@ namespace {
 // What the two loops share: turns input lines into meta commands and statements and runs them.
 class Session {
  public:
-  Session(Backend& backend, ShellSettings& settings, std::ostream& out, std::ostream& err,
+  Session(QueryBackend& backend, ShellSettings& settings, std::ostream& out, std::ostream& err,
           bool keep_history)
       : backend_(backend), settings_(settings), out_(out), err_(err), history_(keep_history) {}
 
@@ -281,7 +281,7 @@ class Session {
     if (RunStatement(backend_, stmt, settings_, out_, err_) == Outcome::kError) ++failures_;
   }
 
-  Backend& backend_;
+  QueryBackend& backend_;
   ShellSettings& settings_;
   std::ostream& out_;
   std::ostream& err_;
@@ -292,7 +292,7 @@ class Session {
 
 }  // namespace
 
-int RunShellStream(Backend& backend, std::istream& in, std::ostream& out, std::ostream& err,
+int RunShellStream(QueryBackend& backend, std::istream& in, std::ostream& out, std::ostream& err,
                    ShellSettings& settings) {
   Session session(backend, settings, out, err, /*keep_history=*/false);
   std::string line;
@@ -302,7 +302,7 @@ int RunShellStream(Backend& backend, std::istream& in, std::ostream& out, std::o
   return session.failures();
 }
 
-int RunShellInteractive(Backend& backend, ShellSettings& settings) {
+int RunShellInteractive(QueryBackend& backend, ShellSettings& settings) {
   // Line editing of Chinese text needs the terminal's multibyte locale; only LC_CTYPE, so
   // that number formatting stays in the C locale.
   std::setlocale(LC_CTYPE, "");

@@ -44,10 +44,10 @@ struct ShellSettings {
 // Reads statements from `in` until end of input or .quit and runs them on `backend`, writing
 // results to `out` and errors to `err` (`error: <message>`), never stopping at an error.
 // Returns the number of statements (queries and meta commands) that failed.
-int RunShellStream(Backend& backend, std::istream& in, std::ostream& out, std::ostream& err,
+int RunShellStream(QueryBackend& backend, std::istream& in, std::ostream& out, std::ostream& err,
                    ShellSettings& settings);
 
 // The interactive loop on the terminal (libedit). Returns the number of failed statements.
-int RunShellInteractive(Backend& backend, ShellSettings& settings);
+int RunShellInteractive(QueryBackend& backend, ShellSettings& settings);
 
 }  // namespace ixdb::cli

@@ -5,6 +5,9 @@
 #include <limits>
 #include <new>
 
+#include "common/date.hpp"
+#include "load/loader.hpp"
+
 namespace ixdb::server {
 namespace {
 
@@ -27,6 +30,28 @@ bool TokenMatches(std::string_view given, std::string_view expected) {
   return diff == 0;
 }
 
+Result<load::LoadOptions> MakeLoadOptions(const ParsedRequest& req, const std::string& command) {
+  load::LoadOptions options;
+  Result<load::Format> format = load::ParseFormat(req.format);
+  if (!format.ok()) return Status::InvalidArgument("options.format: " + format.status().message());
+  options.format = *format;
+  Result<load::Encoding> encoding = load::ParseEncoding(req.encoding);
+  if (!encoding.ok()) {
+    return Status::InvalidArgument("options.encoding: " + encoding.status().message());
+  }
+  options.encoding = *encoding;
+  if (!req.vintage.empty()) {
+    Result<Date> vintage = ParseDate(req.vintage);
+    if (!vintage.ok()) {
+      return Status::InvalidArgument("options.vintage: " + vintage.status().message());
+    }
+    options.vintage = *vintage;
+  }
+  // Never skip_bad_path: a network client must not make the server write files.
+  options.command = command;
+  return options;
+}
+
 std::string JoinNames(const std::vector<LoadFile>& files) {
   std::string out;
   for (const LoadFile& f : files) {
@@ -36,7 +61,7 @@ std::string JoinNames(const std::vector<LoadFile>& files) {
   return out;
 }
 
-Response HandleLoad(const Request& request, const ParsedRequest& req, Backend& backend,
+Response HandleLoad(const Request& request, const ParsedRequest& req, DataBackend& backend,
                     const HandlerConfig& config) {
   if (!config.writes_allowed) {
     return ErrorResponse(
@@ -53,30 +78,20 @@ Response HandleLoad(const Request& request, const ParsedRequest& req, Backend& b
   std::string command = "load (remote";
   if (!request.peer.empty()) command += " from " + request.peer;
   command += ") " + JoinNames(req.files);
-  Result<load::LoadReport> report = backend.Load(req, command);
+  Result<load::LoadOptions> options = MakeLoadOptions(req, command);
+  if (!options.ok()) return ErrorResponse(options.status(), "load failed");
+  Result<load::LoadReport> report = backend.Load(req.files, *options);
   if (!report.ok()) return ErrorResponse(report.status(), "load failed");
-  const storage::WriteSummary& w = report->summary;
-  LoadSummary summary;
-  summary.load_id = w.load_id;
-  summary.rows_read = report->rows_read;
-  summary.series_created = w.series_created;
-  summary.series_updated = w.series_updated;
-  summary.observations_added = w.observations_added;
-  summary.revisions = w.revisions;
-  summary.unchanged = w.unchanged;
-  summary.targets_added = w.targets_added;
-  summary.targets_unchanged = w.targets_unchanged;
-  summary.deletions = w.deletions;
-  summary.seconds = report->seconds;
+  const LoadSummary summary{report->summary, report->rows_read, report->seconds};
   Response r;
   // The text `ixdb load` prints for a local load, so that a remote load reads the same.
   r.payload = EncodeLoadResponse(summary, report->notes, load::FormatLoadSummary(*report));
-  r.summary = "load ok: id " + std::to_string(w.load_id) + ", " +
+  r.summary = "load ok: id " + std::to_string(report->summary.load_id) + ", " +
               std::to_string(report->rows_read) + " rows";
   return r;
 }
 
-Response Dispatch(const Request& request, Backend& backend, const HandlerConfig& config) {
+Response Dispatch(const Request& request, DataBackend& backend, const HandlerConfig& config) {
   Result<ParsedRequest> parsed = ParseRequest(request.payload);
   if (!parsed.ok()) return ErrorResponse(parsed.status(), "bad request");
   const ParsedRequest& req = *parsed;
@@ -106,7 +121,8 @@ Response Dispatch(const Request& request, Backend& backend, const HandlerConfig&
 
 }  // namespace
 
-Response HandleRequest(const Request& request, Backend& backend, const HandlerConfig& config) {
+Response HandleRequest(const Request& request, DataBackend& backend,
+                       const HandlerConfig& config) {
   // Exceptions stop here: a failing request answers with an error and the server goes on.
   try {
     Response r = Dispatch(request, backend, config);

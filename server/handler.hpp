@@ -9,41 +9,9 @@
 #include <vector>
 
 #include "common/status.hpp"
-#include "load/loader.hpp"
-#include "query/table.hpp"
-#include "server/protocol.hpp"
-#include "server/server.hpp"
+#include "server/data_backend.hpp"
 
 namespace ixdb::server {
-
-// What a request needs from the rest of ixdb. StoreBackend (below) is the real one; tests may
-// substitute their own. Implementations must be safe to call from several threads at once.
-class Backend {
- public:
-  virtual ~Backend() = default;
-  // Runs one query on a fresh consistent snapshot.
-  virtual Result<query::Table> Query(std::string_view text) = 0;
-  // Loads request.files as one all-or-nothing load with request's format, encoding and vintage
-  // (text as sent: the backend validates them). `command` is recorded with the load.
-  virtual Result<load::LoadReport> Load(const ParsedRequest& request,
-                                        const std::string& command) = 0;
-};
-
-// Queries with query::RunQuery on a fresh snapshot (store.NewReadView()) per call; loads with load::LoadText
-// (several files: staged in a private temporary directory and loaded with load::LoadFiles so
-// that they are one all-or-nothing load). `store` must outlive it.
-class StoreBackend : public Backend {
- public:
-  StoreBackend(storage::Store& store, query::QueryOptions options)
-      : store_(store), options_(options) {}
-  Result<query::Table> Query(std::string_view text) override;
-  Result<load::LoadReport> Load(const ParsedRequest& request,
-                                const std::string& command) override;
-
- private:
-  storage::Store& store_;
-  query::QueryOptions options_;
-};
 
 // Write policy and what {"op":"hello"} reports.
 struct HandlerConfig {
@@ -69,10 +37,6 @@ struct Response {
 // Decodes, checks and answers one request. Never throws and never fails: every problem
 // (malformed JSON, unknown op, wrong types, a refused write, a query or load error) becomes an
 // error response. Thread-safe if `backend` is.
-Response HandleRequest(const Request& request, Backend& backend, const HandlerConfig& config);
-
-// Runs the server of server.hpp over any backend (Serve() is this with a StoreBackend).
-// Same contract as Serve().
-Status ServeWith(Backend& backend, const ServerOptions& options);
+Response HandleRequest(const Request& request, DataBackend& backend, const HandlerConfig& config);
 
 }  // namespace ixdb::server

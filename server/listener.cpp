@@ -75,7 +75,7 @@ std::set<Server*> g_servers;
 
 class Server {
  public:
-  Server(Backend& backend, const ServerOptions& options)
+  Server(DataBackend& backend, const ServerOptions& options)
       : backend_(backend),
         options_(options),
         pool_(options.threads != 0 ? options.threads
@@ -123,7 +123,7 @@ class Server {
     return std::chrono::seconds(std::max(1, options_.idle_timeout_seconds));
   }
 
-  Backend& backend_;
+  DataBackend& backend_;
   const ServerOptions& options_;
   HandlerConfig config_;
   asio::io_context io_;
@@ -429,7 +429,7 @@ Status Server::Run() {
 
 }  // namespace
 
-Status ServeWith(Backend& backend, const ServerOptions& options) {
+Status ServeWith(DataBackend& backend, const ServerOptions& options) {
   try {
     Server server(backend, options);
     return server.Run();

@@ -364,17 +364,18 @@ std::string EncodeLoadResponse(const LoadSummary& s, const std::vector<std::stri
   std::string out;
   JsonWriter json(out);
   json.BeginObject().Key("ok").Bool(true).Key("summary").BeginObject();
+  const storage::WriteSummary& w = s.write;
   const std::pair<const char*, uint64_t> fields[] = {
-      {"load_id", s.load_id},
+      {"load_id", w.load_id},
       {"rows_read", s.rows_read},
-      {"series_created", s.series_created},
-      {"series_updated", s.series_updated},
-      {"observations_added", s.observations_added},
-      {"revisions", s.revisions},
-      {"unchanged", s.unchanged},
-      {"targets_added", s.targets_added},
-      {"targets_unchanged", s.targets_unchanged},
-      {"deletions", s.deletions},
+      {"series_created", w.series_created},
+      {"series_updated", w.series_updated},
+      {"observations_added", w.observations_added},
+      {"revisions", w.revisions},
+      {"unchanged", w.unchanged},
+      {"targets_added", w.targets_added},
+      {"targets_unchanged", w.targets_unchanged},
+      {"deletions", w.deletions},
   };
   for (const auto& [name, value] : fields) json.Key(name).Uint(value);
   json.Key("seconds").Double(s.seconds).EndObject();

@@ -13,6 +13,7 @@
 
 #include "common/status.hpp"
 #include "query/table.hpp"
+#include "storage/types.hpp"
 
 namespace ixdb::server {
 
@@ -76,18 +77,10 @@ std::string EncodePong();
 std::string EncodeHello(std::string_view version, size_t max_frame_bytes, bool writes_allowed,
                         bool token_required);
 
-// The numbers of a load, as sent in a load response.
+// The numbers of a load, as sent in a load response ("summary").
 struct LoadSummary {
-  uint64_t load_id = 0;
+  storage::WriteSummary write;  // what the store recorded (load_id, series_created, ...)
   uint64_t rows_read = 0;
-  uint64_t series_created = 0;
-  uint64_t series_updated = 0;
-  uint64_t observations_added = 0;
-  uint64_t revisions = 0;
-  uint64_t unchanged = 0;
-  uint64_t targets_added = 0;
-  uint64_t targets_unchanged = 0;
-  uint64_t deletions = 0;
   double seconds = 0;
 };
 // {"ok":true,"summary":{...},"notes":[...],"text":"..."}

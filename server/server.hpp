@@ -9,6 +9,7 @@
 
 #include "common/status.hpp"
 #include "query/query.hpp"
+#include "server/data_backend.hpp"
 #include "storage/store.hpp"
 
 namespace ixdb::server {
@@ -47,6 +48,10 @@ struct ServerOptions {
 // Errors: IOError if the address cannot be bound; InvalidArgument for a bad listen string or
 // a non-loopback address without a token.
 Status Serve(storage::Store& store, const ServerOptions& options);
+
+// The same over any backend (Serve() is this with a StoreBackend over `store`; tests use a
+// backend that needs no store). `backend` must outlive the call.
+Status ServeWith(DataBackend& backend, const ServerOptions& options);
 
 // Asks every Serve() running in this process to stop (thread-safe; used by tests and by the
 // CLI). Has no effect when none runs (and none started later is affected).

@@ -11,7 +11,7 @@ namespace {
 
 // A backend that answers each query with a one-row table holding the query text, and fails
 // the query "bad" like an unknown series, so the shell can be tested without a store.
-class EchoBackend : public Backend {
+class EchoBackend : public QueryBackend {
  public:
   std::vector<std::string> queries;
 

@@ -104,7 +104,7 @@ TEST_CASE("HandleRequest: load without a configured token is accepted on loopbac
   REQUIRE(*text == load::FormatLoadSummary(expected));
   REQUIRE(text->find("note: fake load") != std::string::npos);
   REQUIRE(backend.load_count() == 1);
-  REQUIRE(backend.load(0).vintage == "2024-01-20");
+  REQUIRE(backend.load(0).options.vintage == DateFromYmd(2024, 1, 20));
   REQUIRE(backend.command(0) == "load (remote from 127.0.0.1:5555) a.csv");
 }
 

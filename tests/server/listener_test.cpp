@@ -433,7 +433,7 @@ TEST_CASE("Client: loads carry the token, errors come back with the server's cod
   REQUIRE(loaded->find("load #1: 3 rows") == 0);
   REQUIRE(backend.load_count() == 1);
   REQUIRE(backend.load(0).files[1].name == "b.csv");
-  REQUIRE(backend.load(0).format == "long");
+  REQUIRE(backend.load(0).options.format == load::Format::kLong);
   REQUIRE(backend.command(0).find("load (remote from 127.0.0.1:") == 0);
 
   auto bad = with->Load({{"bad.csv", "x\n"}}, "");

@@ -260,7 +260,7 @@ TEST_CASE("Protocol: load requests carry UTF-8 as text and other bytes as base64
 
 TEST_CASE("Protocol: load response carries the summary and its text", "[server]") {
   LoadSummary s;
-  s.load_id = 12;
+  s.write.load_id = 12;
   s.rows_read = 3;
   s.seconds = 0.25;
   std::string payload = EncodeLoadResponse(s, {"no vintage given"}, "loaded 1 file\n");

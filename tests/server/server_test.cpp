@@ -14,6 +14,7 @@
 #include "query/query.hpp"
 #include "server/client.hpp"
 #include "server/handler.hpp"
+#include "server/store_backend.hpp"
 #include "tests/common/test_util.hpp"
 #include "tests/server/server_test_util.hpp"
 
@@ -117,7 +118,7 @@ bool SameTable(const query::Table& a, const query::Table& b) {
   return a.notes == b.notes;
 }
 
-Response Handle(Backend& backend, const std::string& payload, const HandlerConfig& config = {}) {
+Response Handle(DataBackend& backend, const std::string& payload, const HandlerConfig& config = {}) {
   return HandleRequest(Request{payload, "127.0.0.1:5555"}, backend, config);
 }
 

@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "server/data_backend.hpp"
 #include "server/frame.hpp"
-#include "server/handler.hpp"
 #include "server/protocol.hpp"
 #include "server/server.hpp"
 
@@ -31,8 +31,9 @@ namespace ixdb::server::testing {
 
 // Queries: "rows N" answers a table of N rows (indicator, period, value, count) whose values
 // are exact functions of the row number; "megabytes N" one cell of N MiB; "fail" answers the caret error a parse error has;
-// "missing" answers NotFound; "slow MS" sleeps first; "throw" throws. Loads are recorded.
-class FakeBackend : public Backend {
+// "missing" answers NotFound; "slow MS" sleeps first; "throw" throws. Loads are recorded; a
+// first file named bad.csv fails as a bad row does.
+class FakeBackend : public DataBackend {
  public:
   static double ValueOf(int64_t i) { return static_cast<double>(i) / 3.0 + 1e-7 * static_cast<double>(i); }
 
@@ -79,16 +80,21 @@ class FakeBackend : public Backend {
     return table;
   }
 
-  Result<load::LoadReport> Load(const ParsedRequest& request, const std::string& command) override {
+  struct RecordedLoad {
+    std::vector<LoadFile> files;
+    load::LoadOptions options;
+  };
+
+  Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
+                                const load::LoadOptions& options) override {
     std::lock_guard<std::mutex> lock(mu_);
-    loads_.push_back(request);
-    commands_.push_back(command);
-    if (request.files[0].name == "bad.csv") {
+    loads_.push_back({files, options});
+    if (files[0].name == "bad.csv") {
       return Status::InvalidArgument("bad.csv:3:7: unparsable number 'abc'");
     }
     load::LoadReport report;
     report.rows_read = 0;
-    for (const LoadFile& f : request.files) {
+    for (const LoadFile& f : files) {
       for (char c : f.content) report.rows_read += c == '\n';
     }
     report.summary.load_id = loads_.size();
@@ -101,20 +107,16 @@ class FakeBackend : public Backend {
     std::lock_guard<std::mutex> lock(mu_);
     return loads_.size();
   }
-  ParsedRequest load(size_t i) {
+  RecordedLoad load(size_t i) {
     std::lock_guard<std::mutex> lock(mu_);
     return loads_.at(i);
   }
-  std::string command(size_t i) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return commands_.at(i);
-  }
+  std::string command(size_t i) { return load(i).options.command; }
   int queries() const { return queries_.load(); }
 
  private:
   std::mutex mu_;
-  std::vector<ParsedRequest> loads_;
-  std::vector<std::string> commands_;
+  std::vector<RecordedLoad> loads_;
   std::atomic<int> queries_{0};
 };
 
@@ -122,7 +124,7 @@ class FakeBackend : public Backend {
 // destructor stops and joins it. Signals are left alone unless `signals`.
 class RunningServer {
  public:
-  RunningServer(Backend& backend, ServerOptions options, bool signals = false)
+  RunningServer(DataBackend& backend, ServerOptions options, bool signals = false)
       : RunningServer([&backend](const ServerOptions& o) { return ServeWith(backend, o); },
                       std::move(options), signals) {}
   // The same for any serve function (e.g. Serve over a real store).

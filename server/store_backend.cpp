@@ -1,6 +1,6 @@
-// Serve() over the real store: queries through query::RunQuery, loads through load::LoadText.
+// Queries through query::RunQuery, loads through load::LoadText / load::LoadFiles.
 
-#include "server/server.hpp"
+#include "server/store_backend.hpp"
 
 #include <stdlib.h>
 
@@ -11,32 +11,10 @@
 
 #include "load/loader.hpp"
 #include "query/query.hpp"
-#include "server/handler.hpp"
+#include "server/server.hpp"
 
 namespace ixdb::server {
 namespace {
-
-Result<load::LoadOptions> MakeLoadOptions(const ParsedRequest& req, const std::string& command) {
-  load::LoadOptions options;
-  Result<load::Format> format = load::ParseFormat(req.format);
-  if (!format.ok()) return Status::InvalidArgument("options.format: " + format.status().message());
-  options.format = *format;
-  Result<load::Encoding> encoding = load::ParseEncoding(req.encoding);
-  if (!encoding.ok()) {
-    return Status::InvalidArgument("options.encoding: " + encoding.status().message());
-  }
-  options.encoding = *encoding;
-  if (!req.vintage.empty()) {
-    Result<Date> vintage = ParseDate(req.vintage);
-    if (!vintage.ok()) {
-      return Status::InvalidArgument("options.vintage: " + vintage.status().message());
-    }
-    options.vintage = *vintage;
-  }
-  // Never skip_bad_path: a network client must not make the server write files.
-  options.command = command;
-  return options;
-}
 
 // A name a client sent, made safe as a file name inside our own temporary directory.
 std::string SafeFileName(const std::string& name, size_t index) {
@@ -65,12 +43,9 @@ Result<query::Table> StoreBackend::Query(std::string_view text) {
   return query::RunQuery(store_, text, options_);
 }
 
-Result<load::LoadReport> StoreBackend::Load(const ParsedRequest& req, const std::string& command) {
-  Result<load::LoadOptions> options = MakeLoadOptions(req, command);
-  if (!options.ok()) return options.status();
-  if (req.files.size() == 1) {
-    return load::LoadText(store_, req.files[0].name, req.files[0].content, *options);
-  }
+Result<load::LoadReport> StoreBackend::Load(const std::vector<LoadFile>& files,
+                                            const load::LoadOptions& options) {
+  if (files.size() == 1) return load::LoadText(store_, files[0].name, files[0].content, options);
   // Several files are one all-or-nothing load; LoadText takes one, so stage them on disk for
   // LoadFiles and put the client's names back into its messages.
   std::error_code ec;
@@ -90,18 +65,17 @@ Result<load::LoadReport> StoreBackend::Load(const ParsedRequest& req, const std:
     }
   } cleanup{dir};
   std::vector<std::string> paths;
-  for (size_t i = 0; i < req.files.size(); ++i) {
-    std::filesystem::path p = dir / SafeFileName(req.files[i].name, i);
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::filesystem::path p = dir / SafeFileName(files[i].name, i);
     std::ofstream out(p, std::ios::binary);
-    out.write(req.files[i].content.data(),
-              static_cast<std::streamsize>(req.files[i].content.size()));
+    out.write(files[i].content.data(), static_cast<std::streamsize>(files[i].content.size()));
     out.close();
     if (!out) return Status::IOError("cannot stage " + p.string());
     paths.push_back(p.string());
   }
-  Result<load::LoadReport> report = load::LoadFiles(store_, paths, *options);
+  Result<load::LoadReport> report = load::LoadFiles(store_, paths, options);
   auto restore = [&](std::string text) {
-    for (size_t i = 0; i < paths.size(); ++i) text = ReplaceAll(text, paths[i], req.files[i].name);
+    for (size_t i = 0; i < paths.size(); ++i) text = ReplaceAll(text, paths[i], files[i].name);
     return text;
   };
   if (!report.ok()) {

@@ -1,0 +1,29 @@
+#pragma once
+// What the server's requests need from the rest of ixdb: running a query and loading files.
+// StoreBackend (server/store_backend.hpp) is the real one, over a storage::Store; tests
+// substitute their own. Internal to server/ and its tests.
+
+#include <string_view>
+#include <vector>
+
+#include "common/status.hpp"
+#include "load/loader.hpp"
+#include "query/table.hpp"
+#include "server/protocol.hpp"
+
+namespace ixdb::server {
+
+// Implementations must be safe to call from several threads at once: requests run on a pool.
+class DataBackend {
+ public:
+  virtual ~DataBackend() = default;
+  // Runs one query on a fresh consistent snapshot. Errors are query::RunQuery's.
+  virtual Result<query::Table> Query(std::string_view text) = 0;
+  // Loads `files` as one all-or-nothing load with `options`, as load::LoadFiles does (errors
+  // are its errors, naming the files as the client named them); options.command is recorded
+  // with the load. REQUIRES: !files.empty().
+  virtual Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
+                                        const load::LoadOptions& options) = 0;
+};
+
+}  // namespace ixdb::server
