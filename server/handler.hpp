@@ -1,7 +1,8 @@
 #pragma once
-// The meaning of a request, apart from the bytes that carry it. Internal to server/ and its
-// tests. HandleRequest knows nothing of sockets (like Beast's handle_request): the connection
-// coroutine reads a frame, hands its payload here, and writes back what comes out.
+// The meaning of a request, apart from the bytes that carry it (asio's request_handler).
+// Internal to server/ and its tests. HandleRequest knows nothing of sockets (like Beast's
+// handle_request): a connection reads a frame, hands its payload here, and writes back what
+// comes out. What each op means is in its row of the op table (server/op_table.hpp).
 
 #include <cstddef>
 #include <string>
@@ -15,9 +16,9 @@ namespace ixdb::server {
 
 // Write policy and what {"op":"hello"} reports.
 struct HandlerConfig {
-  // Non-empty: a load must carry exactly this token.
+  // Non-empty: a write (a load) must carry exactly this token.
   std::string token;
-  // False: every load is refused (a non-loopback listener without a token).
+  // False: every write is refused (a non-loopback listener without a token).
   bool writes_allowed = true;
   size_t max_frame_bytes = 64u << 20;
   std::string version = "unknown";
@@ -34,9 +35,14 @@ struct Response {
   std::string summary;  // one line for the log: "query ok: 3 rows", "load refused: ..."
 };
 
-// Decodes, checks and answers one request. Never throws and never fails: every problem
+// Decodes, checks and answers one request: parses it through the op table, refuses a write the
+// policy does not allow, and runs the op's row. Never throws and never fails: every problem
 // (malformed JSON, unknown op, wrong types, a refused write, a query or load error) becomes an
 // error response. Thread-safe if `backend` is.
 Response HandleRequest(const Request& request, DataBackend& backend, const HandlerConfig& config);
+
+// The error response for `status` (REQUIRES: !status.ok()); `what` starts its log line
+// ("load failed", "bad request").
+Response ErrorResponse(const Status& status, std::string what);
 
 }  // namespace ixdb::server

@@ -1,8 +1,5 @@
 #include "server/protocol.hpp"
 
-#include <charconv>
-#include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "common/base64.hpp"
@@ -93,66 +90,6 @@ Status MakeStatus(Status::Code code, std::string msg) {
   return Status::IOError(std::move(msg));
 }
 
-Status ParseLoadRequest(const json::object& obj, ParsedRequest* req) {
-  Status s = GetString(obj, "token", "token", false, &req->token);
-  if (!s.ok()) return s;
-  const json::value* files = obj.if_contains("files");
-  if (files == nullptr) {
-    return Status::InvalidArgument("load request needs \"files\": [{\"name\":...,\"content\":...}]");
-  }
-  if (!files->is_array()) {
-    return Status::InvalidArgument("\"files\" must be an array, not " +
-                                   std::string(KindName(files->kind())));
-  }
-  if (files->get_array().empty()) return Status::InvalidArgument("\"files\" is empty");
-  size_t i = 0;
-  for (const json::value& f : files->get_array()) {
-    std::string where = "files[" + std::to_string(i++) + "]";
-    if (!f.is_object()) {
-      return Status::InvalidArgument("\"" + where + "\" must be an object, not " +
-                                     std::string(KindName(f.kind())));
-    }
-    LoadFile file;
-    s = GetString(f.get_object(), "name", where + ".name", true, &file.name);
-    if (!s.ok()) return s;
-    if (f.get_object().contains("content_base64")) {
-      std::string encoded;
-      s = GetString(f.get_object(), "content_base64", where + ".content_base64", true, &encoded);
-      if (!s.ok()) return s;
-      Result<std::string> decoded = DecodeBase64(encoded);
-      if (!decoded.ok()) {
-        return Status::InvalidArgument("\"" + where + ".content_base64\" is not valid base64");
-      }
-      file.content = std::move(*decoded);
-    } else {
-      s = GetString(f.get_object(), "content", where + ".content", true, &file.content);
-      if (!s.ok()) return s;
-    }
-    req->files.push_back(std::move(file));
-  }
-  const json::value* options = obj.if_contains("options");
-  if (options == nullptr || options->is_null()) return Status::OK();
-  if (!options->is_object()) {
-    return Status::InvalidArgument("\"options\" must be an object, not " +
-                                   std::string(KindName(options->kind())));
-  }
-  for (const auto& kv : options->get_object()) {
-    std::string key(kv.key().data(), kv.key().size());
-    std::string* field = key == "format"     ? &req->format
-                         : key == "encoding" ? &req->encoding
-                         : key == "vintage"  ? &req->vintage
-                                             : nullptr;
-    if (field == nullptr) {
-      return Status::InvalidArgument("unknown load option \"" + key +
-                                     "\" (expected format, encoding or vintage)");
-    }
-    if (kv.value().is_null()) continue;  // null: the default
-    s = GetString(options->get_object(), key, "options." + key, true, field);
-    if (!s.ok()) return s;
-  }
-  return Status::OK();
-}
-
 // Splits a response into its status and (when ok) the object for further reading.
 Status ReadResponseHead(std::string_view payload, json::value* doc) {
   Status s = ParseJson(payload, doc);
@@ -176,39 +113,6 @@ Status ReadResponseHead(std::string_view payload, json::value* doc) {
 }  // namespace
 
 // ---- Requests ----
-
-Result<ParsedRequest> ParseRequest(std::string_view payload) {
-  json::value doc;
-  Status s = ParseJson(payload, &doc);
-  if (!s.ok()) return s;
-  if (!doc.is_object()) {
-    return Status::InvalidArgument("a request must be a JSON object, not " +
-                                   std::string(KindName(doc.kind())));
-  }
-  const json::object& obj = doc.get_object();
-  std::string op;
-  s = GetString(obj, "op", "op", true, &op);
-  if (!s.ok()) return s;
-  ParsedRequest req;
-  if (op == "ping") {
-    req.op = Op::kPing;
-  } else if (op == "hello") {
-    req.op = Op::kHello;
-  } else if (op == "query") {
-    req.op = Op::kQuery;
-    s = GetString(obj, "q", "q", true, &req.query);
-    if (!s.ok()) return s;
-  } else if (op == "load") {
-    req.op = Op::kLoad;
-    s = ParseLoadRequest(obj, &req);
-    if (!s.ok()) return s;
-  } else {
-    std::string shown;
-    AppendJsonString(shown, op);
-    return Status::InvalidArgument("unknown op " + shown + " (expected ping, hello, query or load)");
-  }
-  return req;
-}
 
 std::string EncodePingRequest() { return R"({"op":"ping"})"; }
 std::string EncodeHelloRequest() { return R"({"op":"hello"})"; }

@@ -22,32 +22,14 @@ inline constexpr int kProtocolVersion = 1;
 
 // ---- Requests -----------------------------------------------------------------------------
 
-enum class Op : uint8_t { kPing, kHello, kQuery, kLoad };
-
+// A file of a load request (docs/protocol.md §2, "load").
 struct LoadFile {
   std::string name;     // used in error messages ("a.csv:3:7: ...")
   std::string content;  // the file's bytes (UTF-8 or GB18030: the loader decodes)
 };
 
-// A request frame, decoded and type-checked.
-struct ParsedRequest {
-  Op op = Op::kPing;
-  std::string query;            // kQuery: the query text
-  std::string token;            // kLoad: the write token ("" when absent)
-  std::vector<LoadFile> files;  // kLoad: at least one
-  // kLoad options, as text; validated by the handler (load::ParseFormat...). Empty vintage:
-  // none given.
-  std::string format = "auto";
-  std::string encoding = "auto";
-  std::string vintage;
-};
-
-// Decodes one request payload. InvalidArgument says what is wrong: malformed JSON (with the
-// byte offset), not an object, missing or unknown "op", a field of the wrong type, an unknown
-// load option. Unknown top-level fields are ignored (room for later versions).
-Result<ParsedRequest> ParseRequest(std::string_view payload);
-
-// Request payloads as the client sends them.
+// Request payloads as the client sends them (the server reads them through the op table,
+// server/op_table.hpp).
 std::string EncodePingRequest();
 std::string EncodeHelloRequest();
 std::string EncodeQueryRequest(std::string_view query);

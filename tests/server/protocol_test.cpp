@@ -8,87 +8,12 @@
 #include <random>
 #include <sstream>
 
+#include "server/op_table.hpp"
 #include "tests/common/test_util.hpp"
 #include "tests/server/fuzz/protocol_fuzz_check.hpp"
 
 namespace ixdb::server {
 namespace {
-
-TEST_CASE("Protocol: requests that parse", "[server]") {
-  auto ping = ParseRequest(R"({"op":"ping"})");
-  REQUIRE_OK(ping.status());
-  REQUIRE(ping->op == Op::kPing);
-  auto hello = ParseRequest(R"(  {"op":"hello","client":"future field"} )");
-  REQUIRE_OK(hello.status());
-  REQUIRE(hello->op == Op::kHello);
-  auto q = ParseRequest(R"({"op":"query","q":"yoy(gdp)[2020:] \u6b66\u6c49 武汉"})");
-  REQUIRE_OK(q.status());
-  REQUIRE(q->op == Op::kQuery);
-  REQUIRE(q->query == "yoy(gdp)[2020:] 武汉 武汉");
-  auto load = ParseRequest(
-      R"({"op":"load","token":"s3cret","files":[{"name":"a.csv","content":"x\n"},)"
-      R"({"name":"b.csv","content_base64":"1tDOxA=="}],)"
-      R"("options":{"format":"long","vintage":"2024-01-20","encoding":null}})");
-  REQUIRE_OK(load.status());
-  REQUIRE(load->op == Op::kLoad);
-  REQUIRE(load->token == "s3cret");
-  REQUIRE(load->files.size() == 2);
-  REQUIRE(load->files[0].name == "a.csv");
-  REQUIRE(load->files[0].content == "x\n");
-  REQUIRE(load->files[1].content == "\xD6\xD0\xCE\xC4");  // 中文 in GB18030
-  REQUIRE(load->format == "long");
-  REQUIRE(load->vintage == "2024-01-20");
-  REQUIRE(load->encoding == "auto");
-}
-
-TEST_CASE("Protocol: bad requests are rejected with a message saying what is wrong", "[server]") {
-  struct Case {
-    std::string payload;
-    std::string message_part;
-  };
-  const Case cases[] = {
-      {"", "malformed JSON at byte 0"},
-      {"{", "malformed JSON"},
-      {R"({"op":"ping"} x)", "malformed JSON at byte 14"},
-      {R"({"op":"ping",})", "malformed JSON"},
-      {"\"ping\"", "must be a JSON object, not a string"},
-      {"[1,2]", "must be a JSON object, not an array"},
-      {"{}", "missing \"op\""},
-      {R"({"op":7})", "\"op\" must be a string, not a number"},
-      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query or load)"},
-      {R"({"op":"query"})", "missing \"q\""},
-      {R"({"op":"query","q":null})", "\"q\" must be a string, not null"},
-      {R"({"op":"query","q":["gdp"]})", "\"q\" must be a string, not an array"},
-      {R"({"op":"load"})", "needs \"files\""},
-      {R"({"op":"load","files":{}})", "\"files\" must be an array"},
-      {R"({"op":"load","files":[]})", "\"files\" is empty"},
-      {R"({"op":"load","files":[1]})", "\"files[0]\" must be an object"},
-      {R"({"op":"load","files":[{"content":""}]})", "missing \"files[0].name\""},
-      {R"({"op":"load","files":[{"name":"a"},{"name":"b"}]})", "missing \"files[0].content\""},
-      {R"({"op":"load","files":[{"name":"a","content":true}]})",
-       "\"files[0].content\" must be a string, not a boolean"},
-      {R"({"op":"load","files":[{"name":"a","content_base64":"%%%%"}]})", "not valid base64"},
-      {R"({"op":"load","files":[{"name":"a","content_base64":"abc"}]})", "not valid base64"},
-      {R"({"op":"load","token":1,"files":[{"name":"a","content":""}]})", "\"token\" must be a string"},
-      {R"({"op":"load","files":[{"name":"a","content":""}],"options":[]})",
-       "\"options\" must be an object"},
-      {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"vintag":"2024-01-01"}})",
-       "unknown load option \"vintag\""},
-      {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"format":5}})",
-       "\"options.format\" must be a string"},
-      // Invalid UTF-8 in a string, a lone surrogate escape, and nesting beyond the limit.
-      {"{\"op\":\"query\",\"q\":\"\xff\"}", "malformed JSON"},
-      {std::string(40, '[') + std::string(40, ']'), "malformed JSON"},
-  };
-  for (const Case& c : cases) {
-    INFO(c.payload);
-    auto r = ParseRequest(c.payload);
-    REQUIRE_FALSE(r.ok());
-    REQUIRE(r.status().IsInvalidArgument());
-    INFO(r.status().message());
-    REQUIRE(r.status().message().find(c.message_part) != std::string::npos);
-  }
-}
 
 TEST_CASE("Protocol: every status code survives the wire with its message", "[server]") {
   const Status statuses[] = {

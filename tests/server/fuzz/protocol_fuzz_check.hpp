@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/op_table.hpp"
 #include "server/protocol.hpp"
 
 namespace ixdb::server::fuzz {
@@ -15,7 +16,7 @@ namespace ixdb::server::fuzz {
 inline std::string CheckProtocolInput(std::string_view input) {
   // As a request.
   auto req = ParseRequest(input);
-  if (req.ok() && req->op == Op::kLoad) {
+  if (req.ok() && req->op->name == "load") {
     std::vector<std::pair<std::string, std::string>> files;
     for (const LoadFile& f : req->files) files.emplace_back(f.name, f.content);
     auto again = EncodeLoadRequest(files, "", req->token);
@@ -27,7 +28,7 @@ inline std::string CheckProtocolInput(std::string_view input) {
       if (reparsed->files[i].content != req->files[i].content) return "file content changed";
     }
   }
-  if (req.ok() && req->op == Op::kQuery) {
+  if (req.ok() && req->op->name == "query") {
     auto reparsed = ParseRequest(EncodeQueryRequest(req->query));
     if (!reparsed.ok() || reparsed->query != req->query) return "query text changed";
   }
