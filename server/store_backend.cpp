@@ -11,7 +11,6 @@
 
 #include "load/loader.hpp"
 #include "query/query.hpp"
-#include "server/server.hpp"
 
 namespace ixdb::server {
 namespace {
@@ -93,11 +92,6 @@ Result<load::LoadReport> StoreBackend::Load(const std::vector<LoadFile>& files,
   }
   for (std::string& note : report->notes) note = restore(note);
   return report;
-}
-
-Status Serve(storage::Store& store, const ServerOptions& options) {
-  StoreBackend backend(store, options.query);
-  return ServeWith(backend, options);
 }
 
 }  // namespace ixdb::server
