@@ -76,7 +76,9 @@ Status Listener::Listen(const tcp::endpoint& endpoint, Sessions sessions, std::s
   auto a = std::make_unique<Acceptor>(io_);
   a->sessions = std::move(sessions);
   boost::system::error_code ec;
-  auto fail = [&](const char* step) { return Status::IOError(std::string(step) + ": " + ec.message()); };
+  auto fail = [&](const char* step) {
+    return Status::IOError(std::string(step) + ": " + ec.message());
+  };
   if (a->acceptor.open(endpoint.protocol(), ec)) return fail("open");
   if (a->acceptor.set_option(tcp::acceptor::reuse_address(true), ec)) return fail("set option");
   if (a->acceptor.bind(endpoint, ec)) return fail("bind");

@@ -65,8 +65,8 @@ Status Run(DataBackend& backend, const ServerOptions& options) {
   ConnectionLimits limits;
   limits.max_frame_bytes = options.max_frame_bytes;
   limits.idle_timeout = std::chrono::seconds(std::max(1, options.idle_timeout_seconds));
-  ConnectionServices services{backend,           config, limits, listener.workers(),
-                              listener.connections(), log};
+  ConnectionServices services{backend, config, limits, listener.workers(), listener.connections(),
+                              log};
   std::string bound;
   Status s = listener.Listen(*endpoint, FrameSessions(services), &bound);
   if (!s.ok()) return Status::IOError("cannot listen on " + options.listen + ": " + s.message());

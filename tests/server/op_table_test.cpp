@@ -134,7 +134,8 @@ TEST_CASE("Op table: load's parse errors", "[server]") {
        "\"files[1].content_base64\" must be a string, not a number"},
       {R"({"op":"load","files":[{"name":"a","content_base64":"%%%%"}]})", "not valid base64"},
       {R"({"op":"load","files":[{"name":"a","content_base64":"abc"}]})", "not valid base64"},
-      {R"({"op":"load","token":1,"files":[{"name":"a","content":""}]})", "\"token\" must be a string"},
+      {R"({"op":"load","token":1,"files":[{"name":"a","content":""}]})",
+       "\"token\" must be a string"},
       // The token is read before the files: its error comes first.
       {R"({"op":"load","token":1})", "\"token\" must be a string"},
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":[]})",
