@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "server/frame.hpp"
+#include "server/internal/asio.hpp"
 #include "server/internal/deadline.hpp"
 #include "server/protocol.hpp"
 
@@ -20,7 +21,7 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
 using asio::ip::tcp;
-constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
+using internal::kNoThrow;
 
 template <typename Stream>
 awaitable<boost::system::error_code> WriteFrame(Stream& stream, const std::string& payload) {

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "server/internal/asio.hpp"
 #include "server/internal/endpoint.hpp"
 
 namespace ixdb::server {
@@ -20,9 +21,8 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::awaitable;
-using asio::use_awaitable;
 using asio::ip::tcp;
-constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
+using internal::kNoThrow;
 
 // Every Listener running in this process, for StopAll() (RequestStop()).
 std::mutex g_listeners_mu;
