@@ -1,50 +1,46 @@
 #include "common/json_writer.hpp"
 
-#include <utf8proc.h>
-
 #include <charconv>
 #include <cmath>
+
+#include "common/utf8.hpp"
 
 namespace ixdb {
 
 void AppendJsonString(std::string& out, std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(raw.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(raw.size());
-  while (left > 0) {
-    const unsigned char ch = *p;
-    utf8proc_ssize_t n = 1;
+  for (size_t i = 0; i < raw.size();) {
+    const unsigned char ch = static_cast<unsigned char>(raw[i]);
     if (ch >= 0x80) {
-      utf8proc_int32_t cp = 0;
-      n = utf8proc_iterate(p, left, &cp);
-      if (n <= 0 || cp < 0) {
+      const size_t n = Utf8SequenceLength(raw, i);
+      if (n == 0) {
         out += "\xEF\xBF\xBD";  // U+FFFD for each byte that is not valid UTF-8
-        n = 1;
+        ++i;
       } else {
-        out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+        out.append(raw, i, n);
+        i += n;
       }
-    } else {
-      switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (ch < 0x20 || ch == 0x7f) {
-            out += "\\u00";
-            out += kHex[ch >> 4];
-            out += kHex[ch & 15];
-          } else {
-            out += static_cast<char>(ch);
-          }
-      }
+      continue;
     }
-    p += n;
-    left -= n;
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (ch < 0x20 || ch == 0x7f) {
+          out += "\\u00";
+          out += kHex[ch >> 4];
+          out += kHex[ch & 15];
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+    ++i;
   }
   out += '"';
 }
