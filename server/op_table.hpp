@@ -1,8 +1,9 @@
 #pragma once
 // The ops of the wire protocol as a table (docs/protocol.md §2): one row per op, naming what a
 // request's "op" member says, whether the op writes, how its members are read, and how it is
-// answered. A new op is one file in server/ops/ (members, handler, encoder: its row) and one
-// entry in op_table.cpp. Internal to server/ and its tests.
+// answered. A new op is one file in server/ops/ (its members, handler, encoder and row) plus a
+// line each in server/ops/ops.hpp, op_table.cpp and server/CMakeLists.txt (docs/protocol.md
+// §10). Internal to server/ and its tests.
 
 #include <boost/json/fwd.hpp>  // forward declarations only: the rows' parse takes an object
 
