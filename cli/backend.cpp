@@ -68,7 +68,7 @@ Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::S
 }
 
 Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir,
-                                                  const query::QueryOptions& options) {
+                                                       const query::QueryOptions& options) {
   std::unique_ptr<storage::Store> store;
   Status s = OpenStoreForReading(db_dir, &store);
   if (!s.ok()) return s;
@@ -76,7 +76,7 @@ Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir
 }
 
 Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
-                                                const std::string& token) {
+                                                     const std::string& token) {
   auto client = server::Client::Connect(host_port, token);
   if (!client.ok()) return client.status();
   return std::unique_ptr<QueryBackend>(new RemoteBackend(host_port, std::move(*client)));

@@ -36,11 +36,11 @@ Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::S
 // query sees a fresh consistent snapshot. NotFound when there is no store at `db_dir` (with
 // a hint to load data first); otherwise the errors of storage::Store::Open.
 Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir,
-                                                  const query::QueryOptions& options = {});
+                                                       const query::QueryOptions& options = {});
 
 // Connects to an ixdb server at "HOST:PORT". IOError when it cannot connect; InvalidArgument
 // for a malformed address.
 Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
-                                                const std::string& token);
+                                                     const std::string& token);
 
 }  // namespace ixdb::cli
