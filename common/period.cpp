@@ -175,8 +175,9 @@ Result<ParsedPeriod> ParsePeriod(std::string_view text) {
 }
 
 Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, bool cumulative,
-                             std::string_view series_code) {
+                             std::string_view series_code, uint8_t* extent) {
   const Period& p = parsed.period;
+  if (extent != nullptr) *extent = 0;
   std::string who = series_code.empty() ? std::string("the series")
                                         : "series " + std::string(series_code);
   if (parsed.first) {
@@ -186,6 +187,11 @@ Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, 
         "Q4, or the full year and H1");
   }
   if (p.freq == series_freq) {
+    if (parsed.span && !cumulative && extent != nullptr && p.freq == Frequency::kMonthly &&
+        p.sub() == 2) {
+      *extent = 1;  // 1-2月 published combined: one two-month period
+      return p;
+    }
     if (parsed.span && !cumulative) {
       return Status::InvalidArgument("period " + FormatPeriod(p, true) +
                                      " is a year-to-date span but " + who + " is not cumulative");
@@ -195,6 +201,10 @@ Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, 
   if (cumulative && p.freq == Frequency::kAnnual && series_freq != Frequency::kAnnual) {
     // A bare year in a cumulative series is the full-year span.
     return Period{series_freq, p.index * PeriodsPerYear(series_freq) + PeriodsPerYear(series_freq) - 1};
+  }
+  if (cumulative && p.freq == Frequency::kQuarterly && series_freq == Frequency::kMonthly) {
+    // A quarter of a year-to-date monthly series: the span ending with its last month.
+    return Period::Month(p.year(), p.sub() * 3);
   }
   return Status::InvalidArgument("period " + FormatPeriod(p, parsed.span) + " is " +
                                  FrequencyName(p.freq) + " but " + who + " is " +

@@ -77,10 +77,14 @@ Result<ParsedPeriod> ParsePeriod(std::string_view text);
 //  - annual series: only annual periods;
 //  - non-cumulative quarterly/monthly: only plain periods of that frequency;
 //  - cumulative quarterly/monthly: plain periods or spans of that frequency (both mean the span
-//    ending there), and a bare year means the full-year span (Q4 / M12).
+//    ending there), and a bare year means the full-year span (Q4 / M12); a cumulative monthly
+//    series also takes quarters and quarter spans as the month spans they are (一季度 = 1-3月,
+//    上半年 = 1-6月, 前三季度 = 1-9月);
+//  - with `extent` given, a plain monthly series takes NBS's combined 1-2月 (M01-M02) as one
+//    two-month period: its period is M02 and *extent is set to 1 (else 0).
 // Errors say why, e.g. "period 2023-07 is monthly but series gdp is quarterly".
 Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, bool cumulative,
-                             std::string_view series_code = {});
+                             std::string_view series_code = {}, uint8_t* extent = nullptr);
 
 // Prints a period. Plain: 2023, 2023Q3, 2023-07. Cumulative (span form):
 // Q1 -> 2023Q1, Q2 -> 2023H1, Q3 -> 2023Q1-Q3, Q4 -> 2023Q1-Q4; M01 -> 2023M01, M05 -> 2023M01-M05.

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/date.hpp"
@@ -21,6 +22,16 @@ Result<Format> ParseFormat(std::string_view text);  // auto|long|wide|sdmx|targe
 
 enum class Encoding : uint8_t { kAuto, kUtf8, kGb18030 };
 Result<Encoding> ParseEncoding(std::string_view text);  // auto|utf-8|utf8|gb18030|gbk
+
+// Series codes that are not valid ixdb codes (R's AirPassengers, "AER:ChinaIncome:agriculture",
+// SDMX keys with '.'): refused (each distinct code reported once), or turned into a valid code
+// (every other character becomes _, runs collapse, s_ in front of a code that would not start
+// with a letter; the original becomes the series' name when the file gives none).
+enum class CodeMode : uint8_t { kStrict, kSanitize };
+Result<CodeMode> ParseCodeMode(std::string_view text);  // strict|sanitize
+
+// The formats the loader reads: --format's choices (and auto), in detection order.
+std::vector<std::string> FormatNames();
 
 struct LoadOptions {
   Format format = Format::kAuto;
@@ -40,8 +51,17 @@ struct LoadOptions {
   // ~1 GiB at the default). Loads under about a million rows are one Store::Write. Duplicate
   // rows are detected within a chunk. Default: 12,000,000.
   size_t chunk_rows = 12'000'000;
-  // Threads that parse one file (only files without any double quote are split). Default: 2.
+  // Threads that parse one file (only files without any double quote are split), resolve and
+  // group rows, and check UTF-8. Default: 2.
   int threads = 2;
+  // What to do with series codes that are not valid. Default: kStrict.
+  CodeMode codes = CodeMode::kStrict;
+  // Leave out columns a format does not know (named in the report's notes) instead of refusing
+  // the file. Default: false.
+  bool ignore_unknown_columns = false;
+  // Read and check everything, write nothing (the report says what would have been done,
+  // without the store's counts). Default: false.
+  bool dry_run = false;
 };
 
 struct LoadReport {
@@ -50,6 +70,8 @@ struct LoadReport {
   uint64_t bad_rows = 0;        // only with skip_bad_path
   double seconds = 0;
   std::vector<std::string> notes;  // e.g. "no vintage given: using today's date 2026-11-28"
+  // Annual series widened into cumulative ones ("iva: annual -> monthly cumulative").
+  std::vector<std::string> widened;
 };
 
 // Loads files ("-" is standard input) as one all-or-nothing load.

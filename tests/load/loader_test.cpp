@@ -365,7 +365,7 @@ TEST_CASE("Errors: each kind with its exact position, nothing is loaded", "[load
       {th + "gdp,2024,,>=\n", "e.csv:2:3: empty target"},
       {th + "gdp,2024,6,>=\ngdp,2024,7,>=\n",
        "e.csv:3:2: duplicate target: gdp 2024 vintage 2024-03-01 is given twice"},
-      {"indicator,period,value,colour\n", "e.csv:1:4: unknown column 'colour' for a long file"},
+      {"indicator,period,value,colour\n", "e.csv:1:4: unknown column 'colour' (column 4) for a long file"},
       {"indicator,period\n", "e.csv:1:1: cannot tell the format from the header"},
       {"indicator,period,value,period\n", "e.csv:1:4: column 'period' appears twice"},
       {h + "gdp,2023,\"1\"x\n", "e.csv:2:3: unexpected text after a closing quote"},
@@ -616,7 +616,7 @@ TEST_CASE("Format detection and ParseFormat/ParseEncoding", "[load]") {
   o.format = Format::kLong;
   auto r = LoadText(t.store(), "w.csv", "indicator,2022,2023\ngdp,1,2\n", o);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.status().message().rfind("w.csv:1:2: unknown column '2022' for a long file", 0) == 0);
+  CHECK(r.status().message().rfind("w.csv:1:2: unknown columns '2022' (column 2), '2023' (column 3) for a long file", 0) == 0);
 }
 
 TEST_CASE("FormatLoadSummary prints counts, time and notes", "[load]") {

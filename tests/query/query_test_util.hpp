@@ -37,14 +37,18 @@ struct FixtureStore {
   FixtureStore()
       : FixtureStore({std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/observations.csv",
                       std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/targets.csv"}) {}
-  explicit FixtureStore(const std::vector<std::string>& files) {
+  explicit FixtureStore(const std::vector<std::string>& files) : FixtureStore(std::vector<std::vector<std::string>>{files}) {}
+  // One load per list of files, in order.
+  explicit FixtureStore(const std::vector<std::vector<std::string>>& loads) {
     store = OpenStore(dir);
     load::LoadOptions opts;
     opts.command = "query tests";
     opts.vintage = DateFromYmd(2024, 2, 15);  // rows without a vintage; keeps output date-free
-    auto r = load::LoadFiles(*store, files, opts);
-    INFO(r.status().ToString());
-    REQUIRE(r.ok());
+    for (const auto& files : loads) {
+      auto r = load::LoadFiles(*store, files, opts);
+      INFO(r.status().ToString());
+      REQUIRE(r.ok());
+    }
   }
 };
 

@@ -1,9 +1,9 @@
 #pragma once
-// The row parsers of the loader (internal). A file's header becomes a Schema; each CSV record
-// is turned by ParseRecord into pending observations, targets and metadata events of a Block,
-// with series codes interned block-locally. Blocks are parsed on several threads and merged in
-// file order by the Loader (loader.cpp), which resolves periods against each series' final
-// frequency and builds storage::WriteBatch chunks.
+// What the loader's format readers produce (internal to load/): pending observations, targets
+// and metadata events of a Block of consecutive records, with series codes interned
+// block-locally, and the errors found. Blocks are parsed on several threads and merged in file
+// order by the Loader (internal/loader_impl.hpp), which resolves periods against each series'
+// final frequency and builds storage::WriteBatch chunks.
 
 #include <array>
 #include <cstdint>
@@ -14,7 +14,6 @@
 
 #include "common/date.hpp"
 #include "common/period.hpp"
-#include "load/internal/text.hpp"
 #include "load/loader.hpp"
 #include "storage/types.hpp"
 
@@ -33,6 +32,7 @@ enum MetaField : uint8_t {
   kMetaNotes,
   kMetaBetter,
   kMetaUnitHint,  // a target's unit: the unit of a series created by a targets file
+  kMetaNameHint,  // the original code of a sanitized one: the name when the file gives none
   kMetaFieldCount
 };
 extern const char* const kMetaFieldNames[kMetaFieldCount];
@@ -71,12 +71,11 @@ enum : uint8_t {
   kObsDeleted = 2,      // SDMX ACTION=D
   kObsBlankMisfit = 4,  // a blank wide-CSV cell: silently dropped if its period does not fit
   kObsExtra = 8,        // has an ObsExtra entry
+  kObsCombined = 16,    // (loader) resolved as a combined 1-2月 of a plain monthly series
   kObsDropped = 0x80,   // (loader) bad or a duplicate: not written
 };
 
 // One observation as read, before its period is resolved against the series' frequency.
-// Kept to 32 bytes: a load stages millions of them. Stage and source strings, which bulk
-// files rarely have, live in a side table (ObsExtra).
 struct PendingObs {
   uint32_t series;   // block-local id in a Block; global id once merged
   int32_t pindex;    // Period::index as parsed
@@ -108,6 +107,7 @@ struct PendingTarget {
   storage::Target target;  // series and period filled at flush
   uint32_t line;
   uint16_t pcol;
+  uint16_t ucol;  // the unit cell (0: none): errors about the unit point there
   uint16_t file;
   uint64_t offset;
 };
@@ -127,6 +127,9 @@ struct RowError {
   uint32_t col;
   std::string message;
   uint64_t offset;  // byte offset of the record in its file's text
+  // Errors with the same non-empty group (one bad code on many rows) are reported once, with
+  // their row count and first place.
+  std::string group = {};
 };
 
 // Everything parsed from a run of consecutive records of one file.
@@ -144,6 +147,10 @@ struct Block {
   std::vector<PendingTarget> targets;
   std::vector<RowError> errors;  // lines relative
   StringTable strings;
+  // Per local series: the code as written and where it first appears (line relative, column):
+  // with --codes sanitize two codes written differently may become one, which is refused.
+  std::vector<std::string> written;
+  std::vector<std::pair<uint32_t, uint32_t>> first_seen;
   uint64_t rows = 0;
   bool used_default_vintage = false;
 };
@@ -151,43 +158,20 @@ struct Block {
 inline uint8_t FreqBit(Frequency f) {
   return f == Frequency::kAnnual ? 1 : f == Frequency::kQuarterly ? 2 : 4;
 }
+// A span bit of its own for NBS's combined 1-2月 (M01-M02): on a series of single months it is
+// one two-month period, not a sign of a cumulative series.
+inline constexpr uint8_t kCombinedJanFebBit = 8;
+inline uint8_t SpanBit(const ParsedPeriod& p) {
+  return p.period.freq == Frequency::kMonthly && p.period.sub() == 2 ? kCombinedJanFebBit
+                                                                      : FreqBit(p.period.freq);
+}
 inline int FreqSlot(uint8_t bit) { return bit == 1 ? 0 : bit == 2 ? 1 : 2; }
 
-// The columns of one file, from its header.
-struct Schema {
-  Format format = Format::kLong;
-  size_t width = 0;  // fields in the header
-  // Field indexes, or -1.
-  int indicator = -1, period = -1, value = -1, vintage = -1, status = -1, stage = -1,
-      source = -1, qualifier = -1, target = -1, comparator = -1, tolerance = -1, unit = -1,
-      relative_to = -1, text = -1;
-  int meta[kMetaFieldCount];
-  // Wide: the period columns.
-  std::vector<std::pair<int, ParsedPeriod>> period_columns;
-  // SDMX: dimension columns (between ACTION and TIME_PERIOD), FREQ, REF_AREA, attributes.
-  std::vector<int> dimensions;
-  int action = -1, freq_dim = -1, area_dim = -1, obs_status = -1, unit_mult = -1,
-      unit_measure = -1;
-  Schema() {
-    for (int& m : meta) m = -1;
-  }
-};
-
-// Builds the schema of a header (fields already split). `format` kAuto detects it. On error
-// returns InvalidArgument saying why and sets *error_col to the 1-based field it concerns.
-Result<Schema> ParseHeader(const std::vector<std::string_view>& header, Format format,
-                           uint32_t* error_col);
-
+// What every record of one file is parsed with.
 struct ParseContext {
-  const Schema* schema;
   Date default_vintage;
-  uint16_t file;
+  uint16_t file = 0;
+  CodeMode codes = CodeMode::kStrict;
 };
-// Parses records from `reader` into `block` until the reader is done or the block holds at
-// least `max_obs` observations. Record lines are stored relative to `line_base` (so that
-// block->first_line = line_base makes them absolute); `base_offset` is the offset of the
-// reader's text in the file's text.
-void ParseRecords(const ParseContext& ctx, CsvReader& reader, uint64_t line_base,
-                  size_t base_offset, size_t max_obs, Block* block);
 
 }  // namespace ixdb::load::internal
