@@ -123,6 +123,7 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
   if (!args.skip_bad.empty()) {
     return Status::InvalidArgument("--skip-bad is not available with --connect");
   }
+  if (args.dry_run) return Status::InvalidArgument("--dry-run is not available with --connect");
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : args.files) {
     std::string content;
@@ -134,6 +135,8 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
   JsonWriter json(opts);
   json.BeginObject().Key("format").String(args.format).Key("encoding").String(args.encoding);
   if (!args.vintage.empty()) json.Key("vintage").String(args.vintage);
+  if (args.codes != "strict") json.Key("codes").String(args.codes);
+  if (args.ignore_unknown_columns) json.Key("ignore_unknown_columns").String("true");
   json.EndObject();
   auto client = server::Client::Connect(g.connect, g.token);
   if (!client.ok()) return client.status();
@@ -161,6 +164,11 @@ Status CmdLoad(const GlobalOptions& g, const LoadArgs& args) {
   auto encoding = load::ParseEncoding(args.encoding);
   if (!encoding.ok()) return encoding.status();
   opts.encoding = *encoding;
+  auto codes = load::ParseCodeMode(args.codes);
+  if (!codes.ok()) return codes.status();
+  opts.codes = *codes;
+  opts.ignore_unknown_columns = args.ignore_unknown_columns;
+  opts.dry_run = args.dry_run;
   if (!args.vintage.empty()) {
     auto v = ParseDate(args.vintage);
     if (!v.ok()) return Status::InvalidArgument("--vintage: " + v.status().message());

@@ -37,6 +37,9 @@ struct LoadArgs {
   std::string format = "auto";    // auto|long|wide|sdmx|targets
   std::string encoding = "auto";  // auto|utf-8|gb18030
   std::string skip_bad;           // file for the bad rows, or empty
+  std::string codes = "strict";   // strict|sanitize
+  bool ignore_unknown_columns = false;
+  bool dry_run = false;
   std::vector<std::string> files; // "-" is standard input
   std::string command_line;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "load/loader.hpp"
 
 namespace {
 
@@ -55,13 +56,21 @@ int main(int argc, char** argv) {
       ->type_name("YYYY-MM-DD");
   load->add_option("--format", load_args.format, "File format")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember({"auto", "long", "wide", "sdmx", "targets"}));
+      ->check(CLI::IsMember(ixdb::load::FormatNames()));
   load->add_option("--encoding", load_args.encoding, "Text encoding")
       ->type_name("ENCODING")
       ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030", "gbk"}));
   load->add_option("--skip-bad", load_args.skip_bad,
                    "Load the good rows and write the bad ones, with reasons, to FILE")
       ->type_name("FILE");
+  load->add_option("--codes", load_args.codes,
+                   "Series codes that are not valid (AER:ChinaIncome:agriculture): refuse them "
+                   "(strict) or derive valid ones (sanitize; the original becomes the name)")
+      ->type_name("strict|sanitize")
+      ->check(CLI::IsMember({"strict", "sanitize"}));
+  load->add_flag("--ignore-unknown-columns", load_args.ignore_unknown_columns,
+                 "Leave out columns the format does not know (the summary names them)");
+  load->add_flag("--dry-run", load_args.dry_run, "Read and check everything, write nothing");
   load->add_option("files", load_args.files, "Files to load (- is standard input)")
       ->type_name("FILE")
       ->required();

@@ -34,6 +34,8 @@ struct ParsedRequest {
   std::string format = "auto";
   std::string encoding = "auto";
   std::string vintage;
+  std::string codes = "strict";                    // strict|sanitize
+  std::string ignore_unknown_columns = "false";    // true|false
 };
 
 // What a handler may use; lives for one request. (Where per-connection state such as a cancel

@@ -237,8 +237,9 @@ uint32_t WriteBatch::InternString(std::string_view s) {
 void WriteBatch::PutObservation(uint32_t series_ref, Period period, Date vintage, double value,
                                 ObsStatus status, Qualifier qualifier, std::string_view stage,
                                 std::string_view source, bool deleted, uint8_t extent) {
-  if (extent != 0 && obs_extent_.empty()) obs_extent_.assign(obs_series_.size(), 0);
-  if (!obs_extent_.empty()) obs_extent_.push_back(extent);
+  // The extent column exists from the first row that covers several periods on.
+  if (extent != 0 && obs_extent_.size() < obs_series_.size()) obs_extent_.resize(obs_series_.size(), 0);
+  if (extent != 0 || !obs_extent_.empty()) obs_extent_.push_back(extent);
   obs_series_.push_back(series_ref);
   obs_period_.push_back(period);
   obs_vintage_.push_back(vintage);

@@ -60,13 +60,16 @@ Status ParseLoad(const json::object& obj, ParsedRequest* req) {
   }
   for (const auto& kv : options->get_object()) {
     std::string key(kv.key().data(), kv.key().size());
-    std::string* field = key == "format"     ? &req->format
-                         : key == "encoding" ? &req->encoding
-                         : key == "vintage"  ? &req->vintage
-                                             : nullptr;
+    std::string* field = key == "format"                   ? &req->format
+                         : key == "encoding"               ? &req->encoding
+                         : key == "vintage"                ? &req->vintage
+                         : key == "codes"                  ? &req->codes
+                         : key == "ignore_unknown_columns" ? &req->ignore_unknown_columns
+                                                           : nullptr;
     if (field == nullptr) {
       return Status::InvalidArgument("unknown load option \"" + key +
-                                     "\" (expected format, encoding or vintage)");
+                                     "\" (expected format, encoding, vintage, codes or "
+                                     "ignore_unknown_columns)");
     }
     if (kv.value().is_null()) continue;  // null: the default
     Status s = GetString(options->get_object(), key, "options." + key, true, field);
@@ -92,6 +95,13 @@ Result<load::LoadOptions> MakeLoadOptions(const ParsedRequest& req, const std::s
     }
     options.vintage = *vintage;
   }
+  Result<load::CodeMode> codes = load::ParseCodeMode(req.codes);
+  if (!codes.ok()) return Status::InvalidArgument("options.codes: " + codes.status().message());
+  options.codes = *codes;
+  if (req.ignore_unknown_columns != "true" && req.ignore_unknown_columns != "false") {
+    return Status::InvalidArgument("options.ignore_unknown_columns: expected \"true\" or \"false\"");
+  }
+  options.ignore_unknown_columns = req.ignore_unknown_columns == "true";
   // Never skip_bad_path: a network client must not make the server write files.
   options.command = command;
   return options;

@@ -297,6 +297,40 @@ TEST_CASE("ixdb: load summary, a bad file loads nothing and names the row", "[cl
   CHECK(Contains(p.out, "gdp,2024,21000"));
 }
 
+TEST_CASE("ixdb: load flags for other systems' files (codes, unknown columns, dry run)", "[cli]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  WriteFile(dir / "r.csv",
+            "indicator,period,value,colour\n"
+            "R-datasets:AirPassengers,1949-01,112,red\n"
+            "R-datasets:AirPassengers,1949-02,118,red\n");
+  Proc p = Run({"--db", db, "load", "--vintage", "2024-01-01", dir / "r.csv"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "unknown column 'colour' (column 4)"));
+  p = Run({"--db", db, "load", "--vintage", "2024-01-01", "--ignore-unknown-columns", dir / "r.csv"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "bad series code 'R-datasets:AirPassengers'"));
+  CHECK(Contains(p.err, "(on 2 rows; the first is shown)"));
+  p = Run({"--db", db, "load", "--vintage", "2024-01-01", "--ignore-unknown-columns", "--codes",
+           "sanitize", "--dry-run", dir / "r.csv"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "note: dry run: nothing was written"));
+  p = Run({"--db", db, "query", "--format", "csv", "list()"});
+  CHECK_FALSE(Contains(p.out, "R_datasets"));
+  p = Run({"--db", db, "load", "--vintage", "2024-01-01", "--ignore-unknown-columns", "--codes",
+           "sanitize", dir / "r.csv"});
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "note: " + (dir / "r.csv") + ": ignored unknown column 'colour'"));
+  p = Run({"--db", db, "query", "--format", "csv", "list()"});
+  CHECK(Contains(p.out, "R_datasets_AirPassengers,R-datasets:AirPassengers,"));
+  // --skip-bad that rejects every row exits 1.
+  WriteFile(dir / "all_bad.csv", "indicator,period,value\ngdp,2024,x\ngdp,2025,y\n");
+  p = Run({"--db", db, "load", "--skip-bad", dir / "rej.txt", dir / "all_bad.csv"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "every row was rejected (2 bad rows"));
+}
+
 TEST_CASE("ixdb: load from standard input with --vintage", "[cli]") {
   TempDir dir;
   const std::string db = dir / "db";

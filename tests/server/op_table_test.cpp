@@ -141,7 +141,7 @@ TEST_CASE("Op table: load's parse errors", "[server]") {
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":[]})",
        "\"options\" must be an object"},
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"vintag":"2024-01-01"}})",
-       "unknown load option \"vintag\" (expected format, encoding or vintage)"},
+       "unknown load option \"vintag\" (expected format, encoding, vintage, codes or ignore_unknown_columns)"},
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"format":5}})",
        "\"options.format\" must be a string"},
   };
