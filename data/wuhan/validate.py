@@ -23,6 +23,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 LONG_HEADER = ["indicator", "period", "vintage", "value", "unit", "status", "qualifier", "measure", "frequency",
                "cumulative", "name", "name_en", "region", "level_series", "source"]
+# observations.csv also says which direction is good for the indicators where lower is better.
+OBS_HEADER = LONG_HEADER[:14] + ["better"] + LONG_HEADER[14:]
 TARGET_HEADER = ["indicator", "period", "target", "comparator", "tolerance", "unit", "vintage", "source",
                  "relative_to", "text"]
 META = ["unit", "measure", "frequency", "cumulative", "name", "name_en", "region", "level_series"]
@@ -72,8 +74,8 @@ def period_ok(period, freq, cumulative):
     return False
 
 
-def check_long(path, series, keys):
-    rows = read(path, LONG_HEADER)
+def check_long(path, series, keys, header=LONG_HEADER):
+    rows = read(path, header)
     for n, r in rows:
         where = f"{os.path.basename(path)}:{n}"
         code = r["indicator"]
@@ -104,6 +106,8 @@ def check_long(path, series, keys):
             problem(where, f"bad value {r['value']!r}")
         if r["status"] not in STATUSES:
             problem(where, f"bad status {r['status']!r}")
+        if r.get("better", "") not in ("", "higher", "lower"):
+            problem(where, f"bad better {r['better']!r}")
         if r["qualifier"] not in QUALIFIERS:
             problem(where, f"bad qualifier {r['qualifier']!r}")
         if r["value"] and not r["source"]:
@@ -159,7 +163,7 @@ def main():
     args = ap.parse_args()
 
     series, keys = {}, {}
-    obs = check_long(os.path.join(HERE, "observations.csv"), series, keys)
+    obs = check_long(os.path.join(HERE, "observations.csv"), series, keys, OBS_HEADER)
     bul = check_long(os.path.join(HERE, "bulletins.csv"), series, keys)
     hist = check_long(os.path.join(HERE, "history.csv"), series, keys)
     check_history(hist, {r["indicator"] for _, r in obs + bul})
