@@ -1,8 +1,6 @@
 #include "cli/backend.hpp"
 
-#include <chrono>
 #include <filesystem>
-#include <thread>
 #include <system_error>
 #include <utility>
 
@@ -57,14 +55,7 @@ Status OpenStoreForReading(const std::string& db_dir, std::unique_ptr<storage::S
   storage::Options opts;
   opts.read_only = true;
   opts.create_if_missing = false;
-  constexpr int kAttempts = 5;
-  Status s;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    s = storage::Store::Open(opts, db_dir, store);
-    if (s.ok() || !(s.IsIOError() || s.IsCorruption()) || attempt == kAttempts) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
-  }
-  return s;
+  return storage::Store::Open(opts, db_dir, store);
 }
 
 Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir,

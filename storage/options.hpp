@@ -14,8 +14,8 @@ struct Options {
   // Fail if a store already exists at the path. Default: false.
   bool error_if_exists = false;
 
-  // Open for reading only (a second process may read while another writes nothing).
-  // Default: false.
+  // Open for reading only, beside a process that writes (ixdb serve): the open retries when it
+  // meets a file the writer's compaction has just removed. Default: false.
   bool read_only = false;
 
   // fsync the write-ahead log before Write() returns, so that an acknowledged write survives

@@ -5,6 +5,8 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -129,9 +131,21 @@ Status StoreImpl::OpenRocks(const std::vector<std::string>& existing_cfs) {
     }
   }
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = options_.read_only
-                          ? rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles_, &raw)
-                          : rocksdb::DB::Open(dbo, path_, descs, &handles_, &raw);
+  rocksdb::Status s;
+  if (options_.read_only) {
+    // A read-only open next to a live writer (ixdb serve) can find an SST file named in the
+    // MANIFEST that a compaction has just removed: that open fails with an I/O error or
+    // corruption, and a moment later the MANIFEST is consistent again.
+    constexpr int kAttempts = 5;
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+      handles_.clear();
+      s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles_, &raw);
+      if (s.ok() || !(s.IsIOError() || s.IsCorruption()) || attempt == kAttempts) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+    }
+  } else {
+    s = rocksdb::DB::Open(dbo, path_, descs, &handles_, &raw);
+  }
   if (!s.ok()) {
     const std::string msg = s.ToString();
     if (s.IsIOError() && (msg.find("lock") != std::string::npos ||
