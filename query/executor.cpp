@@ -270,7 +270,16 @@ Table Executor::EvalTable(const ast::Node& n, const Ctx& ctx) {
   return Values(n, ctx);
 }
 
-Table Executor::Run() { return EvalTable(*q_.expr, Ctx{}); }
+Ctx Executor::RootCtx() const {
+  Ctx ctx;
+  if (options_.as_of) {
+    ctx.mode = storage::ReadMode::kAsOf;
+    ctx.as_of = *options_.as_of;
+  }
+  return ctx;
+}
+
+Table Executor::Run() { return EvalTable(*q_.expr, RootCtx()); }
 
 ColumnarResult Executor::RunColumns() {
   if (q_.where || !q_.order.empty() || q_.limit) {
@@ -289,7 +298,7 @@ ColumnarResult Executor::RunColumns() {
     c.period = std::move(d.period);
     c.value = std::move(d.value);
   };
-  ForEachBinding<SeriesColumns>(root, Ctx{}, plan, kBindingChunk, map, [&](SeriesColumns&& c) {
+  ForEachBinding<SeriesColumns>(root, RootCtx(), plan, kBindingChunk, map, [&](SeriesColumns&& c) {
     points += c.period.size();
     if (points > options_.max_rows) {
       Fail(Status::LimitExceeded("the result has more than " + std::to_string(options_.max_rows) +

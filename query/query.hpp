@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/date.hpp"
 #include "common/period.hpp"
 #include "common/status.hpp"
 #include "query/table.hpp"
@@ -43,6 +45,11 @@ struct QueryOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Stops the query with Cancelled once this time has passed (the server's --query-timeout).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Every read outside an asof(...) or first(...) of the query sees the store as known at the
+  // end of this day, as if the whole query were wrapped in asof(..., as_of) (the shell's
+  // `.asof DATE`). An asof or first inside the query still decides for what it wraps.
+  // nullopt: the latest version.
+  std::optional<Date> as_of;
 };
 
 // Cancelled when options.cancel is set or the deadline has passed, else OK. Cheap.

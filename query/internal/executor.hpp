@@ -68,6 +68,8 @@ class Executor {
 
  private:
   void Resolve(const ast::Node& n, Plan& plan);
+  // How the query's outermost reads see the store: the latest versions, or QueryOptions::as_of.
+  Ctx RootCtx() const;
 
   const ast::Query& q_;
   std::string_view text_;
