@@ -434,6 +434,7 @@ std::string RenderTextTable(const Table& table, const TextLayout& layout) {
   } else {
     AppendBox(out, g, widths);
   }
+  if (!layout.footer) return out;
   out += std::to_string(table.rows.size());
   out += table.rows.size() == 1 ? " row\n" : " rows\n";
   if (!g.dropped.empty()) {

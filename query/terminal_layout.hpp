@@ -35,6 +35,8 @@ struct TextLayout {
   std::string null_text;
   // Thousands separators in numbers: 20,011.65. Default: off.
   bool separators = false;
+  // The lines under the table: "N rows", the empty columns left out, the notes. Default: on.
+  bool footer = true;
 };
 
 // The table (or its records) followed by "N rows", the empty columns left out ("empty columns
