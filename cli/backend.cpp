@@ -1,5 +1,6 @@
 #include "cli/backend.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -14,12 +15,27 @@ class LocalBackend : public QueryBackend {
  public:
   LocalBackend(std::string dir, std::unique_ptr<storage::Store> store,
                const query::QueryOptions& options)
-      : dir_(std::move(dir)), store_(std::move(store)), options_(options) {}
+      : dir_(std::move(dir)), store_(std::move(store)), options_(options) {
+    options_.cancel = &cancel_;
+  }
 
   Result<query::Table> Query(const std::string& text) override {
+    // A Cancel() that came while no query ran is not meant for this one.
+    cancel_.store(false, std::memory_order_relaxed);
     // The Store overload takes a fresh snapshot per query and lets scans over many series
     // use several threads.
     return query::RunQuery(*store_, text, options_);
+  }
+
+  // A lock-free store: also safe from a signal handler.
+  Status Cancel() override {
+    cancel_.store(true, std::memory_order_relaxed);
+    return Status::OK();
+  }
+
+  Status SetAsOf(std::optional<Date> date) override {
+    options_.as_of = date;
+    return Status::OK();
   }
 
   std::string Describe() const override { return "local store " + dir_; }
@@ -27,6 +43,7 @@ class LocalBackend : public QueryBackend {
  private:
   std::string dir_;
   std::unique_ptr<storage::Store> store_;
+  std::atomic<bool> cancel_{false};
   query::QueryOptions options_;
 };
 
@@ -36,6 +53,22 @@ class RemoteBackend : public QueryBackend {
       : address_(std::move(address)), client_(std::move(client)) {}
 
   Result<query::Table> Query(const std::string& text) override { return client_->Query(text); }
+
+  // The wire protocol (docs/protocol.md) has no cancel request yet; the clients' side of
+  // issue 9 adds one. Until then a running remote query runs to its end.
+  Status Cancel() override {
+    return Status::NotSupported("the server protocol cannot cancel a query yet: the query on " +
+                                address_ + " runs to its end");
+  }
+
+  // Sending the date needs a member of the query request that servers know; one that an
+  // older server ignored would silently answer with the latest values.
+  Status SetAsOf(std::optional<Date> date) override {
+    if (!date) return Status::OK();
+    return Status::NotSupported(
+        ".asof is not available over --connect yet (the protocol has no as-of member); "
+        "wrap the query instead: asof(QUERY, " + FormatDate(*date) + ")");
+  }
 
   std::string Describe() const override { return "server " + address_; }
 

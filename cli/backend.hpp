@@ -4,8 +4,10 @@
 // does not care which one it talks to.
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "common/date.hpp"
 #include "common/status.hpp"
 #include "query/query.hpp"
 #include "query/table.hpp"
@@ -18,9 +20,20 @@ class QueryBackend {
   virtual ~QueryBackend() = default;
 
   // Runs one query. Errors are those of query::RunQuery (or the server's, passed through):
-  // InvalidArgument with a caret line for a parse error, NotFound for an unknown series...
-  // Not thread-safe.
+  // InvalidArgument with a caret line for a parse error, NotFound for an unknown series,
+  // Cancelled after Cancel()... Not thread-safe: one Query at a time.
   virtual Result<query::Table> Query(const std::string& text) = 0;
+
+  // Asks the Query() running on another thread to stop: it returns Cancelled soon after (within
+  // milliseconds for a local store). Without a running query it does nothing (the next Query
+  // runs normally). Thread-safe; the shell calls it from its interrupt watcher thread on Ctrl-C.
+  // NotSupported when the backend cannot cancel (the message says why).
+  virtual Status Cancel() = 0;
+
+  // Every later Query reads the store as known at the end of `date`, as if wrapped in
+  // asof(..., date) (the shell's `.asof`); nullopt: the latest again. NotSupported when the
+  // backend cannot (the message says why). Not thread-safe.
+  virtual Status SetAsOf(std::optional<Date> date) = 0;
 
   // One line for people: "local store ./ixdb-data" or "server 127.0.0.1:7380".
   virtual std::string Describe() const = 0;
