@@ -17,8 +17,11 @@
 
 #include "cli/backend.hpp"
 #include "cli/shell.hpp"
+#include "cli/terminal.hpp"
 #include "common/json_writer.hpp"
+#include "common/strings.hpp"
 #include "query/render.hpp"
+#include "query/terminal_layout.hpp"
 #include "server/client.hpp"
 #include "server/server.hpp"
 #include "storage/store.hpp"
@@ -149,6 +152,14 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
 
 }  // namespace
 
+Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom) {
+  if (format == "table") return query::RenderText(table);
+  if (format == "csv") return query::RenderCsv(table, bom);
+  if (format == "json") return query::RenderJson(table);
+  return Status::InvalidArgument("unknown format '" + std::string(format) +
+                                 "' (expected table, csv or json)");
+}
+
 std::string DefaultDbDir() {
   const char* env = std::getenv("IXDB_DB");
   if (env != nullptr && *env != '\0') return env;
@@ -203,34 +214,59 @@ Status CmdQuery(const GlobalOptions& g, const QueryArgs& args) {
   if (args.format != "table" && args.format != "csv" && args.format != "json") {
     return RenderAs(query::Table{}, args.format, false).status();
   }
+  std::string text = args.text;
+  if (Trim(text) == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (std::cin.bad()) return Status::IOError("reading the query from standard input failed");
+  }
+  // As in the shell (and SQL habits): a final `;` is allowed.
+  std::string_view q = Trim(text);
+  while (!q.empty() && q.back() == ';') q = Trim(q.substr(0, q.size() - 1));
+  if (q.empty()) return Status::InvalidArgument("the query is empty");
   auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, g.token);
   if (!backend.ok()) return backend.status();
-  auto table = (*backend)->Query(args.text);
+  auto table = (*backend)->Query(std::string(q));
   if (!table.ok()) return table.status();
-  auto text = RenderAs(*table, args.format, args.bom);
-  if (!text.ok()) return text.status();
-  std::cout << *text;
+  Result<std::string> rendered = std::string();
+  const TerminalInfo terminal = QueryTerminal(STDOUT_FILENO);
+  if (args.format == "table" && terminal.is_terminal) {
+    query::TextLayout layout;
+    layout.width = terminal.columns;
+    rendered = query::RenderTextTable(*table, layout);
+  } else {
+    rendered = RenderAs(*table, args.format, args.bom);
+  }
+  if (!rendered.ok()) return rendered.status();
+  const std::string& out = *rendered;
+  std::cout << out;
   std::cout.flush();
   if (!std::cout) return Status::IOError("writing the result to standard output failed");
   return Status::OK();
 }
 
-Status CmdShell(const GlobalOptions& g, const std::string& format) {
+Status CmdShell(const GlobalOptions& g, const ShellArgs& args) {
   ShellSettings settings;
-  if (!RenderAs(query::Table{}, format, false).ok()) {
-    return RenderAs(query::Table{}, format, false).status();
+  if (!RenderAs(query::Table{}, args.format, false).ok()) {
+    return RenderAs(query::Table{}, args.format, false).status();
   }
-  settings.format = format;
+  settings.format = args.format;
+  settings.bail = args.bail;
+  ShellOptions options;
+  options.commands = args.commands;
+  options.files = args.files;
+  options.read_rc = !args.no_rc;
+  options.terminal = [] { return QueryTerminal(STDOUT_FILENO); };
   auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, g.token);
   if (!backend.ok()) return backend.status();
-  if (isatty(STDIN_FILENO) == 1) {
-    RunShellInteractive(**backend, settings);
+  if (args.files.empty() && args.commands.empty() && isatty(STDIN_FILENO) == 1) {
+    RunShellInteractive(**backend, settings, options);
     return Status::OK();  // errors were shown as they happened
   }
-  int failures = RunShellStream(**backend, std::cin, std::cout, std::cerr, settings);
-  if (failures > 0) {
-    return Status::InvalidArgument(std::to_string(failures) +
-                                   (failures == 1 ? " statement" : " statements") + " failed");
+  const ShellOutcome outcome = RunShellScript(**backend, settings, options, std::cin, std::cout, std::cerr);
+  if (outcome.bailed) return Status::InvalidArgument("stopped at the first error (--bail)");
+  if (outcome.failures > 0) {
+    return Status::InvalidArgument(std::to_string(outcome.failures) +
+                                   (outcome.failures == 1 ? " statement" : " statements") + " failed");
   }
   return Status::OK();
 }

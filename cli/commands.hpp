@@ -45,7 +45,9 @@ struct LoadArgs {
 };
 Status CmdLoad(const GlobalOptions& g, const LoadArgs& args);
 
-// `ixdb query`: one query, rendered to standard output.
+// `ixdb query`: one query, rendered to standard output. A trailing `;` is dropped; the text
+// "-" means: read the query from standard input. In table format on a terminal the table fits
+// its width.
 struct QueryArgs {
   std::string format = "table";
   bool bom = false;
@@ -53,9 +55,17 @@ struct QueryArgs {
 };
 Status CmdQuery(const GlobalOptions& g, const QueryArgs& args);
 
-// `ixdb shell`: the interactive shell (cli/shell.hpp) against the local store or a server.
-// Not OK when the shell was fed by a pipe and a statement failed.
-Status CmdShell(const GlobalOptions& g, const std::string& format);
+// `ixdb shell`: the interactive shell (cli/shell.hpp) on a terminal, or scripts: -f FILE,
+// -c QUERY, or standard input when it is not a terminal. Not OK when a script statement
+// failed ("N statements failed", or with --bail "stopped at the first error").
+struct ShellArgs {
+  std::string format = "table";
+  std::vector<std::string> files;     // -f FILE
+  std::vector<std::string> commands;  // -c QUERY
+  bool bail = false;                  // --bail
+  bool no_rc = false;                 // --no-rc: do not read $IXDB_RC / ~/.ixdbrc
+};
+Status CmdShell(const GlobalOptions& g, const ShellArgs& args);
 
 // `ixdb serve`: serves the store until SIGINT/SIGTERM.
 Status CmdServe(const GlobalOptions& g, const std::string& listen);

@@ -3,6 +3,7 @@
 // `ixdb: <message>` on stderr.
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <cstdint>
 #include <iostream>
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{"ixdb: a versioned time-series store for economic indicators", "ixdb"};
   app.set_version_flag("--version", std::string("ixdb ") + IXDB_VERSION);
-  app.require_subcommand(1);
+  // No command at all on a terminal opens the shell (as psql and sqlite3 do).
+  app.require_subcommand(0, 1);
   // Global options may also follow the subcommand: subcommands pass unknown options up.
   app.fallthrough();
   app.footer(
@@ -88,11 +90,18 @@ int main(int argc, char** argv) {
       ->required();
 
   // shell
-  std::string shell_format = "table";
-  auto* shell = app.add_subcommand("shell", "Interactive shell (reads queries from a pipe too)");
-  shell->add_option("--format", shell_format, "Initial output format")
+  cli::ShellArgs shell_args;
+  auto* shell = app.add_subcommand(
+      "shell", "Interactive shell; runs scripts with -f FILE or -c QUERY, or reads a pipe");
+  shell->add_option("--format", shell_args.format, "Initial output format")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "json"}));
+  shell->add_option("-f,--file", shell_args.files, "Run the statements of FILE (- is standard input); repeatable")
+      ->type_name("FILE");
+  shell->add_option("-c,--command", shell_args.commands, "Run one statement or meta command; repeatable")
+      ->type_name("QUERY");
+  shell->add_flag("--bail", shell_args.bail, "Stop a script at its first error (exit 1)");
+  shell->add_flag("--no-rc", shell_args.no_rc, "Do not read $IXDB_RC or ~/.ixdbrc");
 
   // serve
   std::string listen = "127.0.0.1:7380";
@@ -138,6 +147,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (app.get_subcommands().empty()) {
+    if (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) {
+      shell_args = cli::ShellArgs{};
+    } else {
+      std::cerr << "ixdb: expected a command: load, query, shell, serve, loads, revert, backup or check\n"
+                   "Run 'ixdb --help' for usage.\n";
+      return 1;
+    }
+  }
   if (g.db.empty()) g.db = cli::DefaultDbDir();
   const std::string command_line = JoinArgs(argc, argv);
 
@@ -152,8 +170,8 @@ int main(int argc, char** argv) {
       query_args.text += w;
     }
     s = cli::CmdQuery(g, query_args);
-  } else if (shell->parsed()) {
-    s = cli::CmdShell(g, shell_format);
+  } else if (shell->parsed() || app.get_subcommands().empty()) {
+    s = cli::CmdShell(g, shell_args);
   } else if (serve->parsed()) {
     s = cli::CmdServe(g, listen);
   } else if (loads->parsed()) {

@@ -1,53 +1,51 @@
 #pragma once
-// The interactive `ixdb shell`.
-//
-// Input rules (documented in README.md, "Using ixdb"):
-//  - One query per line. A statement continues on the next line while a line ends with `\`
-//    or while a ( [ { is still open (outside quotes). A trailing `;` is allowed and ignored.
-//  - `#` starts a comment to the end of the line (as in the query language).
-//  - Meta commands start with `.`: .help, .format table|csv|json, .bom on|off, .series [TEXT],
-//    .timer on|off, .quit / .exit.
-// When standard input is a terminal the shell uses libedit (line editing, history in
-// ~/.ixdb_history, prompt `ixdb> `); otherwise it reads lines from the pipe and prints only
-// results (errors go to standard error), so scripts can pipe queries in.
+// `ixdb shell`: the interactive loop on a terminal (libedit line editing, history in
+// ~/.ixdb_history, Tab completion, Ctrl-C cancelling a running query, the pager), and the
+// same shell without a terminal for scripts (-f FILE, -c QUERY, or a pipe on standard input).
+// Statements and meta commands are those of cli/session.hpp and cli/meta_commands.hpp;
+// README.md ("The shell") documents them.
 
+#include <functional>
 #include <iosfwd>
 #include <string>
-#include <string_view>
+#include <vector>
 
 #include "cli/backend.hpp"
+#include "cli/shell_settings.hpp"
+#include "cli/terminal.hpp"
 
 namespace ixdb::cli {
 
-// Assembles statements from input lines (pure logic, no I/O).
-class StatementReader {
- public:
-  // Adds one line (without its newline). Returns true when a statement is complete; take it
-  // with Take().
-  bool AddLine(std::string_view line);
-  // The completed (or, at end of input, the pending) statement, trimmed, without the `\`
-  // continuations and the trailing `;`. Resets the reader.
-  std::string Take();
-  // True while a statement has started but is not complete (the shell shows `...>`).
-  bool pending() const { return !buffer_.empty(); }
-
- private:
-  std::string buffer_;
+struct ShellOptions {
+  std::vector<std::string> commands;  // -c QUERY, run in order (errors print as "error: ...")
+  std::vector<std::string> files;     // -f FILE, run in order after the commands; "-" is stdin
+  // Read $IXDB_RC, else ~/.ixdbrc (meta commands only) before anything else.
+  bool read_rc = true;
+  // The terminal the output goes to (width, pager, colours); none when not set.
+  std::function<TerminalInfo()> terminal;
 };
 
-struct ShellSettings {
-  std::string format = "table";  // table|csv|json
-  bool bom = false;
-  bool timer = false;
+struct ShellOutcome {
+  int failures = 0;     // statements and meta commands that failed
+  bool bailed = false;  // --bail stopped at the first error
 };
 
-// Reads statements from `in` until end of input or .quit and runs them on `backend`, writing
-// results to `out` and errors to `err` (`error: <message>`), never stopping at an error.
-// Returns the number of statements (queries and meta commands) that failed.
+// Without a terminal: runs options.commands and options.files, or, when there are none, the
+// lines of `in` (named "<stdin>" in errors). Results go to `out`, errors to `err` as
+// `FILE:LINE:COLUMN: message`.
+ShellOutcome RunShellScript(QueryBackend& backend, ShellSettings& settings, const ShellOptions& options,
+                            std::istream& in, std::ostream& out, std::ostream& err);
+
+// The lines of `in` as a script named "<stdin>", no rc file, no terminal (for tests and pipes).
+// Returns the number of failed statements.
 int RunShellStream(QueryBackend& backend, std::istream& in, std::ostream& out, std::ostream& err,
                    ShellSettings& settings);
 
-// The interactive loop on the terminal (libedit). Returns the number of failed statements.
-int RunShellInteractive(QueryBackend& backend, ShellSettings& settings);
+// The interactive loop on the terminal of standard input and output. Returns the number of
+// failed statements.
+int RunShellInteractive(QueryBackend& backend, ShellSettings& settings, const ShellOptions& options);
+
+// $IXDB_RC when set, else ~/.ixdbrc; empty without HOME.
+std::string RcFilePath();
 
 }  // namespace ixdb::cli

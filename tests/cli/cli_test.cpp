@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli_test_util.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,118 +22,8 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using namespace ixdb::cli::test;
 
-namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ixdb-cli-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream f(path, std::ios::binary);
-  f << content;
-  REQUIRE(f.good());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-struct Proc {
-  int code = -1;
-  std::string out, err;
-};
-
-struct RunOptions {
-  std::string input;   // standard input
-  std::string cwd;     // working directory (default: the test's)
-  std::vector<std::pair<std::string, std::string>> env;  // set in the child
-};
-
-// Runs `ixdb args...` with IXDB_DB unset (unless opts.env sets it), stdin/stdout/stderr in
-// files of a scratch directory, and waits for it.
-Proc Run(const std::vector<std::string>& args, const RunOptions& opts = {}) {
-  TempDir io;
-  const std::string in_path = io / "stdin", out_path = io / "stdout", err_path = io / "stderr";
-  WriteFile(in_path, opts.input);
-  std::vector<std::string> argv_s{IXDB_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int in = open(in_path.c_str(), O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) _exit(127);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    unsetenv("IXDB_DB");
-    for (const auto& [k, v] : opts.env) setenv(k.c_str(), v.c_str(), 1);
-    if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) != 0) _exit(127);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Proc p;
-  p.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  p.out = ReadFile(out_path);
-  p.err = ReadFile(err_path);
-  return p;
-}
-
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
-// GDP (a level) with its first releases, and the growth rate: the data of DOMAIN.md.
-const char* kFirstLoad =
-    "indicator,period,vintage,value,status,name,name_en,unit,measure,frequency\n"
-    "gdp,2022,2023-01-20,18866.43,final,地区生产总值,GDP,亿元,level,annual\n"
-    "gdp,2023,2024-01-20,20000,estimate,地区生产总值,GDP,亿元,level,annual\n"
-    "gdp_growth,2023,2024-01-20,6,estimate,地区生产总值增长,GDP growth,%,growth,annual\n";
-// The statistical bulletin of 2024-01-28 revises both 2023 values.
-const char* kBulletin =
-    "indicator,period,vintage,value,status\n"
-    "gdp,2023,2024-01-28,20011.65,preliminary\n"
-    "gdp_growth,2023,2024-01-28,5.7,preliminary\n";
-
-// A data directory with both loads (load 1 and load 2).
-struct LoadedStore {
-  TempDir dir;
-  std::string db = dir / "db";
-  LoadedStore() {
-    WriteFile(dir / "first.csv", kFirstLoad);
-    WriteFile(dir / "bulletin.csv", kBulletin);
-    Proc p = Run({"--db", db, "load", dir / "first.csv"});
-    INFO(p.err);
-    REQUIRE(p.code == 0);
-    p = Run({"--db", db, "load", dir / "bulletin.csv"});
-    INFO(p.err);
-    REQUIRE(p.code == 0);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("ixdb: --help, COMMAND --help and --version exit 0", "[cli]") {
   Proc p = Run({"--help"});
@@ -451,86 +343,104 @@ TEST_CASE("ixdb: shell reads queries from a pipe without prompts", "[cli]") {
   CHECK(Contains(p.out, "gdp,2023,20011.65"));
   CHECK_FALSE(Contains(p.out, "gdp,2022"));
   CHECK(Contains(p.out, "gdp_growth,2023,5.7"));
-  CHECK(Contains(p.err, "error: "));
-  CHECK(Contains(p.err, "nosuch"));
+  CHECK(StartsWith(p.err, "<stdin>:3:1: unknown series 'nosuch'"));
+  CHECK(Contains(p.err, "ixdb: 1 statement failed"));
 
+  // JSON Lines: each result on one line.
   opts.input = ".format json\ngdp_growth\n";
   p = Run({"--db", s.db, "shell"}, opts);
   CHECK(p.code == 0);
-  CHECK(StartsWith(p.out, "[\n  {\"indicator\":\"gdp_growth\""));
+  CHECK(StartsWith(p.out, "[{\"indicator\":\"gdp_growth\""));
+  CHECK(p.out.find('\n') == p.out.size() - 1);
 }
 
-namespace {
 
-// `ixdb --db DB serve --listen 127.0.0.1:0` in the background; the bound endpoint is read
-// from the line it prints on stdout once it listens.
-class ServerProcess {
- public:
-  ServerProcess(const std::string& db, const std::string& err_path,
-                const std::vector<std::string>& extra_args = {}) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    std::vector<std::string> argv_s{IXDB_BIN, "--db", db, "serve", "--listen", "127.0.0.1:0"};
-    argv_s.insert(argv_s.end(), extra_args.begin(), extra_args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int in = open("/dev/null", O_RDONLY);
-      dup2(in, 0);
-      dup2(fds[1], 1);
-      dup2(err, 2);
-      close(fds[0]);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_fd_ = fds[0];
-    // Wait (at most 60 s: sanitizer builds start slowly) for "... on HOST:PORT".
-    std::string seen;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{out_fd_, POLLIN, 0};
-      if (poll(&p, 1, 200) <= 0) continue;
-      char buf[512];
-      ssize_t n = read(out_fd_, buf, sizeof buf);
-      if (n <= 0) break;
-      seen.append(buf, static_cast<size_t>(n));
-      size_t nl = seen.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = seen.substr(0, nl);
-        size_t on = line.rfind(" on ");
-        if (on != std::string::npos) endpoint_ = line.substr(on + 4);
-        break;
-      }
-    }
-    INFO("server said: " << seen << " / " << ReadFile(err_path));
-    REQUIRE(!endpoint_.empty());
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) Stop();
-    if (out_fd_ >= 0) close(out_fd_);
-  }
-  // SIGTERM, then the exit status.
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  const std::string& endpoint() const { return endpoint_; }
+TEST_CASE("ixdb: shell -f runs a script: output, places of errors, exit status", "[cli]") {
+  LoadedStore s;
+  WriteFile(s.dir / "report.q",
+            "\xEF\xBB\xBF.format csv\n"   // a BOM (Notepad) is skipped
+            "gdp[2023]\n"
+            "yoy(gdp,\n"
+            "    2)\n"
+            "gdp_growth\n");
+  Proc p = Run({"--db", s.db, "shell", "-f", s.dir / "report.q"});
+  CHECK(p.code == 1);
+  CHECK(p.out ==
+        "indicator,period,value,unit,vintage,status,qualifier\n"
+        "gdp,2023,20011.65,亿元,2024-01-28,preliminary,\n"
+        "\n"
+        "indicator,period,value,unit,vintage,status,qualifier\n"
+        "gdp_growth,2023,5.7,%,2024-01-28,preliminary,\n");
+  // yoy takes one argument: the error is at the 2 on line 4, column 5 of the script.
+  CHECK(StartsWith(p.err, s.dir / "report.q" + ":4:5: "));
+  CHECK(Contains(p.err, "\nixdb: 1 statement failed\n"));
 
- private:
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-  std::string endpoint_;
-};
+  // --bail: the first error ends the script.
+  p = Run({"--db", s.db, "shell", "--bail", "-f", s.dir / "report.q"});
+  CHECK(p.code == 1);
+  CHECK(p.out ==
+        "indicator,period,value,unit,vintage,status,qualifier\n"
+        "gdp,2023,20011.65,亿元,2024-01-28,preliminary,\n");
+  CHECK(Contains(p.err, "\nixdb: stopped at the first error (--bail)\n"));
 
-}  // namespace
+  // A script without errors exits 0; -c runs one statement (or several).
+  WriteFile(s.dir / "ok.q", ".format json\ngdp[2022]\n");
+  p = Run({"--db", s.db, "shell", "-f", s.dir / "ok.q"});
+  CHECK(p.code == 0);
+  CHECK(p.out ==
+        "[{\"indicator\":\"gdp\",\"period\":\"2022\",\"value\":18866.43,\"unit\":\"亿元\","
+        "\"vintage\":\"2023-01-20\",\"status\":\"final\",\"qualifier\":null}]\n");
+  CHECK(p.err.empty());
+  p = Run({"--db", s.db, "shell", "-c", ".format csv", "-c", "gdp_growth"});
+  CHECK(p.code == 0);
+  CHECK(p.out == "indicator,period,value,unit,vintage,status,qualifier\ngdp_growth,2023,5.7,%,2024-01-28,preliminary,\n");
+  p = Run({"--db", s.db, "shell", "-c", "nosuch"});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "error: 1:1: unknown series 'nosuch'"));
+  p = Run({"--db", s.db, "shell", "-f", s.dir / "missing.q"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "cannot read script '" + s.dir / "missing.q" + "'"));
+}
+
+TEST_CASE("ixdb: ~/.ixdbrc and $IXDB_RC are read by the shell, --no-rc skips them", "[cli]") {
+  LoadedStore s;
+  WriteFile(s.dir / "rc", ".format csv\n");
+  RunOptions opts;
+  opts.env = {{"IXDB_RC", s.dir / "rc"}};
+  Proc p = Run({"--db", s.db, "shell", "-c", "gdp_growth"}, opts);
+  CHECK(p.code == 0);
+  CHECK(StartsWith(p.out, "indicator,period,value"));
+  p = Run({"--db", s.db, "shell", "--no-rc", "-c", "gdp_growth"}, opts);
+  CHECK(StartsWith(p.out, "┌"));
+  // $HOME/.ixdbrc when IXDB_RC is not set.
+  fs::create_directories(s.dir / "home");
+  WriteFile(s.dir / "home/.ixdbrc", ".format json\n");
+  opts.env = {{"HOME", s.dir / "home"}};
+  p = Run({"--db", s.db, "shell", "-c", "gdp_growth"}, opts);
+  CHECK(StartsWith(p.out, "[{"));
+}
+
+TEST_CASE("ixdb: query takes a trailing ; and - for the query from standard input", "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"--db", s.db, "query", "--format", "csv", "gdp_growth;"});
+  CHECK(p.code == 0);
+  CHECK(p.out == "indicator,period,value,unit,vintage,status,qualifier\ngdp_growth,2023,5.7,%,2024-01-28,preliminary,\n");
+  RunOptions opts;
+  opts.input = "gdp_growth ;\n";
+  Proc q = Run({"--db", s.db, "query", "--format", "csv", "-"}, opts);
+  CHECK(q.code == 0);
+  CHECK(q.out == p.out);
+  opts.input = "  ";
+  q = Run({"--db", s.db, "query", "-"}, opts);
+  CHECK(q.code == 1);
+  CHECK(q.err == "ixdb: the query is empty\n");
+}
+
+TEST_CASE("ixdb: no command without a terminal is a usage error", "[cli]") {
+  Proc p = Run({});
+  CHECK(p.code == 1);
+  CHECK(StartsWith(p.err, "ixdb: expected a command"));
+}
 
 TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
   LoadedStore s;
@@ -562,6 +472,11 @@ TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
   p = Run({"--connect", ep, "shell"}, opts);
   CHECK(p.code == 0);
   CHECK(Contains(p.out, "gdp_growth,2023,5.7"));
+
+  // Over --connect, .asof says it cannot (rather than answering with the latest values).
+  p = Run({"--connect", ep, "shell", "-c", ".asof 2024-01-27"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "error: .asof is not available over --connect yet"));
 
   WriteFile(s.dir / "more.csv",
             "indicator,period,vintage,value\n"
@@ -604,73 +519,3 @@ TEST_CASE("ixdb: --connect to a port where nothing listens exits 1", "[cli]") {
   CHECK(Contains(p.err, "127.0.0.1:1"));
 }
 
-namespace {
-
-// Runs a tmux command on a private tmux server; returns its exit status and output.
-Proc Tmux(const std::string& socket, const std::string& args) {
-  TempDir io;
-  std::string cmd = "tmux -L " + socket + " " + args + " >" + (io / "out") + " 2>&1";
-  Proc p;
-  int rc = std::system(cmd.c_str());
-  p.code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  p.out = ReadFile(io / "out");
-  return p;
-}
-
-// Polls the pane until it shows `text` (at most 30 s).
-bool WaitForPane(const std::string& socket, const std::string& text, std::string* screen) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    Proc p = Tmux(socket, "capture-pane -p -t ixdb");
-    *screen = p.out;
-    if (Contains(p.out, text)) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-}  // namespace
-
-TEST_CASE("ixdb: interactive shell in a terminal (tmux): prompt, continuation, history",
-          "[cli]") {
-  LoadedStore s;
-  const std::string home = s.dir / "home";
-  fs::create_directories(home);
-  const std::string socket = "ixdb-cli-test-" + std::to_string(getpid());
-  std::string screen;
-  Proc p = Tmux(socket, "new-session -d -s ixdb -x 120 -y 40 \"env HOME=" + home +
-                            " TERM=screen " + IXDB_BIN + " --db " + s.db + " shell\"");
-  REQUIRE(p.code == 0);
-  struct Cleanup {
-    std::string socket;
-    ~Cleanup() { Tmux(socket, "kill-server"); }
-  } cleanup{socket};
-
-  CHECK(WaitForPane(socket, "ixdb>", &screen));  // (capture-pane drops trailing blanks)
-  Tmux(socket, "send-keys -t ixdb 'gdp' Enter");
-  INFO(screen);
-  CHECK(WaitForPane(socket, "2 rows", &screen));
-  // Ctrl-C drops the line being typed; the shell goes on.
-  Tmux(socket, "send-keys -t ixdb 'yoy(gd'");
-  Tmux(socket, "send-keys -t ixdb C-c");
-  CHECK(WaitForPane(socket, "yoy(gd^C", &screen));
-  // An open bracket continues the statement on the next line.
-  Tmux(socket, "send-keys -t ixdb 'gdp_growth[2023:' Enter");
-  CHECK(WaitForPane(socket, "...>", &screen));
-  Tmux(socket, "send-keys -t ixdb ']' Enter");
-  CHECK(WaitForPane(socket, "1 row", &screen));
-  // Errors leave the shell running.
-  Tmux(socket, "send-keys -t ixdb 'nosuch' Enter");
-  CHECK(WaitForPane(socket, "error: ", &screen));
-  Tmux(socket, "send-keys -t ixdb '.quit' Enter");
-  bool ended = false;
-  for (int i = 0; i < 300 && !ended; ++i) {
-    ended = Tmux(socket, "has-session -t ixdb").code != 0;
-    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(ended);
-  std::string history = ReadFile(home + "/.ixdb_history");
-  CHECK(Contains(history, "gdp"));
-  CHECK(Contains(history, "nosuch"));
-  CHECK_FALSE(Contains(history, "yoy(gd"));
-}

@@ -1,0 +1,268 @@
+#include "cli/catalog_view.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/session.hpp"
+#include "query/terminal_layout.hpp"
+
+namespace ixdb::cli {
+namespace {
+
+// What one screen holds of a series' latest values, vintages and targets.
+constexpr size_t kLatestValues = 5;
+constexpr size_t kVintagesShown = 6;
+constexpr size_t kTargetsShown = 6;
+// Counting values per vintage takes one revisions() query per period; above this many periods
+// the view says so instead of running thousands of queries.
+constexpr size_t kMaxPeriodsForVintages = 400;
+
+int ColumnOf(const query::Table& t, std::string_view name) {
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (t.columns[c].name == name) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+const query::Cell& CellOf(const query::Table& t, size_t row, std::string_view name) {
+  static const query::Cell kNull;
+  const int c = ColumnOf(t, name);
+  if (c < 0 || static_cast<size_t>(c) >= t.rows[row].size()) return kNull;
+  return t.rows[row][static_cast<size_t>(c)];
+}
+
+std::string TextOf(const query::Table& t, size_t row, std::string_view name) {
+  const auto& cell = CellOf(t, row, name);
+  if (const auto* s = std::get_if<std::string>(&cell)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&cell)) return std::to_string(*i);
+  return {};
+}
+
+// The chosen columns of some rows of `t`, renamed.
+query::Table Project(const query::Table& t, const std::vector<std::pair<std::string, std::string>>& columns,
+                     size_t first_row, size_t end_row) {
+  query::Table out;
+  std::vector<int> from;
+  for (const auto& [name, title] : columns) {
+    const int c = ColumnOf(t, name);
+    from.push_back(c);
+    query::Column col;
+    col.name = title;
+    if (c >= 0) {
+      col.type = t.columns[static_cast<size_t>(c)].type;
+      col.unit = t.columns[static_cast<size_t>(c)].unit;
+    }
+    out.columns.push_back(col);
+  }
+  for (size_t r = first_row; r < end_row && r < t.rows.size(); ++r) {
+    std::vector<query::Cell> row;
+    for (int c : from) row.push_back(c >= 0 && static_cast<size_t>(c) < t.rows[r].size() ? t.rows[r][c] : query::Cell{});
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
+// An error of a query the view built: its place in that query means nothing to the user, so
+// only the message's first line is kept, without the "L:C: " in front.
+Status WithoutPlace(const Status& s) {
+  if (s.IsCancelled()) return s;
+  std::string m = s.message();
+  const size_t nl = m.find('\n');
+  if (nl != std::string::npos) m.resize(nl);
+  const size_t colon = m.find(": ");
+  if (colon != std::string::npos && m.find_first_not_of("0123456789:") == colon + 1) m.erase(0, colon + 2);
+  if (s.IsNotFound()) return Status::NotFound(m);
+  return Status::InvalidArgument(m);
+}
+
+bool IsCode(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+bool IsGlob(std::string_view s) {
+  return s.find_first_of("*?") != std::string_view::npos &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '*' || c == '?';
+         });
+}
+
+std::string Quoted(std::string_view s) {
+  const char q = s.find('"') == std::string_view::npos ? '"' : '\'';
+  return std::string(1, q) + std::string(s) + std::string(1, q);
+}
+
+// A text table without its "N rows" line, at the session's width, never as records: the view
+// is already one record.
+std::string Section(Session& s, const std::string& title, const query::Table& t,
+                    const std::string& after = {}) {
+  query::TextLayout layout;
+  layout.width = s.OutputWidth();
+  layout.precision = s.settings().precision;
+  layout.null_text = s.settings().null_text;
+  layout.separators = s.settings().separators;
+  layout.footer = false;
+  std::string out = "\n" + title + "\n";
+  out += t.rows.empty() ? "  (none)\n" : query::RenderTextTable(t, layout);
+  if (!after.empty()) out += after + "\n";
+  return out;
+}
+
+std::string Wrapped(Session& s, const std::string& text) {
+  const size_t width = s.OutputWidth();
+  if (width == 0) return text + "\n";
+  std::string out;
+  for (const auto& line : query::WrapToWidth(text, width)) out += line + "\n";
+  return out;
+}
+
+Status ShowList(Session& s, const query::Table& described, std::string_view arg) {
+  if (described.rows.empty()) {
+    return Status::NotFound("no series matches '" + std::string(arg) + "'");
+  }
+  s.ShowTable(Project(described,
+                      {{"indicator", "code"}, {"name", "name"}, {"unit", "unit"},
+                       {"frequency", "frequency"}, {"last_period", "latest_period"},
+                       {"last_vintage", "latest_vintage"}},
+                      0, described.rows.size()));
+  return Status::OK();
+}
+
+// Counts, per vintage, the values published on it and how many of them revised an earlier one.
+Status VintageCounts(Session& s, const std::string& code, const query::Table& values,
+                     query::Table* out, std::string* note) {
+  out->columns = {{"vintage", query::ColumnType::kDate, ""},
+                  {"values", query::ColumnType::kInteger, ""},
+                  {"revised", query::ColumnType::kInteger, ""},
+                  {"deleted", query::ColumnType::kInteger, ""}};
+  if (values.rows.size() > kMaxPeriodsForVintages) {
+    *note = "  (" + std::to_string(values.rows.size()) + " periods: too many to count each vintage here; "
+            "changes(DATE) lists what one vintage recorded)";
+    return Status::OK();
+  }
+  struct Count {
+    int64_t values = 0, revised = 0, deleted = 0;
+  };
+  std::map<std::string, Count> by_vintage;
+  for (size_t r = 0; r < values.rows.size(); ++r) {
+    const std::string period = TextOf(values, r, "period");
+    auto versions = s.Query("revisions(" + code + ", " + period + ")");
+    if (!versions.ok()) return versions.status();
+    for (size_t v = 0; v < versions->rows.size(); ++v) {
+      Count& c = by_vintage[TextOf(*versions, v, "vintage")];
+      if (TextOf(*versions, v, "status") == "deleted") {
+        ++c.deleted;
+        continue;
+      }
+      ++c.values;
+      if (v > 0) ++c.revised;
+    }
+  }
+  for (const auto& [vintage, c] : by_vintage) {
+    out->rows.push_back({vintage, c.values, c.revised, c.deleted});
+  }
+  return Status::OK();
+}
+
+Status ShowOne(Session& s, const query::Table& described) {
+  const std::string code = TextOf(described, 0, "indicator");
+  std::string out;
+  std::string head = code;
+  for (const char* field : {"name", "name_en"}) {
+    const std::string v = TextOf(described, 0, field);
+    if (!v.empty()) head += " \u00b7 " + v;
+  }
+  out += Wrapped(s, head);
+  std::string kind = TextOf(described, 0, "measure") + ", " + TextOf(described, 0, "frequency");
+  if (TextOf(described, 0, "cumulative") == "true") kind += ", cumulative (year to date)";
+  std::string facts = "unit " + TextOf(described, 0, "unit") + "; " + kind;
+  if (const auto region = TextOf(described, 0, "region"); !region.empty()) facts += "; region " + region;
+  if (const auto level = TextOf(described, 0, "level_series"); !level.empty()) facts += "; level series " + level;
+  if (const auto better = TextOf(described, 0, "better"); !better.empty()) facts += "; " + better + " is better";
+  out += Wrapped(s, facts);
+  for (const char* field : {"source", "notes"}) {
+    const std::string v = TextOf(described, 0, field);
+    if (!v.empty()) out += Wrapped(s, std::string(field) + ": " + v);
+  }
+  const std::string periods = TextOf(described, 0, "periods");
+  std::string coverage = periods + (periods == "1" ? " period" : " periods");
+  if (const auto first = TextOf(described, 0, "first_period"); !first.empty()) {
+    coverage += ", " + first + " \u2026 " + TextOf(described, 0, "last_period") + "; last vintage " +
+                TextOf(described, 0, "last_vintage");
+  }
+  const std::string targets = TextOf(described, 0, "targets");
+  coverage += "; " + targets + (targets == "1" ? " target" : " targets");
+  if (s.settings().as_of) coverage += "; values as of " + FormatDate(*s.settings().as_of);
+  out += Wrapped(s, coverage);
+
+  auto values = s.Query(code);
+  if (!values.ok()) return values.status();
+  const size_t n = values->rows.size();
+  const size_t first = n > kLatestValues ? n - kLatestValues : 0;
+  out += Section(s, "latest values",
+                 Project(*values,
+                         {{"period", "period"}, {"value", "value"}, {"unit", "unit"}, {"vintage", "vintage"},
+                          {"status", "status"}, {"qualifier", "qualifier"}},
+                         first, n));
+
+  query::Table vintages;
+  std::string vintage_note;
+  Status st = VintageCounts(s, code, *values, &vintages, &vintage_note);
+  if (!st.ok()) return st;
+  const size_t nv = vintages.rows.size();
+  if (nv > kVintagesShown) {
+    vintage_note = "  \u2026 and " + std::to_string(nv - kVintagesShown) + " earlier vintages";
+    vintages.rows.erase(vintages.rows.begin(), vintages.rows.begin() + static_cast<long>(nv - kVintagesShown));
+  }
+  bool any_deleted = false;
+  for (const auto& row : vintages.rows) any_deleted |= std::get<int64_t>(row[3]) > 0;
+  if (!any_deleted) {
+    vintages.columns.pop_back();
+    for (auto& row : vintages.rows) row.pop_back();
+  }
+  out += Section(s, "vintages (values published on each, and how many revised one)", vintages, vintage_note);
+
+  auto found = s.Query("targets() where indicator = " + Quoted(code));
+  if (!found.ok()) return found.status();
+  const size_t nt = found->rows.size();
+  const size_t first_target = nt > kTargetsShown ? nt - kTargetsShown : 0;
+  out += Section(s, "targets",
+                 Project(*found,
+                         {{"period", "period"}, {"comparator", "comparator"}, {"target", "target"},
+                          {"actual", "actual"}, {"gap", "gap"}, {"status", "status"}, {"text", "text"}},
+                         first_target, nt),
+                 first_target > 0 ? "  \u2026 and " + std::to_string(first_target) + " earlier targets" : "");
+  s.Show(out);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ShowCatalog(Session& s, std::string_view arg) {
+  if (arg.empty()) {
+    auto all = s.Query("describe()");
+    if (!all.ok()) return all.status();
+    return ShowList(s, *all, arg);
+  }
+  if (IsCode(arg)) {
+    auto one = s.Query("describe(" + std::string(arg) + ")");
+    if (one.ok() && one->rows.size() == 1 && TextOf(*one, 0, "indicator") == arg) return ShowOne(s, *one);
+    if (!one.ok() && !one.status().IsNotFound()) return WithoutPlace(one.status());
+    // Not a code: the series whose code or names contain it, else the unknown-code error.
+    auto matching = s.Query("describe(name=" + Quoted(arg) + ")");
+    if (!matching.ok()) return matching.status();
+    if (matching->rows.empty() && !one.ok()) return WithoutPlace(one.status());
+    return ShowList(s, *matching, arg);
+  }
+  auto matching = s.Query(IsGlob(arg) ? "describe(" + std::string(arg) + ")"
+                                      : "describe(name=" + Quoted(arg) + ")");
+  if (!matching.ok()) return matching.status();
+  return ShowList(s, *matching, arg);
+}
+
+}  // namespace ixdb::cli

@@ -1,0 +1,107 @@
+#include "cli/chart_command.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "cli/session.hpp"
+#include "query/chart.hpp"
+#include "query/terminal_layout.hpp"
+
+namespace ixdb::cli {
+namespace {
+
+constexpr size_t kDefaultWidth = 80;
+constexpr size_t kMaxHeight = 16;
+constexpr size_t kMinHeight = 6;
+
+int ColumnOf(const query::Table& t, std::string_view name) {
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    if (t.columns[c].name == name) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+std::string TextAt(const query::Table& t, size_t r, std::string_view name) {
+  const int c = ColumnOf(t, name);
+  if (c < 0) return {};
+  if (const auto* s = std::get_if<std::string>(&t.rows[r][static_cast<size_t>(c)])) return *s;
+  return {};
+}
+
+double NumberAt(const query::Table& t, size_t r, std::string_view name) {
+  const int c = ColumnOf(t, name);
+  if (c < 0) return std::nan("");
+  const auto& cell = t.rows[r][static_cast<size_t>(c)];
+  if (const auto* d = std::get_if<double>(&cell)) return *d;
+  if (const auto* i = std::get_if<int64_t>(&cell)) return static_cast<double>(*i);
+  return std::nan("");
+}
+
+bool IsCode(const std::string& s) {
+  return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::string ComparatorSign(const std::string& c) {
+  if (c == ">=") return "\u2265";
+  if (c == "<=") return "\u2264";
+  if (c == "~") return "\u2248";
+  return c;
+}
+
+// The numeric targets of the plotted series that fall in the plotted periods and are in the
+// series' unit (a 2万亿元 target does not belong on an axis in 亿元, nor a % target on pp).
+Status Markers(Session& s, const std::vector<query::PlotSeries>& series, std::vector<query::PlotMarker>* out) {
+  for (const auto& ps : series) {
+    if (!IsCode(ps.name) || ps.points.empty()) continue;
+    double from = ps.points.front().time, to = ps.points.back().time;
+    for (const auto& p : ps.points) {
+      from = std::min(from, p.time);
+      to = std::max(to, p.time);
+    }
+    auto targets = s.Query("targets() where indicator = \"" + ps.name + "\"");
+    if (!targets.ok()) return targets.status();
+    for (size_t r = 0; r < targets->rows.size(); ++r) {
+      const double value = NumberAt(*targets, r, "target");
+      const auto when = query::PeriodEndMonth(TextAt(*targets, r, "period"));
+      if (std::isnan(value) || !when || *when < from || *when > to) continue;
+      if (TextAt(*targets, r, "unit") != ps.unit) continue;
+      std::string label = "target " + ComparatorSign(TextAt(*targets, r, "comparator")) + " " +
+                          query::FormatNumberForDisplay(value) + " (";
+      if (series.size() > 1) label += ps.name + " ";
+      label += TextAt(*targets, r, "period") + ")";
+      out->push_back({label, value});
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ShowChart(Session& s, std::string_view expr, ChartKind kind) {
+  auto result = s.Query(std::string(expr));
+  if (!result.ok()) return result.status();
+  auto series = query::SeriesForPlot(*result);
+  if (!series.ok()) return series.status();
+  query::ChartStyle style;
+  style.width = s.OutputWidth() > 0 ? s.OutputWidth() : kDefaultWidth;
+  const size_t rows = s.OutputRows();
+  style.height = rows > kMinHeight + 8 ? std::min(kMaxHeight, rows - 8) : (rows == 0 ? kMaxHeight : kMinHeight);
+  style.colour = s.OutputColour();
+  if (kind == ChartKind::kSparklines) {
+    s.Show(query::RenderSparklines(*series, style));
+    return Status::OK();
+  }
+  std::vector<query::PlotMarker> markers;
+  Status st = Markers(s, *series, &markers);
+  if (!st.ok()) return st;
+  auto chart = query::RenderLineChart(*series, markers, style);
+  if (!chart.ok()) return chart.status();
+  s.Show(*chart);
+  return Status::OK();
+}
+
+}  // namespace ixdb::cli
