@@ -16,9 +16,6 @@ namespace {
 constexpr size_t kLatestValues = 5;
 constexpr size_t kVintagesShown = 6;
 constexpr size_t kTargetsShown = 6;
-// Counting values per vintage takes one revisions() query per period; above this many periods
-// the view says so instead of running thousands of queries.
-constexpr size_t kMaxPeriodsForVintages = 400;
 
 int ColumnOf(const query::Table& t, std::string_view name) {
   for (size_t c = 0; c < t.columns.size(); ++c) {
@@ -133,38 +130,49 @@ Status ShowList(Session& s, const query::Table& described, std::string_view arg)
   return Status::OK();
 }
 
-// Counts, per vintage, the values published on it and how many of them revised an earlier one.
-Status VintageCounts(Session& s, const std::string& code, const query::Table& values,
-                     query::Table* out, std::string* note) {
-  out->columns = {{"vintage", query::ColumnType::kDate, ""},
-                  {"values", query::ColumnType::kInteger, ""},
-                  {"revised", query::ColumnType::kInteger, ""},
-                  {"deleted", query::ColumnType::kInteger, ""}};
-  if (values.rows.size() > kMaxPeriodsForVintages) {
-    *note = "  (" + std::to_string(values.rows.size()) + " periods: too many to count each vintage here; "
-            "changes(DATE) lists what one vintage recorded)";
-    return Status::OK();
-  }
+// Counts, per vintage, the values published on it, how many of them revised an earlier one of
+// their period, and the deletions and retracted versions (a reverted load's), from every
+// version of the series (revisions(CODE), oldest first within each period).
+Status VintageCounts(Session& s, const std::string& code, query::Table* out) {
+  auto versions = s.Query("revisions(" + code + ")");
+  if (!versions.ok()) return versions.status();
   struct Count {
-    int64_t values = 0, revised = 0, deleted = 0;
+    int64_t values = 0, revised = 0, deleted = 0, retracted = 0;
   };
   std::map<std::string, Count> by_vintage;
-  for (size_t r = 0; r < values.rows.size(); ++r) {
-    const std::string period = TextOf(values, r, "period");
-    auto versions = s.Query("revisions(" + code + ", " + period + ")");
-    if (!versions.ok()) return versions.status();
-    for (size_t v = 0; v < versions->rows.size(); ++v) {
-      Count& c = by_vintage[TextOf(*versions, v, "vintage")];
-      if (TextOf(*versions, v, "status") == "deleted") {
-        ++c.deleted;
-        continue;
-      }
+  std::string period;
+  bool period_has_value = false;
+  for (size_t r = 0; r < versions->rows.size(); ++r) {
+    if (TextOf(*versions, r, "period") != period) {
+      period = TextOf(*versions, r, "period");
+      period_has_value = false;
+    }
+    Count& c = by_vintage[TextOf(*versions, r, "vintage")];
+    if (!TextOf(*versions, r, "reverted_by").empty()) {
+      ++c.retracted;
+    } else if (TextOf(*versions, r, "status") == "deleted") {
+      ++c.deleted;
+    } else {
       ++c.values;
-      if (v > 0) ++c.revised;
+      if (period_has_value) ++c.revised;
+      period_has_value = true;
     }
   }
+  bool any_deleted = false, any_retracted = false;
   for (const auto& [vintage, c] : by_vintage) {
-    out->rows.push_back({vintage, c.values, c.revised, c.deleted});
+    any_deleted |= c.deleted > 0;
+    any_retracted |= c.retracted > 0;
+  }
+  out->columns = {{"vintage", query::ColumnType::kDate, ""},
+                  {"values", query::ColumnType::kInteger, ""},
+                  {"revised", query::ColumnType::kInteger, ""}};
+  if (any_deleted) out->columns.push_back({"deleted", query::ColumnType::kInteger, ""});
+  if (any_retracted) out->columns.push_back({"retracted", query::ColumnType::kInteger, ""});
+  for (const auto& [vintage, c] : by_vintage) {
+    std::vector<query::Cell> row = {vintage, c.values, c.revised};
+    if (any_deleted) row.push_back(c.deleted);
+    if (any_retracted) row.push_back(c.retracted);
+    out->rows.push_back(std::move(row));
   }
   return Status::OK();
 }
@@ -211,19 +219,13 @@ Status ShowOne(Session& s, const query::Table& described) {
                          first, n));
 
   query::Table vintages;
-  std::string vintage_note;
-  Status st = VintageCounts(s, code, *values, &vintages, &vintage_note);
+  Status st = VintageCounts(s, code, &vintages);
   if (!st.ok()) return st;
+  std::string vintage_note;
   const size_t nv = vintages.rows.size();
   if (nv > kVintagesShown) {
     vintage_note = "  \u2026 and " + std::to_string(nv - kVintagesShown) + " earlier vintages";
     vintages.rows.erase(vintages.rows.begin(), vintages.rows.begin() + static_cast<long>(nv - kVintagesShown));
-  }
-  bool any_deleted = false;
-  for (const auto& row : vintages.rows) any_deleted |= std::get<int64_t>(row[3]) > 0;
-  if (!any_deleted) {
-    vintages.columns.pop_back();
-    for (auto& row : vintages.rows) row.pop_back();
   }
   out += Section(s, "vintages (values published on each, and how many revised one)", vintages, vintage_note);
 

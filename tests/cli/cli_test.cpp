@@ -402,6 +402,26 @@ TEST_CASE("ixdb: shell -f runs a script: output, places of errors, exit status",
   CHECK(Contains(p.err, "cannot read script '" + s.dir / "missing.q" + "'"));
 }
 
+TEST_CASE("ixdb: \\d CODE counts each vintage's values, revisions and retracted versions",
+          "[cli]") {
+  LoadedStore s;
+  // Load 1: gdp 2022 (2023-01-20) and the 2023 estimate (2024-01-20); load 2, the bulletin,
+  // revises 2023 on 2024-01-28.
+  Proc p = Run({"--db", s.db, "shell", "-c", "\\d gdp"});
+  INFO(p.out << p.err);
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "2 periods, 2022 … 2023; last vintage 2024-01-28; 0 targets\n"));
+  CHECK(Contains(p.out, "│ 2023-01-20 │      1 │       0 │\n"));
+  CHECK(Contains(p.out, "│ 2024-01-20 │      1 │       0 │\n"));
+  CHECK(Contains(p.out, "│ 2024-01-28 │      1 │       1 │\n"));
+  // Reverting the bulletin retracts its version: it is counted apart.
+  REQUIRE(Run({"--db", s.db, "revert", "2"}).code == 0);
+  p = Run({"--db", s.db, "shell", "-c", "\\d gdp"});
+  CHECK(Contains(p.out, "│ vintage    │ values │ revised │ retracted │\n"));
+  CHECK(Contains(p.out, "│ 2024-01-28 │      0 │       0 │         1 │\n"));
+  CHECK(Contains(p.out, "│ 2023   │    20000 │ 亿元 │ 2024-01-20 │ estimate │"));
+}
+
 TEST_CASE("ixdb: ~/.ixdbrc and $IXDB_RC are read by the shell, --no-rc skips them", "[cli]") {
   LoadedStore s;
   WriteFile(s.dir / "rc", ".format csv\n");
