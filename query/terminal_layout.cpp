@@ -413,6 +413,8 @@ std::vector<std::string> WrapToWidth(std::string_view text, size_t width) {
         if (cw >= 2) break;
         aw += cw;
         i += m;
+        // A word may also break after these (latest_ / period, agri_online_ / retail).
+        if (m == 1 && (text[i - 1] == '_' || text[i - 1] == '-' || text[i - 1] == '/')) break;
       }
       atoms.push_back({text.substr(start, i - start), aw, false});
     }

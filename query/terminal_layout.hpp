@@ -51,9 +51,9 @@ std::string RenderTextTable(const Table& table, const TextLayout& layout = {});
 // thousands separators when `separators`. NaN is "nan".
 std::string FormatNumberForDisplay(double v, int precision = -1, bool separators = false);
 
-// Breaks `text` into lines of at most `width` terminal columns: at spaces where it can, between
-// CJK characters (which need no space), inside a word only when the word alone is wider than
-// `width`. Spaces at a break are dropped; "\n" always breaks. Empty text gives one empty line.
+// Breaks `text` into lines of at most `width` terminal columns: at spaces where it can, after
+// `_`, `-` and `/`, between CJK characters (which need no space), inside a word only when the
+// word alone is wider than `width`. Spaces at a break are dropped; "\n" always breaks. Empty text gives one empty line.
 // REQUIRES: width >= 2 (a CJK character must fit).
 std::vector<std::string> WrapToWidth(std::string_view text, size_t width);
 

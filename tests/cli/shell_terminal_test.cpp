@@ -68,9 +68,15 @@ struct ShellInTerminal {
   Terminal* operator->() { return terminal.get(); }
 
   // Closes the terminal and waits until the shell process is gone.
-  void HangupAndWait() {
+  void HangupAndWait() { KillAndWait(0); }
+  // Sends the shell `signal` (0: closes the terminal instead) and waits until it is gone.
+  void KillAndWait(int signal) {
     const pid_t pid = static_cast<pid_t>(std::stol(ReadFile(pid_file)));
-    terminal->Hangup();
+    if (signal == 0) {
+      terminal->Hangup();
+    } else {
+      REQUIRE(::kill(pid, signal) == 0);
+    }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (::kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -132,6 +138,31 @@ TEST_CASE("shell in a terminal: a hangup at the prompt keeps every history entry
     sh.HangupAndWait();
     expected.push_back(a);
     CHECK(sh.History() == expected);
+  }
+}
+
+TEST_CASE("shell in a terminal: SIGTERM and a crash (SIGKILL), at the prompt and in a query, keep "
+          "the history",
+          "[cli]") {
+  LongStore s;
+  TempDir home;
+  std::vector<std::string> expected;
+  for (int signal : {SIGTERM, SIGKILL}) {
+    for (bool in_query : {false, true}) {
+      ShellInTerminal sh("--db " + s.db, 100, 40, "", home.path.string());
+      const std::string entry = "a[1000-01]  # " + std::to_string(signal) + (in_query ? " query" : " prompt");
+      sh->Line(entry);
+      CHECK(sh->WaitFor("1 row"));
+      expected.push_back(entry);
+      if (in_query) {
+        sh->Line(LongStore::LongQuery());
+        expected.push_back(LongStore::LongQuery());
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+      sh.KillAndWait(signal);
+      INFO("signal " << signal << (in_query ? " during a query" : " at the prompt"));
+      CHECK(sh.History() == expected);
+    }
   }
 }
 
@@ -252,7 +283,9 @@ TEST_CASE("shell in a terminal: a CJK table lines up at 80 and 160 columns", "[c
   DemoStore s;
   for (int width : {80, 160}) {
     ShellInTerminal sh("--db " + s.db, width, 60, "PAGER=cat");
-    sh->Line("list(name=零售)");
+    // Code, name, unit, frequency, latest period and vintage: 102 columns at their natural
+    // widths, so at 80 the code and name columns wrap (they can narrow to 8 each: 75).
+    sh->Line("\\d 零售");
     REQUIRE(sh->WaitFor("rows"));
     const std::string screen = sh->Screen();
     INFO("width " << width << "\n" << screen);
@@ -267,7 +300,8 @@ TEST_CASE("shell in a terminal: a CJK table lines up at 80 and 160 columns", "[c
       CHECK(cols == borders);
     }
     CHECK(box_lines >= 6);
-    CHECK(Contains(screen, "社会消费品零售总额"));
+    CHECK(Contains(screen, "┌"));  // a table, not records
+    CHECK(Contains(screen, width == 160 ? "社会消费品零售总额增长" : "社会消费品"));
   }
 }
 
@@ -331,6 +365,22 @@ TEST_CASE("shell in a terminal: a result taller than the screen goes through the
   sh->Line("list()");
   CHECK(sh->WaitFor("332 rows"));
   CHECK(ReadFile(log) == "called\n");
+}
+
+TEST_CASE("shell in a terminal: ixdb query fits its table to the terminal", "[cli]") {
+  DemoStore s;
+  const std::string ixdb = std::string(IXDB_BIN) + " --db " + s.db + " query ";
+  // Nine columns with long Chinese and English names cannot fit 80 columns even wrapped: records.
+  // A value query fits as a table.
+  Terminal term("env LANG=C.UTF-8 TERM=screen sh -c " +
+                    ShellQuote(ixdb + "'list(name=零售)'; " + ixdb + "'gdp_growth[2023]'; sleep 30"),
+                80, 40);
+  REQUIRE(term.WaitFor("4 rows"));
+  REQUIRE(term.WaitFor("│ gdp_growth │ 2023Q1"));
+  const std::string screen = term.Screen();
+  INFO(screen);
+  CHECK(Contains(screen, "─[ RECORD 4 ]"));
+  for (const auto& line : Lines(screen)) CHECK(ixdb::DisplayWidth(line) <= 80);
 }
 
 TEST_CASE("shell in a terminal: ixdb with no command opens the shell, errors fit the screen",

@@ -75,6 +75,10 @@ TEST_CASE("WrapToWidth: breaks at spaces, between CJK characters, inside over-lo
       // 13 CJK characters of 2 columns: 5 per line of 10.
       {"社会消费品零售总额（当月）", 10, {"社会消费品", "零售总额（", "当月）"}},
       {"abcdefghij", 4, {"abcd", "efgh", "ij"}},
+      // Codes and column names break after _ - /.
+      {"latest_period", 10, {"latest_", "period"}},
+      {"agri_online_retail", 12, {"agri_online_", "retail"}},
+      {"2024-01-20", 6, {"2024-", "01-20"}},
       // "GDP" (3) + "增" (2) = 5; "长" + "6%" = 4.
       {"GDP增长6%", 5, {"GDP增", "长6%"}},
       {"a  b", 10, {"a  b"}},
