@@ -54,7 +54,10 @@ std::string ComparatorSign(const std::string& c) {
 
 // The numeric targets of the plotted series that fall in the plotted periods and are in the
 // series' unit (a 2万亿元 target does not belong on an axis in 亿元, nor a % target on pp).
-Status Markers(Session& s, const std::vector<query::PlotSeries>& series, std::vector<query::PlotMarker>* out) {
+// Targets in another unit are named in `*skipped`, so that a missing marker is not mistaken for
+// a missing target.
+Status Markers(Session& s, const std::vector<query::PlotSeries>& series, std::vector<query::PlotMarker>* out,
+               std::vector<std::string>* skipped) {
   for (const auto& ps : series) {
     if (!IsCode(ps.name) || ps.points.empty()) continue;
     double from = ps.points.front().time, to = ps.points.back().time;
@@ -68,7 +71,11 @@ Status Markers(Session& s, const std::vector<query::PlotSeries>& series, std::ve
       const double value = NumberAt(*targets, r, "target");
       const auto when = query::PeriodEndMonth(TextAt(*targets, r, "period"));
       if (std::isnan(value) || !when || *when < from || *when > to) continue;
-      if (TextAt(*targets, r, "unit") != ps.unit) continue;
+      if (TextAt(*targets, r, "unit") != ps.unit) {
+        skipped->push_back(ps.name + " " + TextAt(*targets, r, "period") + " (" +
+                           query::FormatNumberForDisplay(value) + " " + TextAt(*targets, r, "unit") + ")");
+        continue;
+      }
       std::string label = "target " + ComparatorSign(TextAt(*targets, r, "comparator")) + " " +
                           query::FormatNumberForDisplay(value) + " (";
       if (series.size() > 1) label += ps.name + " ";
@@ -96,11 +103,18 @@ Status ShowChart(Session& s, std::string_view expr, ChartKind kind) {
     return Status::OK();
   }
   std::vector<query::PlotMarker> markers;
-  Status st = Markers(s, *series, &markers);
+  std::vector<std::string> skipped;
+  Status st = Markers(s, *series, &markers, &skipped);
   if (!st.ok()) return st;
   auto chart = query::RenderLineChart(*series, markers, style);
   if (!chart.ok()) return chart.status();
-  s.Show(*chart);
+  std::string text = *chart;
+  if (!skipped.empty()) {
+    std::string note = "targets in another unit than the axis (" + (*series)[0].unit + "), not drawn:";
+    for (const auto& t : skipped) note += " " + t + (&t == &skipped.back() ? "" : ",");
+    for (const auto& line : query::WrapToWidth(note, style.width)) text += line + "\n";
+  }
+  s.Show(text);
   return Status::OK();
 }
 

@@ -47,21 +47,25 @@ class EchoBackend : public QueryBackend {
   std::string Describe() const override { return "echo"; }
 };
 
-// The demo data set in a fresh store, and the local backend over it.
+// A fresh store loaded from `files` (one all-or-nothing load), and the local backend over it
+// as `ixdb shell` opens it. Without files: the demo data set of data/wuhan.
 struct DemoBackend {
   ixdb::test::TempDir dir;
   std::unique_ptr<QueryBackend> backend;
-  DemoBackend() {
+  explicit DemoBackend(std::vector<std::string> files = {}) {
+    if (files.empty()) {
+      const std::string data = std::string(IXDB_SOURCE_DIR) + "/data/wuhan/";
+      files = {data + "observations.csv", data + "targets.csv", data + "bulletins.csv",
+               data + "history.csv"};
+    }
     {
       std::unique_ptr<storage::Store> store;
       storage::Options o;
       o.sync = false;
       REQUIRE_OK(storage::Store::Open(o, dir.Sub("db"), &store));
-      const std::string data = std::string(IXDB_SOURCE_DIR) + "/data/wuhan/";
       load::LoadOptions lo;
       lo.command = "cli tests";
-      auto r = load::LoadFiles(*store, {data + "observations.csv", data + "targets.csv",
-                                        data + "bulletins.csv", data + "history.csv"}, lo);
+      auto r = load::LoadFiles(*store, files, lo);
       REQUIRE_OK(r.status());
     }
     auto b = OpenLocalBackend(dir.Sub("db"));

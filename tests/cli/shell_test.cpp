@@ -371,4 +371,31 @@ TEST_CASE("Shell: .plot and .spark of a value query, and of what is not one", "[
   CHECK(r.failures == 2);
 }
 
+TEST_CASE("Shell: .plot marks the targets in the axis's unit and names the others", "[cli]") {
+  test::TempDir files;
+  const std::string obs = files.Write("obs.csv",
+                                      "indicator,period,vintage,value,unit,measure,frequency\n"
+                                      "gdp,2021,2022-01-20,17716.76,亿元,level,annual\n"
+                                      "gdp,2022,2023-01-20,18866.43,亿元,level,annual\n"
+                                      "gdp,2023,2024-01-20,20011.65,亿元,level,annual\n");
+  const std::string targets = files.Write("targets.csv",
+                                          "indicator,period,target,comparator,unit,vintage\n"
+                                          "gdp,2022,19000,>=,亿元,2022-01-10\n"
+                                          "gdp,2023,2,>=,万亿元,2023-01-10\n"
+                                          "gdp,2030,3,>=,万亿元,2023-01-10\n");
+  DemoBackend store({obs, targets});
+  ShellRun r = RunScript(*store.backend, ".plot gdp\n");
+  INFO(r.out << r.err);
+  CHECK(r.err.empty());
+  // The 19000 亿元 target of 2022 is drawn, within the axis 17716.76 .. 20011.65 (the values'
+  // range; markers would widen it); the 2 万亿元 of 2023 is named, not drawn; 2030 lies outside
+  // the plotted years and is left out.
+  CHECK(r.out.find("┈┈ target ≥ 19000 (2022)") != std::string::npos);
+  CHECK(r.out.find("20011.65 ┤") != std::string::npos);
+  CHECK(r.out.find("17716.76 ┤") != std::string::npos);
+  CHECK(r.out.find("targets in another unit than the axis (亿元), not drawn: gdp 2023 (2 万亿元)\n") !=
+        std::string::npos);
+  CHECK(r.out.find("2030") == std::string::npos);
+}
+
 }  // namespace ixdb::cli
