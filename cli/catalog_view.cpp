@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/result_cells.hpp"
 #include "cli/session.hpp"
 #include "query/terminal_layout.hpp"
 
@@ -17,26 +18,8 @@ constexpr size_t kLatestValues = 5;
 constexpr size_t kVintagesShown = 6;
 constexpr size_t kTargetsShown = 6;
 
-int ColumnOf(const query::Table& t, std::string_view name) {
-  for (size_t c = 0; c < t.columns.size(); ++c) {
-    if (t.columns[c].name == name) return static_cast<int>(c);
-  }
-  return -1;
-}
 
-const query::Cell& CellOf(const query::Table& t, size_t row, std::string_view name) {
-  static const query::Cell kNull;
-  const int c = ColumnOf(t, name);
-  if (c < 0 || static_cast<size_t>(c) >= t.rows[row].size()) return kNull;
-  return t.rows[row][static_cast<size_t>(c)];
-}
 
-std::string TextOf(const query::Table& t, size_t row, std::string_view name) {
-  const auto& cell = CellOf(t, row, name);
-  if (const auto* s = std::get_if<std::string>(&cell)) return *s;
-  if (const auto* i = std::get_if<int64_t>(&cell)) return std::to_string(*i);
-  return {};
-}
 
 // The chosen columns of some rows of `t`, renamed.
 query::Table Project(const query::Table& t, const std::vector<std::pair<std::string, std::string>>& columns,
@@ -44,7 +27,7 @@ query::Table Project(const query::Table& t, const std::vector<std::pair<std::str
   query::Table out;
   std::vector<int> from;
   for (const auto& [name, title] : columns) {
-    const int c = ColumnOf(t, name);
+    const int c = ColumnIndex(t, name);
     from.push_back(c);
     query::Column col;
     col.name = title;
@@ -143,14 +126,14 @@ Status VintageCounts(Session& s, const std::string& code, query::Table* out) {
   std::string period;
   bool period_has_value = false;
   for (size_t r = 0; r < versions->rows.size(); ++r) {
-    if (TextOf(*versions, r, "period") != period) {
-      period = TextOf(*versions, r, "period");
+    if (TextAt(*versions, r, "period") != period) {
+      period = TextAt(*versions, r, "period");
       period_has_value = false;
     }
-    Count& c = by_vintage[TextOf(*versions, r, "vintage")];
-    if (!TextOf(*versions, r, "reverted_by").empty()) {
+    Count& c = by_vintage[TextAt(*versions, r, "vintage")];
+    if (!TextAt(*versions, r, "reverted_by").empty()) {
       ++c.retracted;
-    } else if (TextOf(*versions, r, "status") == "deleted") {
+    } else if (TextAt(*versions, r, "status") == "deleted") {
       ++c.deleted;
     } else {
       ++c.values;
@@ -178,32 +161,32 @@ Status VintageCounts(Session& s, const std::string& code, query::Table* out) {
 }
 
 Status ShowOne(Session& s, const query::Table& described) {
-  const std::string code = TextOf(described, 0, "indicator");
+  const std::string code = TextAt(described, 0, "indicator");
   std::string out;
   std::string head = code;
   for (const char* field : {"name", "name_en"}) {
-    const std::string v = TextOf(described, 0, field);
+    const std::string v = TextAt(described, 0, field);
     if (!v.empty()) head += " \u00b7 " + v;
   }
   out += Wrapped(s, head);
-  std::string kind = TextOf(described, 0, "measure") + ", " + TextOf(described, 0, "frequency");
-  if (TextOf(described, 0, "cumulative") == "true") kind += ", cumulative (year to date)";
-  std::string facts = "unit " + TextOf(described, 0, "unit") + "; " + kind;
-  if (const auto region = TextOf(described, 0, "region"); !region.empty()) facts += "; region " + region;
-  if (const auto level = TextOf(described, 0, "level_series"); !level.empty()) facts += "; level series " + level;
-  if (const auto better = TextOf(described, 0, "better"); !better.empty()) facts += "; " + better + " is better";
+  std::string kind = TextAt(described, 0, "measure") + ", " + TextAt(described, 0, "frequency");
+  if (TextAt(described, 0, "cumulative") == "true") kind += ", cumulative (year to date)";
+  std::string facts = "unit " + TextAt(described, 0, "unit") + "; " + kind;
+  if (const auto region = TextAt(described, 0, "region"); !region.empty()) facts += "; region " + region;
+  if (const auto level = TextAt(described, 0, "level_series"); !level.empty()) facts += "; level series " + level;
+  if (const auto better = TextAt(described, 0, "better"); !better.empty()) facts += "; " + better + " is better";
   out += Wrapped(s, facts);
   for (const char* field : {"source", "notes"}) {
-    const std::string v = TextOf(described, 0, field);
+    const std::string v = TextAt(described, 0, field);
     if (!v.empty()) out += Wrapped(s, std::string(field) + ": " + v);
   }
-  const std::string periods = TextOf(described, 0, "periods");
+  const std::string periods = TextAt(described, 0, "periods");
   std::string coverage = periods + (periods == "1" ? " period" : " periods");
-  if (const auto first = TextOf(described, 0, "first_period"); !first.empty()) {
-    coverage += ", " + first + " \u2026 " + TextOf(described, 0, "last_period") + "; last vintage " +
-                TextOf(described, 0, "last_vintage");
+  if (const auto first = TextAt(described, 0, "first_period"); !first.empty()) {
+    coverage += ", " + first + " \u2026 " + TextAt(described, 0, "last_period") + "; last vintage " +
+                TextAt(described, 0, "last_vintage");
   }
-  const std::string targets = TextOf(described, 0, "targets");
+  const std::string targets = TextAt(described, 0, "targets");
   coverage += "; " + targets + (targets == "1" ? " target" : " targets");
   if (s.settings().as_of) coverage += "; values as of " + FormatDate(*s.settings().as_of);
   out += Wrapped(s, coverage);
@@ -253,7 +236,7 @@ Status ShowCatalog(Session& s, std::string_view arg) {
   }
   if (IsCode(arg)) {
     auto one = s.Query("describe(" + std::string(arg) + ")");
-    if (one.ok() && one->rows.size() == 1 && TextOf(*one, 0, "indicator") == arg) return ShowOne(s, *one);
+    if (one.ok() && one->rows.size() == 1 && TextAt(*one, 0, "indicator") == arg) return ShowOne(s, *one);
     if (!one.ok() && !one.status().IsNotFound()) return WithoutPlace(one.status());
     // Not a code: the series whose code or names contain it, else the unknown-code error.
     auto matching = s.Query("describe(name=" + Quoted(arg) + ")");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/result_cells.hpp"
 #include "cli/session.hpp"
 #include "query/chart.hpp"
 #include "query/terminal_layout.hpp"
@@ -17,28 +18,8 @@ constexpr size_t kDefaultWidth = 80;
 constexpr size_t kMaxHeight = 16;
 constexpr size_t kMinHeight = 6;
 
-int ColumnOf(const query::Table& t, std::string_view name) {
-  for (size_t c = 0; c < t.columns.size(); ++c) {
-    if (t.columns[c].name == name) return static_cast<int>(c);
-  }
-  return -1;
-}
 
-std::string TextAt(const query::Table& t, size_t r, std::string_view name) {
-  const int c = ColumnOf(t, name);
-  if (c < 0) return {};
-  if (const auto* s = std::get_if<std::string>(&t.rows[r][static_cast<size_t>(c)])) return *s;
-  return {};
-}
 
-double NumberAt(const query::Table& t, size_t r, std::string_view name) {
-  const int c = ColumnOf(t, name);
-  if (c < 0) return std::nan("");
-  const auto& cell = t.rows[r][static_cast<size_t>(c)];
-  if (const auto* d = std::get_if<double>(&cell)) return *d;
-  if (const auto* i = std::get_if<int64_t>(&cell)) return static_cast<double>(*i);
-  return std::nan("");
-}
 
 bool IsCode(const std::string& s) {
   return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&

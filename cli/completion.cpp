@@ -10,6 +10,7 @@
 
 #include "cli/meta_commands.hpp"
 #include "cli/name_search.hpp"
+#include "cli/result_cells.hpp"
 #include "common/strings.hpp"
 #include "common/utf8.hpp"
 
@@ -80,16 +81,14 @@ Scan ScanStatement(std::string_view s) {
   return scan;
 }
 
+
+// The column `name` of a result; nothing when the query failed (completion offers less, the
+// user sees the error when the statement runs).
 std::vector<std::string> Column(const Result<query::Table>& t, std::string_view name) {
   std::vector<std::string> out;
   if (!t.ok()) return out;
-  for (size_t c = 0; c < t->columns.size(); ++c) {
-    if (t->columns[c].name != name) continue;
-    for (const auto& row : t->rows) {
-      if (c < row.size()) {
-        if (const auto* s = std::get_if<std::string>(&row[c])) out.push_back(*s);
-      }
-    }
+  for (auto& v : TextColumn(*t, name)) {
+    if (!v.empty()) out.push_back(std::move(v));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/result_cells.hpp"
 #include "cli/session.hpp"
 #include "common/strings.hpp"
 #include "query/terminal_layout.hpp"
@@ -14,13 +15,6 @@ namespace {
 // Readable help lines stay at most this wide even when the output is not a terminal.
 constexpr size_t kHelpWidth = 80;
 
-std::string Field(const query::Table& t, size_t row, std::string_view column) {
-  for (size_t c = 0; c < t.columns.size(); ++c) {
-    if (t.columns[c].name != column || c >= t.rows[row].size()) continue;
-    if (const auto* s = std::get_if<std::string>(&t.rows[row][c])) return *s;
-  }
-  return {};
-}
 
 std::string_view BareName(std::string_view name) {
   name = Trim(name);
@@ -30,7 +24,7 @@ std::string_view BareName(std::string_view name) {
 }
 
 // "  label: text" wrapped under its text.
-void AppendField(std::string& out, std::string_view label, const std::string& text, size_t width) {
+void AppendTextAt(std::string& out, std::string_view label, const std::string& text, size_t width) {
   if (text.empty()) return;
   const std::string prefix = "  " + std::string(label) + std::string(label.empty() ? "" : ": ");
   const std::string indent(prefix.size(), ' ');
@@ -46,7 +40,7 @@ bool IsFunctionName(Session& session, std::string_view name) {
   if (!t.ok()) return false;
   const std::string_view bare = BareName(name);
   for (size_t r = 0; r < t->rows.size(); ++r) {
-    if (Field(*t, r, "name") == bare) return true;
+    if (TextAt(*t, r, "name") == bare) return true;
   }
   return false;
 }
@@ -58,20 +52,20 @@ Status ShowFunctionHelp(Session& session, std::string_view name) {
   size_t width = session.OutputWidth();
   if (width == 0 || width > kHelpWidth) width = kHelpWidth;
   for (size_t r = 0; r < t->rows.size(); ++r) {
-    if (Field(*t, r, "name") != bare) continue;
-    std::string out = Field(*t, r, "signature") + "\n";
-    AppendField(out, "", Field(*t, r, "summary"), width);
-    AppendField(out, "formula", Field(*t, r, "formula"), width);
-    AppendField(out, "unit", Field(*t, r, "unit"), width);
-    AppendField(out, "returns", Field(*t, r, "returns"), width);
-    AppendField(out, "example", Field(*t, r, "example"), width);
+    if (TextAt(*t, r, "name") != bare) continue;
+    std::string out = TextAt(*t, r, "signature") + "\n";
+    AppendTextAt(out, "", TextAt(*t, r, "summary"), width);
+    AppendTextAt(out, "formula", TextAt(*t, r, "formula"), width);
+    AppendTextAt(out, "unit", TextAt(*t, r, "unit"), width);
+    AppendTextAt(out, "returns", TextAt(*t, r, "returns"), width);
+    AppendTextAt(out, "example", TextAt(*t, r, "example"), width);
     session.Show(out);
     return Status::OK();
   }
   // The nearest names, as the query language suggests codes.
   std::vector<std::pair<size_t, std::string>> near;
   for (size_t r = 0; r < t->rows.size(); ++r) {
-    const std::string fn = Field(*t, r, "name");
+    const std::string fn = TextAt(*t, r, "name");
     const size_t d = EditDistance(bare, fn, 2);
     if (d <= 2) near.emplace_back(d, fn);
   }

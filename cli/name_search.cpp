@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "cli/result_cells.hpp"
+
 namespace ixdb::cli {
 namespace {
 
@@ -10,13 +12,6 @@ bool Delimiter(char c) {
   return std::string_view(" \t\r\n()[],+-*/=<>~:;!#'\"").find(c) != std::string_view::npos;
 }
 
-std::string CellText(const query::Table& t, size_t row, std::string_view column) {
-  for (size_t c = 0; c < t.columns.size(); ++c) {
-    if (t.columns[c].name != column || c >= t.rows[row].size()) continue;
-    if (const auto* s = std::get_if<std::string>(&t.rows[row][c])) return *s;
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -86,8 +81,8 @@ std::string NameHint(std::string_view word, const query::Table& found) {
                     SearchQuery(word) + " finds ";
   for (size_t r = 0; r < found.rows.size() && r < kShown; ++r) {
     if (r > 0) out += ", ";
-    out += CellText(found, r, "indicator");
-    const std::string name = CellText(found, r, "name");
+    out += TextAt(found, r, "indicator");
+    const std::string name = TextAt(found, r, "name");
     if (!name.empty()) out += " (" + name + ")";
   }
   if (found.rows.size() > kShown) out += " and " + std::to_string(found.rows.size() - kShown) + " more";

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/common/text_lines.hpp"
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -18,33 +20,13 @@
 
 namespace {
 
+using ixdb::test::Lines;
+using ixdb::test::BorderColumns;
+
 using namespace ixdb::cli::test;
 namespace fs = std::filesystem;
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
 
-// The display columns at which a line has a box border (│ ┼ ├ ┤ ┬ ┴ ┌ ┐ └ ┘).
-std::vector<size_t> BorderColumns(const std::string& line) {
-  std::vector<size_t> cols;
-  size_t col = 0;
-  for (size_t i = 0; i < line.size();) {
-    size_t n = ixdb::Utf8SequenceLength(line, i);
-    if (n == 0) n = 1;
-    const std::string ch = line.substr(i, n);
-    for (const char* border : {"│", "┼", "┬", "┴", "┌", "┐", "└", "┘", "├", "┤"}) {
-      if (ch == border) cols.push_back(col);
-    }
-    col += ixdb::DisplayWidth(ch);
-    i += n;
-  }
-  return cols;
-}
 
 // The shell in a terminal, its pid written to a file so a test can wait for the process
 // itself to end after a hangup.

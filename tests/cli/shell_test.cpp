@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/common/text_lines.hpp"
+
 #include <stdlib.h>
 
 #include <sstream>
@@ -13,6 +15,8 @@
 
 namespace ixdb::cli {
 namespace {
+
+using ixdb::test::Lines;
 
 using test::DemoBackend;
 using test::EchoBackend;
@@ -29,13 +33,6 @@ ShellRun Echo(const std::string& script, const std::string& format = "csv",
   return r;
 }
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
 
 }  // namespace
 

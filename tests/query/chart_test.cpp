@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/common/text_lines.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -12,17 +14,8 @@
 namespace ixdb::query {
 namespace {
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
+using ixdb::test::Lines;
+
 
 std::string StripEscapes(const std::string& s) {
   std::string out;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/common/text_lines.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -11,6 +13,8 @@
 
 namespace ixdb::query {
 namespace {
+
+using ixdb::test::Lines;
 
 Table SampleTable() {
   Table t;
@@ -44,17 +48,6 @@ size_t TerminalWidth(const std::string& line) {
   return w;
 }
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
 
 }  // namespace
 

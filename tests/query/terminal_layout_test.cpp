@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/common/text_lines.hpp"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -12,34 +14,10 @@
 namespace ixdb::query {
 namespace {
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
+using ixdb::test::Lines;
+using ixdb::test::BorderColumns;
 
-// The display columns at which a line has a box-drawing border character.
-std::vector<size_t> BorderColumns(const std::string& line) {
-  std::vector<size_t> cols;
-  size_t col = 0;
-  for (size_t i = 0; i < line.size();) {
-    size_t n = Utf8SequenceLength(line, i);
-    if (n == 0) n = 1;
-    const std::string ch = line.substr(i, n);
-    for (const char* border : {"│", "┼", "┬", "┴", "┌", "┐", "└", "┘", "├", "┤"}) {
-      if (ch == border) cols.push_back(col);
-    }
-    col += DisplayWidth(ch);
-    i += n;
-  }
-  return cols;
-}
+
 
 // A catalog-like table: codes, Chinese and English names, numbers.
 Table CatalogTable() {
