@@ -39,11 +39,12 @@ bool IsRaw(const ast::Node& n) {
   return false;
 }
 
-bool IsCagr(const ast::Node& n) {
+// cagr(...) and avg_growth(...) rows cover from_period..period: the rows show both.
+bool HasFromColumn(const ast::Node& n) {
   using K = ast::Node::Kind;
-  if (n.kind == K::kCall && n.text == "cagr") return true;
-  if (n.kind == K::kRange || n.kind == K::kConvert) return IsCagr(*n.args[0]);
-  if (n.kind == K::kCall && (n.text == "asof" || n.text == "first")) return IsCagr(*n.bound[0].expr);
+  if (n.kind == K::kCall && n.def->from_column) return true;
+  if (n.kind == K::kRange || n.kind == K::kConvert) return HasFromColumn(*n.args[0]);
+  if (n.kind == K::kCall && n.def->wraps_tables) return HasFromColumn(*n.bound[0].expr);
   return false;
 }
 
@@ -159,6 +160,10 @@ void Executor::Resolve(const ast::Node& n, Plan& plan) {
     return;
   }
   if (n.kind == ast::Node::Kind::kCall) {
+    if (n.def != nullptr && n.def->folds_selection) {
+      ResolveFold(n, plan);
+      return;
+    }
     if (n.text == "series") {
       if (plan.driver != nullptr) {
         Err(n.pos, "an expression may hold one series(...) selection; combine it with single "
@@ -173,6 +178,37 @@ void Executor::Resolve(const ast::Node& n, Plan& plan) {
   for (const auto& b : n.bound) {
     if (b.expr) Resolve(*b.expr, plan);
   }
+}
+
+// sum(series(...)) and the other folds: the selection inside is the call's own; single series
+// inside it are resolved as everywhere.
+void Executor::ResolveFold(const ast::Node& call, Plan& plan) {
+  const ast::Node* selection = nullptr;
+  std::vector<const ast::Node*> stack = {call.bound[0].expr};
+  while (!stack.empty()) {
+    const ast::Node* n = stack.back();
+    stack.pop_back();
+    if (n->kind == ast::Node::Kind::kCall && n->text == "series") {
+      if (selection != nullptr) {
+        Err(n->pos, call.text + "() folds one series(...) selection; this is a second one");
+      }
+      selection = n;
+      continue;
+    }
+    if (n->kind == ast::Node::Kind::kCall && n->def != nullptr && n->def->folds_selection) {
+      Err(n->pos, "a fold inside " + call.text + "(): fold one selection at a time");
+    }
+    if (n->kind == ast::Node::Kind::kSeries) plan.single.emplace(n, LookupSeries(n->text, n->pos));
+    for (const auto& a : n->args) stack.push_back(a.get());
+    for (const auto& b : n->bound) {
+      if (b.expr) stack.push_back(b.expr);
+    }
+  }
+  if (selection == nullptr) {
+    Err(call.bound[0].pos, call.text + "() folds the series of a selection: write " + call.text +
+                               "(series(...)), e.g. " + call.text + "(series(gdp_*))");
+  }
+  plan.folded[&call] = Select(selection->bound[0].selector, selection->pos);
 }
 
 Plan Executor::MakePlan(const ast::Node& root) {
@@ -192,6 +228,7 @@ std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
     }
     if (n.text == "first") {
       ctx->mode = storage::ReadMode::kFirst;
+      ctx->first_status = FirstStatus(n);
       return Selection(*n.bound[0].expr, ctx);
     }
   }
@@ -201,7 +238,7 @@ std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
 Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
   Plan plan = MakePlan(root);
   const bool raw = IsRaw(root);
-  const bool cagr = IsCagr(root);
+  const bool cagr = HasFromColumn(root);
   std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},
                               {"period", ColumnType::kPeriod, ""},
                               {"value", ColumnType::kNumber, ""},
@@ -210,8 +247,10 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
   if (raw) {
     cols.push_back({"vintage", ColumnType::kDate, ""});
     cols.push_back({"status", ColumnType::kString, ""});
-    cols.push_back({"qualifier", ColumnType::kString, ""});
   }
+  // Raw values show the qualifier they were published with; derived values show one only when
+  // computed from a qualified figure (the column is dropped when no row has one).
+  cols.push_back({"qualifier", ColumnType::kString, ""});
   RowCollector rc = Rows(cols);
   struct RowsOut {
     std::vector<std::vector<Cell>> rows;
@@ -219,9 +258,12 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     std::string unit;
     MeasureKind measure = MeasureKind::kLevel;
     bool raw = false;
+    bool qualified = false;
   };
   const size_t ncols = cols.size();
   auto map = [&](SeriesData&& d, RowsOut& out) {
+    if (d.unit == kPercentProductUnit) ErrPercentProduct(root);
+    out.qualified = d.AnyQualified();
     out.unit = d.unit;
     out.measure = d.measure;
     out.raw = d.raw;
@@ -239,14 +281,16 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
       if (raw) {
         row.push_back(Str(FormatDate(d.vintage[i])));
         row.push_back(OptStr(storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]))));
-        row.push_back(OptStr(storage::QualifierSymbol(static_cast<storage::Qualifier>(d.qualifier[i]))));
       }
+      // A bound on a missing value says nothing: the cell stays empty with the value.
+      row.push_back(OptStr(std::isnan(d.value[i]) ? "" : QualifierText(d.QualifierAt(i))));
     }
   };
   std::optional<std::string> common_unit;
   bool same_unit = true;
-  bool points = false, percent = false;
+  bool points = false, percent = false, qualified = false;
   ForEachBinding<RowsOut>(root, ctx, plan, kBindingChunk, map, [&](RowsOut&& r) {
+    qualified = qualified || (r.qualified && !r.raw);
     if (!common_unit) common_unit = r.unit;
     same_unit = same_unit && *common_unit == r.unit;
     points = points || r.unit == "pp";
@@ -260,8 +304,16 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
   std::vector<std::string> notes;
   if (points) notes.push_back("changes of rates, shares and growth rates are in percentage points (pp)");
   if (percent) notes.push_back("changes of levels, counts and ratios are in percent (%)");
+  if (qualified) {
+    notes.push_back("qualifier: a value computed from a qualified figure (突破, 以上: >=) is itself a "
+                    "bound (>=, <=) or approximate (~); ? where bounds point opposite ways");
+  }
   Table t = rc.Finish(std::move(notes));
   if (same_unit && common_unit) t.columns[2].unit = *common_unit;
+  if (!raw && !qualified) {
+    t.columns.pop_back();
+    for (auto& row : t.rows) row.pop_back();
+  }
   return t;
 }
 
@@ -279,7 +331,26 @@ Ctx Executor::RootCtx() const {
   return ctx;
 }
 
-Table Executor::Run() { return EvalTable(*q_.expr, RootCtx()); }
+Table Executor::Run() {
+  Table t = EvalTable(*q_.expr, RootCtx());
+  for (const std::string& note : notes_) {
+    if (std::find(t.notes.begin(), t.notes.end(), note) == t.notes.end()) t.notes.push_back(note);
+  }
+  return t;
+}
+
+void Executor::ErrPercentProduct(const ast::Node& root) const {
+  Err(root.pos, ExprText(root, nullptr) + " multiplies two percentages: divide it by 100 for "
+                                          "percentage points (拉动 = growth * share / 100 is in pp)");
+}
+
+std::optional<storage::ObsStatus> FirstStatus(const ast::Node& first_call) {
+  const ast::Node::Bound& b = first_call.bound.at(1);
+  if (!b.given) return std::nullopt;
+  auto s = storage::ParseObsStatus(b.word);
+  if (!s.ok() || *s == storage::ObsStatus::kUnspecified) return std::nullopt;  // the binder checked
+  return *s;
+}
 
 ColumnarResult Executor::RunColumns() {
   if (q_.where || !q_.order.empty() || q_.limit) {
@@ -290,7 +361,8 @@ ColumnarResult Executor::RunColumns() {
   Plan plan = MakePlan(root);
   ColumnarResult out;
   size_t points = 0;
-  auto map = [](SeriesData&& d, SeriesColumns& c) {
+  auto map = [&](SeriesData&& d, SeriesColumns& c) {
+    if (d.unit == kPercentProductUnit) ErrPercentProduct(root);
     c.indicator = std::move(d.label);
     c.unit = std::move(d.unit);
     c.frequency = d.freq;

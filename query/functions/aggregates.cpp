@@ -1,10 +1,14 @@
-// Aggregates over the values of an expression: stats(x). docs/query-language.md §8.
+// Aggregates: stats(x) over every value of an expression, and the folds sum, avg, min, max and
+// count of a series(...) selection into one series, period by period. docs/query-language.md §8.
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "common/units.hpp"
+#include "query/internal/evaluator.hpp"
 #include "query/internal/executor.hpp"
 #include "query/internal/for_each_binding.hpp"
 #include "query/internal/function_registry.hpp"
@@ -56,19 +60,16 @@ Table Stats(Executor& ex, const ast::Node& n, const Ctx& ctx) {
       first_label = a.label;
       first = false;
     } else if (a.unit != agg.unit) {
-      if (IsPointsUnit(a.unit) && IsPointsUnit(agg.unit)) {
-        // % and pp combine as they do in +: both are percentages.
-        if (ParseUnit(a.unit).percent) agg.unit = "%";
-      } else {
-        auto conv = UnitConversionFactor(a.unit, agg.unit);
-        if (!conv.ok()) {
-          ex.Err(n.pos, "stats(): cannot combine " + first_label + " (" +
-                            (agg.unit.empty() ? std::string("no unit") : agg.unit) + ") and " +
-                            a.label + " (" + (a.unit.empty() ? std::string("no unit") : a.unit) +
-                            "): the units measure different things");
-        }
-        f = *conv;
+      // Combined as + combines them: % and pp as percentages, 万亿元 into 亿元.
+      const SumUnit su = AddableUnits(agg.unit, a.unit);
+      if (!su.ok) {
+        ex.Err(n.pos, "stats(): cannot combine " + first_label + " (" +
+                          (agg.unit.empty() ? std::string("no unit") : agg.unit) + ") and " +
+                          a.label + " (" + (a.unit.empty() ? std::string("no unit") : a.unit) +
+                          "): the units measure different things");
       }
+      agg.unit = su.unit;
+      f = su.factor;
     }
     agg.series += a.series;
     agg.count += a.count;
@@ -101,9 +102,141 @@ Table Stats(Executor& ex, const ast::Node& n, const Ctx& ctx) {
   return rc.Finish({});
 }
 
+// ---- folds of a selection ----------------------------------------------------------------
+enum class Fold : uint8_t { kSum, kAvg, kMin, kMax, kCount };
+
+Fold FoldOf(const std::string& name) {
+  return name == "sum" ? Fold::kSum : name == "avg" ? Fold::kAvg : name == "min" ? Fold::kMin
+         : name == "max" ? Fold::kMax : Fold::kCount;
+}
+
+// Per period: the running fold and how many series had a value there.
+struct Cell_ {
+  double value = 0;
+  uint32_t present = 0, seen = 0;
+  uint8_t qualifier = 0;
+  uint8_t extent = 0;
+  bool mixed_extent = false;
+};
+
+// sum(e), avg(e), min(e), max(e), count(e) with e over series(...): one row per period. Values
+// are brought into the first series' unit as + does (units that measure different things are
+// an error); sum, avg, min and max keep the periods every series has, count every period.
+SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
+  const Fold fold = FoldOf(n.text);
+  const std::vector<storage::SeriesMeta>& selection = ev.Folded(n);
+  const ast::Node& arg = *n.bound[0].expr;
+  SeriesData out;
+  out.label = ev.Text(n);
+  if (selection.empty()) {
+    ev.Note(out.label + ": the selection holds no series");
+    return out;
+  }
+  std::map<int32_t, Cell_> cells;
+  std::string first_text;
+  for (size_t s = 0; s < selection.size(); ++s) {
+    SeriesData d = ev.Eval(arg, ctx, &selection[s]);
+    if (d.scalar) ev.Err(arg.pos, n.text + "() needs a series, not a number");
+    if (d.unit == kPercentProductUnit) ev.ErrPercentProduct(arg);
+    double factor = 1;
+    if (s == 0) {
+      out.freq = d.freq;
+      out.cumulative = d.cumulative;
+      out.unit = fold == Fold::kCount ? "" : d.unit;
+      out.measure = fold == Fold::kCount ? storage::MeasureKind::kCount : d.measure;
+      first_text = selection[0].code + " (" + (d.unit.empty() ? std::string("no unit") : d.unit) + ")";
+      if (fold == Fold::kSum && d.Points()) {
+        ev.Err(n.pos, "sum() of " + selection[0].code + " (" + d.unit + ") adds rates; use avg");
+      }
+    } else {
+      if (d.freq != out.freq || d.cumulative != out.cumulative) {
+        ev.Err(n.pos, n.text + "(): cannot align " + first_text + " with " + selection[s].code + " (" +
+                          FrequencyName(d.freq) + (d.cumulative ? ", cumulative" : "") +
+                          ") by period; select series of one frequency (freq=...)");
+      }
+      if (fold != Fold::kCount) {
+        const SumUnit su = AddableUnits(out.unit, d.unit);
+        if (!su.ok) {
+          ev.Err(n.pos, n.text + "(): cannot combine " + first_text + " and " + selection[s].code +
+                            " (" + (d.unit.empty() ? std::string("no unit") : d.unit) +
+                            "): the units measure different things");
+        }
+        out.unit = su.unit;
+        factor = su.factor;
+      }
+    }
+    for (size_t i = 0; i < d.size(); ++i) {
+      Cell_& c = cells[d.period[i].index];
+      ++c.seen;
+      if (c.seen == 1) c.extent = d.ExtentAt(i);
+      else if (c.extent != d.ExtentAt(i)) c.mixed_extent = true;  // 1-2月 with February alone
+      const double v = ScaleByUnit(d.value[i], factor);
+      if (std::isnan(v)) continue;
+      ++c.present;
+      c.qualifier = CombineQualifiers(c.qualifier, d.QualifierAt(i));
+      if (c.present == 1) {
+        c.value = v;
+      } else if (fold == Fold::kSum || fold == Fold::kAvg) {
+        c.value = DecimalSum(c.value, v);
+      } else if (fold == Fold::kMin) {
+        c.value = std::min(c.value, v);
+      } else if (fold == Fold::kMax) {
+        c.value = std::max(c.value, v);
+      }
+    }
+  }
+  const auto all = static_cast<uint32_t>(selection.size());
+  for (const auto& [index, c] : cells) {
+    double v = kNaN;
+    if (fold == Fold::kCount) {
+      v = c.present;
+    } else if (c.present == all && !c.mixed_extent) {
+      v = fold == Fold::kAvg ? c.value / all : c.value;
+    } else if (c.seen < all) {
+      continue;  // a period some series do not have
+    }
+    out.period.push_back(Period{out.freq, index});
+    out.value.push_back(v);
+    if (c.extent != 0 && !c.mixed_extent) {
+      out.extent.resize(out.size(), 0);
+      out.extent.back() = c.extent;
+    } else if (!out.extent.empty()) {
+      out.extent.resize(out.size(), 0);
+    }
+    if (fold != Fold::kCount && (c.qualifier != 0 || !out.qualifier.empty())) {
+      out.SetQualifier(out.size() - 1, c.qualifier);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void RegisterAggregateFunctions(FunctionRegistry& r) {
+  struct FoldInfo {
+    const char* name;
+    const char* summary;
+    const char* formula;
+    const char* unit;
+  };
+  const FoldInfo folds[] = {
+      {"sum", "the sum over a selection of series, period by period (the sum over districts)",
+       "sum over the selected series s of e_s[p], periods every series has", "unit of the first series"},
+      {"avg", "the mean over a selection of series, period by period", "sum / number of series",
+       "unit of the first series"},
+      {"min", "the smallest value over a selection of series, period by period", "min over s of e_s[p]",
+       "unit of the first series"},
+      {"max", "the largest value over a selection of series, period by period", "max over s of e_s[p]",
+       "unit of the first series"},
+      {"count", "how many series of a selection have a value, period by period",
+       "number of s with e_s[p] present, every period any series has", "none (a count)"},
+  };
+  for (const FoldInfo& f : folds) {
+    FunctionDef def{f.name, "aggregates", {{"e", ParamKind::kSeries, "", false, {}}}, ResultShape::kSeries,
+                    f.unit, f.summary, f.formula, std::string(f.name) + "(series(dgdp_*))", FoldCall};
+    def.folds_selection = true;
+    r.Add(std::move(def));
+  }
   r.Add({"stats", "aggregates", {{"x", ParamKind::kSeries, "", false, {}}}, ResultShape::kTable,
          "unit of x", "count, nulls, sum, mean, min and max over every value of x",
          "series,count,nulls,sum,mean,min,max,unit (values brought into the first series' unit)",

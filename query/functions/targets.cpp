@@ -30,12 +30,7 @@ const char* ComparatorText(Comparator c) {
 // ---- Targets -----------------------------------------------------------------------------------
 double ActualAt(Executor& ex, const SeriesMeta& meta, Period p, const Ctx& ctx, Date* vintage,
                 uint8_t* status) {
-  storage::ReadRequest req;
-  req.mode = ctx.mode;
-  req.as_of = ctx.as_of;
-  req.from = p;
-  req.to = p;
-  auto r = ex.view().ReadSeries(meta.code, req);
+  auto r = ReadAsCtx(ex.view(), meta.code, ctx, p, p);
   if (!r.ok()) Fail(r.status());
   for (size_t i = 0; i < r->size(); ++i) {
     if (r->period[i] == p) {
@@ -305,10 +300,7 @@ struct NeedResult {
 
 // The values of a series as `ctx` reads them.
 storage::SeriesValues ReadAll(Executor& ex, const std::string& code, const Ctx& ctx) {
-  storage::ReadRequest req;
-  req.mode = ctx.mode;
-  req.as_of = ctx.as_of;
-  auto data = ex.view().ReadSeries(code, req);
+  auto data = ReadAsCtx(ex.view(), code, ctx);
   if (!data.ok()) Fail(data.status());
   return std::move(*data);
 }
@@ -583,7 +575,7 @@ void RegisterTargetFunctions(FunctionRegistry& r) {
          "the growth still required to reach each numeric target of x for P",
          "levels: ((target / from_value)^(1/y) - 1) * 100; rates: target - from_value; rest of the "
          "year from a cumulative figure so far",
-         "need(hitech_firms_total, 2024)", nullptr, Need});
+         "need(hitech_firms, 2024)", nullptr, Need});
 }
 
 }  // namespace ixdb::query

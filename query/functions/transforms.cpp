@@ -1,4 +1,4 @@
-// Transforms of one series along its periods: yoy, pop, diff, lag, lead, cagr, log, rolling.
+// Transforms of one series along its periods: yoy, pop, pca, diff, lag, lead, log, rolling.
 // docs/query-language.md §4 gives every formula.
 #include <algorithm>
 #include <cmath>
@@ -19,50 +19,22 @@ constexpr int64_t kMaxShift = 1000;
 // Largest rolling window: 120 periods (ten years of months); a window costs n per row.
 constexpr int64_t kMaxWindow = 120;
 
-// x against the value `lag` periods earlier (calendar-aware: by period index, so a missing
-// period gives a null, never a comparison with an older one).
+// x against the value `lag` periods earlier: % change for levels, difference for rates.
 SeriesData Change(SeriesData d, int lag, bool percent_if_level) {
   const bool points = d.Points();
   const bool percent = percent_if_level && !points;
-  // In place, from the end: the base of row i is a row j < i, not yet overwritten.
-  size_t count = d.size();
-  double* v = d.value.data();
-  const Period* p = d.period.data();
-  const bool combined = !d.extent.empty();
-  if (!combined && count > 0 && p[count - 1].index - p[0].index == static_cast<int32_t>(count - 1)) {
-    // No gaps (the common case): the base of row i is row i - lag; a branch-free loop.
-    const size_t l = static_cast<size_t>(lag);
-    for (size_t i = count; i-- > l;) {
-      const double base = v[i - l], cur = v[i];
-      v[i] = percent ? (base != 0 ? (cur / base - 1) * 100 : kNaN) : DecimalDiff(cur, base);
-    }
-    for (size_t i = 0; i < std::min(l, count); ++i) v[i] = kNaN;
-    count = 0;  // done
-  }
-  size_t j = count;  // candidate base row, moving down
-  for (size_t i = count; i-- > 0;) {
-    const int32_t target = p[i].index - lag;
-    if (j > i) j = i;
-    while (j > 0 && p[j - 1].index >= target) --j;
-    // now j is the first row with index >= target (or 0)
-    double r = kNaN;
-    // A combined period (1-2月) compares only with a base of the same span.
-    if (j < i && p[j].index == target && (!combined || d.extent[j] == d.extent[i])) {
-      const double base = v[j], cur = v[i];
-      if (percent) {
-        if (base != 0) r = (cur / base - 1) * 100;  // NaN in either stays NaN
-      } else {
-        r = DecimalDiff(cur, base);
-      }
-    }
-    v[i] = r;
-  }
   if (percent) {
+    WithEarlier(d, lag, [](double cur, double base) { return base != 0 ? (cur / base - 1) * 100 : kNaN; });
     d.unit = "%";
     d.measure = MeasureKind::kGrowth;
-  } else if (points) {
-    d.unit = "pp";
-    d.measure = MeasureKind::kRate;
+    d.growth_lag = lag;
+  } else {
+    WithEarlier(d, lag, [](double cur, double base) { return DecimalDiff(cur, base); });
+    if (points) {
+      d.unit = "pp";
+      d.measure = MeasureKind::kRate;
+    }
+    d.growth_lag = 0;
   }
   d.Derived();
   return d;
@@ -74,7 +46,31 @@ SeriesData Shift(SeriesData d, int64_t k) {
   return d;
 }
 
-SeriesData Rolling(Evaluator& ev, const ast::Node& n, SeriesData d, int64_t w, Method m) {
+// The window of row i: rows first..last, with weights (1 each; a centered window of even n is
+// the 2 x n average: half weights at its two ends, as in classical decomposition).
+struct Window {
+  size_t first = 0, last = 0;
+  bool half_ends = false;
+};
+
+bool WindowOf(const SeriesData& d, size_t i, int64_t w, bool center, Window* out) {
+  const int64_t before = center ? w / 2 : w - 1;
+  const int64_t after = center ? w / 2 : 0;
+  out->half_ends = center && w % 2 == 0;
+  if (static_cast<int64_t>(i) < before || static_cast<int64_t>(i + after) >= static_cast<int64_t>(d.size())) {
+    return false;
+  }
+  out->first = i - static_cast<size_t>(before);
+  out->last = i + static_cast<size_t>(after);
+  // Every period of the window present (no gap), none a combined 1-2月 (two periods in one).
+  if (d.period[out->last].index - d.period[out->first].index != before + after) return false;
+  for (size_t k = out->first; k <= out->last && !d.extent.empty(); ++k) {
+    if (d.extent[k] != 0) return false;
+  }
+  return true;
+}
+
+SeriesData Rolling(Evaluator& ev, const ast::Node& n, SeriesData d, int64_t w, Method m, bool center) {
   if (d.cumulative) {
     ev.Err(n.pos, "rolling() over cumulative series " + d.label +
                    " would add overlapping spans; use rolling(discrete(x), n)");
@@ -83,41 +79,24 @@ SeriesData Rolling(Evaluator& ev, const ast::Node& n, SeriesData d, int64_t w, M
     ev.Err(n.pos, "a rolling sum of " + d.label + " (" + d.unit + ") adds rates; use avg");
   }
   std::vector<double> out(d.size(), kNaN);
+  std::vector<uint8_t> qual(d.AnyQualified() ? d.size() : 0, 0);
   for (size_t i = 0; i < d.size(); ++i) {
-    if (i + 1 < static_cast<size_t>(w)) continue;
-    const size_t first = i + 1 - static_cast<size_t>(w);
-    if (d.period[i].index - d.period[first].index != w - 1) continue;  // a period is missing
-    bool combined = false;
-    for (size_t k = first; k <= i && !d.extent.empty(); ++k) combined = combined || d.extent[k] != 0;
-    if (combined) continue;  // a combined 1-2月 is not two periods of the window
+    Window win;
+    if (!WindowOf(d, i, w, center, &win)) continue;
     double s = 0;
-    for (size_t k = first; k <= i; ++k) s += d.value[k];  // NaN propagates
+    uint8_t q = 0;
+    for (size_t k = win.first; k <= win.last; ++k) {
+      const bool end = win.half_ends && (k == win.first || k == win.last);
+      s += end ? d.value[k] / 2 : d.value[k];  // NaN propagates
+      q = CombineQualifiers(q, d.QualifierAt(k));
+    }
     out[i] = m == Method::kSum ? s : s / static_cast<double>(w);
+    if (!qual.empty()) qual[i] = q;
   }
   d.value = std::move(out);
+  d.qualifier = std::move(qual);
   d.Derived();
   return d;
-}
-
-SeriesData Cagr(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
-  SeriesData d = ev.Arg(n, 0, ctx);
-  const Period from = ev.PeriodParam(n, 1, d);
-  const Period to = ev.PeriodParam(n, 2, d);
-  if (to.index <= from.index) ev.Err(n.bound[2].pos, "cagr() needs the end after the start");
-  const double a = d.At(from), b = d.At(to);
-  const double years = static_cast<double>(to.index - from.index) / PeriodsPerYear(d.freq);
-  double r = kNaN;
-  if (!std::isnan(a) && !std::isnan(b) && a > 0 && b >= 0) r = (std::pow(b / a, 1 / years) - 1) * 100;
-  SeriesData out;
-  out.label = d.label;
-  out.freq = d.freq;
-  out.cumulative = d.cumulative;
-  out.unit = "%";
-  out.measure = MeasureKind::kGrowth;
-  out.period = {to};
-  out.value = {r};
-  out.from = {from};
-  return out;
 }
 
 SeriesData Yoy(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
@@ -164,6 +143,7 @@ SeriesData Log(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   for (double& v : d.value) v = (std::isnan(v) || v <= 0) ? kNaN : std::log(v);
   d.unit = "";
   d.measure = MeasureKind::kRatio;
+  d.growth_lag = 0;
   d.Derived();
   return d;
 }
@@ -171,12 +151,33 @@ SeriesData Log(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
 SeriesData RollingCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   const int64_t w = *n.bound[1].integer;
   if (w < 1 || w > kMaxWindow) ev.Err(n.bound[1].pos, "rolling() needs n between 1 and " + std::to_string(kMaxWindow));
-  return Rolling(ev, n, ev.Arg(n, 0, ctx), w, ParseMethod(n.bound[2].word));
+  return Rolling(ev, n, ev.Arg(n, 0, ctx), w, ParseMethod(n.bound[2].word), n.bound[3].word == "center");
+}
+
+// pca(x): the period's growth compounded over a year (FRED's pca, EViews' @pca).
+SeriesData Pca(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
+  SeriesData d = ev.Arg(n, 0, ctx);
+  if (d.cumulative) {
+    ev.Err(n.pos, "pca() of cumulative series " + d.label +
+                      " would compare spans of different length; use pca(discrete(x))");
+  }
+  if (d.Points()) {
+    ev.Err(n.pos, "pca() annualizes the growth of a level; " + d.label + " holds " +
+                      storage::MeasureName(d.measure) + " values (" + d.unit + "): use diff(x)");
+  }
+  const double k = PeriodsPerYear(d.freq);
+  WithEarlier(d, 1, [k](double cur, double base) {
+    return base > 0 && cur >= 0 ? (std::pow(cur / base, k) - 1) * 100 : kNaN;
+  });
+  d.unit = "%";
+  d.measure = MeasureKind::kGrowth;
+  d.growth_lag = 0;  // annualized: not a growth on the previous period any more
+  d.Derived();
+  return d;
 }
 
 Param X() { return {"x", ParamKind::kSeries, "", false, {}}; }
 Param N(const char* name, const char* def) { return {name, ParamKind::kInteger, def, false, {}}; }
-Param P(const char* name) { return {name, ParamKind::kPeriod, "", false, {}}; }
 
 }  // namespace
 
@@ -192,15 +193,18 @@ void RegisterTransformFunctions(FunctionRegistry& r) {
          "the series moved n periods later", "x[p-n]", "lag(gdp, 1)", Lag});
   r.Add({"lead", "transforms", {X(), N("n", "1")}, ResultShape::kSeries, "unit of x",
          "the series moved n periods earlier", "x[p+n]", "lead(gdp, 1)", Lead});
-  r.Add({"cagr", "transforms", {X(), P("from"), P("to")}, ResultShape::kSeries, "%",
-         "compound annual growth from one period to another",
-         "((x[to] / x[from])^(1/y) - 1) * 100, y = years between them", "cagr(gdp, 2019, 2023)", Cagr});
+  r.Add({"pca", "transforms", {X()}, ResultShape::kSeries, "%",
+         "growth on the previous period, annualized (FRED pca, EViews @pca)",
+         "((x[p] / x[p-1])^k - 1) * 100, k periods per year", "pca(exports_q)", Pca});
   r.Add({"log", "transforms", {X()}, ResultShape::kSeries, "none", "natural logarithm",
          "ln x[p], empty when x[p] <= 0", "log(gdp)", Log});
   r.Add({"rolling", "transforms",
-         {X(), N("n", ""), {"method", ParamKind::kWord, "avg", false, {"avg", "sum"}}},
-         ResultShape::kSeries, "unit of x", "moving average (or sum) over n periods",
-         "mean or sum of x[p-n+1] ... x[p]", "rolling(retail, 3)", RollingCall});
+         {X(), N("n", ""), {"method", ParamKind::kWord, "avg", false, {"avg", "sum"}},
+          {"align", ParamKind::kWord, "trailing", false, {"trailing", "center"}}},
+         ResultShape::kSeries, "unit of x", "moving average (or sum) over n periods, trailing or centered",
+         "trailing: mean or sum of x[p-n+1] ... x[p]; center: of x[p-h] ... x[p+h], h = n/2 (even n: "
+         "the 2 x n average, half weights at both ends)",
+         "rolling(retail, 3, avg, center)", RollingCall});
 }
 
 }  // namespace ixdb::query

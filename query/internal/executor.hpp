@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,7 @@ class Executor {
     return RowCollector(q_, std::move(columns), options_, text_);
   }
   void Note(std::string note);
+  [[noreturn]] void ErrPercentProduct(const ast::Node& root) const;
 
   // Evaluates `root` once per series of the plan's driver (in parallel when allowed). `map`
   // runs on the worker thread that evaluated a series and turns it into a Slot (rows, a partial
@@ -68,6 +70,7 @@ class Executor {
 
  private:
   void Resolve(const ast::Node& n, Plan& plan);
+  void ResolveFold(const ast::Node& call, Plan& plan);
   // How the query's outermost reads see the store: the latest versions, or QueryOptions::as_of.
   Ctx RootCtx() const;
 
@@ -78,6 +81,9 @@ class Executor {
   std::map<std::string, storage::SeriesMeta> meta_cache_;
   std::vector<std::string> notes_;
 };
+
+// The status of first(x, "preliminary") (nullopt: any status).
+std::optional<storage::ObsStatus> FirstStatus(const ast::Node& first_call);
 
 // Series evaluated per parallel round before their rows are handed to the collector.
 inline constexpr size_t kBindingChunk = 1024;

@@ -24,6 +24,7 @@ void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan&
     if (d.scalar) Err(root.pos, "the query names no series (e.g. gdp, yoy(gdp), series(kind=rate))");
     Slot slot;
     map(std::move(d), slot);
+    for (const std::string& note : ev.notes()) Note(note);
     sink(std::move(slot));
     return;
   }
@@ -57,6 +58,9 @@ void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan&
       return Status::OK();
     });
     if (!s.ok()) Fail(s);
+    for (const auto& ev : evals) {
+      for (const std::string& note : ev->notes()) Note(note);
+    }
     for (auto& slot : slots) {
       if (!sink(std::move(slot))) return;
     }

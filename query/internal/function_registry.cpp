@@ -52,9 +52,11 @@ const FunctionRegistry& FunctionRegistry::Get() {
     auto* r = new FunctionRegistry;
     RegisterVintageFunctions(*r);
     RegisterTransformFunctions(*r);
+    RegisterGrowthFunctions(*r);
     RegisterFrequencyFunctions(*r);
     RegisterArithmeticFunctions(*r);
     RegisterTargetFunctions(*r);
+    RegisterProgressFunctions(*r);
     RegisterMetadataFunctions(*r);
     RegisterAggregateFunctions(*r);
     return r;

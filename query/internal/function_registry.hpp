@@ -50,7 +50,7 @@ using TableImpl = Table (*)(Executor& ex, const ast::Node& call, const Ctx& ctx)
 
 struct FunctionDef {
   std::string name;
-  std::string family;     // transforms, frequency, arithmetic, targets, vintages, metadata, aggregates
+  std::string family;     // transforms, growth, frequency, arithmetic, targets, vintages, metadata, aggregates
   std::vector<Param> params;
   ResultShape shape = ResultShape::kSeries;
   std::string unit_rule;  // "unit of x", "%", "pp for rates, % for levels", ...
@@ -61,6 +61,11 @@ struct FunctionDef {
   TableImpl table = nullptr;    // kTable; also set for wrappers (asof, first) of tables
   // asof(...)/first(...) take series or a table function and give the same shape back.
   bool wraps_tables = false;
+  // sum(series(...)) and the other folds: the series(...) inside the argument is the call's
+  // own selection, folded into one series (not the query's binding).
+  bool folds_selection = false;
+  // cagr, avg_growth: each row covers from_period..period (the value column's rows show both).
+  bool from_column = false;
 
   // "cagr(x, from, to)", "diff(x, n=1)", "series(selector...)".
   std::string Signature() const;
@@ -86,9 +91,11 @@ class FunctionRegistry {
 
 // Registration of each family (query/functions/*.cpp).
 void RegisterTransformFunctions(FunctionRegistry& r);
+void RegisterGrowthFunctions(FunctionRegistry& r);
 void RegisterFrequencyFunctions(FunctionRegistry& r);
 void RegisterArithmeticFunctions(FunctionRegistry& r);
 void RegisterTargetFunctions(FunctionRegistry& r);
+void RegisterProgressFunctions(FunctionRegistry& r);
 void RegisterVintageFunctions(FunctionRegistry& r);
 void RegisterMetadataFunctions(FunctionRegistry& r);
 void RegisterAggregateFunctions(FunctionRegistry& r);

@@ -13,6 +13,68 @@ bool IsPointsUnit(std::string_view unit) {
   return u.percent || u.percentage_points;
 }
 
+Result<storage::SeriesValues> ReadAsCtx(storage::ReadView& view, const std::string& code,
+                                        const Ctx& ctx, std::optional<Period> from,
+                                        std::optional<Period> to) {
+  storage::ReadRequest req;
+  req.mode = ctx.mode;
+  req.as_of = ctx.as_of;
+  req.from = from;
+  req.to = to;
+  if (ctx.mode != storage::ReadMode::kFirst || !ctx.first_status) return view.ReadSeries(code, req);
+  // The first release with a given status: the oldest live version of each period with it.
+  auto meta = view.GetSeries(code);
+  if (!meta.ok()) return meta.status();
+  auto versions = view.ReadRevisionsInRange(code, from, to);
+  if (!versions.ok()) return versions.status();
+  storage::SeriesValues out;
+  out.meta = std::move(*meta);
+  for (const storage::Version& v : *versions) {  // by period, then oldest first
+    if (v.reverted_by != 0 || v.deleted || v.status != *ctx.first_status || std::isnan(v.value)) continue;
+    if (!out.period.empty() && out.period.back() == v.period) continue;  // already have its first
+    out.period.push_back(v.period);
+    out.vintage.push_back(v.vintage);
+    out.value.push_back(v.value);
+    out.status.push_back(static_cast<uint8_t>(v.status));
+    out.qualifier.push_back(static_cast<uint8_t>(v.qualifier));
+    out.extent.push_back(v.extent);
+  }
+  if (std::all_of(out.extent.begin(), out.extent.end(), [](uint8_t e) { return e == 0; })) {
+    out.extent.clear();
+  }
+  return out;
+}
+
+uint8_t FlipQualifier(uint8_t q) {
+  const auto k = static_cast<storage::Qualifier>(q);
+  if (k == storage::Qualifier::kAtLeast) return static_cast<uint8_t>(storage::Qualifier::kAtMost);
+  if (k == storage::Qualifier::kAtMost) return static_cast<uint8_t>(storage::Qualifier::kAtLeast);
+  return q;
+}
+
+uint8_t CombineQualifiers(uint8_t a, uint8_t b) {
+  if (a == 0 || a == b) return b;
+  if (b == 0) return a;
+  if (a == kQualifierMixed || b == kQualifierMixed) return kQualifierMixed;
+  const auto about = static_cast<uint8_t>(storage::Qualifier::kAbout);
+  if (a == about) return b;  // about X plus at least Y: still at least (about) X + Y
+  if (b == about) return a;
+  return kQualifierMixed;  // >= with <=
+}
+
+const char* QualifierText(uint8_t q) {
+  if (q == kQualifierMixed) return "?";
+  return storage::QualifierSymbol(static_cast<storage::Qualifier>(q));
+}
+
+bool SeriesData::AnyQualified() const {
+  // A bound on a missing value says nothing (index() with no base leaves every value empty).
+  for (size_t i = 0; i < qualifier.size() && i < value.size(); ++i) {
+    if (qualifier[i] != 0 && !std::isnan(value[i])) return true;
+  }
+  return false;
+}
+
 bool SeriesData::Points() const { return storage::ChangesInPoints(measure) || IsPointsUnit(unit); }
 
 std::string SeriesData::PeriodTextAt(size_t i) const {

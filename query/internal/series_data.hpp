@@ -4,9 +4,11 @@
 // Inside query/ errors travel as QueryError exceptions and become a Status at the edge
 // (executor.cpp's Execute); no exception leaves the module.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,7 +34,31 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct Ctx {
   storage::ReadMode mode = storage::ReadMode::kLatest;
   Date as_of = kMaxDate;
+  // kFirst only: the first release with this status (first(x, "preliminary")).
+  std::optional<storage::ObsStatus> first_status;
 };
+
+// One series read as `ctx` says (every reader of values goes through it, so that first(x,
+// "preliminary") and asof apply the same way to expressions, targets and need).
+// [from, to]: inclusive bounds (absent: open).
+Result<storage::SeriesValues> ReadAsCtx(storage::ReadView& view, const std::string& code,
+                                        const Ctx& ctx, std::optional<Period> from = std::nullopt,
+                                        std::optional<Period> to = std::nullopt);
+
+// Qualifiers of values: storage::Qualifier's codes (0 none, 1 ~, 2 >=, 3 <=), and for values
+// computed from bounds that point opposite ways (a >= figure minus another >= figure) one more:
+// the result is neither a lower nor an upper bound.
+inline constexpr uint8_t kQualifierMixed = 4;
+// The qualifier of f(x) for f decreasing in x: >= and <= swap.
+uint8_t FlipQualifier(uint8_t q);
+// The qualifier of a value increasing in two qualified inputs.
+uint8_t CombineQualifiers(uint8_t a, uint8_t b);
+// "", "~", ">=", "<=", "?".
+const char* QualifierText(uint8_t q);
+
+// The internal unit of a product of two percentages (growth x share): never shown; divided by
+// 100 it is in pp (拉动 = growth x last year's share / 100). docs/query-language.md §5.
+inline constexpr std::string_view kPercentProductUnit = "%*%";
 
 // Evaluated series: columns of periods and values plus what the transforms need to know.
 struct SeriesData {
@@ -46,7 +72,14 @@ struct SeriesData {
   // Straight from storage: the vintage/status/qualifier columns are filled.
   bool raw = false;
   std::vector<Date> vintage;
-  std::vector<uint8_t> status, qualifier;
+  std::vector<uint8_t> status;
+  // Per row (empty: none): the qualifier of a published value (>=: 突破2万亿元), kept through
+  // derivations so that a bound is never shown as an exact number (growth from a >= level is
+  // itself a bound).
+  std::vector<uint8_t> qualifier;
+  // For growth rates: the periods between a value and its base (1: on the previous period, as
+  // pop; PeriodsPerYear: year-on-year, as yoy and every stored growth rate); 0 when unknown.
+  int growth_lag = 0;
   std::vector<Period> from;  // cagr: the start period of each row
   // Periods before `period` a row also covers (1: NBS's combined 1-2月 of a plain monthly
   // series, or the first figure of a year that discrete() could not split). Empty: all 0.
@@ -56,12 +89,20 @@ struct SeriesData {
   size_t size() const { return period.size(); }
   // Changes of this series are in percentage points (rates, shares, growth rates, % units).
   bool Points() const;
-  // Drops the columns that only straight reads have.
+  // Drops the columns that only straight reads have (qualifiers stay: functions that move or
+  // combine rows update them).
   void Derived() {
     raw = false;
     vintage.clear();
     status.clear();
-    qualifier.clear();
+  }
+  uint8_t QualifierAt(size_t i) const { return qualifier.empty() ? 0 : qualifier[i]; }
+  bool AnyQualified() const;
+  // Sets row i's qualifier (allocating the column on the first non-zero one).
+  void SetQualifier(size_t i, uint8_t q) {
+    if (q == 0 && qualifier.empty()) return;
+    qualifier.resize(size(), 0);
+    qualifier[i] = q;
   }
   // The value at period p (by index), or NaN.
   double At(Period p) const;
@@ -69,6 +110,42 @@ struct SeriesData {
   // The text of row i's period: a year-to-date span for cumulative series and combined rows.
   std::string PeriodTextAt(size_t i) const;
 };
+
+// Row by row against the row `lag` periods earlier (calendar-aware: by period index, so a
+// missing period gives a null, never a comparison with an older one; a combined 1-2月 only
+// with a base of the same span): value[i] = fn(value[i], value[j]), NaN without a base. The
+// qualifier of the result is increasing in the row and decreasing in its base. In place.
+template <typename Fn>
+void WithEarlier(SeriesData& d, int lag, const Fn& fn) {
+  const size_t count = d.size();
+  double* v = d.value.data();
+  const Period* p = d.period.data();
+  const bool combined = !d.extent.empty();
+  const bool qualified = d.AnyQualified();
+  if (!combined && !qualified && count > 0 &&
+      p[count - 1].index - p[0].index == static_cast<int32_t>(count - 1)) {
+    // No gaps (the common case): the base of row i is row i - lag; from the end, in place.
+    const size_t l = static_cast<size_t>(lag);
+    for (size_t i = count; i-- > l;) v[i] = fn(v[i], v[i - l]);
+    for (size_t i = 0; i < std::min(l, count); ++i) v[i] = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  size_t j = count;  // candidate base row, moving down
+  for (size_t i = count; i-- > 0;) {
+    const int32_t target = p[i].index - lag;
+    if (j > i) j = i;
+    while (j > 0 && p[j - 1].index >= target) --j;
+    // now j is the first row with index >= target (or 0)
+    double r = std::numeric_limits<double>::quiet_NaN();
+    uint8_t q = 0;
+    if (j < i && p[j].index == target && (!combined || d.extent[j] == d.extent[i])) {
+      r = fn(v[i], v[j]);
+      if (qualified) q = CombineQualifiers(d.qualifier[i], FlipQualifier(d.qualifier[j]));
+    }
+    v[i] = r;
+    if (qualified) d.qualifier[i] = q;
+  }
+}
 
 // True for % and pp units.
 bool IsPointsUnit(std::string_view unit);

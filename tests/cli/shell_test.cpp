@@ -342,7 +342,7 @@ TEST_CASE("Shell: .help FUNCTION from functions()", "[cli]") {
             0) == 0);
   CHECK(r.out.find("cagr(x, from, to)\n") != std::string::npos);
   CHECK(r.out.find(".x [on|off|auto]\n  records instead of a table") != std::string::npos);
-  CHECK(r.err == "<stdin>:3: no function 'yyo'; did you mean yoy? (functions() lists them all, .help the meta "
+  CHECK(r.err == "<stdin>:3: no function 'yyo'; did you mean yoy, ytd? (functions() lists them all, .help the meta "
                  "commands)\n");
 }
 

@@ -43,10 +43,12 @@ TEST_CASE("Binder: defaults are filled in", "[query]") {
   REQUIRE(BindText("rolling(x, 3)", &q).ok());
   const ast::Node& call = *q.expr;
   REQUIRE(call.def != nullptr);
-  REQUIRE(call.bound.size() == 3);
+  REQUIRE(call.bound.size() == 4);
   CHECK(*call.bound[1].integer == 3);
   CHECK(call.bound[2].word == "avg");
   CHECK_FALSE(call.bound[2].given);
+  CHECK(call.bound[3].word == "trailing");
+  CHECK_FALSE(call.bound[3].given);
   REQUIRE(BindText("diff(x)", &q).ok());
   CHECK(*q.expr->bound[1].integer == 1);
 }
@@ -67,7 +69,7 @@ TEST_CASE("Binder: errors name the place and print the signature", "[query]") {
       {"asof(gdp, 2024-02-30)", "1:11: not a date"},
       {"diff(gdp, x)", "1:11: diff(x, n=1): n must be a whole number"},
       {"diff(gdp, 1.5)", "1:11: diff(x, n=1): n must be a whole number"},
-      {"rolling(gdp)", "1:12: rolling(x, n, method=avg): n is missing"},
+      {"rolling(gdp)", "1:12: rolling(x, n, method=avg, align=trailing): n is missing"},
       {"annual(gdp)", "1:11: annual(x, method:sum|avg|end): method is missing"},
       {"annual(gdp, median)", "1:13: annual(x, method:sum|avg|end): method must be sum, avg or end, not 'median'"},
       {"cagr(gdp, 2019)", "1:15: cagr(x, from, to): to is missing"},

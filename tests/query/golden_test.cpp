@@ -2,7 +2,8 @@
 // loaded from tests/query/fixtures. Format of a case (cases are separated by blank lines):
 //
 //   # a comment
-//   option: default_about_tolerance=1      (optional; also max_rows=N)
+//   option: default_about_tolerance=1      (optional; also max_rows=N, and notes=1: the
+//                                           result's notes follow the CSV as `note: ...` lines)
 //   query: yoy(gdp)[2021:2023]
 //   indicator,period,value,unit             (the expected CSV, header first)
 //   gdp,2021,13.45...,%
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "query/internal/function_registry.hpp"
 #include "query/render.hpp"
 #include "query_test_util.hpp"
 
@@ -77,6 +79,7 @@ std::vector<Case> ReadCases(const std::string& path) {
 
 std::string Actual(storage::Store& store, const Case& c) {
   QueryOptions opts;
+  bool notes = false;
   for (const auto& o : c.options) {
     auto eq = o.find('=');
     REQUIRE(eq != std::string::npos);
@@ -84,11 +87,16 @@ std::string Actual(storage::Store& store, const Case& c) {
     if (key == "default_about_tolerance") opts.default_about_tolerance = std::stod(val);
     else if (key == "default_about_relative_tolerance") opts.default_about_relative_tolerance = std::stod(val);
     else if (key == "max_rows") opts.max_rows = std::stoul(val);
+    else if (key == "notes") notes = val == "1";
     else FAIL("unknown option " << key);
   }
   auto r = RunQuery(store, c.query, opts);
   if (!r.ok()) return "error: " + r.status().ToString() + "\n";
-  return RenderCsv(*r);
+  std::string out = RenderCsv(*r);
+  if (notes) {
+    for (const std::string& note : r->notes) out += "note: " + note + "\n";
+  }
+  return out;
 }
 
 // Runs every case of every .test file in `dir` against `store`; returns the number of cases.
@@ -175,6 +183,33 @@ TEST_CASE("Golden: right answers on plan and statistics data (spans, units, tole
       // and gap() must still refuse to compare (issue 7 item 4).
       {dir + "units_changed.csv"}});
   CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/trust") >= 25);
+}
+
+// Every function's example (what functions() and the shell's .help print) runs and answers
+// with rows on the test fixtures (the docs' one and the analysis one, whose codes do not meet):
+// an example is a real query, never a sketch with made-up codes.
+TEST_CASE("Golden: every function's example runs and returns rows", "[query]") {
+  const std::string dir = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/";
+  test::FixtureStore fixture(std::vector<std::vector<std::string>>{
+      {dir + "observations.csv", dir + "targets.csv"},
+      {dir + "analysis/observations.csv", dir + "analysis/targets.csv"}});
+  size_t n = 0;
+  for (const FunctionDef& f : FunctionRegistry::Get().all()) {
+    INFO(f.name << ": " << f.example);
+    auto r = RunQuery(*fixture.store, f.example);
+    CHECK(r.status().ToString() == "OK");
+    if (r.ok()) CHECK(!r->rows.empty());
+    ++n;
+  }
+  CHECK(n >= 40);
+}
+
+// Issue 8, the language of plan analysis: growth over several periods, accumulation, folds,
+// releases, units and targets on changes, against their own fixture (tests/query/fixtures/analysis).
+TEST_CASE("Golden: the functions of plan analysis (growth, ytd, folds, releases, units)", "[query]") {
+  const std::string dir = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/analysis/";
+  test::FixtureStore fixture({dir + "observations.csv", dir + "targets.csv"});
+  CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/analysis") >= 60);
 }
 
 // The seed report's own examples, against the demo data set (data/wuhan).

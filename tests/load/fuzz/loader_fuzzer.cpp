@@ -23,6 +23,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   ixdb::storage::Options o;
   o.sync = false;
   if (!ixdb::storage::Store::Open(o, scratch + "/db", &store).ok()) abort();
+  // Close the store from an exit handler registered after Open: RocksDB creates function-local
+  // statics during Open (its periodic task scheduler), and handlers run in reverse order, so
+  // this runs while they still exist. Left to the global's destructor, the close came after
+  // them and aborted in a destroyed mutex when libFuzzer exited (-runs=N, -max_total_time).
+  atexit([] { store.reset(); });
   return 0;
 }
 
