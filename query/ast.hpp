@@ -78,6 +78,7 @@ struct Node {
   };
   Kind kind = Kind::kNumber;
   size_t pos = 0;     // byte offset where the node starts (for error messages)
+  uint32_t height = 1;  // the longest path from here to a leaf (the parser bounds it)
   double number = 0;  // kNumber
   std::string text;   // kSeries: code; kConvert: unit; kCall: the function name
   char op = 0;        // kBinary: + - * / ^

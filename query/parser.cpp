@@ -1,5 +1,6 @@
 #include "query/parser.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <exception>
@@ -54,6 +55,22 @@ struct ParseState {
     nodes.pop_back();
     return n;
   }
+  // Pushes a finished node. Its height (the longest path to a leaf) is bounded: a chain such as
+  // a+a+...+a is flat text but a tree as deep as it is long, and the binder, the evaluator and
+  // the tree's own destructor walk it recursively. Throws TooDeep at the node's operator.
+  void Push(NodePtr n) {
+    uint32_t h = 0;
+    for (const NodePtr& a : n->args) h = std::max(h, a->height);
+    for (const ast::CallArg& a : n->call_args) {
+      if (a.expr) h = std::max(h, a.expr->height);
+    }
+    n->height = h + 1;
+    if (n->height > kMaxExpressionHeight) throw TooDeep{n->pos};
+    nodes.push_back(std::move(n));
+  }
+  struct TooDeep {
+    size_t pos;
+  };
 };
 
 std::string Unquote(std::string_view s) {
@@ -159,7 +176,7 @@ struct Action<g::NumberLit> {
     n->kind = ast::Node::Kind::kNumber;
     n->number = v;
     n->pos = st.Offset(in.begin());
-    st.nodes.push_back(std::move(n));
+    st.Push(std::move(n));
   }
 };
 
@@ -171,7 +188,7 @@ struct Action<g::SeriesRef> {
     n->kind = ast::Node::Kind::kSeries;
     n->text = in.string();
     n->pos = st.Offset(in.begin());
-    st.nodes.push_back(std::move(n));
+    st.Push(std::move(n));
   }
 };
 
@@ -203,7 +220,7 @@ struct Action<g::Call> {
     f.call->end_pos = st.Offset(in.end()) - 1;
     st.frames.pop_back();
     st.nodes.resize(f.base);  // every expression argument was moved into call_args
-    st.nodes.push_back(std::move(f.call));
+    st.Push(std::move(f.call));
   }
 };
 
@@ -320,7 +337,7 @@ struct Action<g::Range> {
     }
     r->pos = st.nodes.back()->pos;
     r->args.push_back(st.Pop());
-    st.nodes.push_back(std::move(r));
+    st.Push(std::move(r));
   }
 };
 
@@ -349,7 +366,7 @@ struct Action<g::Unary> {
       n->kind = ast::Node::Kind::kNegate;
       n->pos = begin;
       n->args.push_back(st.Pop());
-      st.nodes.push_back(std::move(n));
+      st.Push(std::move(n));
     }
   }
 };
@@ -377,7 +394,7 @@ struct EndBinary {
     n->pos = pos;
     n->args.push_back(std::move(left));
     n->args.push_back(std::move(right));
-    st.nodes.push_back(std::move(n));
+    st.Push(std::move(n));
   }
 };
 template <> struct Action<g::AddTail> : EndBinary {};
@@ -393,7 +410,7 @@ struct Action<g::UnitText> {
     n->text = Unquote(in.string_view());
     n->pos = st.Offset(in.begin());
     n->args.push_back(st.Pop());
-    st.nodes.push_back(std::move(n));
+    st.Push(std::move(n));
   }
 };
 
@@ -532,6 +549,12 @@ Result<ast::Query> ParseQuery(std::string_view text) {
   } catch (const pegtl::parse_error& e) {
     size_t byte = e.positions().empty() ? 0 : e.positions().front().byte;
     return Status::InvalidArgument(FormatErrorAt(text, byte, e.message()));
+  } catch (const ParseState::TooDeep& e) {
+    return Status::InvalidArgument(FormatErrorAt(
+        text, e.pos,
+        "the expression is " + std::to_string(kMaxExpressionHeight) +
+            " operations deep here (at most that many; for a sum over many series use "
+            "sum(series(...)))"));
   } catch (const std::bad_alloc&) {
     return Status::LimitExceeded("out of memory while parsing the query");
   } catch (const std::exception& e) {

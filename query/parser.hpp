@@ -2,6 +2,7 @@
 // Text -> AST (internal to query/; the public entry point is query.hpp's RunQuery).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ namespace ixdb::query {
 
 // Longest query text accepted (bytes). Longer input is refused before parsing.
 inline constexpr size_t kMaxQueryBytes = 64 * 1024;
+// The deepest expression tree a query may build (a chain of 255 "+" is 256 deep): bounded so
+// that walking it recursively never exhausts a thread's stack, sanitizers included.
+inline constexpr uint32_t kMaxExpressionHeight = 256;
 // Deepest nesting of parentheses, calls, unary minus and conditions accepted.
 inline constexpr size_t kMaxNestingDepth = 64;
 

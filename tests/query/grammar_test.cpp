@@ -215,10 +215,27 @@ TEST_CASE("Parser: nesting, length and repetition are bounded", "[query]") {
   auto conds = ParseQuery("gdp where " + std::string(5000, '(') + "value > 1");
   REQUIRE_FALSE(conds.ok());
   CHECK(conds.status().message().find("nested too deeply") != std::string::npos);
-  // Long flat chains are fine (no recursion per operator).
+  // A flat chain builds a tree as deep as it is long, which the binder, the evaluator and the
+  // destructor walk recursively (about 2 KB of stack a level in a release build): 256 levels
+  // are fine, the next one is refused where it is written, and a chain filling the whole 64 KiB
+  // a query may have is refused, not a crash.
   std::string chain = "gdp";
-  for (int i = 0; i < 2000; ++i) chain += "+gdp";
-  CHECK(ParseQuery(chain).ok());
+  for (int i = 1; i < 256; ++i) chain += "+gdp";
+  CHECK(ParseQuery(chain).ok());  // 255 '+': 256 deep
+  chain += "+gdp";
+  auto too_deep = ParseQuery(chain);
+  REQUIRE_FALSE(too_deep.ok());
+  CHECK(too_deep.status().message().rfind("1:1024: the expression is 256 operations deep", 0) == 0);
+  std::string longest = "a";
+  while (longest.size() + 2 <= kMaxQueryBytes) longest += "*a";
+  CHECK_FALSE(ParseQuery(longest).ok());
+  // The same number of terms in groups stays shallow.
+  std::string group = "(a";
+  for (int i = 1; i < 200; ++i) group += "+a";
+  group += ")";
+  std::string grouped = group;
+  for (int g = 0; g < 20; ++g) grouped += "+" + group;  // 4200 terms, ~222 deep
+  CHECK(ParseQuery(grouped).ok());
 }
 
 }  // namespace
