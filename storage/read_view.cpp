@@ -14,6 +14,78 @@ using namespace internal;  // NOLINT: the internal codecs are this file's vocabu
 
 namespace {
 
+// The rows a ReadSeries returns: the columns of *out sized for `cap` rows up front (at most one
+// row per distinct period), filled by Emit through raw pointers and trimmed by Trim.
+class ChosenRows {
+ public:
+  ChosenRows(const VersionColumns& c, Frequency freq, size_t cap, SeriesValues* out)
+      : out_(*out), cap_(cap), has_extent_(!c.extent.empty()), freq_(freq), c_(c) {
+    out_.period.resize(cap);
+    out_.value.resize(cap);
+    out_.vintage.resize(cap);
+    out_.status.resize(cap);
+    out_.qualifier.resize(cap);
+    out_.stage.resize(cap);
+    out_.source.resize(cap);
+    if (has_extent_) out_.extent.resize(cap);
+    o_period_ = out_.period.data();
+    o_value_ = out_.value.data();
+    o_vintage_ = out_.vintage.data();
+    o_status_ = out_.status.data();
+    o_qualifier_ = out_.qualifier.data();
+    o_stage_ = out_.stage.data();
+    o_source_ = out_.source.data();
+  }
+
+  // Appends row `pick` of the versions, unless it is a deletion.
+  void Emit(size_t pick) {
+    if (deleted_[pick] || rows_ == cap_) return;
+    o_period_[rows_] = Period{freq_, period_[pick]};
+    o_value_[rows_] = value_[pick];
+    o_vintage_[rows_] = Date{vintage_[pick]};
+    o_status_[rows_] = status_[pick];
+    o_qualifier_[rows_] = qualifier_[pick];
+    o_stage_[rows_] = stage_[pick];
+    o_source_[rows_] = source_[pick];
+    if (has_extent_) out_.extent[rows_] = c_.extent[pick];
+    ++rows_;
+  }
+
+  void Trim() {
+    out_.period.resize(rows_);
+    out_.value.resize(rows_);
+    out_.vintage.resize(rows_);
+    out_.status.resize(rows_);
+    out_.qualifier.resize(rows_);
+    out_.stage.resize(rows_);
+    out_.source.resize(rows_);
+    if (has_extent_) out_.extent.resize(rows_);
+  }
+
+ private:
+  SeriesValues& out_;
+  const size_t cap_;
+  const bool has_extent_;
+  const Frequency freq_;
+  const VersionColumns& c_;
+  size_t rows_ = 0;
+  Period* o_period_;
+  double* o_value_;
+  Date* o_vintage_;
+  uint8_t* o_status_;
+  uint8_t* o_qualifier_;
+  uint32_t* o_stage_;
+  uint32_t* o_source_;
+  const int32_t* period_ = c_.period.data();
+  const int32_t* vintage_ = c_.vintage.data();
+  const uint8_t* deleted_ = c_.deleted.data();
+  const double* value_ = c_.value.data();
+  const uint8_t* status_ = c_.status.data();
+  const uint8_t* qualifier_ = c_.qualifier.data();
+  const uint32_t* stage_ = c_.stage.data();
+  const uint32_t* source_ = c_.source.data();
+};
+
 class ReadViewImpl final : public ReadView {
  public:
   // Takes ownership of `snapshot` (released at destruction).
@@ -75,133 +147,17 @@ class ReadViewImpl final : public ReadView {
     SeriesValues out;
     out.meta = entry->meta;
     out.strings = c.strings;
-    const size_t n = c.size();
-    if (n == 0) return out;
+    if (c.size() == 0) return out;
     // Each run (one write's versions in a chunk) holds a period at most once, ascending; the
     // chosen version of a period is found across the runs' cursors without sorting.
-    const size_t k = starts_.size();
-    size_t max_run = 0;
-    cur_.resize(k);
-    end_.resize(k);
-    for (size_t r = 0; r < k; ++r) {
-      cur_[r] = starts_[r];
-      end_[r] = r + 1 < k ? starts_[r + 1] : static_cast<uint32_t>(n);
-      max_run = std::max<size_t>(max_run, end_[r] - cur_[r]);
-      if (req.from) {
-        cur_[r] = static_cast<uint32_t>(
-            std::lower_bound(c.period.begin() + cur_[r], c.period.begin() + end_[r],
-                             req.from->index) -
-            c.period.begin());
-      }
+    const size_t max_run = StartCursors(c, req);
+    ChosenRows rows(c, entry->meta.frequency, RowCapacity(c, max_run), &out);
+    if (starts_.size() == 1) {
+      ChooseInOneRun(c, req, &rows);
+    } else {
+      ChooseAcrossRuns(c, req, &rows);
     }
-    // At most one row per distinct period: sized up front, trimmed at the end.
-    size_t cap = k == 1 ? max_run : 0;
-    if (k > 1) {
-      int32_t lo = INT32_MAX, hi = INT32_MIN;
-      for (size_t r = 0; r < k; ++r) {
-        if (cur_[r] < end_[r]) {
-          lo = std::min(lo, c.period[cur_[r]]);
-          hi = std::max(hi, c.period[end_[r] - 1]);
-        }
-      }
-      cap = lo > hi ? 0 : std::min<size_t>(n, static_cast<size_t>(int64_t{hi} - lo + 1));
-    }
-    out.period.resize(cap);
-    out.value.resize(cap);
-    out.vintage.resize(cap);
-    out.status.resize(cap);
-    out.qualifier.resize(cap);
-    out.stage.resize(cap);
-    out.source.resize(cap);
-    const bool has_extent = !c.extent.empty();
-    if (has_extent) out.extent.resize(cap);
-    size_t rows = 0;
-    Period* o_period = out.period.data();
-    double* o_value = out.value.data();
-    Date* o_vintage = out.vintage.data();
-    uint8_t* o_status = out.status.data();
-    uint8_t* o_qualifier = out.qualifier.data();
-    uint32_t* o_stage = out.stage.data();
-    uint32_t* o_source = out.source.data();
-    auto trim = [&] {
-      out.period.resize(rows);
-      out.value.resize(rows);
-      out.vintage.resize(rows);
-      out.status.resize(rows);
-      out.qualifier.resize(rows);
-      out.stage.resize(rows);
-      out.source.resize(rows);
-      if (has_extent) out.extent.resize(rows);
-    };
-    const int32_t to = req.to ? req.to->index : INT32_MAX;
-    const int32_t as_of = req.as_of.days;
-    const Frequency freq = entry->meta.frequency;
-    const int32_t* period = c.period.data();
-    const int32_t* vintage = c.vintage.data();
-    const uint64_t* seq = c.seq.data();
-    const uint8_t* deleted = c.deleted.data();
-    const double* value = c.value.data();
-    const uint8_t* status = c.status.data();
-    const uint8_t* qualifier = c.qualifier.data();
-    const uint32_t* stage = c.stage.data();
-    const uint32_t* source = c.source.data();
-    auto emit = [&](size_t pick) {
-      if (deleted[pick] || rows == cap) return;
-      o_period[rows] = Period{freq, period[pick]};
-      o_value[rows] = value[pick];
-      o_vintage[rows] = Date{vintage[pick]};
-      o_status[rows] = status[pick];
-      o_qualifier[rows] = qualifier[pick];
-      o_stage[rows] = stage[pick];
-      o_source[rows] = source[pick];
-      if (has_extent) out.extent[rows] = c.extent[pick];
-      ++rows;
-    };
-    auto newer = [&](size_t a, size_t b) {  // is row a a later version than row b?
-      return vintage[a] != vintage[b] ? vintage[a] > vintage[b] : seq[a] > seq[b];
-    };
-    const RevertedLoads& reverted = *reverted_;
-    const uint64_t* load = c.load_id.data();
-    if (k == 1) {
-      // One run: every period has exactly one version.
-      for (size_t i = cur_[0]; i < end_[0] && period[i] <= to; ++i) {
-        if (req.mode == ReadMode::kAsOf && vintage[i] > as_of) continue;
-        if (req.mode == ReadMode::kFirst && deleted[i]) continue;
-        if (reverted.Hidden(load[i])) continue;
-        emit(i);
-      }
-      trim();
-      return out;
-    }
-    for (;;) {
-      int32_t p = INT32_MAX;
-      for (size_t r = 0; r < k; ++r) {
-        if (cur_[r] < end_[r] && period[cur_[r]] < p) p = period[cur_[r]];
-      }
-      if (p == INT32_MAX || p > to) break;
-      size_t pick = SIZE_MAX, fallback = SIZE_MAX;
-      for (size_t r = 0; r < k; ++r) {
-        const size_t i = cur_[r];
-        if (i >= end_[r] || period[i] != p) continue;
-        ++cur_[r];
-        if (reverted.Hidden(load[i])) continue;  // retracted by a revert: history only
-        switch (req.mode) {
-          case ReadMode::kLatest:
-            if (pick == SIZE_MAX || newer(i, pick)) pick = i;
-            break;
-          case ReadMode::kAsOf:
-            if (vintage[i] <= as_of && (pick == SIZE_MAX || newer(i, pick))) pick = i;
-            break;
-          case ReadMode::kFirst:
-            firsts_.push_back(static_cast<uint32_t>(i));
-            break;
-        }
-      }
-      if (req.mode == ReadMode::kFirst) pick = FirstRelease(c);
-      if (pick == SIZE_MAX) pick = fallback;
-      if (pick != SIZE_MAX) emit(pick);
-    }
-    trim();
+    rows.Trim();
     return out;
   }
 
@@ -395,6 +351,106 @@ class ReadViewImpl final : public ReadView {
   }
 
  private:
+  // Puts the cursor of every run (cur_, end_) on its first row at or after req.from; returns
+  // the length of the longest run.
+  size_t StartCursors(const VersionColumns& c, const ReadRequest& req) {
+    const size_t n = c.size();
+    const size_t k = starts_.size();
+    size_t max_run = 0;
+    cur_.resize(k);
+    end_.resize(k);
+    for (size_t r = 0; r < k; ++r) {
+      cur_[r] = starts_[r];
+      end_[r] = r + 1 < k ? starts_[r + 1] : static_cast<uint32_t>(n);
+      max_run = std::max<size_t>(max_run, end_[r] - cur_[r]);
+      if (req.from) {
+        cur_[r] = static_cast<uint32_t>(
+            std::lower_bound(c.period.begin() + cur_[r], c.period.begin() + end_[r],
+                             req.from->index) -
+            c.period.begin());
+      }
+    }
+    return max_run;
+  }
+
+  // At most one row per distinct period between the cursors and the ends of the runs.
+  size_t RowCapacity(const VersionColumns& c, size_t max_run) const {
+    const size_t n = c.size();
+    const size_t k = starts_.size();
+    size_t cap = k == 1 ? max_run : 0;
+    if (k > 1) {
+      int32_t lo = INT32_MAX, hi = INT32_MIN;
+      for (size_t r = 0; r < k; ++r) {
+        if (cur_[r] < end_[r]) {
+          lo = std::min(lo, c.period[cur_[r]]);
+          hi = std::max(hi, c.period[end_[r] - 1]);
+        }
+      }
+      cap = lo > hi ? 0 : std::min<size_t>(n, static_cast<size_t>(int64_t{hi} - lo + 1));
+    }
+    return cap;
+  }
+
+  // One run: every period has exactly one version.
+  void ChooseInOneRun(const VersionColumns& c, const ReadRequest& req, ChosenRows* rows) {
+    const int32_t to = req.to ? req.to->index : INT32_MAX;
+    const int32_t as_of = req.as_of.days;
+    const int32_t* period = c.period.data();
+    const int32_t* vintage = c.vintage.data();
+    const uint8_t* deleted = c.deleted.data();
+    const uint64_t* load = c.load_id.data();
+    const RevertedLoads& reverted = *reverted_;
+    for (size_t i = cur_[0]; i < end_[0] && period[i] <= to; ++i) {
+      if (req.mode == ReadMode::kAsOf && vintage[i] > as_of) continue;
+      if (req.mode == ReadMode::kFirst && deleted[i]) continue;
+      if (reverted.Hidden(load[i])) continue;
+      rows->Emit(i);
+    }
+  }
+
+  // Several runs: period by period, the version each mode chooses among the runs' cursors.
+  void ChooseAcrossRuns(const VersionColumns& c, const ReadRequest& req, ChosenRows* rows) {
+    const size_t k = starts_.size();
+    const int32_t to = req.to ? req.to->index : INT32_MAX;
+    const int32_t as_of = req.as_of.days;
+    const int32_t* period = c.period.data();
+    const int32_t* vintage = c.vintage.data();
+    const uint64_t* seq = c.seq.data();
+    const uint64_t* load = c.load_id.data();
+    const RevertedLoads& reverted = *reverted_;
+    auto newer = [&](size_t a, size_t b) {  // is row a a later version than row b?
+      return vintage[a] != vintage[b] ? vintage[a] > vintage[b] : seq[a] > seq[b];
+    };
+    for (;;) {
+      int32_t p = INT32_MAX;
+      for (size_t r = 0; r < k; ++r) {
+        if (cur_[r] < end_[r] && period[cur_[r]] < p) p = period[cur_[r]];
+      }
+      if (p == INT32_MAX || p > to) break;
+      size_t pick = SIZE_MAX, fallback = SIZE_MAX;
+      for (size_t r = 0; r < k; ++r) {
+        const size_t i = cur_[r];
+        if (i >= end_[r] || period[i] != p) continue;
+        ++cur_[r];
+        if (reverted.Hidden(load[i])) continue;  // retracted by a revert: history only
+        switch (req.mode) {
+          case ReadMode::kLatest:
+            if (pick == SIZE_MAX || newer(i, pick)) pick = i;
+            break;
+          case ReadMode::kAsOf:
+            if (vintage[i] <= as_of && (pick == SIZE_MAX || newer(i, pick))) pick = i;
+            break;
+          case ReadMode::kFirst:
+            firsts_.push_back(static_cast<uint32_t>(i));
+            break;
+        }
+      }
+      if (req.mode == ReadMode::kFirst) pick = FirstRelease(c);
+      if (pick == SIZE_MAX) pick = fallback;
+      if (pick != SIZE_MAX) rows->Emit(pick);
+    }
+  }
+
   // The first release of a period among the candidate rows in firsts_ (cleared): the oldest
   // vintage whose release (its newest version: a later load at the same vintage corrects it)
   // has a value; else the oldest release that is blank. SIZE_MAX when every one is a deletion.
