@@ -1,9 +1,10 @@
 #pragma once
 // The implementation of storage::Store (internal to storage/), split by concern as RocksDB's
 // db/db_impl/ is: store_open.cpp (opening and creating), store_write.cpp (a write's life:
-// start, commit, publish), store_prepare.cpp (validating a batch and turning it into keys),
-// store_revert.cpp, store_bulk.cpp (BulkWrite), read_view.cpp (ReadView) and
-// store_maintenance.cpp (backup, check, compaction). docs/storage-format.md gives the layout.
+// start, commit, publish), store_prepare.cpp and store_prepare_observations.cpp (validating a
+// batch and turning it into keys), store_revert.cpp, store_bulk.cpp (BulkWrite), read_view.cpp
+// (ReadView) and store_maintenance.cpp (backup, check, compaction). docs/storage-format.md
+// gives the layout.
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -89,6 +90,10 @@ Status ValidateMeta(const SeriesMeta& m);
 bool IsWidening(const SeriesMeta& from, const SeriesMeta& to);
 // A period of `from`'s frequency as the equivalent period of `to` (REQUIRES IsWidening).
 int32_t WidenedPeriod(const SeriesMeta& from, const SeriesMeta& to, int32_t index);
+// InvalidArgument naming `what` ("observation", "target") if period p or vintage v cannot be
+// one of series `code`: another frequency, a year or a vintage out of range.
+Status ValidatePeriod(std::string_view code, const SeriesMeta& meta, Period p, Date v,
+                      const char* what);
 
 // ---- one write -------------------------------------------------------------------------------
 // Everything one write will put into the store, per column family.
@@ -196,9 +201,10 @@ class StoreImpl final : public Store {
   // Rewrites the stored versions and targets of a series whose frequency is widened.
   Status Widen(const SeriesInfo& before, const SeriesMeta& after, uint64_t seq, WriteState* st,
                WritePlan* plan);
+  Status PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteState* st);
+  // ---- the observations of a batch (store_prepare_observations.cpp) ----
   Status PrepareObservations(const WriteBatch& batch, uint64_t seq, WriteState* st,
                              WritePlan* plan);
-  Status PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteState* st);
   // Encodes one series' new versions (sorted) as a chunk, consolidating with `existing` if
   // due. Thread-safe (touches no shared state).
   void EncodeSeries(uint32_t id, const VersionColumns& existing,
