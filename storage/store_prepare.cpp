@@ -82,6 +82,68 @@ Status ValidatePeriod(std::string_view code, const SeriesMeta& meta, Period p, D
 
 }  // namespace internal
 
+namespace {
+
+bool SameTarget(const TargetRecord& a, const TargetRecord& b) {
+  return a.comparator == b.comparator && SameValue(a.value, b.value) &&
+         SameValue(a.tolerance, b.tolerance) && SameValue(a.value_high, b.value_high) &&
+         a.on == b.on && a.about == b.about && a.unit == b.unit &&
+         a.relative_to == b.relative_to && a.text == b.text && a.deleted == b.deleted;
+}
+
+TargetRecord ToTargetRecord(const Target& t, uint64_t load_id) {
+  TargetRecord r;
+  r.comparator = t.comparator;
+  r.value = Canonical(t.value);
+  r.tolerance = Canonical(t.tolerance);
+  r.value_high = Canonical(t.value_high);
+  r.on = t.on;
+  r.about = t.about;
+  r.unit = t.unit;
+  r.relative_to = t.relative_to;
+  r.text = t.text;
+  r.source = t.source;
+  r.deleted = t.deleted;
+  r.load_id = load_id;
+  return r;
+}
+
+// What was known of target t at t.vintage: the newest version with vintage <= t.vintage of a
+// load that is not retracted, from the store (`cf` of `db`) and from this write (`staged`:
+// staged puts sort after stored ones of equal vintage: higher seq). *prev: its key and record.
+Status KnownTarget(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                   const std::map<std::string, std::string>& staged, const RevertedLoads& reverted,
+                   uint32_t id, const Target& t,
+                   std::optional<std::pair<std::string, TargetRecord>>* prev) {
+  const std::string prefix = TargetGroupPrefix(id, static_cast<uint8_t>(t.period.freq), t.period.index);
+  std::string bound = prefix;
+  PutOrderedInt32(&bound, t.vintage.days);
+  PutFixed64BE(&bound, UINT64_MAX);
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+    for (it->SeekForPrev(bound); it->Valid() && StartsWith(it->key(), prefix); it->Prev()) {
+      TargetRecord r;
+      if (!DecodeTarget(View(it->value()), &r)) return Status::Corruption("bad target record " + Hex(View(it->key())));
+      if (reverted.Hidden(r.load_id)) continue;
+      prev->emplace(it->key().ToString(), std::move(r));
+      break;
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading targets");
+  }
+  auto sit = staged.upper_bound(bound);
+  if (sit != staged.begin()) {
+    --sit;
+    if (sit->first.compare(0, prefix.size(), prefix) == 0 && (!*prev || sit->first > (*prev)->first)) {
+      TargetRecord r;
+      if (!DecodeTarget(sit->second, &r)) return Status::Corruption("bad staged target");
+      prev->emplace(sit->first, std::move(r));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Status StoreImpl::ResolveSeries(std::string_view code, WriteState* st, SeriesInfo* info) {
   auto it = st->staged_series.find(code);
   if (it != st->staged_series.end()) {
@@ -272,37 +334,15 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteSta
     if (targets[a].vintage != targets[b].vintage) return targets[a].vintage < targets[b].vintage;
     return a < b;
   });
-  auto same = [](const TargetRecord& a, const TargetRecord& b) {
-    return a.comparator == b.comparator && SameValue(a.value, b.value) &&
-           SameValue(a.tolerance, b.tolerance) && SameValue(a.value_high, b.value_high) &&
-           a.on == b.on && a.about == b.about && a.unit == b.unit &&
-           a.relative_to == b.relative_to && a.text == b.text && a.deleted == b.deleted;
-  };
-  auto to_record = [&](const Target& t) {
-    TargetRecord r;
-    r.comparator = t.comparator;
-    r.value = Canonical(t.value);
-    r.tolerance = Canonical(t.tolerance);
-    r.value_high = Canonical(t.value_high);
-    r.on = t.on;
-    r.about = t.about;
-    r.unit = t.unit;
-    r.relative_to = t.relative_to;
-    r.text = t.text;
-    r.source = t.source;
-    r.deleted = t.deleted;
-    r.load_id = st->load_id;
-    return r;
-  };
   const RevertedLoads& reverted = *reverted_;
   for (size_t k = 0; k < order.size(); ++k) {
     const Target& t = targets[order[k]];
     const SeriesInfo& info = infos[order[k]];
-    TargetRecord rec = to_record(t);
+    TargetRecord rec = ToTargetRecord(t, st->load_id);
     if (k > 0) {
       const Target& pt = targets[order[k - 1]];
       if (infos[order[k - 1]].id == info.id && pt.period == t.period && pt.vintage == t.vintage) {
-        if (!same(to_record(pt), rec) || pt.source != t.source) {
+        if (!SameTarget(ToTargetRecord(pt, st->load_id), rec) || pt.source != t.source) {
           return Status::InvalidArgument("target " + DescribeObs(t.series, t.period, t.vintage) +
                                          " appears twice in the batch with different values");
         }
@@ -310,36 +350,14 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteSta
         continue;
       }
     }
-    // What was known at t.vintage: the newest version with vintage <= t.vintage of a load that
-    // is not retracted, from the store and from this write (staged puts sort after stored ones
-    // of equal vintage: higher seq).
-    const std::string prefix = TargetGroupPrefix(info.id, static_cast<uint8_t>(t.period.freq), t.period.index);
-    std::string bound = prefix;
-    PutOrderedInt32(&bound, t.vintage.days);
-    PutFixed64BE(&bound, UINT64_MAX);
     std::optional<std::pair<std::string, TargetRecord>> prev;  // key, record
-    {
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kTargetsCf]));
-      for (it->SeekForPrev(bound); it->Valid() && StartsWith(it->key(), prefix); it->Prev()) {
-        TargetRecord r;
-        if (!DecodeTarget(View(it->value()), &r)) return Status::Corruption("bad target record " + Hex(View(it->key())));
-        if (reverted.Hidden(r.load_id)) continue;
-        prev.emplace(it->key().ToString(), std::move(r));
-        break;
-      }
-      if (!it->status().ok()) return FromRocks(it->status(), "reading targets");
-    }
-    auto sit = st->targets.upper_bound(bound);
-    if (sit != st->targets.begin()) {
-      --sit;
-      if (sit->first.compare(0, prefix.size(), prefix) == 0 && (!prev || sit->first > prev->first)) {
-        TargetRecord r;
-        if (!DecodeTarget(sit->second, &r)) return Status::Corruption("bad staged target");
-        prev.emplace(sit->first, std::move(r));
-      }
+    if (Status s = KnownTarget(db_.get(), handles_[kTargetsCf], st->targets, reverted, info.id, t,
+                               &prev);
+        !s.ok()) {
+      return s;
     }
     const bool live_prev = prev && !prev->second.deleted;
-    if ((t.deleted && !live_prev) || (live_prev && same(prev->second, rec))) {
+    if ((t.deleted && !live_prev) || (live_prev && SameTarget(prev->second, rec))) {
       st->summary.targets_unchanged++;
       continue;
     }
