@@ -24,14 +24,37 @@ class SdmxReader final : public FormatReader {
   SdmxReader(SdmxSchema sc, size_t width) : sc_(std::move(sc)) { width_ = width; }
 
   void Read(RowContext& row, const std::vector<std::string_view>& f) override {
-    // Series code: the dimension values (FREQ excluded), lower case, joined by '_'.
+    uint32_t series;
+    if (!SeriesOf(row, f, &series)) return;
+    bool deleted = false;
+    if (!ActionOf(row, f, &deleted)) return;
+    ParsedPeriod p;
+    if (!row.PeriodCell(f[sc_.period], sc_.period, &p)) return;
+    double value = storage::kMissing;
+    if (!ValueOf(row, f, deleted, &value)) return;
+    const uint8_t status = StatusOf(f, &value);
+    int32_t vintage;
+    if (!row.Vintage(f, sc_.vintage, &vintage)) return;
+    if (!AddSeriesMeta(row, f, series)) return;
+    row.SeePeriod(series, p);
+    PendingObs o = row.NewObs(series, p, vintage, value, sc_.period);
+    o.status = status;
+    if (deleted) o.flags |= kObsDeleted;
+    row.PushObs(o, 0, 0);
+  }
+
+ private:
+  using Fields = std::vector<std::string_view>;
+
+  // Series code: the dimension values (FREQ excluded), lower case, joined by '_'.
+  bool SeriesOf(RowContext& row, const Fields& f, uint32_t* series) {
     std::string& code_ = code_buf_;
     code_.clear();
     for (int d : sc_.dimensions) {
       std::string_view v = Trim(f[d]);
       if (v.empty()) {
         row.Error(RowContext::Col(d), "empty dimension value");
-        return;
+        return false;
       }
       if (!code_.empty()) code_ += '_';
       for (char c : v) {
@@ -40,66 +63,79 @@ class SdmxReader final : public FormatReader {
       }
     }
     if (!(code_[0] >= 'a' && code_[0] <= 'z')) code_.insert(0, "s_");
-    uint32_t series;
-    if (!row.Series(code_, sc_.dimensions.front(), &series)) return;
-    bool deleted = false;
+    return row.Series(code_, sc_.dimensions.front(), series);
+  }
+
+  // ACTION: D deletes; I, A, R (or none) add or replace.
+  bool ActionOf(RowContext& row, const Fields& f, bool* deleted) {
     if (sc_.action >= 0) {
       std::string_view a = Trim(f[sc_.action]);
       if (a == "D" || a == "d") {
-        deleted = true;
+        *deleted = true;
       } else if (!(a.empty() || a == "I" || a == "A" || a == "R" || a == "i" || a == "a" ||
                    a == "r")) {
         row.Error(RowContext::Col(sc_.action), "unknown ACTION " + Quote(a) + " (expected I, A, R or D)");
-        return;
+        return false;
       }
     }
-    ParsedPeriod p;
-    if (!row.PeriodCell(f[sc_.period], sc_.period, &p)) return;
-    double value = storage::kMissing;
+    return true;
+  }
+
+  // OBS_VALUE, times 10^UNIT_MULT if given; left blank for a deletion or an empty cell.
+  bool ValueOf(RowContext& row, const Fields& f, bool deleted, double* value) {
     std::string_view vt = Trim(f[sc_.value]);
     if (!deleted && !vt.empty()) {
-      std::string scaled;
       if (sc_.unit_mult >= 0) {
         std::string_view m = Trim(f[sc_.unit_mult]);
-        if (!m.empty() && m != "0") {
-          int mult = 0;
-          bool ok = m.size() <= 3;
-          for (size_t i = (m[0] == '-' ? 1 : 0); ok && i < m.size(); ++i) {
-            ok = m[i] >= '0' && m[i] <= '9';
-          }
-          if (ok) mult = std::atoi(std::string(m).c_str());
-          if (!ok || mult < -30 || mult > 30) {
-            row.Error(RowContext::Col(sc_.unit_mult), "bad UNIT_MULT " + Quote(m) + " (expected an integer power of 10)");
-            return;
-          }
-          double base;
-          if (!row.Number(vt, sc_.value, "OBS_VALUE", &base, nullptr)) return;
-          if (!std::isnan(base)) {
-            // Scale in decimal (the written digits with the exponent added), so that 20011.65
-            // with UNIT_MULT 8 is exactly 2001165000000.
-            std::string written(vt);
-            written.erase(std::remove(written.begin(), written.end(), ','), written.end());
-            written += "e" + std::to_string(mult);
-            if (!ParseNumber(written, &value)) value = base * std::pow(10.0, mult);
-          }
-        } else if (!row.Number(vt, sc_.value, "OBS_VALUE", &value, nullptr)) {
-          return;
-        }
-      } else if (!row.Number(vt, sc_.value, "OBS_VALUE", &value, nullptr)) {
-        return;
+        if (!m.empty() && m != "0") return ScaledValue(row, vt, m, value);
+        if (!row.Number(vt, sc_.value, "OBS_VALUE", value, nullptr)) return false;
+      } else if (!row.Number(vt, sc_.value, "OBS_VALUE", value, nullptr)) {
+        return false;
       }
     }
+    return true;
+  }
+
+  // OBS_VALUE `vt` with UNIT_MULT `m` (not empty, not 0).
+  bool ScaledValue(RowContext& row, std::string_view vt, std::string_view m, double* value) {
+    int mult = 0;
+    bool ok = m.size() <= 3;
+    for (size_t i = (m[0] == '-' ? 1 : 0); ok && i < m.size(); ++i) {
+      ok = m[i] >= '0' && m[i] <= '9';
+    }
+    if (ok) mult = std::atoi(std::string(m).c_str());
+    if (!ok || mult < -30 || mult > 30) {
+      row.Error(RowContext::Col(sc_.unit_mult), "bad UNIT_MULT " + Quote(m) + " (expected an integer power of 10)");
+      return false;
+    }
+    double base;
+    if (!row.Number(vt, sc_.value, "OBS_VALUE", &base, nullptr)) return false;
+    if (!std::isnan(base)) {
+      // Scale in decimal (the written digits with the exponent added), so that 20011.65
+      // with UNIT_MULT 8 is exactly 2001165000000.
+      std::string written(vt);
+      written.erase(std::remove(written.begin(), written.end(), ','), written.end());
+      written += "e" + std::to_string(mult);
+      if (!ParseNumber(written, value)) *value = base * std::pow(10.0, mult);
+    }
+    return true;
+  }
+
+  // OBS_STATUS (SDMX code list CL_OBS_STATUS); M, L and O blank the value.
+  uint8_t StatusOf(const Fields& f, double* value) const {
     uint8_t status = 0;
     if (sc_.obs_status >= 0) {
       std::string_view s = Trim(f[sc_.obs_status]);
-      // SDMX code list CL_OBS_STATUS.
       if (s == "E" || s == "F") status = static_cast<uint8_t>(ObsStatus::kEstimate);
       if (s == "P") status = static_cast<uint8_t>(ObsStatus::kPreliminary);
       if (s == "R") status = static_cast<uint8_t>(ObsStatus::kRevised);
-      if (s == "M" || s == "L" || s == "O") value = storage::kMissing;
+      if (s == "M" || s == "L" || s == "O") *value = storage::kMissing;
     }
-    int32_t vintage;
-    if (!row.Vintage(f, sc_.vintage, &vintage)) return;
+    return status;
+  }
+
+  // FREQ, REF_AREA and UNIT_MEASURE as the series' metadata.
+  bool AddSeriesMeta(RowContext& row, const Fields& f, uint32_t series) {
     if (sc_.freq_dim >= 0) {
       std::string_view fr = Trim(f[sc_.freq_dim]);
       if (!fr.empty()) {
@@ -107,7 +143,7 @@ class SdmxReader final : public FormatReader {
         if (!r.ok()) {
           // SDMX also has S (half-yearly), W, D...: not supported.
           row.Error(RowContext::Col(sc_.freq_dim), "unsupported FREQ " + Quote(fr) + " (expected A, Q or M)");
-          return;
+          return false;
         }
         row.AddMeta(series, kMetaFrequency, sc_.freq_dim, FrequencyName(*r));
       }
@@ -117,14 +153,9 @@ class SdmxReader final : public FormatReader {
       std::string_view u = Trim(f[sc_.unit_measure]);
       if (!u.empty()) row.AddMeta(series, kMetaUnit, sc_.unit_measure, std::string(u));
     }
-    row.SeePeriod(series, p);
-    PendingObs o = row.NewObs(series, p, vintage, value, sc_.period);
-    o.status = status;
-    if (deleted) o.flags |= kObsDeleted;
-    row.PushObs(o, 0, 0);
+    return true;
   }
 
- private:
   SdmxSchema sc_;
   std::string code_buf_;
 };
