@@ -15,6 +15,9 @@
 
 namespace {
 
+namespace cli = ixdb::cli;
+using ixdb::Status;
+
 std::string JoinArgs(int argc, char** argv) {
   std::string s;
   for (int i = 1; i < argc; ++i) {
@@ -24,35 +27,33 @@ std::string JoinArgs(int argc, char** argv) {
   return s;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using ixdb::Status;
-  namespace cli = ixdb::cli;
-
-  CLI::App app{"ixdb: a versioned time-series store for economic indicators", "ixdb"};
-  app.set_version_flag("--version", std::string("ixdb ") + IXDB_VERSION);
-  // No command at all on a terminal opens the shell (as psql and sqlite3 do).
-  app.require_subcommand(0, 1);
-  // Global options may also follow the subcommand: subcommands pass unknown options up.
-  app.fallthrough();
-  app.footer(
-      "The data directory is --db DIR, else $IXDB_DB, else ./ixdb-data.\n"
-      "Run `ixdb COMMAND --help` for the options of one command.");
-
+// What the command line says, filled in by CLI11 while it parses.
+struct Args {
   cli::GlobalOptions g;
-  auto* db_opt = app.add_option("--db", g.db, "Data directory (default: $IXDB_DB, else ./ixdb-data)")
+  cli::LoadArgs load;
+  cli::QueryArgs query;
+  std::vector<std::string> query_words;
+  cli::ShellArgs shell;
+  std::string listen = "127.0.0.1:7380";
+  std::string loads_format = "table";
+  uint64_t revert_id = 0;
+  std::string backup_dest;
+  std::string command_line;
+};
+
+void AddGlobalOptions(CLI::App* app, cli::GlobalOptions* g) {
+  auto* db_opt = app->add_option("--db", g->db, "Data directory (default: $IXDB_DB, else ./ixdb-data)")
                      ->type_name("DIR");
   auto* connect_opt =
-      app.add_option("--connect", g.connect, "Send query/shell/load to an ixdb server")
+      app->add_option("--connect", g->connect, "Send query/shell/load to an ixdb server")
           ->type_name("HOST:PORT");
   connect_opt->excludes(db_opt);
-  app.add_option("--token", g.token, "Shared secret for writes to a server (load --connect, serve)")
+  app->add_option("--token", g->token, "Shared secret for writes to a server (load --connect, serve)")
       ->type_name("T");
+}
 
-  // load
-  cli::LoadArgs load_args;
-  auto* load = app.add_subcommand("load", "Load CSV files (long, wide, SDMX-CSV, targets) as one all-or-nothing load");
+void AddLoadOptions(CLI::App* load, Args* a) {
+  cli::LoadArgs& load_args = a->load;
   load->add_option("--vintage", load_args.vintage,
                    "Vintage (publication date) for rows without one (default: today)")
       ->type_name("YYYY-MM-DD");
@@ -76,23 +77,33 @@ int main(int argc, char** argv) {
   load->add_option("files", load_args.files, "Files to load (- is standard input)")
       ->type_name("FILE")
       ->required();
+}
 
-  // query
-  cli::QueryArgs query_args;
-  std::vector<std::string> query_words;
-  auto* query = app.add_subcommand("query", "Run one query and print its result");
-  query->add_option("--format", query_args.format, "Output format")
+Status RunLoad(Args* a) {
+  a->load.command_line = a->command_line;
+  return cli::CmdLoad(a->g, a->load);
+}
+
+void AddQueryOptions(CLI::App* query, Args* a) {
+  query->add_option("--format", a->query.format, "Output format")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "json"}));
-  query->add_flag("--bom", query_args.bom, "Prefix CSV output with a UTF-8 byte-order mark (Excel)");
-  query->add_option("query", query_words, "The query, e.g. 'yoy(gdp)[2019:2023]'")
+  query->add_flag("--bom", a->query.bom, "Prefix CSV output with a UTF-8 byte-order mark (Excel)");
+  query->add_option("query", a->query_words, "The query, e.g. 'yoy(gdp)[2019:2023]'")
       ->type_name("QUERY")
       ->required();
+}
 
-  // shell
-  cli::ShellArgs shell_args;
-  auto* shell = app.add_subcommand(
-      "shell", "Interactive shell; runs scripts with -f FILE or -c QUERY, or reads a pipe");
+Status RunQuery(Args* a) {
+  for (const auto& w : a->query_words) {
+    if (!a->query.text.empty()) a->query.text += ' ';
+    a->query.text += w;
+  }
+  return cli::CmdQuery(a->g, a->query);
+}
+
+void AddShellOptions(CLI::App* shell, Args* a) {
+  cli::ShellArgs& shell_args = a->shell;
   shell->add_option("--format", shell_args.format, "Initial output format")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "json"}));
@@ -102,44 +113,106 @@ int main(int argc, char** argv) {
       ->type_name("QUERY");
   shell->add_flag("--bail", shell_args.bail, "Stop a script at its first error (exit 1)");
   shell->add_flag("--no-rc", shell_args.no_rc, "Do not read $IXDB_RC or ~/.ixdbrc");
+}
 
-  // serve
-  std::string listen = "127.0.0.1:7380";
-  auto* serve = app.add_subcommand("serve", "Serve the store over TCP until SIGINT/SIGTERM");
-  serve->add_option("--listen", listen, "Address to listen on (port 0: any free port)")
+Status RunShell(Args* a) { return cli::CmdShell(a->g, a->shell); }
+
+void AddServeOptions(CLI::App* serve, Args* a) {
+  serve->add_option("--listen", a->listen, "Address to listen on (port 0: any free port)")
       ->type_name("HOST:PORT")
       ->capture_default_str();
+}
 
-  // loads
-  std::string loads_format = "table";
-  auto* loads = app.add_subcommand("loads", "List the recorded loads (id, time, files, vintage, counts)");
-  loads->add_option("--format", loads_format, "Output format")
+Status RunServe(Args* a) { return cli::CmdServe(a->g, a->listen); }
+
+void AddLoadsOptions(CLI::App* loads, Args* a) {
+  loads->add_option("--format", a->loads_format, "Output format")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "json"}));
+}
 
-  // revert
-  uint64_t revert_id = 0;
-  auto* revert = app.add_subcommand("revert", "Undo one load's effect as a new version (history is kept)");
-  revert->add_option("id", revert_id, "The load id (see `ixdb loads`)")->type_name("ID")->required();
+Status RunLoads(Args* a) { return cli::CmdLoads(a->g, a->loads_format); }
 
-  // backup
-  std::string backup_dest;
-  auto* backup = app.add_subcommand("backup", "Write a consistent copy of the store to DEST");
-  backup->add_option("dest", backup_dest, "Destination directory (must not exist)")
+void AddRevertOptions(CLI::App* revert, Args* a) {
+  revert->add_option("id", a->revert_id, "The load id (see `ixdb loads`)")->type_name("ID")->required();
+}
+
+Status RunRevert(Args* a) { return cli::CmdRevert(a->g, a->revert_id, a->command_line); }
+
+void AddBackupOptions(CLI::App* backup, Args* a) {
+  backup->add_option("dest", a->backup_dest, "Destination directory (must not exist)")
       ->type_name("DEST")
       ->required();
+}
 
-  // check
-  auto* check = app.add_subcommand("check", "Verify every key, chunk and checksum of the store (exit 1 on corruption)");
+Status RunBackup(Args* a) { return cli::CmdBackup(a->g, a->backup_dest); }
+
+void AddNoOptions(CLI::App*, Args*) {}
+Status RunCheck(Args* a) { return cli::CmdCheck(a->g); }
+
+// One subcommand: its name, its line in `ixdb --help`, its options and what it runs.
+struct Command {
+  const char* name;
+  const char* help;
+  void (*add_options)(CLI::App* sub, Args* a);
+  Status (*run)(Args* a);
+};
+
+// In the order `ixdb --help` lists them.
+const Command kCommands[] = {
+    {"load", "Load CSV files (long, wide, SDMX-CSV, targets) as one all-or-nothing load",
+     AddLoadOptions, RunLoad},
+    {"query", "Run one query and print its result", AddQueryOptions, RunQuery},
+    {"shell", "Interactive shell; runs scripts with -f FILE or -c QUERY, or reads a pipe",
+     AddShellOptions, RunShell},
+    {"serve", "Serve the store over TCP until SIGINT/SIGTERM", AddServeOptions, RunServe},
+    {"loads", "List the recorded loads (id, time, files, vintage, counts)", AddLoadsOptions,
+     RunLoads},
+    {"revert", "Undo one load's effect as a new version (history is kept)", AddRevertOptions,
+     RunRevert},
+    {"backup", "Write a consistent copy of the store to DEST", AddBackupOptions, RunBackup},
+    {"check", "Verify every key, chunk and checksum of the store (exit 1 on corruption)",
+     AddNoOptions, RunCheck},
+};
+constexpr size_t kNumCommands = sizeof(kCommands) / sizeof(kCommands[0]);
+
+// "load, query, ... or check".
+std::string CommandNames() {
+  std::string s;
+  for (size_t i = 0; i < kNumCommands; ++i) {
+    if (i > 0) s += i + 1 == kNumCommands ? " or " : ", ";
+    s += kCommands[i].name;
+  }
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;  // outlives `app`, which binds its fields
+  CLI::App app{"ixdb: a versioned time-series store for economic indicators", "ixdb"};
+  app.set_version_flag("--version", std::string("ixdb ") + IXDB_VERSION);
+  // No command at all on a terminal opens the shell (as psql and sqlite3 do).
+  app.require_subcommand(0, 1);
+  // Global options may also follow the subcommand: subcommands pass unknown options up.
+  app.fallthrough();
+  app.footer(
+      "The data directory is --db DIR, else $IXDB_DB, else ./ixdb-data.\n"
+      "Run `ixdb COMMAND --help` for the options of one command.");
+
+  AddGlobalOptions(&app, &args.g);
+  CLI::App* subcommands[kNumCommands];
+  for (size_t i = 0; i < kNumCommands; ++i) {
+    subcommands[i] = app.add_subcommand(kCommands[i].name, kCommands[i].help);
+    kCommands[i].add_options(subcommands[i], &args);
+  }
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     if (app.get_subcommands().empty()) {
-      std::cerr << "ixdb: expected a command: load, query, shell, serve, loads, revert, backup "
-                   "or check ("
-                << e.what() << ")\n";
+      std::cerr << "ixdb: expected a command: " << CommandNames() << " (" << e.what() << ")\n";
     } else {
       std::cerr << "ixdb: " << e.what() << "\n";
     }
@@ -147,42 +220,26 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  if (app.get_subcommands().empty()) {
+  Status (*run)(Args*) = nullptr;
+  for (size_t i = 0; i < kNumCommands; ++i) {
+    if (subcommands[i]->parsed()) run = kCommands[i].run;
+  }
+  if (run == nullptr) {
     if (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) {
-      shell_args = cli::ShellArgs{};
+      args.shell = cli::ShellArgs{};
+      run = RunShell;
     } else {
-      std::cerr << "ixdb: expected a command: load, query, shell, serve, loads, revert, backup or check\n"
+      std::cerr << "ixdb: expected a command: " << CommandNames() << "\n"
                    "Run 'ixdb --help' for usage.\n";
       return 1;
     }
   }
-  if (g.db.empty()) g.db = cli::DefaultDbDir();
-  const std::string command_line = JoinArgs(argc, argv);
+  if (args.g.db.empty()) args.g.db = cli::DefaultDbDir();
+  args.command_line = JoinArgs(argc, argv);
 
   Status s;
   try {
-  if (load->parsed()) {
-    load_args.command_line = command_line;
-    s = cli::CmdLoad(g, load_args);
-  } else if (query->parsed()) {
-    for (const auto& w : query_words) {
-      if (!query_args.text.empty()) query_args.text += ' ';
-      query_args.text += w;
-    }
-    s = cli::CmdQuery(g, query_args);
-  } else if (shell->parsed() || app.get_subcommands().empty()) {
-    s = cli::CmdShell(g, shell_args);
-  } else if (serve->parsed()) {
-    s = cli::CmdServe(g, listen);
-  } else if (loads->parsed()) {
-    s = cli::CmdLoads(g, loads_format);
-  } else if (revert->parsed()) {
-    s = cli::CmdRevert(g, revert_id, command_line);
-  } else if (backup->parsed()) {
-    s = cli::CmdBackup(g, backup_dest);
-  } else if (check->parsed()) {
-    s = cli::CmdCheck(g);
-  }
+    s = run(&args);
   } catch (const std::exception& e) {
     // Modules return Status; this only guards against a bug turning into an abort.
     s = Status::IOError(std::string("internal error: ") + e.what());
