@@ -317,6 +317,40 @@ void Loader::BuildSeries(const Grouped& g, uint32_t sid, storage::WriteBatch* ou
   }
 }
 
+// Step 5 for a large flush: several batches of whole series (so the store never re-reads what
+// it staged), series in `by_code` order, about `per` rows each: the store stages one in the
+// background while the next is built. The first batch (`batch`) has all the series metadata and
+// targets.
+Status Loader::StageInBatches(Grouped& g, const std::vector<uint32_t>& by_code, size_t per,
+                              const storage::LoadInfo& info, storage::WriteBatch& batch) {
+  auto t_store = Profile::Clock::now();
+  if (!bulk_) {
+    auto bw = store_.BeginBulkWrite(info);
+    if (!bw.ok()) return bw.status();
+    bulk_ = std::move(*bw);
+  }
+  storage::WriteBatch spare;
+  storage::WriteBatch* cur = &batch;
+  storage::WriteBatch* other = &spare;
+  BackgroundTask writer;
+  size_t i = 0;
+  while (i < by_code.size()) {
+    size_t rows = 0;
+    while (i < by_code.size() && rows < per) {
+      BuildSeries(g, by_code[i], cur);
+      rows += g.count[by_code[i] + 1] - g.count[by_code[i]];
+      ++i;
+    }
+    if (Status s = writer.Wait(); !s.ok()) return StoreError(s);
+    writer.Start([this, cur] { return bulk_->Add(*cur); });
+    std::swap(cur, other);
+    cur->Clear();  // its Add has finished (waited for above)
+  }
+  if (Status s = writer.Wait(); !s.ok()) return StoreError(s);
+  prof_.store_add += Profile::Since(t_store);
+  return Status::OK();
+}
+
 // Step 5. Nothing is written while there are errors (unless --skip-bad), nor in a dry run.
 Status Loader::WriteRows(bool final, Grouped& g, std::vector<storage::Target> targets,
                          storage::WriteBatch& batch) {
@@ -348,34 +382,7 @@ Status Loader::WriteRows(bool final, Grouped& g, std::vector<storage::Target> ta
     if (total <= per) {
       for (uint32_t sid : by_code) BuildSeries(g, sid, &batch);
     } else {
-      // Several batches of whole series (so the store never re-reads what it staged): the store
-      // stages one in the background while the next is built. The first batch has all the
-      // series metadata and targets.
-      auto t_store = Profile::Clock::now();
-      if (!bulk_) {
-        auto bw = store_.BeginBulkWrite(info);
-        if (!bw.ok()) return bw.status();
-        bulk_ = std::move(*bw);
-      }
-      storage::WriteBatch spare;
-      storage::WriteBatch* cur = &batch;
-      storage::WriteBatch* other = &spare;
-      BackgroundTask writer;
-      size_t i = 0;
-      while (i < by_code.size()) {
-        size_t rows = 0;
-        while (i < by_code.size() && rows < per) {
-          BuildSeries(g, by_code[i], cur);
-          rows += g.count[by_code[i] + 1] - g.count[by_code[i]];
-          ++i;
-        }
-        if (Status s = writer.Wait(); !s.ok()) return StoreError(s);
-        writer.Start([this, cur] { return bulk_->Add(*cur); });
-        std::swap(cur, other);
-        cur->Clear();  // its Add has finished (waited for above)
-      }
-      if (Status s = writer.Wait(); !s.ok()) return StoreError(s);
-      prof_.store_add += Profile::Since(t_store);
+      if (Status s = StageInBatches(g, by_code, per, info, batch); !s.ok()) return s;
       staged = true;
     }
   }

@@ -114,6 +114,8 @@ class Loader {
   std::vector<storage::Target> ResolveTargets();
   Status WriteRows(bool final, Grouped& g, std::vector<storage::Target> targets,
                    storage::WriteBatch& batch);
+  Status StageInBatches(Grouped& g, const std::vector<uint32_t>& by_code, size_t per,
+                        const storage::LoadInfo& info, storage::WriteBatch& batch);
   void BuildSeries(const Grouped& g, uint32_t sid, storage::WriteBatch* out);
   PendingObs& ObsAt(const Slot& s) { return pending_obs_[s.vec][s.idx]; }
   storage::LoadInfo Info() const;
