@@ -188,9 +188,10 @@ Result<std::vector<PlotSeries>> SeriesForPlot(const Table& values) {
   return out;
 }
 
-Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
-                                    const std::vector<PlotMarker>& markers,
-                                    const ChartStyle& style) {
+namespace {
+
+// What one axis can show: at most kMaxSeries series, all of one unit.
+Status CheckDrawable(const std::vector<PlotSeries>& series) {
   if (series.empty()) return Status::InvalidArgument("nothing to draw: the result has no rows");
   if (series.size() > kMaxSeries) {
     return Status::InvalidArgument("a chart shows at most " + std::to_string(kMaxSeries) + " series (this result has " +
@@ -202,36 +203,46 @@ Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
                                      s.name + " (" + s.unit + "): draw them one at a time");
     }
   }
+  return Status::OK();
+}
+
+// The time and value ranges the axes span, the periods at their ends, the values not drawn.
+struct ChartRange {
   double tmin = std::numeric_limits<double>::infinity(), tmax = -tmin;
   double ymin = tmin, ymax = -tmin;
   std::string first_period, last_period;
   size_t missing = 0;
+};
+
+ChartRange RangeOf(const std::vector<PlotSeries>& series, const std::vector<PlotMarker>& markers) {
+  ChartRange r;
   for (const auto& s : series) {
     for (const auto& p : s.points) {
       if (std::isnan(p.value)) {
-        ++missing;
+        ++r.missing;
         continue;
       }
-      if (p.time < tmin) first_period = p.period;
-      if (p.time > tmax) last_period = p.period;
-      tmin = std::min(tmin, p.time);
-      tmax = std::max(tmax, p.time);
-      ymin = std::min(ymin, p.value);
-      ymax = std::max(ymax, p.value);
+      if (p.time < r.tmin) r.first_period = p.period;
+      if (p.time > r.tmax) r.last_period = p.period;
+      r.tmin = std::min(r.tmin, p.time);
+      r.tmax = std::max(r.tmax, p.time);
+      r.ymin = std::min(r.ymin, p.value);
+      r.ymax = std::max(r.ymax, p.value);
     }
   }
-  if (first_period.empty()) return Status::InvalidArgument("nothing to draw: every value is missing");
+  if (r.first_period.empty()) return r;  // nothing to draw
   for (const auto& m : markers) {
-    ymin = std::min(ymin, m.value);
-    ymax = std::max(ymax, m.value);
+    r.ymin = std::min(r.ymin, m.value);
+    r.ymax = std::max(r.ymax, m.value);
   }
+  return r;
+}
 
-  const std::string top = FormatNumberForDisplay(ymax), bottom = FormatNumberForDisplay(ymin);
-  const size_t gutter = std::max(DisplayWidth(top), DisplayWidth(bottom)) + 1;
-  const size_t width = std::max<size_t>(style.width, 30);
-  const size_t columns = width > gutter + 2 ? width - gutter - 2 : 8;
-  const size_t rows = std::max<size_t>(style.height, 2);
-  BrailleCanvas canvas(columns, rows);
+// The markers (owner series.size()) and the lines of the series (owner k) on the canvas.
+void DrawLines(const std::vector<PlotSeries>& series, const std::vector<PlotMarker>& markers,
+               const ChartRange& range, const ChartStyle& style, BrailleCanvas* canvas_out) {
+  BrailleCanvas& canvas = *canvas_out;
+  const double tmin = range.tmin, tmax = range.tmax, ymin = range.ymin, ymax = range.ymax;
   const double px = static_cast<double>(canvas.pixel_width() - 1);
   const double py = static_cast<double>(canvas.pixel_height() - 1);
   auto x_of = [&](double t) {
@@ -269,6 +280,52 @@ Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
                    static_cast<char>('1' + k), static_cast<int>(k));
     }
   }
+}
+
+// The legend under the chart (only with several series or markers), wrapped at `width`.
+std::string Legend(const std::vector<PlotSeries>& series, const std::vector<PlotMarker>& markers,
+                   const ChartStyle& style, size_t width) {
+  std::string legend;
+  auto add_legend = [&](const std::string& entry) {
+    const size_t used = legend.empty() ? 0 : DisplayWidth(legend.substr(legend.rfind('\n') + 1));
+    const size_t w = DisplayWidth(entry);
+    if (!legend.empty() && used + 2 + w > width) legend += "\n";
+    else if (!legend.empty()) legend += "  ";
+    legend += entry;
+  };
+  if (series.size() > 1 || !markers.empty()) {
+    for (size_t k = 0; k < series.size(); ++k) {
+      const std::string mark = style.colour ? std::string(kSeriesColours[k]) + "\u2501\u2501" + kReset
+                                            : (series.size() > 1 ? std::string(1, static_cast<char>('1' + k)) : "\u2501\u2501");
+      add_legend(mark + " " + FitText(series[k].name, width - 4));
+    }
+    for (const auto& m : markers) {
+      const std::string mark = style.colour ? std::string(kMarkerColour) + "\u2508\u2508" + kReset : "\u2508\u2508";
+      add_legend(mark + " " + FitText(m.label, width - 4));
+    }
+  }
+  return legend;
+}
+
+}  // namespace
+
+Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
+                                    const std::vector<PlotMarker>& markers,
+                                    const ChartStyle& style) {
+  if (Status s = CheckDrawable(series); !s.ok()) return s;
+  const ChartRange range = RangeOf(series, markers);
+  if (range.first_period.empty()) return Status::InvalidArgument("nothing to draw: every value is missing");
+  const std::string& first_period = range.first_period;
+  const std::string& last_period = range.last_period;
+
+  const std::string top = FormatNumberForDisplay(range.ymax), bottom = FormatNumberForDisplay(range.ymin);
+  const size_t gutter = std::max(DisplayWidth(top), DisplayWidth(bottom)) + 1;
+  const size_t width = std::max<size_t>(style.width, 30);
+  const size_t columns = width > gutter + 2 ? width - gutter - 2 : 8;
+  const size_t rows = std::max<size_t>(style.height, 2);
+  BrailleCanvas canvas(columns, rows);
+  DrawLines(series, markers, range, style, &canvas);
+  const int marker_owner = static_cast<int>(series.size());
 
   auto colour_of = [&](int owner) -> const char* {
     if (!style.colour) return "";
@@ -295,28 +352,10 @@ Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
     axis += std::string(end > used + last + 1 ? end - used - last : 1, ' ') + last_period;
   }
   out += axis + "\n";
-  std::string legend;
-  auto add_legend = [&](const std::string& entry) {
-    const size_t used = legend.empty() ? 0 : DisplayWidth(legend.substr(legend.rfind('\n') + 1));
-    const size_t w = DisplayWidth(entry);
-    if (!legend.empty() && used + 2 + w > width) legend += "\n";
-    else if (!legend.empty()) legend += "  ";
-    legend += entry;
-  };
-  if (series.size() > 1 || !markers.empty()) {
-    for (size_t k = 0; k < series.size(); ++k) {
-      const std::string mark = style.colour ? std::string(kSeriesColours[k]) + "\u2501\u2501" + kReset
-                                            : (series.size() > 1 ? std::string(1, static_cast<char>('1' + k)) : "\u2501\u2501");
-      add_legend(mark + " " + FitText(series[k].name, width - 4));
-    }
-    for (const auto& m : markers) {
-      const std::string mark = style.colour ? std::string(kMarkerColour) + "\u2508\u2508" + kReset : "\u2508\u2508";
-      add_legend(mark + " " + FitText(m.label, width - 4));
-    }
-  }
+  const std::string legend = Legend(series, markers, style, width);
   if (!legend.empty()) out += legend + "\n";
-  if (missing > 0) {
-    out += std::to_string(missing) + (missing == 1 ? " missing value" : " missing values") +
+  if (range.missing > 0) {
+    out += std::to_string(range.missing) + (range.missing == 1 ? " missing value" : " missing values") +
            " not drawn\n";
   }
   return out;
