@@ -20,14 +20,7 @@ class ChosenRows {
  public:
   ChosenRows(const VersionColumns& c, Frequency freq, size_t cap, SeriesValues* out)
       : out_(*out), cap_(cap), has_extent_(!c.extent.empty()), freq_(freq), c_(c) {
-    out_.period.resize(cap);
-    out_.value.resize(cap);
-    out_.vintage.resize(cap);
-    out_.status.resize(cap);
-    out_.qualifier.resize(cap);
-    out_.stage.resize(cap);
-    out_.source.resize(cap);
-    if (has_extent_) out_.extent.resize(cap);
+    Resize(cap);
     o_period_ = out_.period.data();
     o_value_ = out_.value.data();
     o_vintage_ = out_.vintage.data();
@@ -51,18 +44,21 @@ class ChosenRows {
     ++rows_;
   }
 
-  void Trim() {
-    out_.period.resize(rows_);
-    out_.value.resize(rows_);
-    out_.vintage.resize(rows_);
-    out_.status.resize(rows_);
-    out_.qualifier.resize(rows_);
-    out_.stage.resize(rows_);
-    out_.source.resize(rows_);
-    if (has_extent_) out_.extent.resize(rows_);
-  }
+  void Trim() { Resize(rows_); }
 
  private:
+  // Every column of the result (extent only if the versions have one).
+  void Resize(size_t size) {
+    out_.period.resize(size);
+    out_.value.resize(size);
+    out_.vintage.resize(size);
+    out_.status.resize(size);
+    out_.qualifier.resize(size);
+    out_.stage.resize(size);
+    out_.source.resize(size);
+    if (has_extent_) out_.extent.resize(size);
+  }
+
   SeriesValues& out_;
   const size_t cap_;
   const bool has_extent_;
