@@ -1,0 +1,23 @@
+#pragma once
+// From sentences to candidates (internal): reads every sentence of the layout with the grammar
+// and decides, for each fact, its indicator phrase, period, kind (observation or target),
+// comparator or qualifier, status and source phrase. Codes are chosen later (mapping.hpp).
+
+#include <string_view>
+#include <vector>
+
+#include "extract/candidate.hpp"
+#include "extract/internal/layout.hpp"
+
+namespace ixdb::extract::internal {
+
+struct Proposal {
+  Candidate candidate;     // indicator still empty; offset/length in bytes until Finish
+  bool own_subject = true; // false: the indicator phrase was taken from an earlier fact
+  std::string series_unit; // the unit of the series it was mapped to, when known
+};
+
+// Every fact of `text` (normalised) in text order. Never fails.
+std::vector<Proposal> ReadCandidates(std::string_view text, const Layout& layout);
+
+}  // namespace ixdb::extract::internal

@@ -1,0 +1,242 @@
+#include "extract/internal/mapping.hpp"
+
+#include <cstdio>
+#include <set>
+#include <unordered_map>
+
+#include "common/units.hpp"
+#include "extract/internal/code_points.hpp"
+
+namespace ixdb::extract::internal {
+
+namespace {
+
+// A name shorter than this is never matched by containment (增长, 投资 ...).
+constexpr size_t kMinNearestCodePoints = 4;
+// Character-bigram similarity (Dice) at least this for a nearest match without containment.
+constexpr double kMinSimilarity = 0.8;
+
+struct Replacement {
+  std::string_view from, to;
+};
+
+// Applied in order to the name.
+constexpr Replacement kSpellings[] = {
+    {"规上", "规模以上"}, {"增长率", "增长"}, {"增速", "增长"}, {"增幅", "增长"},
+    {"涨幅", "上涨"},     {"降幅", "下降"},   {"下降率", "下降"},
+};
+// Words that do not change which indicator is meant.
+constexpr std::string_view kMannerWords[] = {
+    "温和", "稳步", "持续", "继续", "同比", "平均", "分别", "进一步", "大幅", "小幅", "明显", "全市",
+    "全省", "全国", "全区", "全县", "我市", "我省", "我国", "本市",
+};
+// Words that make a flow or a stock of the same thing: a name that differs from another by
+// one of these is a different indicator (新增高新技术企业 is not 高新技术企业总数).
+constexpr std::string_view kFlowStockWords[] = {
+    "新增", "新建", "新开工", "新认定", "新培育", "新签约", "累计", "总数", "总量", "总计", "年末", "存量",
+};
+constexpr std::string_view kChangeWords[] = {"增长", "上涨", "下降", "提高", "降低", "减少", "增加",
+                                             "回落", "上升", "提升"};
+
+void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
+  size_t at = 0;
+  while ((at = s->find(from, at)) != std::string::npos) {
+    s->replace(at, from.size(), to);
+    at += to.size();
+  }
+}
+
+bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// The change word a name ends with ("" for a level).
+std::string_view ChangeEnding(std::string_view form) {
+  for (auto w : kChangeWords) {
+    if (EndsWith(form, w)) return w;
+  }
+  return {};
+}
+
+bool HasFlowStockWord(std::string_view s) {
+  for (auto w : kFlowStockWords) {
+    if (s.find(w) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool UnitsFit(std::string_view value_unit, std::string_view series_unit) {
+  if (value_unit.empty() || series_unit.empty()) return true;
+  return UnitConversionFactor(value_unit, series_unit).ok();
+}
+
+std::vector<std::u32string> Bigrams(std::string_view s) {
+  std::u32string cps;
+  size_t i = 0;
+  while (i < s.size()) cps.push_back(DecodeAt(s, &i));
+  std::vector<std::u32string> out;
+  for (size_t k = 0; k + 1 < cps.size(); ++k) out.push_back(cps.substr(k, 2));
+  return out;
+}
+
+double Similarity(std::string_view a, std::string_view b) {
+  const auto x = Bigrams(a), y = Bigrams(b);
+  if (x.empty() || y.empty()) return 0;
+  std::multiset<std::u32string> ys(y.begin(), y.end());
+  size_t common = 0;
+  for (const auto& g : x) {
+    auto it = ys.find(g);
+    if (it != ys.end()) {
+      ++common;
+      ys.erase(it);
+    }
+  }
+  return 2.0 * static_cast<double>(common) / static_cast<double>(x.size() + y.size());
+}
+
+}  // namespace
+
+std::string MatchForm(std::string_view name) {
+  std::string out;
+  int depth = 0;
+  size_t i = 0;
+  while (i < name.size()) {
+    const size_t at = i;
+    const char32_t c = DecodeAt(name, &i);
+    if (c == U'（' || c == '(') {
+      ++depth;
+      continue;
+    }
+    if (c == U'）' || c == ')') {
+      if (depth > 0) --depth;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (c == ' ' || c == U'“' || c == U'”' || c == U'‘' || c == U'’' || c == '"' || c == '\'' ||
+        c == U'《' || c == U'》' || c == U'「' || c == U'」') {
+      continue;
+    }
+    out.append(name, at, i - at);
+  }
+  for (const auto& r : kSpellings) ReplaceAll(&out, r.from, r.to);
+  for (auto w : kMannerWords) ReplaceAll(&out, w, "");
+  return out;
+}
+
+std::string FallbackCode(std::string_view name) {
+  const std::string form = MatchForm(name);
+  uint32_t h = 2166136261u;
+  for (unsigned char c : form) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "zh_%08x", h);
+  return buf;
+}
+
+IndicatorMapper::IndicatorMapper(const std::vector<CatalogEntry>* catalog, std::vector<Alias> aliases) {
+  if (catalog != nullptr) {
+    for (const CatalogEntry& e : *catalog) {
+      if (e.name.empty()) continue;
+      Named n;
+      n.form = MatchForm(e.name);
+      n.length = CountCodePoints(n.form);
+      n.code = e.code;
+      n.unit = e.unit;
+      n.store = &e;
+      store_.push_back(std::move(n));
+    }
+  }
+  // A later table wins for the same name: keep the last entry of each name.
+  std::unordered_map<std::string, size_t> index;
+  for (Alias& a : aliases) {
+    Named n;
+    n.form = MatchForm(a.name);
+    n.length = CountCodePoints(n.form);
+    n.code = std::move(a.code);
+    n.unit = std::move(a.unit);
+    auto [it, inserted] = index.emplace(n.form, aliases_.size());
+    if (inserted) {
+      aliases_.push_back(std::move(n));
+    } else {
+      aliases_[it->second] = std::move(n);
+    }
+  }
+}
+
+const IndicatorMapper::Named* IndicatorMapper::Exact(const std::vector<Named>& table,
+                                                     const std::string& form,
+                                                     std::string_view unit) const {
+  for (const Named& n : table) {
+    if (n.form == form && UnitsFit(unit, n.unit)) return &n;
+  }
+  return nullptr;
+}
+
+const IndicatorMapper::Named* IndicatorMapper::Nearest(const std::vector<Named>& table,
+                                                       const std::string& form,
+                                                       std::string_view unit) const {
+  const std::string_view change = ChangeEnding(form);
+  const Named* best = nullptr;
+  double best_score = 0;
+  for (const Named& n : table) {
+    if (n.length < kMinNearestCodePoints || !UnitsFit(unit, n.unit)) continue;
+    if (ChangeEnding(n.form) != change) continue;
+    double score = 0;
+    const size_t at = form.find(n.form);
+    if (at != std::string::npos) {
+      // The phrase holds the name: what is around it must not make it a flow of a stock.
+      const std::string rest = form.substr(0, at) + form.substr(at + n.form.size());
+      if (HasFlowStockWord(rest)) continue;
+      score = 1.0 + static_cast<double>(n.length) / 1000.0;  // the longest name contained wins
+    } else {
+      const double sim = Similarity(form, n.form);
+      if (sim < kMinSimilarity) continue;
+      if (HasFlowStockWord(form) != HasFlowStockWord(n.form)) continue;
+      score = sim;
+    }
+    if (score > best_score) {
+      best_score = score;
+      best = &n;
+    }
+  }
+  return best;
+}
+
+MappedSeries IndicatorMapper::Map(std::string_view name, std::string_view unit) const {
+  const std::string form = MatchForm(name);
+  MappedSeries m;
+  auto take = [&](const Named* n, Mapping how) {
+    m.code = n->code;
+    m.unit = n->unit;
+    m.store = n->store;
+    m.how = how;
+    // An alias of a series the store has: the store's series, in the store's unit.
+    for (const Named& s : store_) {
+      if (m.store == nullptr && s.code == m.code) {
+        m.store = s.store;
+        m.unit = s.unit;
+      }
+    }
+    return m;
+  };
+  if (!form.empty()) {
+    // The store first (targets attach to the series with the history), then the aliases.
+    if (const Named* n = Exact(store_, form, unit)) return take(n, Mapping::kStoreExact);
+    const Named* alias = Exact(aliases_, form, unit);
+    if (alias != nullptr) {
+      for (const Named& s : store_) {
+        if (s.code == alias->code) return take(alias, Mapping::kAlias);
+      }
+    }
+    if (const Named* n = Nearest(store_, form, unit)) return take(n, Mapping::kStoreNearest);
+    if (alias != nullptr) return take(alias, Mapping::kAlias);
+    if (const Named* n = Nearest(aliases_, form, unit)) return take(n, Mapping::kAliasNearest);
+  }
+  m.code = FallbackCode(name);
+  m.how = Mapping::kFallback;
+  return m;
+}
+
+}  // namespace ixdb::extract::internal
