@@ -82,4 +82,18 @@ Status CmdBackup(const GlobalOptions& g, const std::string& dest);
 // `ixdb check`: verifies every key and chunk; Corruption when something is wrong.
 Status CmdCheck(const GlobalOptions& g);
 
+// `ixdb extract FILE --out DIR` (cli/extract_command.cpp): candidate observations and targets
+// of a report, for review and `ixdb load` (docs/extract.md). With use_db (--db given) the
+// phrases are mapped onto the store's series. The summary goes to standard error.
+struct ExtractArgs {
+  std::string file;                  // text, HTML or PDF
+  std::string out;                   // output directory
+  int year = 0;                      // plan year; 0: from the report
+  std::string vintage;               // YYYY-MM-DD or empty
+  bool text = false;                 // also write DIR/text.txt
+  std::vector<std::string> aliases;  // extra alias tables
+  bool use_db = false;               // --db was given
+};
+Status CmdExtract(const GlobalOptions& g, const ExtractArgs& args);
+
 }  // namespace ixdb::cli

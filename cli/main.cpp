@@ -38,6 +38,7 @@ struct Args {
   std::string loads_format = "table";
   uint64_t revert_id = 0;
   std::string backup_dest;
+  cli::ExtractArgs extract;
   std::string command_line;
 };
 
@@ -147,6 +148,30 @@ void AddBackupOptions(CLI::App* backup, Args* a) {
 
 Status RunBackup(Args* a) { return cli::CmdBackup(a->g, a->backup_dest); }
 
+void AddExtractOptions(CLI::App* extract, Args* a) {
+  cli::ExtractArgs& extract_args = a->extract;
+  extract->add_option("file", extract_args.file, "The report: UTF-8 or GB18030 text, HTML or PDF")
+      ->type_name("FILE")
+      ->required();
+  extract->add_option("--out", extract_args.out,
+                      "Directory for observations.csv, targets.csv, review.csv (created)")
+      ->type_name("DIR")
+      ->required();
+  extract->add_option("--year", extract_args.year,
+                      "Plan year: the year whose targets the report sets (default: from its title)")
+      ->type_name("Y");
+  extract->add_option("--vintage", extract_args.vintage,
+                      "Publication date written on every row (default: a date in the title lines)")
+      ->type_name("YYYY-MM-DD");
+  extract->add_flag("--text", extract_args.text, "Also write DIR/text.txt, the text review.csv's offsets refer to");
+  extract->add_option("--aliases", extract_args.aliases,
+                      "An alias table (CSV name,code[,unit]) used with data/aliases.csv; repeatable")
+      ->type_name("FILE");
+  extract->footer("With --db DIR, indicator phrases map onto that store's series by their Chinese names.");
+}
+
+Status RunExtract(Args* a) { return cli::CmdExtract(a->g, a->extract); }
+
 void AddNoOptions(CLI::App*, Args*) {}
 Status RunCheck(Args* a) { return cli::CmdCheck(a->g); }
 
@@ -173,6 +198,8 @@ const Command kCommands[] = {
     {"backup", "Write a consistent copy of the store to DEST", AddBackupOptions, RunBackup},
     {"check", "Verify every key, chunk and checksum of the store (exit 1 on corruption)",
      AddNoOptions, RunCheck},
+    {"extract", "Propose the observations and targets of a report (text, HTML, PDF) for review and load",
+     AddExtractOptions, RunExtract},
 };
 constexpr size_t kNumCommands = sizeof(kCommands) / sizeof(kCommands[0]);
 
@@ -234,6 +261,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  // extract reads the store's catalog only when --db is given (not for the default directory).
+  args.extract.use_db = app.get_option("--db")->count() > 0;
   if (args.g.db.empty()) args.g.db = cli::DefaultDbDir();
   args.command_line = JoinArgs(argc, argv);
 

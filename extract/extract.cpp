@@ -94,7 +94,10 @@ Result<Extraction> ExtractText(std::string_view text, const std::string& input,
   if (!aliases.ok()) return aliases.status();
   const internal::IndicatorMapper mapper(&options.catalog, std::move(aliases).value());
 
-  std::vector<internal::Proposal> proposals = internal::ReadCandidates(ex.text, *layout);
+  const auto known = [&mapper](std::string_view name) {
+    return mapper.Map(name, "").how != Mapping::kFallback;
+  };
+  std::vector<internal::Proposal> proposals = internal::ReadCandidates(ex.text, *layout, known);
   for (internal::Proposal& p : proposals) {
     Candidate& c = p.candidate;
     const internal::MappedSeries m = mapper.Map(c.name, c.unit);

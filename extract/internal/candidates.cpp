@@ -49,6 +49,8 @@ std::string_view DropCodePoints(std::string_view s, size_t n) {
 constexpr std::string_view kLeadingNoise[] = {
     "- ", "-", "•", "·", "●", "、", "，", "；", "：", ",", ";", ":", " ", "。",
     "其中", "同时", "全市", "全省", "全国", "全区", "全县", "我市", "我省", "我国", "本市",
+    // Verbs of aiming, not part of what is measured (力争实现全市煤炭消费同比下降).
+    "力争", "确保", "努力", "实现", "推动", "推进",
 };
 // Words that end the text before a number but are not part of the name.
 constexpr std::string_view kTrailingNoise[] = {
@@ -56,7 +58,7 @@ constexpr std::string_view kTrailingNoise[] = {
     "分别", "再", "均", "都",
 };
 
-std::string CleanSubject(std::string_view s) {
+std::string CleanSubject(std::string_view s, size_t max_code_points = kMaxSubjectCodePoints) {
   for (bool changed = true; changed;) {
     changed = false;
     for (auto w : kLeadingNoise) {
@@ -76,7 +78,7 @@ std::string CleanSubject(std::string_view s) {
     }
   }
   const size_t n = CountCodePoints(s);
-  if (n > kMaxSubjectCodePoints) s = DropCodePoints(s, n - kMaxSubjectCodePoints);
+  if (n > max_code_points) s = DropCodePoints(s, n - max_code_points);
   for (bool changed = true; changed;) {
     changed = false;
     for (auto w : {"、", "，", "和", "及", " "}) {
@@ -86,7 +88,9 @@ std::string CleanSubject(std::string_view s) {
       }
     }
   }
-  if (s == " " || s == "-" || s == "、" || s == "，") return {};
+  for (auto alone : {" ", "-", "、", "，", "和", "及", "与"}) {
+    if (s == alone) return {};
+  }
   return std::string(s);
 }
 
@@ -142,9 +146,10 @@ std::vector<std::string> SplitSubjects(const std::string& subject, bool paren_al
 
 // The head nouns subjects of a list share when only the last says it: 高技术制造业、装备制造业
 // 增加值 -> 高技术制造业增加值, 装备制造业增加值.
-constexpr std::string_view kSharedHeads[] = {"增加值", "收入", "投资", "产值", "产量", "比重", "占比",
-                                             "标准", "规模", "总额", "价格", "贷款", "利润", "经费",
-                                             "零售额", "进出口", "出口", "进口"};
+constexpr std::string_view kSharedHeads[] = {
+    "增加值", "营业收入", "收入", "支出", "投资", "产值", "产量", "产能", "比重", "占比", "标准", "规模",
+    "总额", "价格", "贷款", "利润", "经费", "零售额", "交易额", "成交额", "进出口", "出口", "进口",
+    "减排量", "排放量", "削减量", "面积", "人数", "数量", "覆盖率", "能力"};
 
 // The subjects of a 分别 list of `n` values: split at 、和及与, else at 、 alone (和 inside a
 // name: 信息传输软件和信息技术服务业), with the head of the last given to the others.
@@ -289,9 +294,9 @@ bool IsPercentUnit(std::string_view unit) {
 class SentenceWalker {
  public:
   SentenceWalker(std::string_view text, const SentenceSpan& span, int plan_year,
-                 std::vector<Proposal>* out)
+                 const KnownIndicator& known, std::vector<Proposal>* out)
       : text_(text), span_(span), s_(text.substr(span.begin, span.end - span.begin)),
-        plan_year_(plan_year), out_(out) {
+        plan_year_(plan_year), known_(known), out_(out) {
     section_year_ = span.role == SectionRole::kPlan ? plan_year : plan_year - 1;
   }
 
@@ -469,6 +474,7 @@ class SentenceWalker {
       if (comma != std::string::npos) words = words.substr(comma + 3);
     }
     std::string base = CleanSubject(words);
+    own_words_ = base;
     // 4%左右安排、比上年提高1个百分点: a change against last year of what was just said.
     if (compares && after_fact_ && CountCodePoints(base) <= 2 && !previous_subject_.empty()) {
       *own = false;
@@ -497,9 +503,12 @@ class SentenceWalker {
   // next token (at most kMaxNounCodePoints).
   size_t NounEnd(size_t from) const {
     size_t i = from, n = 0;
-    while (i < next_token_begin_ && i < s_.size() && n < kMaxNounCodePoints && !IsClausePunctAt(s_, i) &&
-           !IsListSepAt(s_, i) && s_.substr(i, 3) != "等") {
-      DecodeAt(s_, &i);
+    int depth = 0;  // 10个技术（产业、制造业）创新中心: a 、 in brackets is part of the noun
+    while (i < next_token_begin_ && i < s_.size() && n < kMaxNounCodePoints) {
+      if (depth == 0 && (IsClausePunctAt(s_, i) || IsListSepAt(s_, i) || s_.substr(i, 3) == "等")) break;
+      const char32_t c = DecodeAt(s_, &i);
+      if (c == U'（' || c == '(') ++depth;
+      if ((c == U'）' || c == ')') && depth > 0) --depth;
       ++n;
     }
     return i;
@@ -555,8 +564,9 @@ class SentenceWalker {
       for (size_t i = 0; i < t.items.size(); ++i) {
         if (parts.size() == t.items.size()) {
           names[i] = parts[i];
-        } else if (previous_clause_names_.size() == t.items.size()) {
-          names[i] = previous_clause_names_[i] + (own ? base : std::string());
+        } else if (previous_clause_nouns_.size() == t.items.size()) {
+          // 新认定28家服务业领军企业和39家总部企业，总数分别达到51家、91家.
+          names[i] = previous_clause_nouns_[i] + own_words_;
         } else {
           names[i] = base + "（" + std::to_string(i + 1) + "）";
         }
@@ -588,7 +598,7 @@ class SentenceWalker {
     // 突破10项关键核心技术: 突破 is the verb of its noun, not "more than".
     if (!noun.empty() && items.back().prefix_word == "突破") items.back().prefix = Bound::kNone;
 
-    std::vector<std::string> clause_names;
+    std::vector<std::string> clause_nouns;
     for (size_t k = 0; k < names.size(); ++k) {
       const FactItemRead& it = items[item_of[k]];
       // The phrase: from the words before the fact to this item (the whole list when the
@@ -630,11 +640,11 @@ class SentenceWalker {
           case Reading::kNone: break;
         }
       }
-      clause_names.push_back(c.name);
+      clause_nouns.push_back(!noun.empty() && names.size() == 1 ? noun : c.name);
       out_->push_back(std::move(p));
     }
     previous_subject_ = noun.empty() || t.items.size() != 1 ? base : names[0];
-    current_clause_names_.insert(current_clause_names_.end(), clause_names.begin(), clause_names.end());
+    current_clause_nouns_.insert(current_clause_nouns_.end(), clause_nouns.begin(), clause_nouns.end());
     segment_ = fact_end;
     after_fact_ = true;
     clause_has_fact_ = true;
@@ -688,17 +698,17 @@ class SentenceWalker {
   void EndClause(size_t end) {
     if (!clause_has_fact_) {
       const size_t b = ContentBegin(clause_, end, false);
-      std::string words = CleanSubject(Words(b, end));
+      std::string words = CleanSubject(Words(b, end), std::string::npos);
       if (EndsWith(words, "。")) words.resize(words.size() - 3);
-      if (!words.empty()) clause_topic_ = words;
+      if (!words.empty()) clause_topic_ = CleanSubject(words);
       QualitativeTarget(b, end, words);
     }
     // 预计 over a clause without a number (预计今年财政收入继续恢复增长，...) says nothing about
     // the numbers of the next clauses.
     if (estimate_unconfirmed_ && !clause_has_fact_) estimate_ = false;
     estimate_unconfirmed_ = false;
-    previous_clause_names_ = std::move(current_clause_names_);
-    current_clause_names_.clear();
+    previous_clause_nouns_ = std::move(current_clause_nouns_);
+    current_clause_nouns_.clear();
     clause_has_fact_ = false;
     after_fact_ = false;
     strive_clause_ = false;
@@ -735,7 +745,19 @@ class SentenceWalker {
       if (at != std::string::npos && at >= 6) name = name.substr(0, at);
     }
     c.name = CleanSubject(name);
-    out_->push_back(std::move(p));
+    // 单位生产总值能耗下降率和主要污染物排放削减量完成省下达的任务: one aim for each indicator.
+    const auto parts = SplitSubjects(c.name, false);
+    bool all_known = parts.size() >= 2;
+    for (const auto& part : parts) all_known = all_known && known_(part);
+    if (!all_known) {
+      out_->push_back(std::move(p));
+      return;
+    }
+    for (const auto& part : parts) {
+      Proposal one = p;
+      one.candidate.name = part;
+      out_->push_back(std::move(one));
+    }
   }
 
   std::string_view text_;
@@ -743,6 +765,7 @@ class SentenceWalker {
   std::string_view s_;
   int plan_year_;
   int section_year_ = 0;
+  const KnownIndicator& known_;
   std::vector<Proposal>* out_;
   std::vector<Token> tokens_;
   std::vector<bool> removed_;
@@ -761,16 +784,19 @@ class SentenceWalker {
   bool clause_has_fact_ = false;
   std::string previous_subject_;
   std::string clause_topic_;
-  std::vector<std::string> current_clause_names_, previous_clause_names_;
+  std::string own_words_;  // the words before the current fact, before any inheritance
+  // What the facts of the current and the previous clause counted (their nouns or names).
+  std::vector<std::string> current_clause_nouns_, previous_clause_nouns_;
 };
 
 }  // namespace
 
-std::vector<Proposal> ReadCandidates(std::string_view text, const Layout& layout) {
+std::vector<Proposal> ReadCandidates(std::string_view text, const Layout& layout,
+                                     const KnownIndicator& known) {
   std::vector<Proposal> out;
   for (const SentenceSpan& span : layout.sentences) {
     if (span.heading) continue;
-    SentenceWalker(text, span, layout.plan_year, &out).Walk();
+    SentenceWalker(text, span, layout.plan_year, known, &out).Walk();
   }
   return out;
 }

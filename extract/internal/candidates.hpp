@@ -3,6 +3,7 @@
 // and decides, for each fact, its indicator phrase, period, kind (observation or target),
 // comparator or qualifier, status and source phrase. Codes are chosen later (mapping.hpp).
 
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,12 @@ struct Proposal {
   std::string series_unit; // the unit of the series it was mapped to, when known
 };
 
-// Every fact of `text` (normalised) in text order. Never fails.
-std::vector<Proposal> ReadCandidates(std::string_view text, const Layout& layout);
+// True when an indicator phrase names a known series (the store's or an alias).
+using KnownIndicator = std::function<bool(std::string_view name)>;
+
+// Every fact of `text` (normalised) in text order. A qualitative target naming several known
+// indicators (A和B完成省下达的任务) becomes one target for each. Never fails.
+std::vector<Proposal> ReadCandidates(std::string_view text, const Layout& layout,
+                                     const KnownIndicator& known);
 
 }  // namespace ixdb::extract::internal

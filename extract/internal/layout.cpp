@@ -205,9 +205,8 @@ Result<Layout> ReadLayout(std::string_view text, std::optional<int> plan_year) {
   for (size_t pi = 0; pi < paragraphs.size(); ++pi) {
     const Paragraph& para = paragraphs[pi];
     const std::string_view p = text.substr(para.begin, para.end - para.begin);
-    bool heading = !title_done && pi < kMaxTitleParagraphs;
-    if (EndsWithColon(p) || Contains(p, "。")) title_done = true;
-    if (pi >= kMaxTitleParagraphs) title_done = true;
+    if (EndsWithColon(p) || Contains(p, "。") || pi >= kMaxTitleParagraphs) title_done = true;
+    bool heading = !title_done;
     if (!heading) heading = IsHeadingParagraph(p, para.opening);
     if (para.opening == LineOpening::kSection && heading) role = RoleOfHeading(p, layout.plan_year, role);
 

@@ -137,6 +137,12 @@ bool EndsSentence(std::u32string_view line) {
   return IsSentenceEnd(line[n - 1]);
 }
 
+// Punctuation that continues what came before (，、。％…): a line opening with it is the rest of
+// the previous line.
+bool CannotOpenParagraph(char32_t c) {
+  return std::u32string_view(U"，、。；：！？）」』】》%‰,.;:!?)").find(c) != std::u32string_view::npos;
+}
+
 bool HasClausePunctuation(std::u32string_view line) {
   return line.find_first_of(U"，。；、：,;") != std::u32string_view::npos;
 }
@@ -196,7 +202,7 @@ Text JoinBrokenLines(const Text& in) {
     bool join = false;
     if (have_prev && !EndsSentence(paragraph_tail) && !OpensHeadingOrItem(line)) {
       const bool full_line = width > 0 && last_line.size() + 1 >= width;
-      join = full_line || !IsHeadingLike(paragraph_tail);
+      join = full_line || !IsHeadingLike(paragraph_tail) || CannotOpenParagraph(line.front());
     }
     if (join) {
       const char32_t a = out.back(), b = line.front();

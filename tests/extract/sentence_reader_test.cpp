@@ -1,0 +1,193 @@
+// What the grammar reads in real sentences: each fact's value, unit as written and comparator
+// words, and the numbers it must not read as quantities. One table per rule of the grammar.
+#include "extract/internal/sentence_reader.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ixdb::extract {
+namespace {
+
+using internal::Bound;
+using internal::Change;
+using internal::ReadSentence;
+using internal::Token;
+using internal::TokenKind;
+
+const char* BoundText(Bound b) {
+  switch (b) {
+    case Bound::kAtLeast: return ">=";
+    case Bound::kAtMost: return "<=";
+    case Bound::kAbout: return "~";
+    case Bound::kCeiling: return "ceiling";
+    case Bound::kHold: return "hold";
+    case Bound::kNone: break;
+  }
+  return "";
+}
+
+// Every fact item of a sentence as "value unit [prefix] [suffix] [more] [change]".
+std::vector<std::string> Facts(const std::string& sentence) {
+  std::vector<std::string> out;
+  for (const Token& t : ReadSentence(sentence)) {
+    if (t.kind != TokenKind::kFact) continue;
+    for (const auto& it : t.items) {
+      std::string s = it.value + " " + it.unit;
+      if (it.prefix != Bound::kNone) s += std::string(" pre") + BoundText(it.prefix);
+      if (it.suffix != Bound::kNone) s += std::string(" suf") + BoundText(it.suffix);
+      if (it.more) s += " more";
+      if (it.level_verb) s += " level";
+      if (it.change == Change::kUp) s += " up";
+      if (it.change == Change::kDown) s += " down";
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+struct Case {
+  std::string sentence;
+  std::vector<std::string> facts;
+};
+
+void CheckCases(const std::vector<Case>& cases) {
+  for (const auto& c : cases) {
+    INFO("sentence: " << c.sentence);
+    CHECK(Facts(c.sentence) == c.facts);
+  }
+}
+
+TEST_CASE("Sentence: numbers with scales and units as written", "[extract]") {
+  CheckCases({
+      {"经济总量有望突破2万亿元", {"2 万亿元 pre>="}},
+      {"全年技术合同成交额2198亿元", {"2198 亿元"}},
+      {"粮食产量1.39万亿斤，再创历史新高", {"1.39 万亿斤"}},
+      {"新增变电容量403.6万千伏安", {"403.6 万千伏安"}},
+      {"新增污水处理能力11万吨/日", {"11 万吨/日"}},
+      {"建设筹集保障性租赁住房5.1万套（间）", {"5.1 万套（间）"}},
+      {"接待游客3.3亿人次", {"3.3 亿人次"}},
+      {"全市总算力规模超1200P", {"1200 P pre>="}},
+      {"地区生产总值56,708.71亿元", {"56708.71 亿元"}},
+  });
+}
+
+TEST_CASE("Sentence: change words make the number a change", "[extract]") {
+  CheckCases({
+      {"地区生产总值增长6%", {"6 % up"}},
+      {"居民消费价格上涨0.4%", {"0.4 % up"}},
+      {"单位国内生产总值能耗降低2.5%左右", {"2.5 % suf~ down"}},
+      {"城镇调查失业率比上年下降0.3个百分点", {"0.3 个百分点 down"}},
+      {"工业企业利润同比减少2.3%", {"2.3 % down"}},
+      {"增速回落1.2个百分点", {"1.2 个百分点 down"}},
+      {"比上年年初预算增加1800亿元", {"1800 亿元 up"}},
+  });
+}
+
+TEST_CASE("Sentence: level verbs make the number a level", "[extract]") {
+  CheckCases({
+      {"常住人口城镇化率提高到66.2%", {"66.2 % level"}},
+      {"“四上”单位达到1.7万家", {"1.7 万家 level"}},
+      {"每万人拥有5G基站数达28.5个", {"28.5 个 level"}},
+      {"国际直达水运航线增至4条", {"4 条 level"}},
+      {"过境免签境内停留时间延长至240小时", {"240 小时 level"}},
+      {"城市和农村低保标准分别提高到每人每月940元、820元", {"940 元 level", "820 元"}},
+  });
+}
+
+TEST_CASE("Sentence: comparator and qualifier words", "[extract]") {
+  CheckCases({
+      {"城镇新增就业25万人以上", {"25 万人 suf>="}},
+      {"居民消费价格上涨控制在3%左右", {"3 % preceiling suf~ up"}},
+      {"城镇调查失业率控制在5.5%以内", {"5.5 % preceiling suf<="}},
+      {"新增市级以上技术转移示范机构不少于16家", {"16 家 pre>="}},
+      {"先进制造业项目总投资不低于30%", {"30 % pre>="}},
+      {"推进市级重大项目500个左右", {"500 个 suf~"}},
+      {"“新三样”出口增长近30%", {"30 % pre~ up"}},
+      {"举办促消费活动2300余场", {"2300 场 more"}},
+      {"6600多万纳税人受益", {}},
+      {"赤字率不超过3%", {"3 % pre<="}},
+      {"农村劳动力转移就业规模保持在90万人以上", {"90 万人 prehold suf>="}},
+  });
+}
+
+TEST_CASE("Sentence: lists, 分别 and 各", "[extract]") {
+  CheckCases({
+      {"总数分别达到51家、91家", {"51 家 level", "91 家"}},
+      {"分别增长5.2%和6.1%", {"5.2 % up", "6.1 %"}},
+      {"减排量分别不少于200吨、800吨", {"200 吨 pre>=", "800 吨"}},
+      {"评选示范区（先行区）各10个", {"10 个"}},
+      {"接待游客3.3亿人次、增长62.4%", {"3.3 亿人次", "62.4 % up"}},
+      {"发放知识产权质押贷款36.2亿元、增长67.5%", {"36.2 亿元", "67.5 % up"}},
+  });
+}
+
+TEST_CASE("Sentence: numbers that are not quantities", "[extract]") {
+  CheckCases({
+      {"位列第3、12、16名", {}},
+      {"分别较上年提升4个、10个、3个位次", {}},
+      {"谋划50亿元以上项目162个", {"162 个"}},
+      {"签约50亿元以上工业项目45个", {"45 个"}},
+      {"新增12315消费维权服务站157家", {"157 家"}},
+      {"成功举办中国5G + 工业互联网大会、2023武汉时装周", {}},
+      {"实施“965”产业链链长制", {}},
+      {"国产大飞机C919投入商业运营", {}},
+      {"地铁19号线、5号线二期开通", {}},
+      {"7家企业入选中国民营企业500强", {"7 家"}},
+      {"今年是新中国成立75周年", {}},
+      {"经济总量有望迈上2万亿新台阶", {}},
+      {"启动第二轮土地承包到期后再延长30年试点", {}},
+  });
+}
+
+TEST_CASE("Sentence: periods, dates and markers are tokens of their own", "[extract]") {
+  const auto kinds = [](const std::string& s) {
+    std::vector<TokenKind> out;
+    for (const Token& t : ReadSentence(s)) {
+      if (t.kind != TokenKind::kFact && t.kind != TokenKind::kComma) out.push_back(t.kind);
+    }
+    return out;
+  };
+  CHECK(kinds("一季度增长4.5%、上半年增长5%、前三季度增长5.5%，预计全年增长6%左右") ==
+        std::vector<TokenKind>{TokenKind::kQuarter, TokenKind::kFirstHalf, TokenKind::kFirstThreeQuarters,
+                               TokenKind::kEstimate, TokenKind::kFullYear});
+  CHECK(kinds("2023年1-11月，规模以上工业增加值增长4%") ==
+        std::vector<TokenKind>{TokenKind::kYear, TokenKind::kMonthSpan});
+  CHECK(kinds("——2024年3月5日在第十四届全国人民代表大会第二次会议上") ==
+        std::vector<TokenKind>{TokenKind::kDate});
+  CHECK(kinds("“十四五”以来累计新增就业5000万人") == std::vector<TokenKind>{TokenKind::kPlanSpan});
+  CHECK(kinds("力争今年粮食产量1.3万亿斤以上") ==
+        std::vector<TokenKind>{TokenKind::kStrive, TokenKind::kThisYear});
+  CHECK(kinds("与2019年相比增长10%") == std::vector<TokenKind>{TokenKind::kSkipped});
+  const auto t = ReadSentence("2024年3月5日");
+  REQUIRE(t.size() == 1);
+  CHECK(t[0].year == 2024);
+  CHECK(t[0].month == 3);
+  CHECK(t[0].day == 5);
+  const auto span = ReadSentence("1-11月");
+  REQUIRE(span.size() == 1);
+  CHECK(span[0].month == 1);
+  CHECK(span[0].month_to == 11);
+  const auto plan = ReadSentence("“十四五”以来");
+  REQUIRE(plan.size() == 1);
+  CHECK(plan[0].plan == 14);
+}
+
+TEST_CASE("Sentence: a relative aim names what it keeps pace with", "[extract]") {
+  for (const auto& [sentence, other] : std::vector<std::pair<std::string, std::string>>{
+           {"城乡居民收入增长与经济增长同步", "经济增长"},
+           {"居民收入增长和经济增长同步", "经济增长"},
+           {"居民收入增长与经济增长基本同步", "经济增长"},
+           {"劳动报酬增长同劳动生产率提高保持同步", "劳动生产率提高"},
+           {"农民收入增长与地区生产总值增长同步", "地区生产总值增长"}}) {
+    INFO(sentence);
+    const auto tokens = ReadSentence(sentence);
+    REQUIRE(tokens.size() == 1);
+    CHECK(tokens[0].kind == TokenKind::kRelative);
+    CHECK(tokens[0].relative_to == other);
+  }
+}
+
+}  // namespace
+}  // namespace ixdb::extract
