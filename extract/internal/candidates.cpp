@@ -549,13 +549,10 @@ class SentenceWalker {
     }
 
     std::vector<std::string> names(t.items.size(), base);
-    std::vector<bool> own_names(t.items.size(), own);
-    for (size_t i = 1; i < t.items.size(); ++i) own_names[i] = false;
     if (!noun.empty() && t.items.size() == 1) {
       std::string lead = own ? base : std::string();
       if (Contains(lead, "等") || CountCodePoints(lead) > kMaxLeadCodePoints) lead.clear();
       names[0] = lead + noun;
-      own_names[0] = true;
     }
     std::vector<size_t> item_of(t.items.size());
     for (size_t i = 0; i < t.items.size(); ++i) item_of[i] = i;
@@ -570,14 +567,12 @@ class SentenceWalker {
         } else {
           names[i] = base + "（" + std::to_string(i + 1) + "）";
         }
-        own_names[i] = own;
       }
     } else if (t.each && t.items.size() == 1) {
       const auto parts = SplitSubjects(base, true);
       if (parts.size() >= 2) {
         names = parts;
         item_of.assign(parts.size(), 0);
-        own_names.assign(parts.size(), own);
       }
     }
 
@@ -606,7 +601,6 @@ class SentenceWalker {
       const bool shared = t.respectively || t.each;
       const size_t end = shared || item_of[k] + 1 == t.items.size() ? fact_end : it.end;
       Proposal p = Start(phrase_begin, end, RuleOf(t, it));
-      p.own_subject = own_names[k];
       Candidate& c = p.candidate;
       std::string name = names[k];
       if (!it.level_verb && it.change != Change::kNone) name += it.compare_base + it.change_word;
@@ -662,7 +656,6 @@ class SentenceWalker {
     const std::string base = SubjectBefore(t.begin, &own);
     const size_t phrase_begin = ContentBegin(segment_, t.begin, after_fact_);
     Proposal p = Start(phrase_begin, t.end, t.rule);
-    p.own_subject = own;
     Candidate& c = p.candidate;
     c.name = base;
     c.comparator = "relative";
@@ -681,7 +674,6 @@ class SentenceWalker {
     const std::string base = SubjectBefore(t.begin, &own);
     const size_t phrase_begin = ContentBegin(segment_, t.begin, after_fact_);
     Proposal p = Start(phrase_begin, t.end, t.rule);
-    p.own_subject = own;
     Candidate& c = p.candidate;
     c.name = base;
     c.value = "1";

@@ -14,7 +14,6 @@ namespace ixdb::extract::internal {
 
 struct Proposal {
   Candidate candidate;     // indicator still empty; offset/length in bytes until Finish
-  bool own_subject = true; // false: the indicator phrase was taken from an earlier fact
   std::string series_unit; // the unit of the series it was mapped to, when known
 };
 

@@ -1,6 +1,7 @@
 // Plain text input: UTF-8, UTF-16 with a byte-order mark, or GB18030 (iconv, in glibc).
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -51,15 +52,19 @@ bool Iconv(const char* from, std::string_view in, std::string* out, size_t* bad)
   return ok;
 }
 
+// "line:column" of a byte, the column counting characters as UTF-8 reads them.
 std::string Position(std::string_view bytes, size_t offset) {
   size_t line = 1, column = 1;
-  for (size_t i = 0; i < offset && i < bytes.size(); ++i) {
+  size_t i = 0;
+  while (i < offset && i < bytes.size()) {
     if (bytes[i] == '\n') {
       ++line;
       column = 1;
-    } else {
-      ++column;
+      ++i;
+      continue;
     }
+    DecodeAt(bytes, &i);
+    ++column;
   }
   return std::to_string(line) + ":" + std::to_string(column);
 }
@@ -84,6 +89,9 @@ Result<std::string> DecodeText(std::string_view bytes, std::string_view name) {
   std::string out;
   size_t bad = 0;
   if (!Iconv("GB18030", bytes, &out, &bad)) {
+    // Name the byte where the reading that got further stopped: a UTF-8 file with one bad
+    // byte is reported at that byte.
+    bad = std::max(bad, invalid);
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(bytes[bad]));
     return Status::InvalidArgument(std::string(name) + ":" + Position(bytes, bad) +

@@ -13,8 +13,11 @@ namespace {
 
 // A name shorter than this is never matched by containment (增长, 投资 ...).
 constexpr size_t kMinNearestCodePoints = 4;
-// Character-bigram similarity (Dice) at least this for a nearest match without containment.
-constexpr double kMinSimilarity = 0.8;
+// Character-bigram similarity (Dice) at least this for a nearest match without containment,
+// between names of at least kMinSimilarCodePoints (on short names one character changes the
+// indicator: 农民收入增长 / 居民收入增长).
+constexpr double kMinSimilarity = 0.85;
+constexpr size_t kMinSimilarCodePoints = 8;
 
 struct Replacement {
   std::string_view from, to;
@@ -30,10 +33,13 @@ constexpr std::string_view kMannerWords[] = {
     "温和", "稳步", "持续", "继续", "同比", "平均", "分别", "进一步", "大幅", "小幅", "明显", "全市",
     "全省", "全国", "全区", "全县", "我市", "我省", "我国", "本市",
 };
-// Words that make a flow or a stock of the same thing: a name that differs from another by
-// one of these is a different indicator (新增高新技术企业 is not 高新技术企业总数).
-constexpr std::string_view kFlowStockWords[] = {
+// Words that make another indicator of the same thing: a flow or a stock (新增高新技术企业 is not
+// 高新技术企业总数), a part of the population or of the economy (城镇居民收入增长 is not 居民收入增长),
+// a ratio (人均). A name that differs from another by one of these is a different indicator.
+constexpr std::string_view kQualifyingWords[] = {
     "新增", "新建", "新开工", "新认定", "新培育", "新签约", "累计", "总数", "总量", "总计", "年末", "存量",
+    "城镇", "农村", "城乡", "城市", "乡村", "农民", "居民", "规模以上", "限额以上", "限上", "国有", "民营",
+    "外资", "人均", "单位", "每万人", "每千人", "重点", "市级", "省级", "国家级", "实际", "名义",
 };
 constexpr std::string_view kChangeWords[] = {"增长", "上涨", "下降", "提高", "降低", "减少", "增加",
                                              "回落", "上升", "提升"};
@@ -58,8 +64,8 @@ std::string_view ChangeEnding(std::string_view form) {
   return {};
 }
 
-bool HasFlowStockWord(std::string_view s) {
-  for (auto w : kFlowStockWords) {
+bool HasQualifyingWord(std::string_view s) {
+  for (auto w : kQualifyingWords) {
     if (s.find(w) != std::string_view::npos) return true;
   }
   return false;
@@ -188,12 +194,17 @@ const IndicatorMapper::Named* IndicatorMapper::Nearest(const std::vector<Named>&
     if (at != std::string::npos) {
       // The phrase holds the name: what is around it must not make it a flow of a stock.
       const std::string rest = form.substr(0, at) + form.substr(at + n.form.size());
-      if (HasFlowStockWord(rest)) continue;
+      if (HasQualifyingWord(rest)) continue;
       score = 1.0 + static_cast<double>(n.length) / 1000.0;  // the longest name contained wins
     } else {
+      if (n.length < kMinSimilarCodePoints || CountCodePoints(form) < kMinSimilarCodePoints) continue;
       const double sim = Similarity(form, n.form);
       if (sim < kMinSimilarity) continue;
-      if (HasFlowStockWord(form) != HasFlowStockWord(n.form)) continue;
+      bool same_qualifiers = true;
+      for (auto w : kQualifyingWords) {
+        same_qualifiers = same_qualifiers && ((form.find(w) == std::string::npos) == (n.form.find(w) == std::string::npos));
+      }
+      if (!same_qualifiers) continue;
       score = sim;
     }
     if (score > best_score) {
