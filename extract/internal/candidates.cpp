@@ -28,7 +28,8 @@ constexpr std::string_view kGroupingNouns[] = {"方面", "重点领域", "层面
 // Verbs that end the noun after a count and start what is said of it (463个市级重大项目 |
 // 完成投资3763.6亿元).
 constexpr std::string_view kVerbsAfterNoun[] = {"完成", "实现", "带动", "获得", "达到", "获批", "入选",
-                                                "通过", "累计", "共计", "占"};
+                                                "通过", "累计", "共计", "占",   "举办", "开展", "组织",
+                                                "实施", "发放", "吸引", "覆盖", "惠及", "建成"};
 // An indicator phrase that names an attribute of the thing before it (入库项目6236个、总投资77791亿元).
 constexpr std::string_view kAttributeHeads[] = {"总投资", "总数", "总额", "总量", "总规模", "占比", "比重"};
 
@@ -55,7 +56,7 @@ constexpr std::string_view kLeadingNoise[] = {
 // Words that end the text before a number but are not part of the name.
 constexpr std::string_view kTrailingNoise[] = {
     " ", "，", "、", "：", "拟按", "按", "拟", "为", "是", "的", "在", "共计", "共", "预期目标", "目标",
-    "分别", "再", "均", "都",
+    "分别", "再",
 };
 
 std::string CleanSubject(std::string_view s, size_t max_code_points = kMaxSubjectCodePoints) {
@@ -319,6 +320,7 @@ class SentenceWalker {
   static bool IsContext(TokenKind k) {
     switch (k) {
       case TokenKind::kFact:
+      case TokenKind::kRange:
       case TokenKind::kRelative:
       case TokenKind::kBreakZero:
       case TokenKind::kSkipped:
@@ -377,6 +379,7 @@ class SentenceWalker {
         strive_ = false;
         return;
       case TokenKind::kFact: OnFact(t); return;
+      case TokenKind::kRange: OnRange(t); return;
       case TokenKind::kRelative: OnRelative(t); return;
       case TokenKind::kBreakZero: OnBreakZero(t); return;
       case TokenKind::kYear:
@@ -545,6 +548,10 @@ class SentenceWalker {
       for (auto g : kGroupingNouns) {
         if (StartsWith(noun, g)) return SkipFact(t);
       }
+      // 70个大中城市中: the set a statement is about, not a count it reports.
+      if (last.unit_class == UnitClass::kCount && EndsWith(noun, "中") && IsClausePunctAt(s_, e)) {
+        return SkipFact(t);
+      }
       if (!noun.empty()) fact_end = e;
     }
 
@@ -640,6 +647,28 @@ class SentenceWalker {
     previous_subject_ = noun.empty() || t.items.size() != 1 ? base : names[0];
     current_clause_nouns_.insert(current_clause_nouns_.end(), clause_nouns.begin(), clause_nouns.end());
     segment_ = fact_end;
+    after_fact_ = true;
+    clause_has_fact_ = true;
+  }
+
+  // 增长5.5%—6%: proposed for review with its two ends; not written to the files, which have
+  // no comparator for a range.
+  void OnRange(const Token& t) {
+    const FactItemRead& it = t.items.front();
+    bool own = true;
+    std::string name = SubjectBefore(t.begin, &own);
+    if (!it.level_verb && it.change != Change::kNone) name += it.compare_base + it.change_word;
+    Proposal p = Start(ContentBegin(segment_, t.begin, after_fact_), t.end, t.rule);
+    Candidate& c = p.candidate;
+    c.name = name;
+    c.value = it.value + "-" + it.value_to;
+    c.unit = it.unit;
+    if (c.kind == CandidateKind::kTarget) c.comparator = "between";
+    c.loadable = false;
+    c.note = "a range " + c.value + ": no comparator of the files holds it";
+    out_->push_back(std::move(p));
+    previous_subject_ = name;
+    segment_ = t.end;
     after_fact_ = true;
     clause_has_fact_ = true;
   }

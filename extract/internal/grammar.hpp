@@ -137,10 +137,12 @@ struct LevelVerb : sor<TAO_PEGTL_STRING("提高到"), TAO_PEGTL_STRING("提高�
 struct ChangeUp : sor<TAO_PEGTL_STRING("增长"), TAO_PEGTL_STRING("提高"), TAO_PEGTL_STRING("增加"),
                       TAO_PEGTL_STRING("上涨"), TAO_PEGTL_STRING("上升"), TAO_PEGTL_STRING("提升"),
                       TAO_PEGTL_STRING("扩大"), TAO_PEGTL_STRING("增速"), TAO_PEGTL_STRING("增幅"),
-                      TAO_PEGTL_STRING("涨幅")> {};
+                      TAO_PEGTL_STRING("涨幅"), TAO_PEGTL_STRING("增产"), TAO_PEGTL_STRING("多增"),
+                      TAO_PEGTL_STRING("增收"), TAO_PEGTL_STRING("升值")> {};
 struct ChangeDown : sor<TAO_PEGTL_STRING("下降"), TAO_PEGTL_STRING("降低"), TAO_PEGTL_STRING("减少"),
                         TAO_PEGTL_STRING("回落"), TAO_PEGTL_STRING("下滑"), TAO_PEGTL_STRING("缩小"),
-                        TAO_PEGTL_STRING("降幅")> {};
+                        TAO_PEGTL_STRING("降幅"), TAO_PEGTL_STRING("减产"), TAO_PEGTL_STRING("少增"),
+                        TAO_PEGTL_STRING("减收"), TAO_PEGTL_STRING("贬值")> {};
 struct ChangeWord : sor<ChangeUp, ChangeDown> {};
 struct AtLeastPrefix : sor<TAO_PEGTL_STRING("不少于"), TAO_PEGTL_STRING("不低于"),
                            TAO_PEGTL_STRING("超过"), TAO_PEGTL_STRING("突破"),
@@ -168,6 +170,9 @@ struct PerPhrase : plus<seq<u8::one<U'每'>,
 struct ClassThreshold : seq<Number, opt<Scale>, MeasureUnit,
                             sor<TAO_PEGTL_STRING("以上"), TAO_PEGTL_STRING("以下")>, at<Han>> {};
 struct FactItem : seq<Prefix, opt<PerPhrase>, not_at<ClassThreshold>, Quantity, opt<Suffix>> {};
+// 增长5.5%—6%, 3至5个: a range, written as such (the store has no comparator for it yet).
+struct RangeSep : sor<one<'-', '~'>, u8::one<U'—', U'–', U'至', U'到'>> {};
+struct RangeFact : seq<Prefix, Number, opt<Unit>, RangeSep, Number, Unit, opt<Suffix>> {};
 // 分别 (再 / 又 / 均): each of the subjects before it, in order.
 struct Respectively : seq<TAO_PEGTL_STRING("分别"), opt<u8::one<U'再', U'又', U'均', U'都'>>> {};
 struct Each : u8::one<U'各'> {};
@@ -257,7 +262,7 @@ struct StriveMark : TAO_PEGTL_STRING("力争") {};
 // ---- A sentence ----
 struct Token : sor<DayDate, YearSpan, SinceYear, CompareYear, MonthMention, YearMention, MonthSpan,
                    MonthsSoFar, PlanPeriodSince, PastYears, Ordinal, TopRank, ClassThreshold,
-                   RelativeAim, BreakZero, Fact, CompareText, FirstThreeQuarters, FirstQuarter,
+                   RelativeAim, BreakZero, RangeFact, Fact, CompareText, FirstThreeQuarters, FirstQuarter,
                    SecondQuarter, ThirdQuarter, FourthQuarter, FirstHalf, SecondHalf, FullYear,
                    ThisYear, LastYear, EstimateMark, FinalMark, VerifiedMark, PreliminaryMark,
                    StriveMark, PerItem, Comma, Semicolon, Colon, AsciiWord, NumberRun> {};

@@ -116,7 +116,6 @@ LoadPlan PlanLoading(std::vector<Proposal> proposals, const std::vector<CatalogE
     return plan.series.back();
   };
 
-  size_t recoded = 0;
   for (Proposal& p : kept) {
     Candidate& c = p.candidate;
     if (!c.loadable) {
@@ -163,7 +162,7 @@ LoadPlan PlanLoading(std::vector<Proposal> proposals, const std::vector<CatalogE
     }
     if (!why.empty()) {
       c.note = "new code: " + why;
-      ++recoded;
+      plan.notes.push_back("'" + c.source + "' got a code of its own, " + c.indicator + ": " + why);
     }
     const SeriesInfo& info = series_of(p, c.indicator);
     if (c.kind == CandidateKind::kObservation && !c.unit.empty() && !info.unit.empty() &&
@@ -187,11 +186,6 @@ LoadPlan PlanLoading(std::vector<Proposal> proposals, const std::vector<CatalogE
     info.in_store = FindInCatalog(catalog, c.relative_to) != nullptr;
     series_index.emplace(info.code, plan.series.size());
     plan.series.push_back(info);
-  }
-  if (recoded > 0) {
-    plan.notes.push_back(std::to_string(recoded) +
-                         " candidates got a code of their own: their period, unit or value did not "
-                         "fit the series first chosen (the indicator column of review.csv has it)");
   }
   return plan;
 }

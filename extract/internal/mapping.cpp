@@ -30,6 +30,7 @@ constexpr Replacement kSpellings[] = {
 };
 // Words that do not change which indicator is meant.
 constexpr std::string_view kMannerWords[] = {
+    "比上年同期", "比上年末", "比上年", "较上年", "比去年", "较去年",
     "温和", "稳步", "持续", "继续", "同比", "平均", "分别", "进一步", "大幅", "小幅", "明显", "全市",
     "全省", "全国", "全区", "全县", "我市", "我省", "我国", "本市",
 };
@@ -41,6 +42,14 @@ constexpr std::string_view kQualifyingWords[] = {
     "城镇", "农村", "城乡", "城市", "乡村", "农民", "居民", "规模以上", "限额以上", "限上", "国有", "民营",
     "外资", "人均", "单位", "每万人", "每千人", "重点", "市级", "省级", "国家级", "实际", "名义",
 };
+// Verbs of doing that open a phrase without changing what it counts (举办促消费活动 counts
+// 促消费活动). Flows (新增, 新建, 建成, 新开工) are not among them.
+constexpr std::string_view kActionVerbs[] = {
+    "举办", "打造", "建设", "完成", "依托", "实施", "组织", "开展", "推动", "推进", "加快", "支持",
+    "培育", "引进", "发放", "划定", "助力", "滚动", "遴选", "储备", "创建", "因地制宜", "试点", "组建",
+    "发布", "落实", "优化", "深化", "争取", "获评", "认定", "评选", "启动", "设立", "挂牌", "成功",
+};
+
 constexpr std::string_view kChangeWords[] = {"增长", "上涨", "下降", "提高", "降低", "减少", "增加",
                                              "回落", "上升", "提升"};
 
@@ -69,6 +78,23 @@ bool HasQualifyingWord(std::string_view s) {
     if (s.find(w) != std::string_view::npos) return true;
   }
   return false;
+}
+
+// Words before a name that leave it the same indicator: verbs of doing, or examples (…等).
+bool OnlyActionsOrExamples(std::string_view before) {
+  if (before.size() >= 3 && before.substr(before.size() - 3) == "等") return true;
+  while (!before.empty()) {
+    bool stripped = false;
+    for (auto v : kActionVerbs) {
+      if (before.substr(0, v.size()) == v) {
+        before.remove_prefix(v.size());
+        stripped = true;
+        break;
+      }
+    }
+    if (!stripped) return false;
+  }
+  return true;
 }
 
 bool UnitsFit(std::string_view value_unit, std::string_view series_unit) {
@@ -192,9 +218,11 @@ const IndicatorMapper::Named* IndicatorMapper::Nearest(const std::vector<Named>&
     double score = 0;
     const size_t at = form.find(n.form);
     if (at != std::string::npos) {
-      // The phrase holds the name: what is around it must not make it a flow of a stock.
-      const std::string rest = form.substr(0, at) + form.substr(at + n.form.size());
-      if (HasQualifyingWord(rest)) continue;
+      // The phrase holds the name. Words before it may only be verbs of doing or examples
+      // (other words narrow it: 三大综保区进出口总额 is not 进出口总额); no word around it may
+      // make another indicator of it.
+      const std::string before = form.substr(0, at), after = form.substr(at + n.form.size());
+      if (!OnlyActionsOrExamples(before) || HasQualifyingWord(before) || HasQualifyingWord(after)) continue;
       score = 1.0 + static_cast<double>(n.length) / 1000.0;  // the longest name contained wins
     } else {
       if (n.length < kMinSimilarCodePoints || CountCodePoints(form) < kMinSimilarCodePoints) continue;

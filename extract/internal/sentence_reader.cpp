@@ -24,7 +24,7 @@ struct Selector : pegtl::parse_tree::selector<Rule, pegtl::parse_tree::store_con
     // tokens
     g::DayDate, g::YearSpan, g::SinceYear, g::CompareYear, g::MonthMention, g::YearMention,
     g::MonthSpan, g::MonthsSoFar, g::PlanPeriodSince, g::PastYears, g::Ordinal, g::TopRank,
-    g::ClassThreshold, g::RelativeAim, g::BreakZero, g::Fact, g::CompareText,
+    g::ClassThreshold, g::RelativeAim, g::BreakZero, g::RangeFact, g::Fact, g::CompareText,
     g::FirstThreeQuarters, g::FirstQuarter, g::SecondQuarter, g::ThirdQuarter, g::FourthQuarter,
     g::FirstHalf, g::SecondHalf, g::FullYear, g::ThisYear, g::LastYear, g::EstimateMark,
     g::FinalMark, g::VerifiedMark, g::PreliminaryMark, g::StriveMark, g::PerItem, g::Comma, g::Semicolon,
@@ -102,8 +102,12 @@ FactItemRead ReadItem(const Node& item) {
     } else if (n.is_type<g::PerPhrase>()) {
       r.per = n.string();
     } else if (n.is_type<g::Number>()) {
-      r.number_begin = Begin(n);
-      r.value = DigitsOnly(n.string_view());
+      if (r.value.empty()) {
+        r.number_begin = Begin(n);
+        r.value = DigitsOnly(n.string_view());
+      } else {
+        r.value_to = DigitsOnly(n.string_view());  // a range's upper end
+      }
     } else if (n.is_type<g::ApproxMore>()) {
       r.more = true;
     } else if (n.is_type<g::Unit>()) {
@@ -157,6 +161,10 @@ Token ReadToken(const Node& n) {
       if (c->is_type<g::Each>()) t.each = true;
       if (c->is_type<g::FactItem>()) t.items.push_back(ReadItem(*c));
     }
+  } else if (n.is_type<g::RangeFact>()) {
+    t.kind = TokenKind::kRange;
+    t.rule = "RangeFact";
+    t.items.push_back(ReadItem(n));
   } else if (n.is_type<g::RelativeAim>()) {
     t.kind = TokenKind::kRelative;
     t.rule = "RelativeAim";

@@ -34,6 +34,7 @@ struct FactItemRead {
   size_t begin = 0, end = 0;    // bytes in the sentence, prefix words and suffix included
   size_t number_begin = 0;      // where the number starts
   std::string value;            // decimal text as written, thousands separators removed
+  std::string value_to;         // the upper end of a range (增长5.5%—6%), else empty
   std::string unit;             // as written: 万亿元, %, 万套（间）, 万
   UnitClass unit_class = UnitClass::kCount;
   bool more = false;            // 2300余场, 6600多万
@@ -50,6 +51,7 @@ struct FactItemRead {
 
 enum class TokenKind {
   kFact,             // one or more FactItemRead
+  kRange,            // one FactItemRead with value .. value_to
   kRelative,         // 与经济增长同步
   kBreakZero,        // 实现破零
   kYear,             // 2023年 (year)

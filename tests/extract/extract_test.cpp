@@ -188,6 +188,14 @@ TEST_CASE("Extract: numbers that are not facts are not proposed", "[extract]") {
   CHECK_FALSE(Has(cs, "2023", ""));    // years
 }
 
+TEST_CASE("Extract: a count that names the set a statement is about is no fact", "[extract]") {
+  const auto cs = Run("2023年统计公报\n\n12月份，70个大中城市中，新建商品住宅销售价格同比下降的城市个数为62个。\n");
+  CHECK_FALSE(Has(cs, "70", "个"));
+  const Candidate& cities = Find(cs, "新建商品住宅销售价格同比下降的城市个数为62个", "62");
+  CHECK(cities.period == "2023-12");
+  CHECK_FALSE(cities.loadable);  // a single month: the files hold year-to-date periods only
+}
+
 TEST_CASE("Extract: a fact stated twice is one row, its first statement", "[extract]") {
   auto ex = ExtractText(kReport, "test", {});
   REQUIRE_OK(ex.status());

@@ -105,6 +105,11 @@ TEST_CASE("Extract grammar: Fact lists, 分别 and 各", "[extract]") {
                       {"分别", "各", "4个、10个、3个位次", "提升4个位次"});
 }
 
+TEST_CASE("Extract grammar: RangeFact", "[extract]") {
+  CheckTable<g::RangeFact>({"增长5.5%—6%", "增长5%-5.5%", "3至5个", "10到20家", "2%~3%", "1-2万人"},
+                           {"增长5.5%", "1-11月", "2021-2025年", "5-10年"});
+}
+
 TEST_CASE("Extract grammar: RelativeAim (同步)", "[extract]") {
   CheckTable<g::RelativeAim>({"与经济增长同步", "和经济增长同步", "与经济增长基本同步",
                               "同经济增长保持同步", "与地区生产总值增长同步"},

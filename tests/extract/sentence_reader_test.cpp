@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ixdb::extract {
@@ -82,6 +83,8 @@ TEST_CASE("Sentence: change words make the number a change", "[extract]") {
       {"工业企业利润同比减少2.3%", {"2.3 % down"}},
       {"增速回落1.2个百分点", {"1.2 个百分点 down"}},
       {"比上年年初预算增加1800亿元", {"1800 亿元 up"}},
+      {"夏粮产量14615万吨，减产0.9%", {"14615 万吨", "0.9 % down"}},
+      {"全年城镇新增就业1244万人，比上年多增38万人", {"1244 万人", "38 万人 up"}},
   });
 }
 
@@ -172,6 +175,26 @@ TEST_CASE("Sentence: periods, dates and markers are tokens of their own", "[extr
   const auto plan = ReadSentence("“十四五”以来");
   REQUIRE(plan.size() == 1);
   CHECK(plan[0].plan == 14);
+}
+
+TEST_CASE("Sentence: a range is one token with both ends", "[extract]") {
+  for (const auto& [sentence, low, high, unit] : std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+           {"地区生产总值增长5.5%—6%", "5.5", "6", "%"},
+           {"增长5%-5.5%", "5", "5.5", "%"},
+           {"新建3至5个产业园", "3", "5", "个"},
+           {"培育10到20家链主企业", "10", "20", "家"},
+           {"控制在2%~3%", "2", "3", "%"}}) {
+    INFO(sentence);
+    std::vector<Token> ranges;
+    for (const Token& t : ReadSentence(sentence)) {
+      if (t.kind == TokenKind::kRange) ranges.push_back(t);
+    }
+    REQUIRE(ranges.size() == 1);
+    CHECK(ranges[0].items.front().value == low);
+    CHECK(ranges[0].items.front().value_to == high);
+    CHECK(ranges[0].items.front().unit == unit);
+  }
+  CHECK(Facts("1-11月增长4%") == std::vector<std::string>{"4 % up"});
 }
 
 TEST_CASE("Sentence: a relative aim names what it keeps pace with", "[extract]") {
