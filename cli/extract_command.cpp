@@ -42,7 +42,8 @@ Status CmdExtract(const GlobalOptions& g, const ExtractArgs& args) {
   request.options.alias_files = args.aliases;
   if (args.year != 0) {
     if (args.year < kMinPlanYear || args.year > kMaxPlanYear) {
-      return Status::InvalidArgument("--year " + std::to_string(args.year) + ": expected a year such as 2024");
+      return Status::InvalidArgument("--year " + std::to_string(args.year) +
+                                     ": expected a year such as 2024");
     }
     request.options.plan_year = args.year;
   }

@@ -22,28 +22,28 @@ const char* MappingName(Mapping m);  // "store", "store-nearest", "alias", "alia
 
 struct Candidate {
   CandidateKind kind = CandidateKind::kObservation;
-  std::string indicator;   // the series code chosen (see `mapping`)
-  std::string name;        // the indicator phrase as read: 地区生产总值增长
-  std::string period;      // as the loader reads it: 2023, 2023Q1, 2023H1, 2023Q1-Q3, 2023M01-M11;
-                           // spans the loader cannot store are written 2021-2023 (review only)
-  std::string value;       // as written (thousands separators dropped); empty for qualitative
-                           // and relative targets
-  std::string unit;        // as written: 万亿元, %, 万套（间）
-  std::string comparator;  // targets: >=, <=, ~, =, relative, qualitative
-  std::string qualifier;   // observations: "", ~, >=, <=
-  std::string status;      // observations: estimate, preliminary, revised, final
-  std::string tolerance;   // targets: 0.5 for 控制在X%左右, else empty
-  std::string relative_to; // relative targets: the series it keeps pace with
+  std::string indicator;    // the series code chosen (see `mapping`)
+  std::string name;         // the indicator phrase as read: 地区生产总值增长
+  std::string period;       // as the loader reads it: 2023, 2023Q1, 2023H1, 2023Q1-Q3, 2023M01-M11;
+                            // spans the loader cannot store are written 2021-2023 (review only)
+  std::string value;        // as written (thousands separators dropped); empty for qualitative
+                            // and relative targets
+  std::string unit;         // as written: 万亿元, %, 万套（间）
+  std::string comparator;   // targets: >=, <=, ~, =, relative, qualitative
+  std::string qualifier;    // observations: "", ~, >=, <=
+  std::string status;       // observations: estimate, preliminary, revised, final
+  std::string tolerance;    // targets: 0.5 for 控制在X%左右, else empty
+  std::string relative_to;  // relative targets: the series it keeps pace with
   std::string relative_name;  // ... as written: 经济增长
-  std::string text;        // qualitative and relative targets: the words
-  size_t offset = 0;       // start of `source` in the normalised text, in code points
-  size_t length = 0;       // length of `source` in code points
-  std::string source;      // the phrase
-  std::string rule;        // the grammar rule that matched, e.g. Fact/ChangeUp/AboutSuffix
+  std::string text;           // qualitative and relative targets: the words
+  size_t offset = 0;          // start of `source` in the normalised text, in code points
+  size_t length = 0;          // length of `source` in code points
+  std::string source;         // the phrase
+  std::string rule;           // the grammar rule that matched, e.g. Fact/ChangeUp/AboutSuffix
   Mapping mapping = Mapping::kFallback;
   // Written to observations.csv / targets.csv (false: review.csv only, see `note`).
   bool loadable = true;
-  std::string note;        // why a candidate is review-only, or what was changed for loading
+  std::string note;  // why a candidate is review-only, or what was changed for loading
   // Set when loading needs the value in the series' unit (observations.csv): the converted
   // value and the series' unit. Empty: `value` and `unit` as they are.
   std::string load_value;
@@ -53,8 +53,8 @@ struct Candidate {
 // A series the output files define or refer to.
 struct SeriesInfo {
   std::string code;
-  std::string name;   // written as the series' name when the series is new
-  std::string unit;   // the series' unit (observations are written in it)
+  std::string name;       // written as the series' name when the series is new
+  std::string unit;       // the series' unit (observations are written in it)
   bool in_store = false;  // a series of the store (--db): its metadata is left as it is
 };
 

@@ -23,11 +23,16 @@ const char* CandidateKindName(CandidateKind kind) {
 
 const char* MappingName(Mapping m) {
   switch (m) {
-    case Mapping::kStoreExact: return "store";
-    case Mapping::kStoreNearest: return "store-nearest";
-    case Mapping::kAlias: return "alias";
-    case Mapping::kAliasNearest: return "alias-nearest";
-    case Mapping::kFallback: return "new";
+    case Mapping::kStoreExact:
+      return "store";
+    case Mapping::kStoreNearest:
+      return "store-nearest";
+    case Mapping::kAlias:
+      return "alias";
+    case Mapping::kAliasNearest:
+      return "alias-nearest";
+    case Mapping::kFallback:
+      return "new";
   }
   return "?";
 }
@@ -35,7 +40,8 @@ const char* MappingName(Mapping m) {
 namespace {
 
 Result<std::vector<internal::Alias>> LoadAliases(const std::vector<std::string>& files) {
-  auto builtin = internal::ParseAliases(internal::BuiltinAliasesCsv(), "data/aliases.csv (built in)");
+  auto builtin =
+      internal::ParseAliases(internal::BuiltinAliasesCsv(), "data/aliases.csv (built in)");
   if (!builtin.ok()) return builtin.status();
   std::vector<internal::Alias> all = std::move(builtin).value();
   for (const std::string& path : files) {

@@ -48,18 +48,18 @@ struct ExtractOptions {
 };
 
 struct Extraction {
-  std::string input;               // the file name, for messages
-  std::string form;                // "text", "HTML", "PDF"
-  std::string text;                // the normalised text the offsets refer to
+  std::string input;  // the file name, for messages
+  std::string form;   // "text", "HTML", "PDF"
+  std::string text;   // the normalised text the offsets refer to
   int plan_year = 0;
-  std::string plan_year_from;      // how the plan year was found
-  std::optional<Date> vintage;     // written on every row
-  std::string vintage_from;        // "--vintage", "the date in the title lines", or ""
+  std::string plan_year_from;         // how the plan year was found
+  std::optional<Date> vintage;        // written on every row
+  std::string vintage_from;           // "--vintage", "the date in the title lines", or ""
   std::vector<Candidate> candidates;  // in text order, repeats removed
-  std::vector<SeriesInfo> series;  // every code the loadable rows use, in order of appearance
-  size_t repeats_dropped = 0;      // facts stated again later (one row each)
-  std::vector<std::string> notes;  // for the summary
-  double seconds = 0;              // time taken by ExtractFile/ExtractText
+  std::vector<SeriesInfo> series;     // every code the loadable rows use, in order of appearance
+  size_t repeats_dropped = 0;         // facts stated again later (one row each)
+  std::vector<std::string> notes;     // for the summary
+  double seconds = 0;                 // time taken by ExtractFile/ExtractText
 };
 
 // Extracts from UTF-8 text (not yet normalised). `input` names it in messages.

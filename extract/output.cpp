@@ -57,9 +57,11 @@ Status WriteExtraction(const Extraction& ex, const std::string& out_dir, bool wr
   };
 
   std::string obs = "indicator,period,vintage,value,unit,status,qualifier,name,source\n";
-  std::string targets = "indicator,period,target,comparator,tolerance,unit,vintage,source,relative_to,text,name\n";
+  std::string targets =
+      "indicator,period,target,comparator,tolerance,unit,vintage,source,relative_to,text,name\n";
   std::string review =
-      "kind,indicator,name,period,value,unit,comparator,qualifier,status,offset,length,source,rule\n";
+      "kind,indicator,name,period,value,unit,comparator,qualifier,status,offset,length,source,"
+      "rule\n";
   std::set<std::string> written;
   for (const Candidate& c : ex.candidates) {
     AppendCsvRecord(&review, {CandidateKindName(c.kind), c.indicator, c.name, c.period, c.value,
@@ -68,12 +70,13 @@ Status WriteExtraction(const Extraction& ex, const std::string& out_dir, bool wr
     if (!c.loadable) continue;
     written.insert(c.indicator);
     if (c.kind == CandidateKind::kObservation) {
-      AppendCsvRecord(&obs, {c.indicator, c.period, vintage, c.load_value.empty() ? c.value : c.load_value,
-                             meta(c.indicator, true), c.status, c.qualifier, meta(c.indicator, false),
-                             c.source});
+      AppendCsvRecord(&obs, {c.indicator, c.period, vintage,
+                             c.load_value.empty() ? c.value : c.load_value, meta(c.indicator, true),
+                             c.status, c.qualifier, meta(c.indicator, false), c.source});
     } else {
-      AppendCsvRecord(&targets, {c.indicator, c.period, c.value, c.comparator, c.tolerance, c.unit,
-                                 vintage, c.source, c.relative_to, c.text, meta(c.indicator, false)});
+      AppendCsvRecord(&targets,
+                      {c.indicator, c.period, c.value, c.comparator, c.tolerance, c.unit, vintage,
+                       c.source, c.relative_to, c.text, meta(c.indicator, false)});
     }
   }
   // Series that only a relative target names: a row of metadata, so that the load has them.
@@ -82,9 +85,10 @@ Status WriteExtraction(const Extraction& ex, const std::string& out_dir, bool wr
     AppendCsvRecord(&obs, {s.code, "", "", "", s.unit, "", "", s.name, ""});
   }
 
-  for (const auto& [name, content] : {std::pair<const char*, const std::string*>{"observations.csv", &obs},
-                                      {"targets.csv", &targets},
-                                      {"review.csv", &review}}) {
+  for (const auto& [name, content] :
+       {std::pair<const char*, const std::string*>{"observations.csv", &obs},
+        {"targets.csv", &targets},
+        {"review.csv", &review}}) {
     Status s = WriteFile(dir / name, *content);
     if (!s.ok()) return s;
   }
@@ -116,10 +120,16 @@ std::string FormatExtractSummary(const Extraction& ex, const std::string& out_di
     (c.kind == CandidateKind::kObservation ? obs_rows : target_rows)++;
     switch (c.mapping) {
       case Mapping::kStoreExact:
-      case Mapping::kStoreNearest: ++store; break;
+      case Mapping::kStoreNearest:
+        ++store;
+        break;
       case Mapping::kAlias:
-      case Mapping::kAliasNearest: ++alias; break;
-      case Mapping::kFallback: ++fresh; break;
+      case Mapping::kAliasNearest:
+        ++alias;
+        break;
+      case Mapping::kFallback:
+        ++fresh;
+        break;
     }
   }
   // An alias whose code the store has is a store series too.
@@ -136,19 +146,22 @@ std::string FormatExtractSummary(const Extraction& ex, const std::string& out_di
   std::snprintf(seconds, sizeof seconds, "%.3f", ex.seconds);
 
   std::string out;
-  out += "extract: " + ex.input + " (" + ex.form + ", " + WithSeparators(internal::CountCodePoints(ex.text)) +
-         " characters): plan year " + std::to_string(ex.plan_year) + " (" + ex.plan_year_from + ")\n";
-  out += "candidates: " + WithSeparators(ex.candidates.size()) + " (" + WithSeparators(observations) +
-         " observations, " + WithSeparators(targets) + " targets: " + WithSeparators(numeric) + " numeric, " +
-         WithSeparators(qualitative) + " qualitative, " + WithSeparators(relative) + " relative)";
+  out += "extract: " + ex.input + " (" + ex.form + ", " +
+         WithSeparators(internal::CountCodePoints(ex.text)) + " characters): plan year " +
+         std::to_string(ex.plan_year) + " (" + ex.plan_year_from + ")\n";
+  out += "candidates: " + WithSeparators(ex.candidates.size()) + " (" +
+         WithSeparators(observations) + " observations, " + WithSeparators(targets) +
+         " targets: " + WithSeparators(numeric) + " numeric, " + WithSeparators(qualitative) +
+         " qualitative, " + WithSeparators(relative) + " relative)";
   if (ex.repeats_dropped > 0) out += "; " + WithSeparators(ex.repeats_dropped) + " repeats dropped";
   out += "\n";
-  out += "mapped to existing series: " + WithSeparators(existing) + " (store names " + WithSeparators(store) +
-         "); alias table " + WithSeparators(alias) + "; new codes " + WithSeparators(fresh) + "\n";
+  out += "mapped to existing series: " + WithSeparators(existing) + " (store names " +
+         WithSeparators(store) + "); alias table " + WithSeparators(alias) + "; new codes " +
+         WithSeparators(fresh) + "\n";
   const std::string dir = out_dir.empty() || out_dir.back() == '/' ? out_dir : out_dir + "/";
-  out += "wrote " + dir + "observations.csv (" + WithSeparators(obs_rows) + " rows), " + dir + "targets.csv (" +
-         WithSeparators(target_rows) + " rows), " + dir + "review.csv (" + WithSeparators(ex.candidates.size()) +
-         " rows)\n";
+  out += "wrote " + dir + "observations.csv (" + WithSeparators(obs_rows) + " rows), " + dir +
+         "targets.csv (" + WithSeparators(target_rows) + " rows), " + dir + "review.csv (" +
+         WithSeparators(ex.candidates.size()) + " rows)\n";
   if (review_only > 0) {
     out += "note: " + WithSeparators(review_only) +
            " candidates are in review.csv only (periods or values the files cannot hold)\n";
@@ -158,7 +171,8 @@ std::string FormatExtractSummary(const Extraction& ex, const std::string& out_di
   } else {
     out += "note: no vintage: the rows have none; give --vintage here or to ixdb load\n";
   }
-  for (size_t i = 0; i < ex.notes.size() && i < kMaxSummaryNotes; ++i) out += "note: " + ex.notes[i] + "\n";
+  for (size_t i = 0; i < ex.notes.size() && i < kMaxSummaryNotes; ++i)
+    out += "note: " + ex.notes[i] + "\n";
   if (ex.notes.size() > kMaxSummaryNotes) {
     out += "note: and " + WithSeparators(ex.notes.size() - kMaxSummaryNotes) + " more\n";
   }

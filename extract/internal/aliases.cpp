@@ -40,7 +40,10 @@ Result<std::vector<Alias>> ParseAliases(std::string_view csv, std::string_view s
   int name_col = -1, code_col = -1, unit_col = -1;
   for (size_t i = 0; i < rows[0].size(); ++i) {
     const std::string h = Lower(TrimAscii(rows[0][i]));
-    int* slot = h == "name" ? &name_col : h == "code" ? &code_col : h == "unit" ? &unit_col : nullptr;
+    int* slot = h == "name"   ? &name_col
+                : h == "code" ? &code_col
+                : h == "unit" ? &unit_col
+                              : nullptr;
     if (slot == nullptr) {
       return Status::InvalidArgument(std::string(source) + ":1: unknown column '" + rows[0][i] +
                                      "' (an alias table has name,code[,unit])");
@@ -48,13 +51,15 @@ Result<std::vector<Alias>> ParseAliases(std::string_view csv, std::string_view s
     *slot = static_cast<int>(i);
   }
   if (name_col < 0 || code_col < 0) {
-    return Status::InvalidArgument(std::string(source) + ":1: an alias table needs the columns name and code");
+    return Status::InvalidArgument(std::string(source) +
+                                   ":1: an alias table needs the columns name and code");
   }
   std::vector<Alias> out;
   for (size_t r = 1; r < rows.size(); ++r) {
     const auto& f = rows[r];
     auto cell = [&](int col) {
-      return col >= 0 && static_cast<size_t>(col) < f.size() ? std::string(TrimAscii(f[col])) : std::string();
+      return col >= 0 && static_cast<size_t>(col) < f.size() ? std::string(TrimAscii(f[col]))
+                                                             : std::string();
     };
     Alias a{cell(name_col), cell(code_col), cell(unit_col)};
     if (a.name.empty() && a.code.empty()) continue;

@@ -27,17 +27,21 @@ constexpr size_t kMinQualitativeCodePoints = 4;
 constexpr std::string_view kGroupingNouns[] = {"方面", "重点领域", "层面", "维度"};
 // Verbs that end the noun after a count and start what is said of it (463个市级重大项目 |
 // 完成投资3763.6亿元).
-constexpr std::string_view kVerbsAfterNoun[] = {"完成", "实现", "带动", "获得", "达到", "获批", "入选",
-                                                "通过", "累计", "共计", "占",   "举办", "开展", "组织",
-                                                "实施", "发放", "吸引", "覆盖", "惠及", "建成"};
-// An indicator phrase that names an attribute of the thing before it (入库项目6236个、总投资77791亿元).
-constexpr std::string_view kAttributeHeads[] = {"总投资", "总数", "总额", "总量", "总规模", "占比", "比重"};
+constexpr std::string_view kVerbsAfterNoun[] = {
+    "完成", "实现", "带动", "获得", "达到", "获批", "入选", "通过", "累计", "共计",
+    "占",   "举办", "开展", "组织", "实施", "发放", "吸引", "覆盖", "惠及", "建成"};
+// An indicator phrase that names an attribute of the thing before it
+// (入库项目6236个、总投资77791亿元).
+constexpr std::string_view kAttributeHeads[] = {"总投资", "总数", "总额", "总量",
+                                                "总规模", "占比", "比重"};
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
-bool Contains(std::string_view s, std::string_view w) { return s.find(w) != std::string_view::npos; }
+bool Contains(std::string_view s, std::string_view w) {
+  return s.find(w) != std::string_view::npos;
+}
 
 // The first `n` code points of s dropped.
 std::string_view DropCodePoints(std::string_view s, size_t n) {
@@ -48,15 +52,43 @@ std::string_view DropCodePoints(std::string_view s, size_t n) {
 
 // Words that open a clause but are not part of an indicator's name.
 constexpr std::string_view kLeadingNoise[] = {
-    "- ", "-", "•", "·", "●", "、", "，", "；", "：", ",", ";", ":", " ", "。",
-    "其中", "同时", "全市", "全省", "全国", "全区", "全县", "我市", "我省", "我国", "本市",
+    "- ",
+    "-",
+    "•",
+    "·",
+    "●",
+    "、",
+    "，",
+    "；",
+    "：",
+    ",",
+    ";",
+    ":",
+    " ",
+    "。",
+    "其中",
+    "同时",
+    "全市",
+    "全省",
+    "全国",
+    "全区",
+    "全县",
+    "我市",
+    "我省",
+    "我国",
+    "本市",
     // Verbs of aiming, not part of what is measured (力争实现全市煤炭消费同比下降).
-    "力争", "确保", "努力", "实现", "推动", "推进",
+    "力争",
+    "确保",
+    "努力",
+    "实现",
+    "推动",
+    "推进",
 };
 // Words that end the text before a number but are not part of the name.
 constexpr std::string_view kTrailingNoise[] = {
-    " ", "，", "、", "：", "拟按", "按", "拟", "为", "是", "的", "在", "共计", "共", "预期目标", "目标",
-    "分别", "再",
+    " ",  "，", "、",   "：", "拟按",     "按",   "拟",   "为", "是",
+    "的", "在", "共计", "共", "预期目标", "目标", "分别", "再",
 };
 
 std::string CleanSubject(std::string_view s, size_t max_code_points = kMaxSubjectCodePoints) {
@@ -125,7 +157,8 @@ std::vector<std::string> SplitSubjects(const std::string& subject, bool paren_al
     const char32_t c = DecodeAt(subject, &i);
     if (c == U'（' || c == '(' || c == U'“' || c == U'《') ++depth;
     if (c == U'）' || c == ')' || c == U'”' || c == U'》') --depth;
-    const bool sep = enumeration_comma_only ? subject.substr(at, 3) == "、" : IsListSepAt(subject, at);
+    const bool sep =
+        enumeration_comma_only ? subject.substr(at, 3) == "、" : IsListSepAt(subject, at);
     if (depth == 0 && sep) {
       if (!cur.empty()) parts.push_back(cur);
       cur.clear();
@@ -148,9 +181,10 @@ std::vector<std::string> SplitSubjects(const std::string& subject, bool paren_al
 // The head nouns subjects of a list share when only the last says it: 高技术制造业、装备制造业
 // 增加值 -> 高技术制造业增加值, 装备制造业增加值.
 constexpr std::string_view kSharedHeads[] = {
-    "增加值", "营业收入", "收入", "支出", "投资", "产值", "产量", "产能", "比重", "占比", "标准", "规模",
-    "总额", "价格", "贷款", "利润", "经费", "零售额", "交易额", "成交额", "进出口", "出口", "进口",
-    "减排量", "排放量", "削减量", "面积", "人数", "数量", "覆盖率", "能力"};
+    "增加值", "营业收入", "收入",   "支出",   "投资",   "产值",   "产量", "产能",
+    "比重",   "占比",     "标准",   "规模",   "总额",   "价格",   "贷款", "利润",
+    "经费",   "零售额",   "交易额", "成交额", "进出口", "出口",   "进口", "减排量",
+    "排放量", "削减量",   "面积",   "人数",   "数量",   "覆盖率", "能力"};
 
 // The subjects of a 分别 list of `n` values: split at 、和及与, else at 、 alone (和 inside a
 // name: 信息传输软件和信息技术服务业), with the head of the last given to the others.
@@ -212,10 +246,18 @@ PeriodText FormatPeriodState(const PeriodState& p, int section_year) {
     return out;
   }
   switch (p.sub) {
-    case SubPeriod::kYear: out.text = y; break;
-    case SubPeriod::kQ1: out.text = y + "Q1"; break;
-    case SubPeriod::kH1: out.text = y + "H1"; break;
-    case SubPeriod::kQ1ToQ3: out.text = y + "Q1-Q3"; break;
+    case SubPeriod::kYear:
+      out.text = y;
+      break;
+    case SubPeriod::kQ1:
+      out.text = y + "Q1";
+      break;
+    case SubPeriod::kH1:
+      out.text = y + "H1";
+      break;
+    case SubPeriod::kQ1ToQ3:
+      out.text = y + "Q1-Q3";
+      break;
     case SubPeriod::kMonthsToDate:
       out.text = p.month_to == 1 ? y + "M01" : y + "M01-M" + TwoDigits(p.month_to);
       break;
@@ -247,7 +289,8 @@ PeriodText FormatPeriodState(const PeriodState& p, int section_year) {
 enum class Reading { kNone, kAtLeast, kAtMost, kAbout, kCeilingAbout, kReach };
 
 Reading ReadBound(const FactItemRead& it) {
-  if (it.prefix == Bound::kCeiling) return it.suffix == Bound::kAbout ? Reading::kCeilingAbout : Reading::kAtMost;
+  if (it.prefix == Bound::kCeiling)
+    return it.suffix == Bound::kAbout ? Reading::kCeilingAbout : Reading::kAtMost;
   if (it.suffix == Bound::kAtLeast) return Reading::kAtLeast;
   if (it.suffix == Bound::kAtMost) return Reading::kAtMost;
   if (it.suffix == Bound::kAbout) return Reading::kAbout;
@@ -259,26 +302,62 @@ Reading ReadBound(const FactItemRead& it) {
   return Reading::kNone;
 }
 
+// What a reading is written as: a target's comparator, an observation's qualifier.
+struct Symbols {
+  const char* target;
+  const char* observation;
+};
+
+Symbols SymbolsOf(Reading r) {
+  switch (r) {
+    case Reading::kAtLeast:
+      return {">=", ">="};
+    case Reading::kReach:
+      return {">=", ""};  // 达到 a level: a floor for a plan, none for a fact
+    case Reading::kAtMost:
+      return {"<=", "<="};
+    case Reading::kAbout:
+      return {"~", "~"};
+    case Reading::kCeilingAbout:
+      return {"<=", "<="};
+    case Reading::kNone:
+      break;
+  }
+  return {"=", ""};
+}
+
 const char* BoundName(Bound b) {
   switch (b) {
-    case Bound::kAtLeast: return "AtLeast";
-    case Bound::kAtMost: return "AtMost";
-    case Bound::kAbout: return "About";
-    case Bound::kCeiling: return "Ceiling";
-    case Bound::kHold: return "Hold";
-    case Bound::kNone: break;
+    case Bound::kAtLeast:
+      return "AtLeast";
+    case Bound::kAtMost:
+      return "AtMost";
+    case Bound::kAbout:
+      return "About";
+    case Bound::kCeiling:
+      return "Ceiling";
+    case Bound::kHold:
+      return "Hold";
+    case Bound::kNone:
+      break;
   }
   return "";
 }
 
 std::string RuleOf(const Token& t, const FactItemRead& it) {
   std::string r = "Fact";
-  if (t.respectively) r += ".Respectively";
-  else if (t.each) r += ".Each";
-  else if (t.items.size() > 1) r += ".List";
-  if (it.level_verb) r += "/LevelVerb";
-  else if (it.change == Change::kUp) r += "/ChangeUp";
-  else if (it.change == Change::kDown) r += "/ChangeDown";
+  if (t.respectively)
+    r += ".Respectively";
+  else if (t.each)
+    r += ".Each";
+  else if (t.items.size() > 1)
+    r += ".List";
+  if (it.level_verb)
+    r += "/LevelVerb";
+  else if (it.change == Change::kUp)
+    r += "/ChangeUp";
+  else if (it.change == Change::kDown)
+    r += "/ChangeDown";
   if (it.prefix != Bound::kNone) r += std::string("/") + BoundName(it.prefix) + "Prefix";
   if (it.more) r += "/ApproxMore";
   if (it.suffix != Bound::kNone) r += std::string("/") + BoundName(it.suffix) + "Suffix";
@@ -296,8 +375,12 @@ class SentenceWalker {
  public:
   SentenceWalker(std::string_view text, const SentenceSpan& span, int plan_year,
                  const KnownIndicator& known, std::vector<Proposal>* out)
-      : text_(text), span_(span), s_(text.substr(span.begin, span.end - span.begin)),
-        plan_year_(plan_year), known_(known), out_(out) {
+      : text_(text),
+        span_(span),
+        s_(text.substr(span.begin, span.end - span.begin)),
+        plan_year_(plan_year),
+        known_(known),
+        out_(out) {
     section_year_ = span.role == SectionRole::kPlan ? plan_year : plan_year - 1;
   }
 
@@ -334,7 +417,8 @@ class SentenceWalker {
   }
 
   bool InHeadline(size_t begin) const {
-    return span_.headline_from != std::string_view::npos && span_.begin + begin >= span_.headline_from;
+    return span_.headline_from != std::string_view::npos &&
+           span_.begin + begin >= span_.headline_from;
   }
 
   // The text of s_[b, e) without the period and marker tokens in it.
@@ -378,10 +462,18 @@ class SentenceWalker {
         segment_ = clause_ = t.end;
         strive_ = false;
         return;
-      case TokenKind::kFact: OnFact(t); return;
-      case TokenKind::kRange: OnRange(t); return;
-      case TokenKind::kRelative: OnRelative(t); return;
-      case TokenKind::kBreakZero: OnBreakZero(t); return;
+      case TokenKind::kFact:
+        OnFact(t);
+        return;
+      case TokenKind::kRange:
+        OnRange(t);
+        return;
+      case TokenKind::kRelative:
+        OnRelative(t);
+        return;
+      case TokenKind::kBreakZero:
+        OnBreakZero(t);
+        return;
       case TokenKind::kYear:
       case TokenKind::kYearEnd:
         period_ = PeriodState{};
@@ -405,10 +497,18 @@ class SentenceWalker {
         period_.sub = t.quarter == 1 ? SubPeriod::kQ1 : SubPeriod::kSingleQuarter;
         period_.quarter = t.quarter;
         return;
-      case TokenKind::kFirstHalf: period_.sub = SubPeriod::kH1; return;
-      case TokenKind::kSecondHalf: period_.sub = SubPeriod::kSecondHalf; return;
-      case TokenKind::kFirstThreeQuarters: period_.sub = SubPeriod::kQ1ToQ3; return;
-      case TokenKind::kFullYear: period_.sub = SubPeriod::kYear; return;
+      case TokenKind::kFirstHalf:
+        period_.sub = SubPeriod::kH1;
+        return;
+      case TokenKind::kSecondHalf:
+        period_.sub = SubPeriod::kSecondHalf;
+        return;
+      case TokenKind::kFirstThreeQuarters:
+        period_.sub = SubPeriod::kQ1ToQ3;
+        return;
+      case TokenKind::kFullYear:
+        period_.sub = SubPeriod::kYear;
+        return;
       case TokenKind::kThisYear:
         period_ = PeriodState{};
         period_.year = plan_year_;
@@ -431,9 +531,15 @@ class SentenceWalker {
         estimate_ = true;
         estimate_unconfirmed_ = true;
         return;
-      case TokenKind::kPreliminary: status_ = "preliminary"; return;
-      case TokenKind::kVerified: status_ = "revised"; return;
-      case TokenKind::kFinal: status_ = "final"; return;
+      case TokenKind::kPreliminary:
+        status_ = "preliminary";
+        return;
+      case TokenKind::kVerified:
+        status_ = "revised";
+        return;
+      case TokenKind::kFinal:
+        status_ = "final";
+        return;
       case TokenKind::kStrive:
         // 力争 opening a clause governs the rest of the sentence; after a subject, its clause.
         if (CleanSubject(Words(clause_, t.begin)).empty()) {
@@ -442,7 +548,9 @@ class SentenceWalker {
           strive_clause_ = true;
         }
         return;
-      case TokenKind::kPerItem: per_item_ = true; return;
+      case TokenKind::kPerItem:
+        per_item_ = true;
+        return;
       case TokenKind::kDate:
       case TokenKind::kSkipped:
         return;
@@ -457,7 +565,8 @@ class SentenceWalker {
     c.period = period.text;
     c.loadable = period.loadable;
     c.note = period.note;
-    c.kind = period.year >= plan_year_ && !estimate_ ? CandidateKind::kTarget : CandidateKind::kObservation;
+    c.kind = period.year >= plan_year_ && !estimate_ ? CandidateKind::kTarget
+                                                     : CandidateKind::kObservation;
     if (c.kind == CandidateKind::kObservation) {
       c.status = estimate_ ? "estimate" : !status_.empty() ? status_ : "preliminary";
     }
@@ -486,7 +595,8 @@ class SentenceWalker {
     *own = !base.empty();
     bool of_previous = StartsWith(base, "比") || StartsWith(base, "较");  // 比上年年初预算增加
     for (auto w : kAttributeHeads) of_previous = of_previous || StartsWith(base, w);
-    for (auto w : kVerbsAfterNoun) of_previous = of_previous || (after_fact_ && StartsWith(base, w));
+    for (auto w : kVerbsAfterNoun)
+      of_previous = of_previous || (after_fact_ && StartsWith(base, w));
     if (of_previous && !previous_subject_.empty()) {
       base = previous_subject_ + base;
       *own = false;
@@ -508,7 +618,8 @@ class SentenceWalker {
     size_t i = from, n = 0;
     int depth = 0;  // 10个技术（产业、制造业）创新中心: a 、 in brackets is part of the noun
     while (i < next_token_begin_ && i < s_.size() && n < kMaxNounCodePoints) {
-      if (depth == 0 && (IsClausePunctAt(s_, i) || IsListSepAt(s_, i) || s_.substr(i, 3) == "等")) break;
+      if (depth == 0 && (IsClausePunctAt(s_, i) || IsListSepAt(s_, i) || s_.substr(i, 3) == "等"))
+        break;
       const char32_t c = DecodeAt(s_, &i);
       if (c == U'（' || c == '(') ++depth;
       if ((c == U'）' || c == ')') && depth > 0) --depth;
@@ -521,8 +632,8 @@ class SentenceWalker {
     // 每条产业链聚焦1个细分行业; 各产业链分别选择1个: allotted per item, not a total.
     if (per_item_ || (t.respectively && t.items.size() == 1)) return SkipFact(t);
     const FactItemRead& last = t.items.back();
-    const bool noun_follows = t.end < s_.size() && !IsClausePunctAt(s_, t.end) && !IsListSepAt(s_, t.end) &&
-                              last.suffix == Bound::kNone;
+    const bool noun_follows = t.end < s_.size() && !IsClausePunctAt(s_, t.end) &&
+                              !IsListSepAt(s_, t.end) && last.suffix == Bound::kNone;
     // 中韩石化280万吨催化裂化装置等项目: an amount inside the name of an example.
     if (noun_follows && last.unit_class == UnitClass::kMeasure) {
       const size_t e = NounEnd(t.end);
@@ -616,36 +727,24 @@ class SentenceWalker {
       c.unit = it.unit;
       const Reading r = ReadBound(it);
       if (c.kind == CandidateKind::kTarget) {
-        switch (r) {
-          case Reading::kAtLeast:
-          case Reading::kReach: c.comparator = ">="; break;
-          case Reading::kAtMost: c.comparator = "<="; break;
-          case Reading::kAbout: c.comparator = "~"; break;
-          case Reading::kCeilingAbout:
-            c.comparator = "<=";
-            if (IsPercentUnit(c.unit)) {
-              c.tolerance = "0.5";
-            } else {
-              c.note = "控制在…左右 in " + c.unit + ": a ceiling, no default tolerance";
-            }
-            break;
-          case Reading::kNone: c.comparator = strive_ || strive_clause_ ? ">=" : "="; break;
+        c.comparator =
+            r == Reading::kNone && (strive_ || strive_clause_) ? ">=" : SymbolsOf(r).target;
+        if (r == Reading::kCeilingAbout) {
+          if (IsPercentUnit(c.unit)) {
+            c.tolerance = "0.5";
+          } else {
+            c.note = "控制在…左右 in " + c.unit + ": a ceiling, no default tolerance";
+          }
         }
       } else {
-        switch (r) {
-          case Reading::kAtLeast: c.qualifier = ">="; break;
-          case Reading::kAtMost:
-          case Reading::kCeilingAbout: c.qualifier = "<="; break;
-          case Reading::kAbout: c.qualifier = "~"; break;
-          case Reading::kReach:
-          case Reading::kNone: break;
-        }
+        c.qualifier = SymbolsOf(r).observation;
       }
       clause_nouns.push_back(!noun.empty() && names.size() == 1 ? noun : c.name);
       out_->push_back(std::move(p));
     }
     previous_subject_ = noun.empty() || t.items.size() != 1 ? base : names[0];
-    current_clause_nouns_.insert(current_clause_nouns_.end(), clause_nouns.begin(), clause_nouns.end());
+    current_clause_nouns_.insert(current_clause_nouns_.end(), clause_nouns.begin(),
+                                 clause_nouns.end());
     segment_ = fact_end;
     after_fact_ = true;
     clause_has_fact_ = true;
@@ -655,22 +754,13 @@ class SentenceWalker {
   // no comparator for a range.
   void OnRange(const Token& t) {
     const FactItemRead& it = t.items.front();
-    bool own = true;
-    std::string name = SubjectBefore(t.begin, &own);
-    if (!it.level_verb && it.change != Change::kNone) name += it.compare_base + it.change_word;
-    Proposal p = Start(ContentBegin(segment_, t.begin, after_fact_), t.end, t.rule);
-    Candidate& c = p.candidate;
-    c.name = name;
+    Candidate& c = ProposeFor(t);
+    if (!it.level_verb && it.change != Change::kNone) c.name += it.compare_base + it.change_word;
     c.value = it.value + "-" + it.value_to;
     c.unit = it.unit;
     if (c.kind == CandidateKind::kTarget) c.comparator = "between";
     c.loadable = false;
     c.note = "a range " + c.value + ": no comparator of the files holds it";
-    out_->push_back(std::move(p));
-    previous_subject_ = name;
-    segment_ = t.end;
-    after_fact_ = true;
-    clause_has_fact_ = true;
   }
 
   bool PlanContext() const {
@@ -678,39 +768,36 @@ class SentenceWalker {
     return period.year >= plan_year_ && !estimate_;
   }
 
+  // A candidate for the token `t`, named by the words before it; the walker moves past `t`.
+  Candidate& ProposeFor(const Token& t) {
+    bool own = true;
+    const std::string name = SubjectBefore(t.begin, &own);
+    Proposal p = Start(ContentBegin(segment_, t.begin, after_fact_), t.end, t.rule);
+    p.candidate.name = name;
+    out_->push_back(std::move(p));
+    previous_subject_ = name;
+    segment_ = t.end;
+    after_fact_ = true;
+    clause_has_fact_ = true;
+    return out_->back().candidate;
+  }
+
   void OnRelative(const Token& t) {
     clause_has_fact_ = true;
     if (!PlanContext()) return;  // 基本同步 in the review: words, no number to store
-    bool own = true;
-    const std::string base = SubjectBefore(t.begin, &own);
-    const size_t phrase_begin = ContentBegin(segment_, t.begin, after_fact_);
-    Proposal p = Start(phrase_begin, t.end, t.rule);
-    Candidate& c = p.candidate;
-    c.name = base;
+    Candidate& c = ProposeFor(t);
     c.comparator = "relative";
     c.relative_name = CleanSubject(t.relative_to);
     c.text = c.source;
-    out_->push_back(std::move(p));
-    previous_subject_ = base;
-    segment_ = t.end;
-    after_fact_ = true;
   }
 
   void OnBreakZero(const Token& t) {
     clause_has_fact_ = true;
     if (!PlanContext()) return;
-    bool own = true;
-    const std::string base = SubjectBefore(t.begin, &own);
-    const size_t phrase_begin = ContentBegin(segment_, t.begin, after_fact_);
-    Proposal p = Start(phrase_begin, t.end, t.rule);
-    Candidate& c = p.candidate;
-    c.name = base;
+    Candidate& c = ProposeFor(t);
     c.value = "1";
     c.comparator = ">=";
     c.note = "破零: the first one, at least 1";
-    out_->push_back(std::move(p));
-    segment_ = t.end;
-    after_fact_ = true;
   }
 
   // The clause s_[clause_, end) is over: a clause without a number may be a qualitative

@@ -13,8 +13,8 @@
 namespace ixdb::extract::internal {
 
 struct Proposal {
-  Candidate candidate;     // indicator still empty; offset/length in bytes until Finish
-  std::string series_unit; // the unit of the series it was mapped to, when known
+  Candidate candidate;      // indicator still empty; offset/length in bytes until Finish
+  std::string series_unit;  // the unit of the series it was mapped to, when known
 };
 
 // True when an indicator phrase names a known series (the store's or an alias).

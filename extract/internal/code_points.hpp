@@ -26,7 +26,8 @@ inline bool IsAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= '
 inline bool IsAscii(char32_t c) { return c < 0x80; }
 // CJK unified ideographs (with extension A and the compatibility block).
 inline bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF);
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF);
 }
 // Horizontal white space as it appears in reports: ASCII space and tab, no-break space, the
 // ideographic space U+3000 and the thin/figure spaces of typeset numbers.

@@ -79,7 +79,8 @@ Result<std::string> DecodeText(std::string_view bytes, std::string_view name) {
     std::string out;
     size_t bad = 0;
     if (!Iconv(utf16le ? "UTF-16LE" : "UTF-16BE", bytes.substr(2), &out, &bad)) {
-      return Status::InvalidArgument(std::string(name) + ": bad encoding: not valid UTF-16 at byte " +
+      return Status::InvalidArgument(std::string(name) +
+                                     ": bad encoding: not valid UTF-16 at byte " +
                                      std::to_string(bad + 2));
     }
     return out;
@@ -95,8 +96,7 @@ Result<std::string> DecodeText(std::string_view bytes, std::string_view name) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(bytes[bad]));
     return Status::InvalidArgument(std::string(name) + ":" + Position(bytes, bad) +
-                                   ": bad encoding: byte " + hex +
-                                   " is neither UTF-8 nor GB18030");
+                                   ": bad encoding: byte " + hex + " is neither UTF-8 nor GB18030");
   }
   return out;
 }

@@ -29,9 +29,12 @@ std::string LowerPrefix(std::string_view s, size_t n) {
 
 const char* DocumentFormName(DocumentForm form) {
   switch (form) {
-    case DocumentForm::kText: return "text";
-    case DocumentForm::kHtml: return "HTML";
-    case DocumentForm::kPdf: return "PDF";
+    case DocumentForm::kText:
+      return "text";
+    case DocumentForm::kHtml:
+      return "HTML";
+    case DocumentForm::kPdf:
+      return "PDF";
   }
   return "?";
 }
@@ -68,9 +71,12 @@ Result<DocumentText> ReadDocument(const std::string& path) {
   doc.form = DetectForm(path, bytes);
   auto convert = [&]() -> Result<std::string> {
     switch (doc.form) {
-      case DocumentForm::kHtml: return HtmlToText(bytes, path);
-      case DocumentForm::kPdf: return PdfToText(bytes, path);
-      case DocumentForm::kText: break;
+      case DocumentForm::kHtml:
+        return HtmlToText(bytes, path);
+      case DocumentForm::kPdf:
+        return PdfToText(bytes, path);
+      case DocumentForm::kText:
+        break;
     }
     return DecodeText(bytes, path);
   };

@@ -27,9 +27,9 @@ bool IsSkipped(const xmlNode* node) {
 // Elements after which a reader sees a new line.
 bool IsBlock(const xmlNode* node) {
   static const char* const kBlocks[] = {
-      "p",  "div", "br",  "li",      "ul",    "ol",      "tr",     "table", "h1",     "h2",
-      "h3", "h4",  "h5",  "h6",      "title", "section", "article", "header", "footer", "blockquote",
-      "pre", "dd", "dt",  "dl",      "hr",    "td",      "th",     "caption", "figure", "nav"};
+      "p",   "div", "br", "li", "ul",    "ol",      "tr",      "table",   "h1",     "h2",
+      "h3",  "h4",  "h5", "h6", "title", "section", "article", "header",  "footer", "blockquote",
+      "pre", "dd",  "dt", "dl", "hr",    "td",      "th",      "caption", "figure", "nav"};
   for (const char* b : kBlocks) {
     if (NameIs(node, b)) return true;
   }

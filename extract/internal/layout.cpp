@@ -25,7 +25,9 @@ struct Paragraph {
   LineOpening opening = LineOpening::kText;
 };
 
-bool Contains(std::string_view s, std::string_view word) { return s.find(word) != std::string_view::npos; }
+bool Contains(std::string_view s, std::string_view word) {
+  return s.find(word) != std::string_view::npos;
+}
 
 bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> words) {
   for (auto w : words) {
@@ -58,7 +60,8 @@ bool HasClausePunctuation(std::string_view s) {
 }
 
 bool IsHeadingParagraph(std::string_view p, LineOpening opening) {
-  if ((opening == LineOpening::kSection || opening == LineOpening::kSubsection) && !Contains(p, "。")) {
+  if ((opening == LineOpening::kSection || opening == LineOpening::kSubsection) &&
+      !Contains(p, "。")) {
     return true;
   }
   return CountCodePoints(p) <= kMaxBareHeadingCodePoints && !HasClausePunctuation(p);
@@ -74,13 +77,15 @@ struct TitleFacts {
 TitleFacts ReadTitle(std::string_view text, const std::vector<Paragraph>& paragraphs) {
   TitleFacts facts;
   for (size_t i = 0; i < paragraphs.size() && i < kMaxTitleParagraphs; ++i) {
-    const std::string_view p = text.substr(paragraphs[i].begin, paragraphs[i].end - paragraphs[i].begin);
+    const std::string_view p =
+        text.substr(paragraphs[i].begin, paragraphs[i].end - paragraphs[i].begin);
     if (EndsWithColon(p) || Contains(p, "。")) break;
     if (Contains(p, "统计公报")) facts.bulletin = true;
     for (const Token& t : ReadSentence(p)) {
-      if (t.kind == TokenKind::kDate && t.year > 0 && !facts.date && t.month >= 1 && t.month <= 12 &&
-          t.day >= 1 && t.day <= 31) {
-        facts.date = DateFromYmd(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day));
+      if (t.kind == TokenKind::kDate && t.year > 0 && !facts.date && t.month >= 1 &&
+          t.month <= 12 && t.day >= 1 && t.day <= 31) {
+        facts.date =
+            DateFromYmd(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day));
       }
       facts.latest_year = std::max(facts.latest_year, std::max(t.year, t.year_to));
     }
@@ -98,7 +103,8 @@ SectionRole RoleOfHeading(std::string_view heading, int plan_year, SectionRole c
   }
   if (plan_year_named) return SectionRole::kPlan;
   if (earlier_year_named) return SectionRole::kReview;
-  if (ContainsAny(heading, {"回顾", "执行情况", "过去一年", "工作总结", "去年"})) return SectionRole::kReview;
+  if (ContainsAny(heading, {"回顾", "执行情况", "过去一年", "工作总结", "去年"}))
+    return SectionRole::kReview;
   if (ContainsAny(heading, {"目标", "任务", "安排", "草案", "要求", "取向", "部署", "思路"})) {
     return SectionRole::kPlan;
   }
@@ -128,10 +134,13 @@ bool IsSentenceEnd(char32_t c) {
   return c == U'。' || c == U'！' || c == U'？' || c == '!' || c == '?';
 }
 
-bool IsClosing(char32_t c) { return std::u32string_view(U"”’」』）)》】").find(c) != std::u32string_view::npos; }
+bool IsClosing(char32_t c) {
+  return std::u32string_view(U"”’」』）)》】").find(c) != std::u32string_view::npos;
+}
 
 // Byte ranges of the sentences of one paragraph.
-std::vector<std::pair<size_t, size_t>> SplitSentences(std::string_view text, size_t begin, size_t end) {
+std::vector<std::pair<size_t, size_t>> SplitSentences(std::string_view text, size_t begin,
+                                                      size_t end) {
   std::vector<std::pair<size_t, size_t>> out;
   size_t start = begin;
   size_t i = begin;
@@ -165,7 +174,8 @@ size_t HeadlineColon(std::string_view sentence) {
     if (ascii < colon) colon = ascii, width = 1;
     if (colon == std::string_view::npos) continue;
     const std::string_view between = sentence.substr(key, colon - key);
-    if (CountCodePoints(between) > kMaxHeadlineLeadCodePoints || HasClausePunctuation(between)) continue;
+    if (CountCodePoints(between) > kMaxHeadlineLeadCodePoints || HasClausePunctuation(between))
+      continue;
     return colon + width;
   }
   return std::string_view::npos;
@@ -196,7 +206,8 @@ Result<Layout> ReadLayout(std::string_view text, std::optional<int> plan_year) {
     layout.plan_year_from = "from the section headings";
   } else {
     return Status::InvalidArgument(
-        "cannot tell the plan year: no date or year in the title lines or section headings; pass --year Y");
+        "cannot tell the plan year: no date or year in the title lines or section headings; pass "
+        "--year Y");
   }
 
   SectionRole role = SectionRole::kReview;
@@ -208,7 +219,8 @@ Result<Layout> ReadLayout(std::string_view text, std::optional<int> plan_year) {
     if (EndsWithColon(p) || Contains(p, "。") || pi >= kMaxTitleParagraphs) title_done = true;
     bool heading = !title_done;
     if (!heading) heading = IsHeadingParagraph(p, para.opening);
-    if (para.opening == LineOpening::kSection && heading) role = RoleOfHeading(p, layout.plan_year, role);
+    if (para.opening == LineOpening::kSection && heading)
+      role = RoleOfHeading(p, layout.plan_year, role);
 
     const bool item_line = para.opening == LineOpening::kListItem ||
                            (para.opening == LineOpening::kText && !heading &&

@@ -23,7 +23,7 @@ struct SentenceSpan {
   size_t begin = 0, end = 0;  // bytes of the normalised text, end exclusive
   size_t paragraph = 0;       // index of its paragraph (0-based)
   bool paragraph_start = false;
-  bool heading = false;       // a heading or title line (facts there are not read)
+  bool heading = false;  // a heading or title line (facts there are not read)
   SectionRole role = SectionRole::kReview;
   // Inside the list of main targets: from this byte on (npos: not at all). Numbers there are
   // headline targets; clauses without a number are qualitative targets.
@@ -33,8 +33,8 @@ struct SentenceSpan {
 struct Layout {
   std::vector<SentenceSpan> sentences;
   int plan_year = 0;
-  std::string plan_year_from;       // how it was found: "--year", "the date 2024年3月5日", "the title"
-  std::optional<Date> published;    // a date in the title lines (2024年3月5日)
+  std::string plan_year_from;  // how it was found: "--year", "the date 2024年3月5日", "the title"
+  std::optional<Date> published;  // a date in the title lines (2024年3月5日)
 };
 
 // Reads the layout of normalised text. `plan_year`: the --year given, if any; otherwise it is

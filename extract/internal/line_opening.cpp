@@ -10,7 +10,9 @@ bool IsChineseNumeral(char32_t c) {
   return std::u32string_view(U"一二三四五六七八九十百零〇两").find(c) != std::u32string_view::npos;
 }
 
-bool Contains(std::u32string_view set, char32_t c) { return set.find(c) != std::u32string_view::npos; }
+bool Contains(std::u32string_view set, char32_t c) {
+  return set.find(c) != std::u32string_view::npos;
+}
 
 }  // namespace
 
@@ -23,13 +25,15 @@ LineOpening OpeningOf(std::u32string_view line) {
   if (c0 == U'（' || c0 == '(') {
     size_t j = 1;
     while (j < line.size() && (IsChineseNumeral(line[j]) || IsAsciiDigit(line[j]))) ++j;
-    if (j > 1 && j < line.size() && (line[j] == U'）' || line[j] == ')')) return LineOpening::kSubsection;
+    if (j > 1 && j < line.size() && (line[j] == U'）' || line[j] == ')'))
+      return LineOpening::kSubsection;
     return LineOpening::kText;
   }
   if (c0 == U'第') {
     size_t j = 1;
     while (j < line.size() && IsChineseNumeral(line[j])) ++j;
-    if (j > 1 && j < line.size() && Contains(U"章节部分篇编", line[j])) return LineOpening::kSection;
+    if (j > 1 && j < line.size() && Contains(U"章节部分篇编", line[j]))
+      return LineOpening::kSection;
     return LineOpening::kText;
   }
   size_t j = 0;

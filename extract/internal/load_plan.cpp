@@ -16,7 +16,8 @@ namespace {
 // Codes tried for one candidate before it is left out of the files.
 constexpr int kMaxRecodes = 8;
 
-const CatalogEntry* FindInCatalog(const std::vector<CatalogEntry>& catalog, const std::string& code) {
+const CatalogEntry* FindInCatalog(const std::vector<CatalogEntry>& catalog,
+                                  const std::string& code) {
   for (const CatalogEntry& e : catalog) {
     if (e.code == code) return &e;
   }
@@ -85,7 +86,8 @@ LoadPlan PlanLoading(std::vector<Proposal> proposals, const std::vector<CatalogE
   std::vector<Proposal> kept;
   for (Proposal& p : proposals) {
     const Candidate& c = p.candidate;
-    const Key key{static_cast<int>(c.kind), c.indicator, c.period, c.value, c.unit, c.comparator + c.qualifier};
+    const Key key{static_cast<int>(c.kind),  c.indicator, c.period, c.value, c.unit,
+                  c.comparator + c.qualifier};
     if (!seen.insert(key).second) {
       ++plan.repeats;
       continue;
@@ -127,8 +129,9 @@ LoadPlan PlanLoading(std::vector<Proposal> proposals, const std::vector<CatalogE
     for (int attempt = 0; attempt < kMaxRecodes && !placed; ++attempt) {
       if (attempt > 0) {
         const std::string fallback = FallbackCode(c.name);
-        c.indicator = (attempt == 1 && fallback != c.indicator) ? fallback
-                                                                : fallback + "_" + std::to_string(attempt);
+        c.indicator = (attempt == 1 && fallback != c.indicator)
+                          ? fallback
+                          : fallback + "_" + std::to_string(attempt);
         c.mapping = Mapping::kFallback;
         p.series_unit.clear();
       }

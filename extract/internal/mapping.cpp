@@ -25,33 +25,36 @@ struct Replacement {
 
 // Applied in order to the name.
 constexpr Replacement kSpellings[] = {
-    {"规上", "规模以上"}, {"增长率", "增长"}, {"增速", "增长"}, {"增幅", "增长"},
+    {"规上", "规模以上"}, {"增长率", "增长"}, {"增速", "增长"},   {"增幅", "增长"},
     {"涨幅", "上涨"},     {"降幅", "下降"},   {"下降率", "下降"},
 };
 // Words that do not change which indicator is meant.
 constexpr std::string_view kMannerWords[] = {
-    "比上年同期", "比上年末", "比上年", "较上年", "比去年", "较去年",
-    "温和", "稳步", "持续", "继续", "同比", "平均", "分别", "进一步", "大幅", "小幅", "明显", "全市",
-    "全省", "全国", "全区", "全县", "我市", "我省", "我国", "本市",
+    "比上年同期", "比上年末", "比上年", "较上年", "比去年", "较去年", "温和", "稳步", "持续",
+    "继续",       "同比",     "平均",   "分别",   "进一步", "大幅",   "小幅", "明显", "全市",
+    "全省",       "全国",     "全区",   "全县",   "我市",   "我省",   "我国", "本市",
 };
 // Words that make another indicator of the same thing: a flow or a stock (新增高新技术企业 is not
-// 高新技术企业总数), a part of the population or of the economy (城镇居民收入增长 is not 居民收入增长),
-// a ratio (人均). A name that differs from another by one of these is a different indicator.
+// 高新技术企业总数), a part of the population or of the economy (城镇居民收入增长 is not
+// 居民收入增长), a ratio (人均). A name that differs from another by one of these is a different
+// indicator.
 constexpr std::string_view kQualifyingWords[] = {
-    "新增", "新建", "新开工", "新认定", "新培育", "新签约", "累计", "总数", "总量", "总计", "年末", "存量",
-    "城镇", "农村", "城乡", "城市", "乡村", "农民", "居民", "规模以上", "限额以上", "限上", "国有", "民营",
-    "外资", "人均", "单位", "每万人", "每千人", "重点", "市级", "省级", "国家级", "实际", "名义",
+    "新增",   "新建",     "新开工",   "新认定", "新培育", "新签约", "累计", "总数", "总量",
+    "总计",   "年末",     "存量",     "城镇",   "农村",   "城乡",   "城市", "乡村", "农民",
+    "居民",   "规模以上", "限额以上", "限上",   "国有",   "民营",   "外资", "人均", "单位",
+    "每万人", "每千人",   "重点",     "市级",   "省级",   "国家级", "实际", "名义",
 };
 // Verbs of doing that open a phrase without changing what it counts (举办促消费活动 counts
 // 促消费活动). Flows (新增, 新建, 建成, 新开工) are not among them.
 constexpr std::string_view kActionVerbs[] = {
-    "举办", "打造", "建设", "完成", "依托", "实施", "组织", "开展", "推动", "推进", "加快", "支持",
-    "培育", "引进", "发放", "划定", "助力", "滚动", "遴选", "储备", "创建", "因地制宜", "试点", "组建",
-    "发布", "落实", "优化", "深化", "争取", "获评", "认定", "评选", "启动", "设立", "挂牌", "成功",
+    "举办", "打造", "建设", "完成",     "依托", "实施", "组织", "开展", "推动",
+    "推进", "加快", "支持", "培育",     "引进", "发放", "划定", "助力", "滚动",
+    "遴选", "储备", "创建", "因地制宜", "试点", "组建", "发布", "落实", "优化",
+    "深化", "争取", "获评", "认定",     "评选", "启动", "设立", "挂牌", "成功",
 };
 
-constexpr std::string_view kChangeWords[] = {"增长", "上涨", "下降", "提高", "降低", "减少", "增加",
-                                             "回落", "上升", "提升"};
+constexpr std::string_view kChangeWords[] = {"增长", "上涨", "下降", "提高", "降低",
+                                             "减少", "增加", "回落", "上升", "提升"};
 
 void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   size_t at = 0;
@@ -167,7 +170,8 @@ std::string FallbackCode(std::string_view name) {
   return buf;
 }
 
-IndicatorMapper::IndicatorMapper(const std::vector<CatalogEntry>* catalog, std::vector<Alias> aliases) {
+IndicatorMapper::IndicatorMapper(const std::vector<CatalogEntry>* catalog,
+                                 std::vector<Alias> aliases) {
   if (catalog != nullptr) {
     for (const CatalogEntry& e : *catalog) {
       if (e.name.empty()) continue;
@@ -222,15 +226,18 @@ const IndicatorMapper::Named* IndicatorMapper::Nearest(const std::vector<Named>&
       // (other words narrow it: 三大综保区进出口总额 is not 进出口总额); no word around it may
       // make another indicator of it.
       const std::string before = form.substr(0, at), after = form.substr(at + n.form.size());
-      if (!OnlyActionsOrExamples(before) || HasQualifyingWord(before) || HasQualifyingWord(after)) continue;
+      if (!OnlyActionsOrExamples(before) || HasQualifyingWord(before) || HasQualifyingWord(after))
+        continue;
       score = 1.0 + static_cast<double>(n.length) / 1000.0;  // the longest name contained wins
     } else {
-      if (n.length < kMinSimilarCodePoints || CountCodePoints(form) < kMinSimilarCodePoints) continue;
+      if (n.length < kMinSimilarCodePoints || CountCodePoints(form) < kMinSimilarCodePoints)
+        continue;
       const double sim = Similarity(form, n.form);
       if (sim < kMinSimilarity) continue;
       bool same_qualifiers = true;
       for (auto w : kQualifyingWords) {
-        same_qualifiers = same_qualifiers && ((form.find(w) == std::string::npos) == (n.form.find(w) == std::string::npos));
+        same_qualifiers = same_qualifiers && ((form.find(w) == std::string::npos) ==
+                                              (n.form.find(w) == std::string::npos));
       }
       if (!same_qualifiers) continue;
       score = sim;

@@ -47,8 +47,10 @@ class IndicatorMapper {
     std::string unit;
     const CatalogEntry* store = nullptr;
   };
-  const Named* Exact(const std::vector<Named>& table, const std::string& form, std::string_view unit) const;
-  const Named* Nearest(const std::vector<Named>& table, const std::string& form, std::string_view unit) const;
+  const Named* Exact(const std::vector<Named>& table, const std::string& form,
+                     std::string_view unit) const;
+  const Named* Nearest(const std::vector<Named>& table, const std::string& form,
+                       std::string_view unit) const;
 
   std::vector<Named> store_;
   std::vector<Named> aliases_;

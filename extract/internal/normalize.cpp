@@ -20,15 +20,24 @@ char32_t MapFullWidth(char32_t c) {
   if (c >= 0xFF21 && c <= 0xFF3A) return c - 0xFF21 + 'A';
   if (c >= 0xFF41 && c <= 0xFF5A) return c - 0xFF41 + 'a';
   switch (c) {
-    case 0xFF05: return '%';
-    case 0xFF0B: return '+';
-    case 0xFF0D: return '-';
-    case 0xFF0E: return '.';
-    case 0xFF0F: return '/';
-    case 0xFF5E: return '~';
-    case 0xFF3B: return '[';
-    case 0xFF3D: return ']';
-    default: return c;
+    case 0xFF05:
+      return '%';
+    case 0xFF0B:
+      return '+';
+    case 0xFF0D:
+      return '-';
+    case 0xFF0E:
+      return '.';
+    case 0xFF0F:
+      return '/';
+    case 0xFF5E:
+      return '~';
+    case 0xFF3B:
+      return '[';
+    case 0xFF3D:
+      return ']';
+    default:
+      return c;
   }
 }
 
@@ -92,7 +101,8 @@ Text DropThousandsSeparators(const Text& in) {
   out.reserve(in.size());
   size_t i = 0;
   while (i < in.size()) {
-    const bool run_start = IsAsciiDigit(in[i]) && (i == 0 || (!IsAsciiDigit(in[i - 1]) && in[i - 1] != '.'));
+    const bool run_start =
+        IsAsciiDigit(in[i]) && (i == 0 || (!IsAsciiDigit(in[i - 1]) && in[i - 1] != '.'));
     if (!run_start) {
       out.push_back(in[i++]);
       continue;
@@ -117,9 +127,7 @@ Text DropThousandsSeparators(const Text& in) {
   return out;
 }
 
-bool OpensHeadingOrItem(std::u32string_view line) {
-  return OpeningOf(line) != LineOpening::kText;
-}
+bool OpensHeadingOrItem(std::u32string_view line) { return OpeningOf(line) != LineOpening::kText; }
 
 bool IsSentenceEnd(char32_t c) {
   return std::u32string_view(U"。！？；：!?;:…").find(c) != std::u32string_view::npos;
@@ -140,7 +148,8 @@ bool EndsSentence(std::u32string_view line) {
 // Punctuation that continues what came before (，、。％…): a line opening with it is the rest of
 // the previous line.
 bool CannotOpenParagraph(char32_t c) {
-  return std::u32string_view(U"，、。；：！？）」』】》%‰,.;:!?)").find(c) != std::u32string_view::npos;
+  return std::u32string_view(U"，、。；：！？）」』】》%‰,.;:!?)").find(c) !=
+         std::u32string_view::npos;
 }
 
 bool HasClausePunctuation(std::u32string_view line) {

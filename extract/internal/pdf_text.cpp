@@ -21,8 +21,7 @@ void IgnorePopplerMessage(const std::string&, void*) {}
 Result<std::string> PdfToText(std::string_view bytes, std::string_view name) {
   poppler::set_debug_error_function(IgnorePopplerMessage, nullptr);
   std::vector<char> data(bytes.begin(), bytes.end());  // poppler keeps a pointer into it
-  std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_data(&data));
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
   if (!doc) return Status::InvalidArgument(std::string(name) + ": not a readable PDF file");
   if (doc->is_locked()) {
     return Status::InvalidArgument(std::string(name) + ": the PDF is encrypted (locked)");

@@ -3,10 +3,9 @@
 // nothing behind.
 #include "extract/internal/sentence_reader.hpp"
 
-#include <tao/pegtl/contrib/parse_tree.hpp>
-
 #include <memory>
 #include <string>
+#include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "extract/internal/grammar.hpp"
 
@@ -48,7 +47,8 @@ int ToInt(std::string_view digits) {
 }
 
 int ChineseDigit(std::string_view s) {
-  static const std::string_view kDigits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+  static const std::string_view kDigits[] = {"〇", "一", "二", "三", "四", "五",
+                                             "六", "七", "八", "九", "十"};
   for (int i = 0; i <= 10; ++i) {
     if (s == kDigits[i]) return i;
   }
@@ -114,7 +114,8 @@ FactItemRead ReadItem(const Node& item) {
       r.unit = n.string();
       for (const auto& u : n.children) {
         if (u->is_type<g::PercentUnit>()) r.unit_class = UnitClass::kPercent;
-        if (u->is_type<g::MeasureUnit>() || u->is_type<g::AsciiUnit>()) r.unit_class = UnitClass::kMeasure;
+        if (u->is_type<g::MeasureUnit>() || u->is_type<g::AsciiUnit>())
+          r.unit_class = UnitClass::kMeasure;
         if (u->is_type<g::CountUnit>()) r.unit_class = UnitClass::kCount;
         if (u->is_type<g::BareScale>()) r.unit_class = UnitClass::kBareScale;
       }
@@ -216,8 +217,10 @@ Token ReadToken(const Node& n) {
   } else if (n.is_type<g::FirstQuarter>() || n.is_type<g::SecondQuarter>() ||
              n.is_type<g::ThirdQuarter>() || n.is_type<g::FourthQuarter>()) {
     t.kind = TokenKind::kQuarter;
-    t.quarter = n.is_type<g::FirstQuarter>() ? 1 : n.is_type<g::SecondQuarter>() ? 2
-                : n.is_type<g::ThirdQuarter>() ? 3 : 4;
+    t.quarter = n.is_type<g::FirstQuarter>()    ? 1
+                : n.is_type<g::SecondQuarter>() ? 2
+                : n.is_type<g::ThirdQuarter>()  ? 3
+                                                : 4;
   } else if (n.is_type<g::FirstHalf>()) {
     t.kind = TokenKind::kFirstHalf;
   } else if (n.is_type<g::SecondHalf>()) {

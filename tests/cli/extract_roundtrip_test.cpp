@@ -4,7 +4,6 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -74,7 +73,8 @@ TEST_CASE("ixdb extract: the seed report round trip lists the headline targets",
     CHECK(!ReadAll(out + "/" + f).empty());
   }
 
-  p = Ixdb(dir, {"--db", db, "load", "--vintage", "2024-01-20", out + "/observations.csv", out + "/targets.csv"});
+  p = Ixdb(dir, {"--db", db, "load", "--vintage", "2024-01-20", out + "/observations.csv",
+                 out + "/targets.csv"});
   INFO(p.out << p.err);
   REQUIRE(p.code == 0);
   p = Ixdb(dir, {"--db", db, "query", "--format", "csv", "targets(2024)"});
@@ -90,13 +90,20 @@ TEST_CASE("ixdb extract: the seed report round trip lists the headline targets",
     const char* target;
   };
   const Headline headline[] = {
-      {"gdp_growth", "=", "6"},           {"budget_revenue_growth", "=", "7"},
-      {"industrial_va_growth", "=", "7"}, {"services_va_growth", "=", "7"},
-      {"hitech_va_growth", "=", "8"},     {"fai_growth", "=", "8"},
-      {"retail_sales_growth", "=", "9"},  {"trade_growth", "=", "8"},
-      {"fdi_growth", "=", "8"},           {"cpi_growth", "<=", "3"},
-      {"new_urban_jobs", ">=", "25"},     {"unemployment_rate", "<=", "5.5"},
-      {"resident_income_growth", "relative", ""}, {"energy_intensity_decline", "", ""},
+      {"gdp_growth", "=", "6"},
+      {"budget_revenue_growth", "=", "7"},
+      {"industrial_va_growth", "=", "7"},
+      {"services_va_growth", "=", "7"},
+      {"hitech_va_growth", "=", "8"},
+      {"fai_growth", "=", "8"},
+      {"retail_sales_growth", "=", "9"},
+      {"trade_growth", "=", "8"},
+      {"fdi_growth", "=", "8"},
+      {"cpi_growth", "<=", "3"},
+      {"new_urban_jobs", ">=", "25"},
+      {"unemployment_rate", "<=", "5.5"},
+      {"resident_income_growth", "relative", ""},
+      {"energy_intensity_decline", "", ""},
       {"pollutant_emission_reduction", "", ""},
   };
   for (const Headline& h : headline) {

@@ -5,7 +5,6 @@
 #include <iconv.h>
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -45,7 +44,8 @@ std::string MakePdf(const std::vector<std::vector<std::u32string>>& pages) {
   std::string kids;
   for (size_t i = 0; i < pages.size(); ++i) kids += std::to_string(first_page + 2 * i) + " 0 R ";
   objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
-  objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>");
+  objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) +
+                    " >>");
   for (size_t i = 0; i < pages.size(); ++i) {
     std::string content = "BT /F1 12 Tf 72 720 Td 16 TL\n";
     for (const auto& line : pages[i]) {
@@ -61,7 +61,8 @@ std::string MakePdf(const std::vector<std::vector<std::u32string>>& pages) {
     objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " +
                       std::to_string(first_page + 2 * i + 1) + " 0 R /Resources << /Font << /F1 " +
                       std::to_string(font) + " 0 R >> >> >>");
-    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                      "\nendstream");
   }
   const std::string cmap =
       "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -69,14 +70,18 @@ std::string MakePdf(const std::vector<std::vector<std::u32string>>& pages) {
       "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
       "endcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange\nendcmap\n"
       "CMapName currentdict /CMap defineresource pop\nend\nend";
-  objects.push_back("<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [" +
-                    std::to_string(font + 1) + " 0 R] /ToUnicode " + std::to_string(font + 2) + " 0 R >>");
-  objects.push_back("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) "
-                    "/Ordering (Identity) /Supplement 0 >> /FontDescriptor " +
-                    std::to_string(font + 3) + " 0 R /DW 1000 /CIDToGIDMap /Identity >>");
-  objects.push_back("<< /Length " + std::to_string(cmap.size()) + " >>\nstream\n" + cmap + "\nendstream");
-  objects.push_back("<< /Type /FontDescriptor /FontName /Song /Flags 4 /FontBBox [0 -200 1000 900] "
-                    "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>");
+  objects.push_back(
+      "<< /Type /Font /Subtype /Type0 /BaseFont /Song /Encoding /Identity-H /DescendantFonts [" +
+      std::to_string(font + 1) + " 0 R] /ToUnicode " + std::to_string(font + 2) + " 0 R >>");
+  objects.push_back(
+      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Song /CIDSystemInfo << /Registry (Adobe) "
+      "/Ordering (Identity) /Supplement 0 >> /FontDescriptor " +
+      std::to_string(font + 3) + " 0 R /DW 1000 /CIDToGIDMap /Identity >>");
+  objects.push_back("<< /Length " + std::to_string(cmap.size()) + " >>\nstream\n" + cmap +
+                    "\nendstream");
+  objects.push_back(
+      "<< /Type /FontDescriptor /FontName /Song /Flags 4 /FontBBox [0 -200 1000 900] "
+      "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>");
   std::string pdf = "%PDF-1.4\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -90,8 +95,8 @@ std::string MakePdf(const std::vector<std::vector<std::u32string>>& pages) {
     std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
     pdf += line;
   }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   return pdf;
 }
 
@@ -117,7 +122,8 @@ TEST_CASE("Document: text in UTF-8, GB18030 and UTF-16", "[extract]") {
   // Neither: the error names the place.
   auto bad = DecodeText("第一行\n增长\xFF\xFF", "bad.txt");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().message() == "bad.txt:2:3: bad encoding: byte 0xFF is neither UTF-8 nor GB18030");
+  CHECK(bad.status().message() ==
+        "bad.txt:2:3: bad encoding: byte 0xFF is neither UTF-8 nor GB18030");
 }
 
 TEST_CASE("Document: HTML without tags, scripts and entities", "[extract]") {
@@ -133,19 +139,23 @@ TEST_CASE("Document: HTML without tags, scripts and entities", "[extract]") {
   CHECK(text->find("一、2023年工作回顾\n") != std::string::npos);
   CHECK(text->find("地区生产总值增长6%\xC2\xA0左右，外贸&外资稳定。") != std::string::npos);
   // A source line break between two Han characters is no space; before a digit it is one.
-  CHECK(text->find("城镇新增就业 29.3万人，经济增长一点。\n年末常住人口1377万人。") != std::string::npos);
+  CHECK(text->find("城镇新增就业 29.3万人，经济增长一点。\n年末常住人口1377万人。") !=
+        std::string::npos);
   CHECK(text->find("99%") == std::string::npos);
   CHECK(text->find("color") == std::string::npos);
   CHECK(text->find("请启用脚本") == std::string::npos);
 
   // A page in GB2312 that says so.
-  const std::string gb = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
-                         "</head><body><p>" + Encode("GB2312", "粮食产量1.39万亿斤。") + "</p></body></html>";
+  const std::string gb =
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
+      "</head><body><p>" +
+      Encode("GB2312", "粮食产量1.39万亿斤。") + "</p></body></html>";
   auto decoded = HtmlToText(gb, "gb.html");
   REQUIRE_OK(decoded.status());
   CHECK(decoded->find("粮食产量1.39万亿斤。") != std::string::npos);
   // Without a charset, bytes that are not UTF-8 are GB18030.
-  auto guessed = HtmlToText("<html><body>" + Encode("GB18030", "增长6%") + "</body></html>", "g.html");
+  auto guessed =
+      HtmlToText("<html><body>" + Encode("GB18030", "增长6%") + "</body></html>", "g.html");
   REQUIRE_OK(guessed.status());
   CHECK(guessed->find("增长6%") != std::string::npos);
 }
@@ -166,25 +176,31 @@ TEST_CASE("Document: PDF text page by page, and PDF errors", "[extract]") {
   CHECK(empty.status().message() == "scan.pdf: the PDF has no text layer (a scan needs OCR first)");
 }
 
-TEST_CASE("Document: ExtractFile reads HTML and PDF reports to the same candidates as text", "[extract]") {
+TEST_CASE("Document: ExtractFile reads HTML and PDF reports to the same candidates as text",
+          "[extract]") {
   test::TempDir dir;
-  const std::string body = "各位代表：\n\n一、2023年工作回顾\n\n经济运行稳定，地区生产总值增长6%左右，城镇新增就业29.3万人。\n";
+  const std::string body =
+      "各位代表：\n\n一、2023年工作回顾\n\n经济运行稳定，地区生产总值增长6%左右，城镇新增就业29."
+      "3万人。\n";
   ExtractOptions options;
   options.plan_year = 2024;
   auto from_text = ExtractFile(dir.Write("r.txt", Encode("GB18030", body)), options);
   REQUIRE_OK(from_text.status());
   CHECK(from_text->form == "text");
 
-  const std::string html = "<html><body><p>各位代表：</p><h2>一、2023年工作回顾</h2>"
-                           "<p>经济运行稳定，地区生产总值增长6%左右，城镇新增就业29.3万人。</p></body></html>";
+  const std::string html =
+      "<html><body><p>各位代表：</p><h2>一、2023年工作回顾</h2>"
+      "<p>经济运行稳定，地区生产总值增长6%左右，城镇新增就业29.3万人。</p></body></html>";
   auto from_html = ExtractFile(dir.Write("r.html", html), options);
   REQUIRE_OK(from_html.status());
   CHECK(from_html->form == "HTML");
 
   // In the PDF the sentence is broken over two pages.
-  auto from_pdf = ExtractFile(dir.Write("r.pdf", MakePdf({{U"各位代表：", U"一、2023年工作回顾", U"经济运行稳定，地区生产总值增长"},
-                                                          {U"6%左右，城镇新增就业29.3万人。"}})),
-                              options);
+  auto from_pdf = ExtractFile(
+      dir.Write("r.pdf",
+                MakePdf({{U"各位代表：", U"一、2023年工作回顾", U"经济运行稳定，地区生产总值增长"},
+                         {U"6%左右，城镇新增就业29.3万人。"}})),
+      options);
   REQUIRE_OK(from_pdf.status());
   CHECK(from_pdf->form == "PDF");
 

@@ -3,7 +3,6 @@
 #include "extract/extract.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -19,7 +18,8 @@ const char* const kReport =
     "各位代表：\n\n"
     "预计全市地区生产总值增长6%左右，地方一般公共预算收入增长6.4%，城镇新增就业29.3万人。\n\n"
     "一、2023年国民经济和社会发展计划执行情况\n\n"
-    "经济运行好转。经济增速逐季攀升，一季度增长4.5%、上半年增长5%、前三季度增长5.5%，经济总量有望突破2万亿元。"
+    "经济运行好转。经济增速逐季攀升，一季度增长4.5%、上半年增长5%、前三季度增长5.5%"
+    "，经济总量有望突破2万亿元。"
     "1-11月，规模以上工业增加值增长4%。入库项目 6236 个、总投资 77791 亿元。"
     "新认定28家服务业领军企业和39家总部企业，总数分别达到 51 家、91 家。"
     "全市城镇新增就业 29.3 万人。位列第3、12、16名。\n\n"
@@ -32,7 +32,8 @@ const char* const kReport =
     "- 城镇新增就业25万人以上。\n\n"
     "三、2024年主要任务\n\n"
     "力争高新技术企业达到 1.55 万家、科技型中小企业评价入库 1.3 万家。"
-    "新谋划亿元以上项目总投资超过 1.2 万亿元，其中先进制造业项目总投资不低于 30%，50 亿元以上项目 150 个以上。"
+    "新谋划亿元以上项目总投资超过 1.2 万亿元，其中先进制造业项目总投资不低于 30%，50 亿元以上项目 "
+    "150 个以上。"
     "推动氮氧化物和挥发性有机物减排量分别不少于200吨、800吨。每条产业链聚焦1个细分行业。"
     "服务业扩大开放90项试点任务力争完成80%以上，建设10个进口商品集散中心。"
     "城镇新增就业 25 万人以上。绿色工业园区实现破零。\n";
@@ -44,7 +45,8 @@ std::vector<Candidate> Run(const std::string& text, ExtractOptions options = {})
 }
 
 // The candidate whose phrase is `source` and whose value is `value`.
-const Candidate& Find(const std::vector<Candidate>& cs, const std::string& source, const std::string& value) {
+const Candidate& Find(const std::vector<Candidate>& cs, const std::string& source,
+                      const std::string& value) {
   for (const Candidate& c : cs) {
     if (c.source == source && c.value == value) return c;
   }
@@ -59,23 +61,26 @@ bool Has(const std::vector<Candidate>& cs, const std::string& value, const std::
   return false;
 }
 
-TEST_CASE("Extract: the plan year comes from the title, the date, or the section headings", "[extract]") {
+TEST_CASE("Extract: the plan year comes from the title, the date, or the section headings",
+          "[extract]") {
   auto ex = ExtractText(kReport, "test", {});
   REQUIRE_OK(ex.status());
   CHECK(ex->plan_year == 2024);
   CHECK_FALSE(ex->vintage.has_value());
 
-  auto gwr = ExtractText("政府工作报告\n\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n\n各位代表：\n\n"
-                         "一、2023年工作回顾\n\n国内生产总值增长5.2%。\n",
-                         "gwr", {});
+  auto gwr = ExtractText(
+      "政府工作报告\n\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n\n各位代表：\n\n"
+      "一、2023年工作回顾\n\n国内生产总值增长5.2%。\n",
+      "gwr", {});
   REQUIRE_OK(gwr.status());
   CHECK(gwr->plan_year == 2024);
   REQUIRE(gwr->vintage.has_value());
   CHECK(FormatDate(*gwr->vintage) == "2024-03-05");
 
-  auto headings = ExtractText("各位代表：\n\n一、2024年工作回顾\n\n国内生产总值增长5%。\n\n"
-                              "二、2025年经济社会发展总体要求和政策取向\n\n国内生产总值增长5%左右。\n",
-                              "gwr2025", {});
+  auto headings = ExtractText(
+      "各位代表：\n\n一、2024年工作回顾\n\n国内生产总值增长5%。\n\n"
+      "二、2025年经济社会发展总体要求和政策取向\n\n国内生产总值增长5%左右。\n",
+      "gwr2025", {});
   REQUIRE_OK(headings.status());
   CHECK(headings->plan_year == 2025);
   REQUIRE(headings->candidates.size() == 2);
@@ -84,7 +89,8 @@ TEST_CASE("Extract: the plan year comes from the title, the date, or the section
   CHECK(headings->candidates[1].kind == CandidateKind::kTarget);
   CHECK(headings->candidates[1].comparator == "~");
 
-  auto bulletin = ExtractText("2023年某市国民经济和社会发展统计公报\n\n全年地区生产总值20011.65亿元。\n", "b", {});
+  auto bulletin = ExtractText(
+      "2023年某市国民经济和社会发展统计公报\n\n全年地区生产总值20011.65亿元。\n", "b", {});
   REQUIRE_OK(bulletin.status());
   CHECK(bulletin->plan_year == 2024);
   REQUIRE(bulletin->candidates.size() == 1);
@@ -100,7 +106,8 @@ TEST_CASE("Extract: the plan year comes from the title, the date, or the section
   CHECK(none.status().message().find("--year") != std::string::npos);
 }
 
-TEST_CASE("Extract: figures of the review year are observations, the plan's are targets", "[extract]") {
+TEST_CASE("Extract: figures of the review year are observations, the plan's are targets",
+          "[extract]") {
   const auto cs = Run(kReport);
   const Candidate& gdp = Find(cs, "预计全市地区生产总值增长6%左右", "6");
   CHECK(gdp.kind == CandidateKind::kObservation);
@@ -183,13 +190,14 @@ TEST_CASE("Extract: numbers that are not facts are not proposed", "[extract]") {
   const auto cs = Run(kReport);
   CHECK_FALSE(Has(cs, "50", "亿元"));  // 50亿元以上项目: a class of projects
   CHECK(Find(cs, "50亿元以上项目150个以上", "150").comparator == ">=");
-  CHECK_FALSE(Has(cs, "1", "个"));     // 每条产业链聚焦1个细分行业: allotted per chain
-  CHECK_FALSE(Has(cs, "12", ""));      // 第3、12、16名: ranks
-  CHECK_FALSE(Has(cs, "2023", ""));    // years
+  CHECK_FALSE(Has(cs, "1", "个"));   // 每条产业链聚焦1个细分行业: allotted per chain
+  CHECK_FALSE(Has(cs, "12", ""));    // 第3、12、16名: ranks
+  CHECK_FALSE(Has(cs, "2023", ""));  // years
 }
 
 TEST_CASE("Extract: a count that names the set a statement is about is no fact", "[extract]") {
-  const auto cs = Run("2023年统计公报\n\n12月份，70个大中城市中，新建商品住宅销售价格同比下降的城市个数为62个。\n");
+  const auto cs = Run(
+      "2023年统计公报\n\n12月份，70个大中城市中，新建商品住宅销售价格同比下降的城市个数为62个。\n");
   CHECK_FALSE(Has(cs, "70", "个"));
   const Candidate& cities = Find(cs, "新建商品住宅销售价格同比下降的城市个数为62个", "62");
   CHECK(cities.period == "2023-12");
@@ -207,7 +215,8 @@ TEST_CASE("Extract: a fact stated twice is one row, its first statement", "[extr
   CHECK(jobs_2023 == 1);
   CHECK(jobs_2024 == 1);
   CHECK(ex->repeats_dropped == 2);
-  CHECK(Find(ex->candidates, "城镇新增就业25万人以上", "25").offset < Find(ex->candidates, "力争高新技术企业达到1.55万家", "1.55").offset);
+  CHECK(Find(ex->candidates, "城镇新增就业25万人以上", "25").offset <
+        Find(ex->candidates, "力争高新技术企业达到1.55万家", "1.55").offset);
 }
 
 TEST_CASE("Extract: offsets and lengths count code points of the normalised text", "[extract]") {
@@ -219,7 +228,8 @@ TEST_CASE("Extract: offsets and lengths count code points of the normalised text
     unsigned char b = static_cast<unsigned char>(ex->text[i]);
     size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
     char32_t c = len == 1 ? b : b & (0xFF >> (len + 1));
-    for (size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(ex->text[i + k]) & 0x3F);
+    for (size_t k = 1; k < len; ++k)
+      c = (c << 6) | (static_cast<unsigned char>(ex->text[i + k]) & 0x3F);
     text.push_back(c);
     i += len;
   }
@@ -246,11 +256,13 @@ TEST_CASE("Extract: offsets and lengths count code points of the normalised text
 
 TEST_CASE("Extract: the failure modes of real text still read", "[extract]") {
   // A footnote mark between the label and its number.
-  const auto foot = Run("2023年某市统计公报\n\n全年地区生产总值[1]增长5.7%，城镇新增就业①29.3万人。\n");
+  const auto foot =
+      Run("2023年某市统计公报\n\n全年地区生产总值[1]增长5.7%，城镇新增就业①29.3万人。\n");
   CHECK(Find(foot, "全年地区生产总值增长5.7%", "5.7").indicator == "gdp_growth");
   CHECK(Find(foot, "城镇新增就业29.3万人", "29.3").indicator == "new_urban_jobs");
   // A phrase broken by a page break.
-  const auto broken = Run("2023年某市统计公报\n\n经济运行稳定。全年技术合同成交额2198亿\n\n元，增长10%。\n");
+  const auto broken =
+      Run("2023年某市统计公报\n\n经济运行稳定。全年技术合同成交额2198亿\n\n元，增长10%。\n");
   const Candidate& tech = Find(broken, "全年技术合同成交额2198亿元", "2198");
   CHECK(tech.unit == "亿元");
   CHECK(tech.indicator == "tech_contract_value");

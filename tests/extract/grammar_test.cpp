@@ -4,9 +4,8 @@
 #include "extract/internal/grammar.hpp"
 
 #include <catch2/catch.hpp>
-#include <tao/pegtl/contrib/analyze.hpp>
-
 #include <string>
+#include <tao/pegtl/contrib/analyze.hpp>
 #include <vector>
 
 namespace ixdb::extract {
@@ -43,14 +42,16 @@ TEST_CASE("Extract grammar: Number takes decimals and thousands separators whole
 }
 
 TEST_CASE("Extract grammar: Scale", "[extract]") {
-  CheckTable<g::Scale>({"万", "亿", "万亿", "千万", "百万", "千亿"}, {"千", "百", "十", "万万", ""});
+  CheckTable<g::Scale>({"万", "亿", "万亿", "千万", "百万", "千亿"},
+                       {"千", "百", "十", "万万", ""});
 }
 
 TEST_CASE("Extract grammar: Unit with scales, classifiers and per-units", "[extract]") {
-  CheckTable<g::Unit>({"亿元", "万人", "万户", "家", "个", "%", "个百分点", "‰", "万千瓦", "万吨",
-                       "万亿斤", "万亿元", "亿人次", "万套（间）", "万吨/日", "平方公里", "万平方米",
-                       "P", "亿美元", "公顷", "场次", "大项"},
-                      {"", "G", "年", "号线", "强", "周年", "万亿级"});
+  CheckTable<g::Unit>(
+      {"亿元",     "万人", "万户",   "家",     "个",     "%",          "个百分点", "‰",
+       "万千瓦",   "万吨", "万亿斤", "万亿元", "亿人次", "万套（间）", "万吨/日",  "平方公里",
+       "万平方米", "P",    "亿美元", "公顷",   "场次",   "大项"},
+      {"", "G", "年", "号线", "强", "周年", "万亿级"});
 }
 
 TEST_CASE("Extract grammar: Quantity is a number with its unit", "[extract]") {
@@ -63,7 +64,8 @@ TEST_CASE("Extract grammar: a scale alone ends a quantity only before punctuatio
           "[extract]") {
   // 务工规模超过3300万。 / 迈上2万亿新台阶 / 6600多万纳税人受益
   CheckTable<pegtl::seq<g::Quantity, pegtl::star<pegtl::any>>>(
-      {"3300万。", "3300万，", "1400万以上", "3300万", "80万、"}, {"2万亿新台阶", "6600多万纳税人"});
+      {"3300万。", "3300万，", "1400万以上", "3300万", "80万、"},
+      {"2万亿新台阶", "6600多万纳税人"});
 }
 
 TEST_CASE("Extract grammar: Suffix words", "[extract]") {
@@ -72,13 +74,14 @@ TEST_CASE("Extract grammar: Suffix words", "[extract]") {
 }
 
 TEST_CASE("Extract grammar: change words", "[extract]") {
-  CheckTable<g::ChangeWord>({"增长", "下降", "提高", "降低", "减少", "增加", "上涨", "回落", "增速", "涨幅"},
-                            {"增", "降", "长", "同步"});
+  CheckTable<g::ChangeWord>(
+      {"增长", "下降", "提高", "降低", "减少", "增加", "上涨", "回落", "增速", "涨幅"},
+      {"增", "降", "长", "同步"});
 }
 
 TEST_CASE("Extract grammar: comparator prefixes", "[extract]") {
-  CheckTable<g::ComparatorPrefix>({"超过", "突破", "不少于", "不低于", "不超过", "控制在", "近", "约",
-                                   "保持在", "至少", "超", "接近"},
+  CheckTable<g::ComparatorPrefix>({"超过", "突破", "不少于", "不低于", "不超过", "控制在", "近",
+                                   "约", "保持在", "至少", "超", "接近"},
                                   {"达到", "力争", "以上", "左右"});
   // The longest word is taken: 不低于 is a floor, 低于 a ceiling.
   CHECK(Matches<g::AtLeastPrefix>("不低于"));
@@ -94,15 +97,16 @@ TEST_CASE("Extract grammar: level verbs", "[extract]") {
 TEST_CASE("Extract grammar: Fact items as reports write them", "[extract]") {
   CheckTable<g::FactItem>(
       {"增长6%左右", "突破2万亿元", "控制在3%左右", "达到1.55万家", "不少于16家", "提高到66.2%",
-       "增长近30%", "比上年增加1800亿元", "同比下降0.3个百分点", "提高到每人每月940元", "超过2000名",
-       "2300余场", "25万人以上", "上涨控制在3%左右", "达28.5个"},
+       "增长近30%", "比上年增加1800亿元", "同比下降0.3个百分点", "提高到每人每月940元",
+       "超过2000名", "2300余场", "25万人以上", "上涨控制在3%左右", "达28.5个"},
       {"增长", "达到目标要求", "50亿元以上项目", "增长5G"});
 }
 
 TEST_CASE("Extract grammar: Fact lists, 分别 and 各", "[extract]") {
-  CheckTable<g::Fact>({"分别达到51家、91家", "分别增长5.2%和6.1%", "分别不少于200吨、800吨",
-                       "各10个", "3.3亿人次、增长62.4%", "分别再提高30元和5元", "36.2亿元、增长67.5%"},
-                      {"分别", "各", "4个、10个、3个位次", "提升4个位次"});
+  CheckTable<g::Fact>(
+      {"分别达到51家、91家", "分别增长5.2%和6.1%", "分别不少于200吨、800吨", "各10个",
+       "3.3亿人次、增长62.4%", "分别再提高30元和5元", "36.2亿元、增长67.5%"},
+      {"分别", "各", "4个、10个、3个位次", "提升4个位次"});
 }
 
 TEST_CASE("Extract grammar: RangeFact", "[extract]") {
@@ -123,7 +127,8 @@ TEST_CASE("Extract grammar: BreakZero (破零)", "[extract]") {
 
 TEST_CASE("Extract grammar: ClassThreshold is a class of projects, not an amount", "[extract]") {
   CheckTable<pegtl::seq<g::ClassThreshold, pegtl::star<pegtl::any>>>(
-      {"50亿元以上项目", "50亿元以上工业项目", "10亿元以上产业项目", "1000万元以上企业", "5000万元以下企业"},
+      {"50亿元以上项目", "50亿元以上工业项目", "10亿元以上产业项目", "1000万元以上企业",
+       "5000万元以下企业"},
       {"100万平方米以上；", "1.2万亿元以上，", "5个以上合同外资项目", "8%以上"});
 }
 
@@ -154,8 +159,9 @@ TEST_CASE("Extract grammar: dates and years", "[extract]") {
                          {"2024年3月", "3月", "2024年"});
   CheckTable<g::YearMention>({"2023年", "2024年", "2023年度", "2023年末", "2023年底"},
                              {"23年", "12023年", "2023", "3000年"});
-  CheckTable<g::YearSpan>({"2021-2025年", "2021—2023年", "2021至2025年", "2019~2023年", "2021到2025年"},
-                          {"2021-2025", "2021年", "21-25年"});
+  CheckTable<g::YearSpan>(
+      {"2021-2025年", "2021—2023年", "2021至2025年", "2019~2023年", "2021到2025年"},
+      {"2021-2025", "2021年", "21-25年"});
   CheckTable<g::SinceYear>({"2020年以来", "2012年以来", "2023年以前", "2015年以来", "2019年以来"},
                            {"2020年", "以来", "2020以来"});
   CheckTable<g::CompareYear>({"比2020年", "较2019年", "与2019年相比", "同2022年相比", "比2023年末"},
@@ -163,8 +169,9 @@ TEST_CASE("Extract grammar: dates and years", "[extract]") {
 }
 
 TEST_CASE("Extract grammar: spans of five-year plans and past years", "[extract]") {
-  CheckTable<g::PlanPeriodSince>({"“十四五”以来", "十四五以来", "“十三五”期间", "十三五时期", "\"十四五\"以来"},
-                                 {"十四五", "“十四五”规划", "十五以来"});
+  CheckTable<g::PlanPeriodSince>(
+      {"“十四五”以来", "十四五以来", "“十三五”期间", "十三五时期", "\"十四五\"以来"},
+      {"十四五", "“十四五”规划", "十五以来"});
   CheckTable<g::PastYears>({"过去五年", "过去三年", "过去十年"}, {"过去一年", "过去", "五年"});
 }
 
@@ -172,13 +179,15 @@ TEST_CASE("Extract grammar: markers and per-item allotments", "[extract]") {
   CheckTable<g::EstimateMark>({"预计", "有望", "预估", "估计"}, {"预期", "计划"});
   CheckTable<g::PreliminaryMark>({"初步核算", "初步"}, {"核算"});
   CheckTable<g::StriveMark>({"力争"}, {"争取", "力"});
-  CheckTable<g::PerItem>({"每条", "每个", "每家", "每项", "每所"}, {"每万人", "每人", "每个月", "每年"});
+  CheckTable<g::PerItem>({"每条", "每个", "每家", "每项", "每所"},
+                         {"每万人", "每人", "每个月", "每年"});
 }
 
 TEST_CASE("Extract grammar: CompareBase and CompareText", "[extract]") {
   CheckTable<g::CompareBase>({"同比", "环比", "比上年", "较上年", "比上年同期", "比去年", "比年初"},
                              {"上年", "比", "比较"});
-  CheckTable<g::CompareText>({"比上年", "较去年", "比上年同期", "较上年", "比去年同期"}, {"上年", "比年初"});
+  CheckTable<g::CompareText>({"比上年", "较去年", "比上年同期", "较上年", "比去年同期"},
+                             {"上年", "比年初"});
 }
 
 }  // namespace

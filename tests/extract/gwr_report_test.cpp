@@ -3,7 +3,6 @@
 // are at hand). The list of main targets of each, read by hand from the report, must come out
 // whole with its comparators, and the review year's GDP growth with it.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -26,8 +25,10 @@ void CheckReport(const std::string& file, int plan_year, const std::vector<Expec
   REQUIRE_OK(ex.status());
   CHECK(ex->plan_year == plan_year);
   size_t observations = 0, targets = 0;
-  for (const Candidate& c : ex->candidates) (c.kind == CandidateKind::kTarget ? targets : observations)++;
-  WARN(file << ": " << observations << " observations, " << targets << " targets, " << ex->seconds << " s");
+  for (const Candidate& c : ex->candidates)
+    (c.kind == CandidateKind::kTarget ? targets : observations)++;
+  WARN(file << ": " << observations << " observations, " << targets << " targets, " << ex->seconds
+            << " s");
   for (const Expected& e : expected) {
     INFO(file << ": " << e.code << " " << e.period << " " << e.value);
     bool found = false;

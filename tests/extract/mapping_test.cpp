@@ -3,7 +3,6 @@
 #include "extract/internal/mapping.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -37,15 +36,22 @@ TEST_CASE("Mapping: the match form drops what does not change the indicator", "[
 TEST_CASE("Mapping: the alias table shipped with the project", "[extract]") {
   const IndicatorMapper mapper(nullptr, Builtin());
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"地区生产总值增长", "gdp_growth"},     {"国内生产总值增长", "gdp_growth"},
-      {"全市地区生产总值", "gdp"},            {"居民消费价格指数上涨", "cpi_growth"},
-      {"居民消费价格涨幅", "cpi_growth"},     {"城镇调查失业率", "unemployment_rate"},
-      {"城镇新增就业", "new_urban_jobs"},     {"外商直接投资（FDI）增长", "fdi_growth"},
-      {"规上工业增加值增长", "industrial_va_growth"}, {"经济增速逐季攀升增长", "gdp_growth"},
+      {"地区生产总值增长", "gdp_growth"},
+      {"国内生产总值增长", "gdp_growth"},
+      {"全市地区生产总值", "gdp"},
+      {"居民消费价格指数上涨", "cpi_growth"},
+      {"居民消费价格涨幅", "cpi_growth"},
+      {"城镇调查失业率", "unemployment_rate"},
+      {"城镇新增就业", "new_urban_jobs"},
+      {"外商直接投资（FDI）增长", "fdi_growth"},
+      {"规上工业增加值增长", "industrial_va_growth"},
+      {"经济增速逐季攀升增长", "gdp_growth"},
   };
   for (const auto& [name, code] : cases) {
     INFO(name);
-    const auto m = mapper.Map(name, name == "全市地区生产总值" ? "亿元" : name == "城镇新增就业" ? "万人" : "%");
+    const auto m = mapper.Map(name, name == "全市地区生产总值" ? "亿元"
+                                    : name == "城镇新增就业"   ? "万人"
+                                                               : "%");
     CHECK(m.code == code);
     CHECK(m.how != Mapping::kFallback);
   }
@@ -86,7 +92,9 @@ TEST_CASE("Mapping: the store's series come first, by exact name then the neares
 }
 
 TEST_CASE("Mapping: a user's alias table adds and overrides names", "[extract]") {
-  auto mine = ParseAliases("name,code,unit\n新开工亿元以上项目,projects_started,个\n城镇新增就业,jobs,万人\n", "mine.csv");
+  auto mine = ParseAliases(
+      "name,code,unit\n新开工亿元以上项目,projects_started,个\n城镇新增就业,jobs,万人\n",
+      "mine.csv");
   REQUIRE_OK(mine.status());
   auto all = Builtin();
   all.insert(all.end(), mine->begin(), mine->end());
@@ -96,11 +104,13 @@ TEST_CASE("Mapping: a user's alias table adds and overrides names", "[extract]")
 
   auto bad_code = ParseAliases("name,code\n增长,9gdp\n", "bad.csv");
   REQUIRE_FALSE(bad_code.ok());
-  CHECK(bad_code.status().message() ==
-        "bad.csv:2: bad series code '9gdp': must be a letter then letters, digits or _ (at most 64)");
+  CHECK(
+      bad_code.status().message() ==
+      "bad.csv:2: bad series code '9gdp': must be a letter then letters, digits or _ (at most 64)");
   auto bad_header = ParseAliases("name,series\n", "bad.csv");
   REQUIRE_FALSE(bad_header.ok());
-  CHECK(bad_header.status().message() == "bad.csv:1: unknown column 'series' (an alias table has name,code[,unit])");
+  CHECK(bad_header.status().message() ==
+        "bad.csv:1: unknown column 'series' (an alias table has name,code[,unit])");
 }
 
 TEST_CASE("Mapping: the fallback code is deterministic and a valid series code", "[extract]") {
@@ -115,17 +125,18 @@ TEST_CASE("Mapping: the fallback code is deterministic and a valid series code",
 
 TEST_CASE("Mapping: ScaleDecimal converts published decimals exactly", "[extract]") {
   using internal::ScaleDecimal;
-  CHECK(ScaleDecimal("2", 1e4) == "20000");          // 2万亿元 in 亿元
+  CHECK(ScaleDecimal("2", 1e4) == "20000");  // 2万亿元 in 亿元
   CHECK(ScaleDecimal("1.7", 1e4) == "17000");
   CHECK(ScaleDecimal("20011.65", 1e-4) == "2.001165");  // 亿元 in 万亿元
-  CHECK(ScaleDecimal("29.3", 1e4) == "293000");      // 万人 in 人
+  CHECK(ScaleDecimal("29.3", 1e4) == "293000");         // 万人 in 人
   CHECK(ScaleDecimal("0.05", 100) == "5");
   CHECK(ScaleDecimal("5", 1) == "5");
   CHECK(ScaleDecimal("3", 1e-1) == "0.3");
 }
 
 internal::Proposal Proposed(CandidateKind kind, const std::string& code, const std::string& name,
-                            const std::string& period, const std::string& value, const std::string& unit) {
+                            const std::string& period, const std::string& value,
+                            const std::string& unit) {
   internal::Proposal p;
   p.candidate.kind = kind;
   p.candidate.indicator = code;
@@ -137,16 +148,22 @@ internal::Proposal Proposed(CandidateKind kind, const std::string& code, const s
   return p;
 }
 
-TEST_CASE("Load plan: repeats go, units are one per series, conflicts get codes of their own", "[extract]") {
-  const std::vector<CatalogEntry> catalog = {{"gdp", "地区生产总值", "亿元", Frequency::kAnnual, false}};
+TEST_CASE("Load plan: repeats go, units are one per series, conflicts get codes of their own",
+          "[extract]") {
+  const std::vector<CatalogEntry> catalog = {
+      {"gdp", "地区生产总值", "亿元", Frequency::kAnnual, false}};
   std::vector<internal::Proposal> ps;
   ps.push_back(Proposed(CandidateKind::kObservation, "gdp", "经济总量", "2023", "2", "万亿元"));
-  ps.push_back(Proposed(CandidateKind::kObservation, "gdp", "地区生产总值", "2023", "2", "万亿元"));  // repeat
-  ps.push_back(Proposed(CandidateKind::kObservation, "gdp", "地区生产总值", "2023H1", "9500", "亿元"));  // annual series
+  ps.push_back(Proposed(CandidateKind::kObservation, "gdp", "地区生产总值", "2023", "2",
+                        "万亿元"));  // repeat
+  ps.push_back(Proposed(CandidateKind::kObservation, "gdp", "地区生产总值", "2023H1", "9500",
+                        "亿元"));  // annual series
   ps.push_back(Proposed(CandidateKind::kObservation, "zh_a", "工业投资", "2023", "10", "亿元"));
-  ps.push_back(Proposed(CandidateKind::kObservation, "zh_a", "工业投资", "2023", "12", "亿元"));   // other value
+  ps.push_back(Proposed(CandidateKind::kObservation, "zh_a", "工业投资", "2023", "12",
+                        "亿元"));  // other value
   ps.push_back(Proposed(CandidateKind::kObservation, "zh_b", "项目", "2023", "5", "个"));
-  ps.push_back(Proposed(CandidateKind::kObservation, "zh_b", "项目", "2022", "6", "亿元"));  // other unit
+  ps.push_back(
+      Proposed(CandidateKind::kObservation, "zh_b", "项目", "2022", "6", "亿元"));  // other unit
   const auto plan = internal::PlanLoading(ps, catalog);
   CHECK(plan.repeats == 1);
   REQUIRE(plan.candidates.size() == 6);

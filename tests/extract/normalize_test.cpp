@@ -4,7 +4,6 @@
 #include "extract/internal/normalize.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,7 +65,8 @@ TEST_CASE("Normalize: a page break inside a sentence is removed", "[extract]") {
       // The seed's page breaks: a blank line in the middle of a word.
       {"项目投资攻坚发力。启动投资项目绩效综\n\n合评价试点，入库项目6236个。",
        "项目投资攻坚发力。启动投资项目绩效综合评价试点，入库项目6236个。\n"},
-      {"关键技术提速攻关。全年技术合同成交额2198亿\n\n元。", "关键技术提速攻关。全年技术合同成交额2198亿元。\n"},
+      {"关键技术提速攻关。全年技术合同成交额2198亿\n\n元。",
+       "关键技术提速攻关。全年技术合同成交额2198亿元。\n"},
       {"推进右岸大道等6个进出城通道，完工通顺大道南延线等\r\n\r\n10条骨干道路项目。",
        "推进右岸大道等6个进出城通道，完工通顺大道南延线等10条骨干道路项目。\n"},
       // A form feed (PDF page) in the middle of a sentence.
@@ -75,7 +75,8 @@ TEST_CASE("Normalize: a page break inside a sentence is removed", "[extract]") {
       {"经济增长\n，外贸增长5%。", "经济增长，外贸增长5%。\n"},
       {"能源安全\n%以上。", "能源安全%以上。\n"},
       // A short line without punctuation is a title or heading: it does not continue.
-      {"启动投资项目绩效综\n\n合评价试点，入库项目6236个。", "启动投资项目绩效综\n\n合评价试点，入库项目6236个。\n"},
+      {"启动投资项目绩效综\n\n合评价试点，入库项目6236个。",
+       "启动投资项目绩效综\n\n合评价试点，入库项目6236个。\n"},
       // Lines of a PDF paragraph.
       {"新增城镇就业，\n增长5%。", "新增城镇就业，增长5%。\n"},
       // The sentence ended: the paragraph break stays.

@@ -1,7 +1,6 @@
 // The files `ixdb extract` writes (headers fixed by the issue and the loader's formats) and the
 // summary on standard error.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -45,13 +44,14 @@ TEST_CASE("Output: the three files and text.txt, in the loader's formats", "[ext
 
   const auto review = ReadCsv(out + "/review.csv");
   REQUIRE(review.size() == ex->candidates.size() + 1);
-  CHECK(review[0] == std::vector<std::string>{"kind", "indicator", "name", "period", "value", "unit", "comparator",
-                                              "qualifier", "status", "offset", "length", "source", "rule"});
+  CHECK(review[0] == std::vector<std::string>{"kind", "indicator", "name", "period", "value",
+                                              "unit", "comparator", "qualifier", "status", "offset",
+                                              "length", "source", "rule"});
   for (const auto& row : review) CHECK(row.size() == 13);
 
   const auto obs = ReadCsv(out + "/observations.csv");
-  REQUIRE(obs[0] == std::vector<std::string>{"indicator", "period", "vintage", "value", "unit", "status",
-                                             "qualifier", "name", "source"});
+  REQUIRE(obs[0] == std::vector<std::string>{"indicator", "period", "vintage", "value", "unit",
+                                             "status", "qualifier", "name", "source"});
   // GDP in 万亿元 is written in 亿元, the unit of the alias table's gdp; review.csv keeps 2 万亿元.
   bool gdp = false;
   for (const auto& row : obs) {
@@ -77,8 +77,9 @@ TEST_CASE("Output: the three files and text.txt, in the loader's formats", "[ext
   CHECK(review_gdp);
 
   const auto targets = ReadCsv(out + "/targets.csv");
-  REQUIRE(targets[0] == std::vector<std::string>{"indicator", "period", "target", "comparator", "tolerance", "unit",
-                                                 "vintage", "source", "relative_to", "text", "name"});
+  REQUIRE(targets[0] == std::vector<std::string>{"indicator", "period", "target", "comparator",
+                                                 "tolerance", "unit", "vintage", "source",
+                                                 "relative_to", "text", "name"});
   REQUIRE(targets.size() == 4);  // the header, gdp_growth, resident_income_growth, energy
   CHECK(targets[1][0] == "gdp_growth");
   CHECK(targets[1][3] == "=");
@@ -93,9 +94,10 @@ TEST_CASE("Output: the three files and text.txt, in the loader's formats", "[ext
 
 TEST_CASE("Output: a series a relative target names gets a row of its own", "[extract]") {
   test::TempDir dir;
-  auto ex = ExtractText("2024年某市计划\n\n二、2024年主要预期目标\n\n主要预期目标如下：\n\n"
-                        "- 农民收入增长与城镇居民收入增长同步。\n",
-                        "r.txt", {});
+  auto ex = ExtractText(
+      "2024年某市计划\n\n二、2024年主要预期目标\n\n主要预期目标如下：\n\n"
+      "- 农民收入增长与城镇居民收入增长同步。\n",
+      "r.txt", {});
   REQUIRE_OK(ex.status());
   REQUIRE_OK(WriteExtraction(*ex, dir.path(), false));
   const auto obs = ReadCsv(dir.Sub("observations.csv"));

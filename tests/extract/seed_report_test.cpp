@@ -15,7 +15,6 @@
 //  - Where data/wuhan converted a unit or split a phrase, the reference follows the text as
 //    written: kAsWritten below lists those rows with the value and unit the text has.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -47,14 +46,22 @@ struct AsWritten {
 
 // Rows of data/wuhan whose value or unit is not the one written in their phrase.
 const AsWritten kAsWritten[] = {
-    {"observation", "gdp", "2023", "2", "万亿元", "经济总量有望突破2万亿元: stored as 20000 亿元 in gdp's unit"},
-    {"observation", "fiveg_stations_per_10k", "2023", "28.5", "个", "每万人拥有5G基站数达28.5个: unit 个/万人 in the data"},
-    {"target", "fiveg_stations_per_10k", "2024", "30", "个", "全市每万人5G基站数超过30个: unit 个/万人 in the data"},
-    {"observation", "high_value_patents_per_10k", "2023", "34.6", "件", "每万人口…拥有量达34.6件: unit 件/万人 in the data"},
-    {"target", "city_clusters", "2024", "5", "大", "5大城市组团: the text has no classifier but 大"},
-    {"target", "green_industrial_parks", "2024", "1", "", "实现破零: no number or unit written; 1 个 in the data"},
-    {"target", "business_env_reform_major_items", "2024", "30", "大项", "30大项: unit 项 in the data"},
-    {"target", "business_env_reform_minor_items", "2024", "128", "小项", "128小项: unit 项 in the data"},
+    {"observation", "gdp", "2023", "2", "万亿元",
+     "经济总量有望突破2万亿元: stored as 20000 亿元 in gdp's unit"},
+    {"observation", "fiveg_stations_per_10k", "2023", "28.5", "个",
+     "每万人拥有5G基站数达28.5个: unit 个/万人 in the data"},
+    {"target", "fiveg_stations_per_10k", "2024", "30", "个",
+     "全市每万人5G基站数超过30个: unit 个/万人 in the data"},
+    {"observation", "high_value_patents_per_10k", "2023", "34.6", "件",
+     "每万人口…拥有量达34.6件: unit 件/万人 in the data"},
+    {"target", "city_clusters", "2024", "5", "大",
+     "5大城市组团: the text has no classifier but 大"},
+    {"target", "green_industrial_parks", "2024", "1", "",
+     "实现破零: no number or unit written; 1 个 in the data"},
+    {"target", "business_env_reform_major_items", "2024", "30", "大项",
+     "30大项: unit 项 in the data"},
+    {"target", "business_env_reform_minor_items", "2024", "128", "小项",
+     "128小项: unit 项 in the data"},
 };
 
 std::string ReadAll(const std::string& path) {
@@ -76,7 +83,8 @@ std::vector<std::map<std::string, std::string>> ReadTable(const std::string& pat
   std::vector<std::map<std::string, std::string>> out;
   for (size_t r = 1; r < rows->size(); ++r) {
     std::map<std::string, std::string> m;
-    for (size_t i = 0; i < (*rows)[0].size() && i < (*rows)[r].size(); ++i) m[(*rows)[0][i]] = (*rows)[r][i];
+    for (size_t i = 0; i < (*rows)[0].size() && i < (*rows)[r].size(); ++i)
+      m[(*rows)[0][i]] = (*rows)[r][i];
     out.push_back(std::move(m));
   }
   return out;
@@ -93,11 +101,24 @@ std::vector<Row> Reference(const std::string& text) {
   std::vector<Row> rows;
   for (auto& r : ReadTable(dir + "/observations.csv")) {
     if (r["vintage"] != "2024-01-20" || r["value"].empty()) continue;
-    rows.push_back({"observation", r["indicator"], r["period"], r["value"], r["unit"], r["qualifier"], r["source"], {}});
+    rows.push_back({"observation",
+                    r["indicator"],
+                    r["period"],
+                    r["value"],
+                    r["unit"],
+                    r["qualifier"],
+                    r["source"],
+                    {}});
   }
   for (auto& r : ReadTable(dir + "/targets.csv")) {
-    rows.push_back({"target", r["indicator"], r["period"], r["target"], r["target"].empty() ? "" : r["unit"],
-                    r["comparator"], r["source"], {}});
+    rows.push_back({"target",
+                    r["indicator"],
+                    r["period"],
+                    r["target"],
+                    r["target"].empty() ? "" : r["unit"],
+                    r["comparator"],
+                    r["source"],
+                    {}});
   }
   for (Row& row : rows) {
     for (const AsWritten& w : kAsWritten) {
@@ -125,7 +146,8 @@ bool SameNumber(const std::string& a, const std::string& b) {
   return std::strtod(a.c_str(), nullptr) == std::strtod(b.c_str(), nullptr);
 }
 
-TEST_CASE("Seed report: precision, recall and comparator accuracy against data/wuhan", "[extract][seed]") {
+TEST_CASE("Seed report: precision, recall and comparator accuracy against data/wuhan",
+          "[extract][seed]") {
   auto ex = ExtractFile(IXDB_SEED_REPORT, {});
   REQUIRE_OK(ex.status());
   CHECK(ex->plan_year == 2024);
@@ -141,14 +163,16 @@ TEST_CASE("Seed report: precision, recall and comparator accuracy against data/w
     size_t hit = reference.size();
     for (size_t i = 0; i < reference.size() && hit == reference.size(); ++i) {
       const Row& r = reference[i];
-      if (used[i] || r.kind != kind || r.period != c.period || !SameNumber(r.value, c.value)) continue;
+      if (used[i] || r.kind != kind || r.period != c.period || !SameNumber(r.value, c.value))
+        continue;
       if (!r.value.empty() && r.unit != c.unit) continue;
       for (auto [b, e] : r.spans) {
         if (b < c.offset + c.length && c.offset < e) hit = i;
       }
     }
     if (hit == reference.size()) {
-      false_positives += "  " + kind + " " + c.period + " " + c.value + " " + c.unit + " | " + c.source + "\n";
+      false_positives +=
+          "  " + kind + " " + c.period + " " + c.value + " " + c.unit + " | " + c.source + "\n";
       continue;
     }
     used[hit] = true;
@@ -156,21 +180,29 @@ TEST_CASE("Seed report: precision, recall and comparator accuracy against data/w
     if (reference[hit].comparator == comparator) {
       ++comparators_agree;
     } else {
-      comparator_errors += "  " + comparator + " vs " + reference[hit].comparator + " | " + c.source + "\n";
+      comparator_errors +=
+          "  " + comparator + " vs " + reference[hit].comparator + " | " + c.source + "\n";
     }
   }
   std::string missed;
   for (size_t i = 0; i < reference.size(); ++i) {
-    if (!used[i]) missed += "  " + reference[i].kind + " " + reference[i].code + " " + reference[i].period + " " +
-                            reference[i].value + " " + reference[i].unit + " | " + reference[i].source + "\n";
+    if (!used[i])
+      missed += "  " + reference[i].kind + " " + reference[i].code + " " + reference[i].period +
+                " " + reference[i].value + " " + reference[i].unit + " | " + reference[i].source +
+                "\n";
   }
-  const double precision = static_cast<double>(matched) / static_cast<double>(ex->candidates.size());
+  const double precision =
+      static_cast<double>(matched) / static_cast<double>(ex->candidates.size());
   const double recall = static_cast<double>(matched) / static_cast<double>(reference.size());
   const double accuracy = static_cast<double>(comparators_agree) / static_cast<double>(matched);
-  WARN("seed: " << ex->candidates.size() << " candidates, " << reference.size() << " reference rows, " << matched
-                << " matched: precision " << precision << ", recall " << recall << ", comparator accuracy "
-                << accuracy << "; " << ex->seconds << " s");
-  INFO("false positives:\n" << false_positives << "missed:\n" << missed << "comparators:\n" << comparator_errors);
+  WARN("seed: " << ex->candidates.size() << " candidates, " << reference.size()
+                << " reference rows, " << matched << " matched: precision " << precision
+                << ", recall " << recall << ", comparator accuracy " << accuracy << "; "
+                << ex->seconds << " s");
+  INFO("false positives:\n"
+       << false_positives << "missed:\n"
+       << missed << "comparators:\n"
+       << comparator_errors);
   CHECK(precision >= kMinPrecision);
   CHECK(recall >= kMinRecall);
   CHECK(accuracy >= kMinComparatorAccuracy);
@@ -186,13 +218,20 @@ TEST_CASE("Seed report: the headline targets with their comparators", "[extract]
   };
   // Section 二 of the report, 主要预期目标.
   const Headline headline[] = {
-      {"gdp_growth", "6", "="},         {"budget_revenue_growth", "7", "="},
-      {"industrial_va_growth", "7", "="}, {"services_va_growth", "7", "="},
-      {"hitech_va_growth", "8", "="},   {"fai_growth", "8", "="},
-      {"retail_sales_growth", "9", "="}, {"trade_growth", "8", "="},
-      {"fdi_growth", "8", "="},         {"energy_intensity_decline", "", "qualitative"},
-      {"pollutant_emission_reduction", "", "qualitative"}, {"cpi_growth", "3", "<="},
-      {"resident_income_growth", "", "relative"}, {"new_urban_jobs", "25", ">="},
+      {"gdp_growth", "6", "="},
+      {"budget_revenue_growth", "7", "="},
+      {"industrial_va_growth", "7", "="},
+      {"services_va_growth", "7", "="},
+      {"hitech_va_growth", "8", "="},
+      {"fai_growth", "8", "="},
+      {"retail_sales_growth", "9", "="},
+      {"trade_growth", "8", "="},
+      {"fdi_growth", "8", "="},
+      {"energy_intensity_decline", "", "qualitative"},
+      {"pollutant_emission_reduction", "", "qualitative"},
+      {"cpi_growth", "3", "<="},
+      {"resident_income_growth", "", "relative"},
+      {"new_urban_jobs", "25", ">="},
       {"unemployment_rate", "5.5", "<="},
   };
   for (const Headline& h : headline) {

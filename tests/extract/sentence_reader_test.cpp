@@ -3,7 +3,6 @@
 #include "extract/internal/sentence_reader.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <tuple>
 #include <vector>
@@ -19,12 +18,18 @@ using internal::TokenKind;
 
 const char* BoundText(Bound b) {
   switch (b) {
-    case Bound::kAtLeast: return ">=";
-    case Bound::kAtMost: return "<=";
-    case Bound::kAbout: return "~";
-    case Bound::kCeiling: return "ceiling";
-    case Bound::kHold: return "hold";
-    case Bound::kNone: break;
+    case Bound::kAtLeast:
+      return ">=";
+    case Bound::kAtMost:
+      return "<=";
+    case Bound::kAbout:
+      return "~";
+    case Bound::kCeiling:
+      return "ceiling";
+    case Bound::kHold:
+      return "hold";
+    case Bound::kNone:
+      break;
   }
   return "";
 }
@@ -153,8 +158,9 @@ TEST_CASE("Sentence: periods, dates and markers are tokens of their own", "[extr
     return out;
   };
   CHECK(kinds("一季度增长4.5%、上半年增长5%、前三季度增长5.5%，预计全年增长6%左右") ==
-        std::vector<TokenKind>{TokenKind::kQuarter, TokenKind::kFirstHalf, TokenKind::kFirstThreeQuarters,
-                               TokenKind::kEstimate, TokenKind::kFullYear});
+        std::vector<TokenKind>{TokenKind::kQuarter, TokenKind::kFirstHalf,
+                               TokenKind::kFirstThreeQuarters, TokenKind::kEstimate,
+                               TokenKind::kFullYear});
   CHECK(kinds("2023年1-11月，规模以上工业增加值增长4%") ==
         std::vector<TokenKind>{TokenKind::kYear, TokenKind::kMonthSpan});
   CHECK(kinds("——2024年3月5日在第十四届全国人民代表大会第二次会议上") ==
@@ -178,7 +184,8 @@ TEST_CASE("Sentence: periods, dates and markers are tokens of their own", "[extr
 }
 
 TEST_CASE("Sentence: a range is one token with both ends", "[extract]") {
-  for (const auto& [sentence, low, high, unit] : std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+  for (const auto& [sentence, low, high, unit] :
+       std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
            {"地区生产总值增长5.5%—6%", "5.5", "6", "%"},
            {"增长5%-5.5%", "5", "5.5", "%"},
            {"新建3至5个产业园", "3", "5", "个"},
