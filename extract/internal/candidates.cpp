@@ -375,8 +375,7 @@ class SentenceWalker {
  public:
   SentenceWalker(std::string_view text, const SentenceSpan& span, int plan_year,
                  const KnownIndicator& known, std::vector<Proposal>* out)
-      : text_(text),
-        span_(span),
+      : span_(span),
         s_(text.substr(span.begin, span.end - span.begin)),
         plan_year_(plan_year),
         known_(known),
@@ -868,7 +867,6 @@ class SentenceWalker {
     }
   }
 
-  std::string_view text_;
   const SentenceSpan& span_;
   std::string_view s_;
   int plan_year_;
