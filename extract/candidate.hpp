@@ -22,18 +22,19 @@ const char* MappingName(Mapping m);  // "store", "store-nearest", "alias", "alia
 
 struct Candidate {
   CandidateKind kind = CandidateKind::kObservation;
-  std::string indicator;    // the series code chosen (see `mapping`)
-  std::string name;         // the indicator phrase as read: 地区生产总值增长
-  std::string period;       // as the loader reads it: 2023, 2023Q1, 2023H1, 2023Q1-Q3, 2023M01-M11;
-                            // spans the loader cannot store are written 2021-2023 (review only)
-  std::string value;        // as written (thousands separators dropped); empty for qualitative
-                            // and relative targets
-  std::string unit;         // as written: 万亿元, %, 万套（间）
-  std::string comparator;   // targets: >=, <=, ~, =, relative, qualitative
-  std::string qualifier;    // observations: "", ~, >=, <=
-  std::string status;       // observations: estimate, preliminary, revised, final
-  std::string tolerance;    // targets: 0.5 for 控制在X%左右, else empty
-  std::string relative_to;  // relative targets: the series it keeps pace with
+  std::string indicator;  // the series code chosen (see `mapping`)
+  std::string name;       // the indicator phrase as read: 地区生产总值增长
+  // As the loader reads it: 2023, 2023Q1, 2023H1, 2023Q1-Q3, 2023M01-M11; spans the loader
+  // cannot store are written 2021-2023 (review only).
+  std::string period;
+  // As written (thousands separators dropped): 2, or 5.5-6 for a range; empty for
+  // qualitative, relative and direction targets.
+  std::string value;
+  std::string unit;           // as written: 万亿元, %, 万套（间）
+  std::string comparator;     // targets: >=, <=, ~, =, <, >, between, relative, qualitative
+  std::string qualifier;      // observations: "", ~, >=, <=
+  std::string status;         // observations: estimate, preliminary, revised, final
+  std::string relative_to;    // relative targets: the series it keeps pace with
   std::string relative_name;  // ... as written: 经济增长
   std::string text;           // qualitative and relative targets: the words
   size_t offset = 0;          // start of `source` in the normalised text, in code points
@@ -44,10 +45,16 @@ struct Candidate {
   // Written to observations.csv / targets.csv (false: review.csv only, see `note`).
   bool loadable = true;
   std::string note;  // why a candidate is review-only, or what was changed for loading
-  // Set when loading needs the value in the series' unit (observations.csv): the converted
-  // value and the series' unit. Empty: `value` and `unit` as they are.
+  // What the files need where it differs from what was written (empty: as written):
+  //  - observations: the value converted into the series' unit, and that unit;
+  //  - targets: the lower end of a range (value_high its upper end), 0 for a direction
+  //    (同比下降: < 0 on its year-over-year change), and the comparator cell of 控制在…左右
+  //    (a ceiling that keeps "about": the query layer sets its tolerance by the unit).
   std::string load_value;
   std::string load_unit;
+  std::string value_high;
+  std::string load_comparator;
+  std::string on;  // what a target is judged on: empty (the level) or yoy
 };
 
 // A series the output files define or refer to.

@@ -8,6 +8,7 @@
 #include <set>
 #include <system_error>
 
+#include "common/utf8.hpp"
 #include "extract/extract.hpp"
 #include "extract/internal/code_points.hpp"
 #include "extract/internal/csv.hpp"
@@ -58,7 +59,8 @@ Status WriteExtraction(const Extraction& ex, const std::string& out_dir, bool wr
 
   std::string obs = "indicator,period,vintage,value,unit,status,qualifier,name,source\n";
   std::string targets =
-      "indicator,period,target,comparator,tolerance,unit,vintage,source,relative_to,text,name\n";
+      "indicator,period,target,target_high,comparator,on,unit,vintage,source,relative_to,text,"
+      "name\n";
   std::string review =
       "kind,indicator,name,period,value,unit,comparator,qualifier,status,offset,length,source,"
       "rule\n";
@@ -74,9 +76,11 @@ Status WriteExtraction(const Extraction& ex, const std::string& out_dir, bool wr
                              c.load_value.empty() ? c.value : c.load_value, meta(c.indicator, true),
                              c.status, c.qualifier, meta(c.indicator, false), c.source});
     } else {
-      AppendCsvRecord(&targets,
-                      {c.indicator, c.period, c.value, c.comparator, c.tolerance, c.unit, vintage,
-                       c.source, c.relative_to, c.text, meta(c.indicator, false)});
+      AppendCsvRecord(
+          &targets,
+          {c.indicator, c.period, c.load_value.empty() ? c.value : c.load_value, c.value_high,
+           c.load_comparator.empty() ? c.comparator : c.load_comparator, c.on, c.unit, vintage,
+           c.source, c.relative_to, c.text, meta(c.indicator, false)});
     }
   }
   // Series that only a relative target names: a row of metadata, so that the load has them.
@@ -146,9 +150,9 @@ std::string FormatExtractSummary(const Extraction& ex, const std::string& out_di
   std::snprintf(seconds, sizeof seconds, "%.3f", ex.seconds);
 
   std::string out;
-  out += "extract: " + ex.input + " (" + ex.form + ", " +
-         WithSeparators(internal::CountCodePoints(ex.text)) + " characters): plan year " +
-         std::to_string(ex.plan_year) + " (" + ex.plan_year_from + ")\n";
+  out += "extract: " + ex.input + " (" + ex.form + ", " + WithSeparators(CodePointCount(ex.text)) +
+         " characters): plan year " + std::to_string(ex.plan_year) + " (" + ex.plan_year_from +
+         ")\n";
   out += "candidates: " + WithSeparators(ex.candidates.size()) + " (" +
          WithSeparators(observations) + " observations, " + WithSeparators(targets) +
          " targets: " + WithSeparators(numeric) + " numeric, " + WithSeparators(qualitative) +

@@ -1,24 +1,11 @@
 #include "extract/internal/aliases.hpp"
 
+#include "common/strings.hpp"
 #include "extract/internal/csv.hpp"
 
 namespace ixdb::extract::internal {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view TrimAscii(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool ValidCode(std::string_view code) {
   if (code.empty() || code.size() > 64) return false;
@@ -39,7 +26,7 @@ Result<std::vector<Alias>> ParseAliases(std::string_view csv, std::string_view s
   if (rows.empty()) return std::vector<Alias>{};
   int name_col = -1, code_col = -1, unit_col = -1;
   for (size_t i = 0; i < rows[0].size(); ++i) {
-    const std::string h = Lower(TrimAscii(rows[0][i]));
+    const std::string h = Lower(Trim(rows[0][i]));
     int* slot = h == "name"   ? &name_col
                 : h == "code" ? &code_col
                 : h == "unit" ? &unit_col
@@ -58,7 +45,7 @@ Result<std::vector<Alias>> ParseAliases(std::string_view csv, std::string_view s
   for (size_t r = 1; r < rows.size(); ++r) {
     const auto& f = rows[r];
     auto cell = [&](int col) {
-      return col >= 0 && static_cast<size_t>(col) < f.size() ? std::string(TrimAscii(f[col]))
+      return col >= 0 && static_cast<size_t>(col) < f.size() ? std::string(Trim(f[col]))
                                                              : std::string();
     };
     Alias a{cell(name_col), cell(code_col), cell(unit_col)};

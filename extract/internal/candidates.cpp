@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "common/comparator.hpp"
+#include "common/utf8.hpp"
 #include "extract/internal/code_points.hpp"
 #include "extract/internal/sentence_reader.hpp"
 
@@ -110,7 +112,7 @@ std::string CleanSubject(std::string_view s, size_t max_code_points = kMaxSubjec
       }
     }
   }
-  const size_t n = CountCodePoints(s);
+  const size_t n = CodePointCount(s);
   if (n > max_code_points) s = DropCodePoints(s, n - max_code_points);
   for (bool changed = true; changed;) {
     changed = false;
@@ -288,7 +290,22 @@ PeriodText FormatPeriodState(const PeriodState& p, int section_year) {
 // How the comparator words of one quantity read together.
 enum class Reading { kNone, kAtLeast, kAtMost, kAbout, kCeilingAbout, kReach };
 
+// The words are read with the project's comparator vocabulary (common/comparator.hpp) where it
+// has them, so that a word means here what it means to the loader and the query layer; the
+// grammar's classes decide the words it has not (近, 上下, 之内, 多于, 超, 余 ...).
 Reading ReadBound(const FactItemRead& it) {
+  if (auto word = FindComparatorWord(it.prefix_word + it.suffix_word)) {
+    switch (word->comparator) {
+      case Comparator::kAtLeast:
+        return Reading::kAtLeast;
+      case Comparator::kAtMost:
+        return word->about ? Reading::kCeilingAbout : Reading::kAtMost;
+      case Comparator::kAbout:
+        return Reading::kAbout;
+      default:
+        break;
+    }
+  }
   if (it.prefix == Bound::kCeiling)
     return it.suffix == Bound::kAbout ? Reading::kCeilingAbout : Reading::kAtMost;
   if (it.suffix == Bound::kAtLeast) return Reading::kAtLeast;
@@ -363,10 +380,6 @@ std::string RuleOf(const Token& t, const FactItemRead& it) {
   if (it.suffix != Bound::kNone) r += std::string("/") + BoundName(it.suffix) + "Suffix";
   if (!it.per.empty()) r += "/PerPhrase";
   return r;
-}
-
-bool IsPercentUnit(std::string_view unit) {
-  return unit == "%" || unit == "个百分点" || unit == "百分点" || unit == "‰";
 }
 
 // Reads the sentences of a text one by one, keeping what a sentence says about periods and
@@ -587,7 +600,7 @@ class SentenceWalker {
     std::string base = CleanSubject(words);
     own_words_ = base;
     // 4%左右安排、比上年提高1个百分点: a change against last year of what was just said.
-    if (compares && after_fact_ && CountCodePoints(base) <= 2 && !previous_subject_.empty()) {
+    if (compares && after_fact_ && CodePointCount(base) <= 2 && !previous_subject_.empty()) {
       *own = false;
       return previous_subject_;
     }
@@ -668,7 +681,7 @@ class SentenceWalker {
     std::vector<std::string> names(t.items.size(), base);
     if (!noun.empty() && t.items.size() == 1) {
       std::string lead = own ? base : std::string();
-      if (Contains(lead, "等") || CountCodePoints(lead) > kMaxLeadCodePoints) lead.clear();
+      if (Contains(lead, "等") || CodePointCount(lead) > kMaxLeadCodePoints) lead.clear();
       names[0] = lead + noun;
     }
     std::vector<size_t> item_of(t.items.size());
@@ -708,7 +721,10 @@ class SentenceWalker {
       it.compare_base = items[0].compare_base;
     }
     // 突破10项关键核心技术: 突破 is the verb of its noun, not "more than".
-    if (!noun.empty() && items.back().prefix_word == "突破") items.back().prefix = Bound::kNone;
+    if (!noun.empty() && items.back().prefix_word == "突破") {
+      items.back().prefix = Bound::kNone;
+      items.back().prefix_word.clear();
+    }
 
     std::vector<std::string> clause_nouns;
     for (size_t k = 0; k < names.size(); ++k) {
@@ -728,13 +744,7 @@ class SentenceWalker {
       if (c.kind == CandidateKind::kTarget) {
         c.comparator =
             r == Reading::kNone && (strive_ || strive_clause_) ? ">=" : SymbolsOf(r).target;
-        if (r == Reading::kCeilingAbout) {
-          if (IsPercentUnit(c.unit)) {
-            c.tolerance = "0.5";
-          } else {
-            c.note = "控制在…左右 in " + c.unit + ": a ceiling, no default tolerance";
-          }
-        }
+        if (r == Reading::kCeilingAbout) c.load_comparator = "控制在…左右";
       } else {
         c.qualifier = SymbolsOf(r).observation;
       }
@@ -757,9 +767,14 @@ class SentenceWalker {
     if (!it.level_verb && it.change != Change::kNone) c.name += it.compare_base + it.change_word;
     c.value = it.value + "-" + it.value_to;
     c.unit = it.unit;
-    if (c.kind == CandidateKind::kTarget) c.comparator = "between";
-    c.loadable = false;
-    c.note = "a range " + c.value + ": no comparator of the files holds it";
+    if (c.kind == CandidateKind::kTarget) {
+      c.comparator = "between";
+      c.load_value = it.value;
+      c.value_high = it.value_to;
+    } else {
+      c.loadable = false;
+      c.note = "a range " + c.value + ": an observation has one value";
+    }
   }
 
   bool PlanContext() const {
@@ -823,19 +838,22 @@ class SentenceWalker {
   }
 
   void QualitativeTarget(size_t b, size_t end, const std::string& words) {
-    if (!PlanContext() || CountCodePoints(words) < kMinQualitativeCodePoints) return;
+    if (!PlanContext() || CodePointCount(words) < kMinQualitativeCodePoints) return;
     std::string rule;
+    std::string direction;  // < for a fall, > for a rise
     if (InHeadline(b)) {
       rule = "QualitativeAim";
     } else {
       // 力争实现全市煤炭消费同比下降: a direction without a number.
       const std::string clause(s_.substr(b, end - b));
-      const bool aims = strive_ || Contains(clause, "确保");
-      bool direction = false;
-      for (auto w : {"下降", "降低", "减少", "增长", "提高", "上升"}) {
-        if (EndsWith(words, w)) direction = true;
+      const bool aims = strive_ || strive_clause_ || Contains(clause, "确保");
+      for (auto w : {"下降", "降低", "减少"}) {
+        if (EndsWith(words, w)) direction = "<";
       }
-      if (!aims || !direction) return;
+      for (auto w : {"增长", "提高", "上升"}) {
+        if (EndsWith(words, w)) direction = ">";
+      }
+      if (!aims || direction.empty()) return;
       rule = "DirectionAim";
     }
     size_t e = end;
@@ -843,8 +861,25 @@ class SentenceWalker {
     if (EndsWith(s_.substr(b, e - b), "。")) e -= 3;
     Proposal p = Start(b, e, rule);
     Candidate& c = p.candidate;
-    c.comparator = "qualitative";
     c.text = c.source;
+    if (!direction.empty()) {
+      // 力争实现全市煤炭消费同比下降: its year-over-year change below (above) zero.
+      std::string name = words;
+      for (auto w : {"同比下降", "同比降低", "同比减少", "同比增长", "同比提高", "同比上升", "下降",
+                     "降低", "减少", "增长", "提高", "上升"}) {
+        if (EndsWith(name, w)) {
+          name.resize(name.size() - std::string_view(w).size());
+          break;
+        }
+      }
+      c.name = CleanSubject(name);
+      c.comparator = direction;
+      c.on = "yoy";
+      c.load_value = "0";
+      out_->push_back(std::move(p));
+      return;
+    }
+    c.comparator = "qualitative";
     // The indicator is what comes before the verb: 国际收支(保持基本平衡).
     std::string name = words;
     for (auto verb : {"完成", "保持", "持续", "实现", "稳定", "继续", "得到", "基本", "达到"}) {

@@ -57,22 +57,4 @@ void AppendUtf8(std::string* out, char32_t c) {
   }
 }
 
-size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++n) DecodeAt(s, &i);
-  return n;
-}
-
-char32_t LastCodePoint(std::string_view s, size_t end) {
-  if (end == 0) return 0;
-  size_t start = end - 1;
-  // Back up over continuation bytes (at most three).
-  while (start > 0 && end - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
-    --start;
-  }
-  size_t i = start;
-  char32_t c = DecodeAt(s, &i);
-  return i == end ? c : 0xFFFD;
-}
-
 }  // namespace ixdb::extract::internal

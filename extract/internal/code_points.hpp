@@ -1,6 +1,7 @@
 #pragma once
-// Code-point helpers of the extractor (internal). The extractor works on UTF-8 text but counts
-// offsets in code points (review.csv) and decides by character class (Han, digit, punctuation).
+// Code-point helpers of the extractor (internal): decoding and encoding one code point, and the
+// character classes it decides by (Han, digit, space). Validation and counting are in
+// common/utf8.hpp.
 
 #include <cstddef>
 #include <string>
@@ -14,12 +15,6 @@ char32_t DecodeAt(std::string_view s, size_t* i);
 
 // Appends c encoded as UTF-8.
 void AppendUtf8(std::string* out, char32_t c);
-
-// Number of code points (an invalid byte counts as one).
-size_t CountCodePoints(std::string_view s);
-
-// The code point ending just before byte `end` (0 when end == 0).
-char32_t LastCodePoint(std::string_view s, size_t end);
 
 inline bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
 inline bool IsAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }

@@ -5,25 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "common/utf8.hpp"
 #include "extract/internal/code_points.hpp"
 #include "extract/internal/document_text.hpp"
 
 namespace ixdb::extract::internal {
 
 namespace {
-
-// Offset of the first byte that does not start a valid UTF-8 sequence, or npos.
-size_t FirstInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const size_t at = i;
-    if (DecodeAt(s, &i) == 0xFFFD) {
-      // U+FFFD itself, written as EF BF BD, is valid text.
-      if (!(i - at == 3 && s.substr(at, 3) == "\xEF\xBF\xBD")) return at;
-    }
-  }
-  return std::string_view::npos;
-}
 
 // Converts with iconv; on failure *bad is the offset of the first byte it could not convert.
 bool Iconv(const char* from, std::string_view in, std::string* out, size_t* bad) {
@@ -85,7 +73,7 @@ Result<std::string> DecodeText(std::string_view bytes, std::string_view name) {
     }
     return out;
   }
-  const size_t invalid = FirstInvalidUtf8(bytes);
+  const size_t invalid = FindInvalidUtf8(bytes);
   if (invalid == std::string_view::npos) return std::string(bytes);
   std::string out;
   size_t bad = 0;

@@ -5,24 +5,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/strings.hpp"
+
 namespace ixdb::extract::internal {
 
 namespace {
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    if (AsciiLower(s[s.size() - suffix.size() + i]) != suffix[i]) return false;
-  }
-  return true;
-}
-
-std::string LowerPrefix(std::string_view s, size_t n) {
-  std::string out(s.substr(0, n));
-  for (char& c : out) c = AsciiLower(c);
-  return out;
+  return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
 }
 
 }  // namespace
@@ -52,7 +42,7 @@ DocumentForm DetectForm(std::string_view path, std::string_view bytes) {
       EndsWithIgnoreCase(path, ".xhtml")) {
     return DocumentForm::kHtml;
   }
-  const std::string head = LowerPrefix(body, 1024);
+  const std::string head = Lower(body.substr(0, 1024));
   if (head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0 ||
       head.find("<body") != std::string::npos || head.find("<head") != std::string::npos) {
     return DocumentForm::kHtml;

@@ -3,11 +3,12 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include <cctype>
 #include <cstring>
 #include <memory>
 #include <string>
 
+#include "common/strings.hpp"
+#include "common/utf8.hpp"
 #include "extract/internal/code_points.hpp"
 #include "extract/internal/document_text.hpp"
 
@@ -99,18 +100,7 @@ const xmlNode* FindTitle(const xmlNode* node) {
 }
 
 bool DeclaresCharset(std::string_view bytes) {
-  std::string head(bytes.substr(0, 4096));
-  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return head.find("charset") != std::string::npos;
-}
-
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const size_t at = i;
-    if (DecodeAt(s, &i) == 0xFFFD && s.substr(at, 3) != "\xEF\xBF\xBD") return false;
-  }
-  return true;
+  return ContainsIgnoreCase(bytes.substr(0, 4096), "charset");
 }
 
 struct DocFree {
@@ -121,7 +111,7 @@ struct DocFree {
 
 Result<std::string> HtmlToText(std::string_view bytes, std::string_view name) {
   const char* encoding = nullptr;  // libxml2 reads <meta charset>
-  if (!DeclaresCharset(bytes)) encoding = IsValidUtf8(bytes) ? "UTF-8" : "GB18030";
+  if (!DeclaresCharset(bytes)) encoding = ixdb::IsValidUtf8(bytes) ? "UTF-8" : "GB18030";
   const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                       HTML_PARSE_NONET | HTML_PARSE_NOBLANKS;
   std::unique_ptr<xmlDoc, DocFree> doc(htmlReadMemory(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/utf8.hpp"
 #include "extract/internal/code_points.hpp"
 #include "extract/internal/line_opening.hpp"
 #include "extract/internal/sentence_reader.hpp"
@@ -64,7 +65,7 @@ bool IsHeadingParagraph(std::string_view p, LineOpening opening) {
       !Contains(p, "。")) {
     return true;
   }
-  return CountCodePoints(p) <= kMaxBareHeadingCodePoints && !HasClausePunctuation(p);
+  return CodePointCount(p) <= kMaxBareHeadingCodePoints && !HasClausePunctuation(p);
 }
 
 // The plan year and publication date from the title lines.
@@ -174,7 +175,7 @@ size_t HeadlineColon(std::string_view sentence) {
     if (ascii < colon) colon = ascii, width = 1;
     if (colon == std::string_view::npos) continue;
     const std::string_view between = sentence.substr(key, colon - key);
-    if (CountCodePoints(between) > kMaxHeadlineLeadCodePoints || HasClausePunctuation(between))
+    if (CodePointCount(between) > kMaxHeadlineLeadCodePoints || HasClausePunctuation(between))
       continue;
     return colon + width;
   }
@@ -222,9 +223,9 @@ Result<Layout> ReadLayout(std::string_view text, std::optional<int> plan_year) {
     if (para.opening == LineOpening::kSection && heading)
       role = RoleOfHeading(p, layout.plan_year, role);
 
-    const bool item_line = para.opening == LineOpening::kListItem ||
-                           (para.opening == LineOpening::kText && !heading &&
-                            CountCodePoints(p) <= kMaxHeadlineItemCodePoints);
+    const bool item_line =
+        para.opening == LineOpening::kListItem || (para.opening == LineOpening::kText && !heading &&
+                                                   CodePointCount(p) <= kMaxHeadlineItemCodePoints);
     const bool in_list = headline_list && item_line && role == SectionRole::kPlan;
     if (headline_list && !in_list) headline_list = false;
 

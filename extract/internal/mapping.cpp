@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/units.hpp"
+#include "common/utf8.hpp"
 #include "extract/internal/code_points.hpp"
 
 namespace ixdb::extract::internal {
@@ -177,7 +178,7 @@ IndicatorMapper::IndicatorMapper(const std::vector<CatalogEntry>* catalog,
       if (e.name.empty()) continue;
       Named n;
       n.form = MatchForm(e.name);
-      n.length = CountCodePoints(n.form);
+      n.length = CodePointCount(n.form);
       n.code = e.code;
       n.unit = e.unit;
       n.store = &e;
@@ -189,7 +190,7 @@ IndicatorMapper::IndicatorMapper(const std::vector<CatalogEntry>* catalog,
   for (Alias& a : aliases) {
     Named n;
     n.form = MatchForm(a.name);
-    n.length = CountCodePoints(n.form);
+    n.length = CodePointCount(n.form);
     n.code = std::move(a.code);
     n.unit = std::move(a.unit);
     auto [it, inserted] = index.emplace(n.form, aliases_.size());
@@ -230,7 +231,7 @@ const IndicatorMapper::Named* IndicatorMapper::Nearest(const std::vector<Named>&
         continue;
       score = 1.0 + static_cast<double>(n.length) / 1000.0;  // the longest name contained wins
     } else {
-      if (n.length < kMinSimilarCodePoints || CountCodePoints(form) < kMinSimilarCodePoints)
+      if (n.length < kMinSimilarCodePoints || CodePointCount(form) < kMinSimilarCodePoints)
         continue;
       const double sim = Similarity(form, n.form);
       if (sim < kMinSimilarity) continue;

@@ -121,10 +121,13 @@ FactItemRead ReadItem(const Node& item) {
       }
     } else if (n.is_type<g::AtLeastSuffix>()) {
       r.suffix = Bound::kAtLeast;
+      r.suffix_word = n.string();
     } else if (n.is_type<g::AtMostSuffix>()) {
       r.suffix = Bound::kAtMost;
+      r.suffix_word = n.string();
     } else if (n.is_type<g::AboutSuffix>()) {
       r.suffix = Bound::kAbout;
+      r.suffix_word = n.string();
     }
   }
   return r;

@@ -46,7 +46,8 @@ struct FactItemRead {
   Bound prefix = Bound::kNone;
   std::string prefix_word;  // 突破, 不少于 ...
   Bound suffix = Bound::kNone;
-  std::string per;  // 每人每月
+  std::string suffix_word;  // 以上, 左右 ...
+  std::string per;          // 每人每月
 };
 
 enum class TokenKind {

@@ -143,7 +143,7 @@ TEST_CASE("Extract: comparators of targets", "[extract]") {
   const auto cs = Run(kReport);
   const Candidate& cpi = Find(cs, "居民消费价格上涨控制在3%左右", "3");
   CHECK(cpi.comparator == "<=");
-  CHECK(cpi.tolerance == "0.5");
+  CHECK(cpi.load_comparator == "控制在…左右");  // the loader keeps "about": a tolerance by unit
   CHECK(Find(cs, "城镇新增就业25万人以上", "25").comparator == ">=");
   // 力争 opening a sentence: every figure of it is a floor.
   CHECK(Find(cs, "力争高新技术企业达到1.55万家", "1.55").comparator == ">=");
@@ -154,6 +154,10 @@ TEST_CASE("Extract: comparators of targets", "[extract]") {
   CHECK(Find(cs, "建设10个进口商品集散中心", "10").comparator == "=");
   CHECK(Find(cs, "其中先进制造业项目总投资不低于30%", "30").comparator == ">=");
   CHECK(Find(cs, "新谋划亿元以上项目总投资超过1.2万亿元", "1.2").comparator == ">=");
+  // 突破 before a count with its noun is the verb: 10 technologies, not more than 10.
+  const auto verb = Run(
+      "2024年计划\n\n三、2024年主要任务\n\n加快实施23个市科技重大专项，突破10项关键核心技术。\n");
+  CHECK(Find(verb, "突破10项关键核心技术", "10").comparator == "=");
   const Candidate& zero = Find(cs, "绿色工业园区实现破零", "1");
   CHECK(zero.comparator == ">=");
   CHECK(zero.rule == "BreakZero");

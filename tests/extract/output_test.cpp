@@ -77,17 +77,17 @@ TEST_CASE("Output: the three files and text.txt, in the loader's formats", "[ext
   CHECK(review_gdp);
 
   const auto targets = ReadCsv(out + "/targets.csv");
-  REQUIRE(targets[0] == std::vector<std::string>{"indicator", "period", "target", "comparator",
-                                                 "tolerance", "unit", "vintage", "source",
+  REQUIRE(targets[0] == std::vector<std::string>{"indicator", "period", "target", "target_high",
+                                                 "comparator", "on", "unit", "vintage", "source",
                                                  "relative_to", "text", "name"});
   REQUIRE(targets.size() == 4);  // the header, gdp_growth, resident_income_growth, energy
   CHECK(targets[1][0] == "gdp_growth");
-  CHECK(targets[1][3] == "=");
+  CHECK(targets[1][4] == "=");
   CHECK(targets[2][0] == "resident_income_growth");
-  CHECK(targets[2][3] == "relative");
-  CHECK(targets[2][8] == "gdp_growth");
-  CHECK(targets[3][3] == "qualitative");
-  CHECK(targets[3][9] == "单位生产总值能耗下降率完成省下达的任务");
+  CHECK(targets[2][4] == "relative");
+  CHECK(targets[2][9] == "gdp_growth");
+  CHECK(targets[3][4] == "qualitative");
+  CHECK(targets[3][10] == "单位生产总值能耗下降率完成省下达的任务");
 
   CHECK(ReadAll(out + "/text.txt") == ex->text);
 }
@@ -103,7 +103,7 @@ TEST_CASE("Output: a series a relative target names gets a row of its own", "[ex
   const auto obs = ReadCsv(dir.Sub("observations.csv"));
   const auto targets = ReadCsv(dir.Sub("targets.csv"));
   REQUIRE(targets.size() == 2);
-  const std::string other = targets[1][8];
+  const std::string other = targets[1][9];
   CHECK_FALSE(other.empty());
   bool defined = false;
   for (const auto& row : obs) {
@@ -115,6 +115,40 @@ TEST_CASE("Output: a series a relative target names gets a row of its own", "[ex
     }
   }
   CHECK(defined);
+}
+
+TEST_CASE("Output: ranges, directions and 控制在…左右 are written as the loader reads them",
+          "[extract]") {
+  test::TempDir dir;
+  auto ex = ExtractText(
+      "2024年某市计划\n\n三、2024年主要任务\n\n地区生产总值增长5.5%—6%，"
+      "居民消费价格涨幅控制在3%左右，力争实现全市煤炭消费同比下降。\n",
+      "r.txt", {});
+  REQUIRE_OK(ex.status());
+  REQUIRE_OK(WriteExtraction(*ex, dir.path(), false));
+  const auto targets = ReadCsv(dir.Sub("targets.csv"));
+  REQUIRE(targets.size() == 4);
+  // indicator,period,target,target_high,comparator,on,...
+  CHECK(targets[1][0] == "gdp_growth");
+  CHECK(targets[1][2] == "5.5");
+  CHECK(targets[1][3] == "6");
+  CHECK(targets[1][4] == "between");
+  CHECK(targets[2][0] == "cpi_growth");
+  CHECK(targets[2][2] == "3");
+  CHECK(targets[2][4] == "控制在…左右");
+  CHECK(targets[3][2] == "0");
+  CHECK(targets[3][4] == "<");
+  CHECK(targets[3][5] == "yoy");
+  CHECK(targets[3][11] == "煤炭消费");
+  // review.csv keeps what was written.
+  const auto review = ReadCsv(dir.Sub("review.csv"));
+  REQUIRE(review.size() == 4);
+  CHECK(review[1][4] == "5.5-6");
+  CHECK(review[1][6] == "between");
+  CHECK(review[2][6] == "<=");
+  CHECK(review[3][4] == "");
+  CHECK(review[3][6] == "<");
+  CHECK(review[3][12] == "DirectionAim");
 }
 
 TEST_CASE("Output: the summary says what was found and written", "[extract]") {
