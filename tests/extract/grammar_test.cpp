@@ -4,9 +4,12 @@
 #include "extract/internal/grammar.hpp"
 
 #include <catch2/catch.hpp>
-#include <string>
 #include <tao/pegtl/contrib/analyze.hpp>
+
+#include <string>
 #include <vector>
+
+#include "tests/common/grammar_table.hpp"
 
 namespace ixdb::extract {
 namespace {
@@ -14,23 +17,8 @@ namespace {
 namespace pegtl = tao::pegtl;
 namespace g = grammar;
 
-template <typename Rule>
-bool Matches(const std::string& text) {
-  pegtl::memory_input<> in(text, "test");
-  return pegtl::parse<pegtl::seq<Rule, pegtl::eof>>(in);
-}
-
-template <typename Rule>
-void CheckTable(const std::vector<std::string>& good, const std::vector<std::string>& bad) {
-  for (const auto& s : good) {
-    INFO("should accept: '" << s << "'");
-    CHECK(Matches<Rule>(s));
-  }
-  for (const auto& s : bad) {
-    INFO("should reject: '" << s << "'");
-    CHECK_FALSE(Matches<Rule>(s));
-  }
-}
+using test::CheckTable;
+using test::Matches;
 
 TEST_CASE("Extract grammar: no rule can loop without consuming input", "[extract]") {
   REQUIRE(pegtl::analyze<g::Sentence>() == 0);

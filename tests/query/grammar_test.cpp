@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "query/parser.hpp"
+#include "tests/common/grammar_table.hpp"
 
 namespace ixdb::query {
 namespace {
@@ -16,27 +17,8 @@ namespace {
 namespace pegtl = tao::pegtl;
 namespace g = grammar;
 
-template <typename Rule>
-bool Matches(const std::string& text) {
-  pegtl::memory_input<> in(text, "test");
-  try {
-    return pegtl::parse<pegtl::seq<Rule, pegtl::eof>>(in);
-  } catch (const pegtl::parse_error&) {
-    return false;  // must<> inside the rule raised
-  }
-}
-
-template <typename Rule>
-void CheckTable(const std::vector<std::string>& good, const std::vector<std::string>& bad) {
-  for (const auto& s : good) {
-    INFO("should accept: '" << s << "'");
-    CHECK(Matches<Rule>(s));
-  }
-  for (const auto& s : bad) {
-    INFO("should reject: '" << s << "'");
-    CHECK_FALSE(Matches<Rule>(s));
-  }
-}
+using test::CheckTable;
+using test::Matches;
 
 TEST_CASE("Grammar: analysis finds no infinite loops or left recursion", "[query]") {
   REQUIRE(pegtl::analyze<g::Query>() == 0);
