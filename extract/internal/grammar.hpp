@@ -2,7 +2,7 @@
 // The PEGTL grammar of report sentences, and nothing else: no actions, no state. A sentence
 // of normalised text (normalize.hpp) is read as a run of tokens — facts (a number with its
 // unit and the words around it), periods, dates, estimate markers, clause punctuation — with
-// any other character in between; clause_parser.cpp selects the tokens into a parse tree and
+// any other character in between; sentence_reader.cpp selects the tokens into a parse tree and
 // turns them into plain structs. docs/extract.md describes each rule with examples.
 // Internal header: include only from extract/*.cpp and tests (it pulls in PEGTL).
 //

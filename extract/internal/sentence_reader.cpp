@@ -153,13 +153,13 @@ Token ReadToken(const Node& n) {
   Token t;
   t.begin = Begin(n);
   t.end = End(n);
+  t.rule = std::string(n.type.substr(n.type.rfind(':') + 1));
   std::vector<int> years, months;
   ReadNumbers(n, &years, &months);
   auto year = [&](size_t i) { return i < years.size() ? years[i] : 0; };
   auto month = [&](size_t i) { return i < months.size() ? months[i] : 0; };
   if (n.is_type<g::Fact>()) {
     t.kind = TokenKind::kFact;
-    t.rule = "Fact";
     for (const auto& c : n.children) {
       if (c->is_type<g::Respectively>()) t.respectively = true;
       if (c->is_type<g::Each>()) t.each = true;
@@ -167,17 +167,14 @@ Token ReadToken(const Node& n) {
     }
   } else if (n.is_type<g::RangeFact>()) {
     t.kind = TokenKind::kRange;
-    t.rule = "RangeFact";
     t.items.push_back(ReadItem(n));
   } else if (n.is_type<g::RelativeAim>()) {
     t.kind = TokenKind::kRelative;
-    t.rule = "RelativeAim";
     for (const auto& c : n.children) {
       if (c->is_type<g::RelativeTo>()) t.relative_to = c->string();
     }
   } else if (n.is_type<g::BreakZero>()) {
     t.kind = TokenKind::kBreakZero;
-    t.rule = "BreakZero";
   } else if (n.is_type<g::DayDate>()) {
     t.kind = TokenKind::kDate;
     t.year = year(0);
@@ -257,7 +254,6 @@ Token ReadToken(const Node& n) {
   } else {
     // Ordinal, TopRank, ClassThreshold, CompareText, CompareYear, AsciiWord, NumberRun.
     t.kind = TokenKind::kSkipped;
-    t.rule = std::string(n.type.substr(n.type.rfind(':') + 1));
     t.year = year(0);
   }
   return t;

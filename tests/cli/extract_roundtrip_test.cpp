@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../common/test_util.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "../common/test_util.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace ixdb::extract {
 namespace {

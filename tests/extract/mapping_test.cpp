@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "../common/test_util.hpp"
 #include "extract/internal/load_plan.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace ixdb::extract {
 namespace {

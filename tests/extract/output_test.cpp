@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "../common/test_util.hpp"
 #include "extract/extract.hpp"
 #include "extract/internal/csv.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace ixdb::extract {
 namespace {

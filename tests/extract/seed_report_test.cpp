@@ -23,10 +23,11 @@
 #include <string>
 #include <vector>
 
-#include "../common/test_util.hpp"
+#include "common/utf8.hpp"
 #include "extract/extract.hpp"
 #include "extract/internal/csv.hpp"
 #include "extract/internal/normalize.hpp"
+#include "tests/common/test_util.hpp"
 
 namespace ixdb::extract {
 namespace {
@@ -90,12 +91,6 @@ std::vector<std::map<std::string, std::string>> ReadTable(const std::string& pat
   return out;
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::vector<Row> Reference(const std::string& text) {
   const std::string dir = IXDB_WUHAN_DIR;
   std::vector<Row> rows;
@@ -131,8 +126,8 @@ std::vector<Row> Reference(const std::string& text) {
     std::string phrase = internal::NormalizeText(row.source);
     while (!phrase.empty() && phrase.back() == '\n') phrase.pop_back();
     for (size_t at = text.find(phrase); at != std::string::npos; at = text.find(phrase, at + 1)) {
-      const size_t begin = CodePoints(std::string_view(text).substr(0, at));
-      row.spans.emplace_back(begin, begin + CodePoints(phrase));
+      const size_t begin = CodePointCount(std::string_view(text).substr(0, at));
+      row.spans.emplace_back(begin, begin + CodePointCount(phrase));
     }
     INFO("reference phrase not in the text: " << row.source);
     CHECK_FALSE(row.spans.empty());

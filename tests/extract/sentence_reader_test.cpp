@@ -219,5 +219,124 @@ TEST_CASE("Sentence: a relative aim names what it keeps pace with", "[extract]")
   }
 }
 
+// The rules of periods and markers, each in at least five sentences as reports and bulletins
+// write them: the rules the reader found, in order (facts and clause punctuation left out).
+std::vector<std::string> PeriodRules(const std::string& sentence) {
+  std::vector<std::string> out;
+  for (const Token& t : ReadSentence(sentence)) {
+    if (t.kind == TokenKind::kFact || t.kind == TokenKind::kComma ||
+        t.kind == TokenKind::kSemicolon || t.kind == TokenKind::kColon)
+      continue;
+    out.push_back(t.kind == TokenKind::kQuarter ? t.rule + std::to_string(t.quarter) : t.rule);
+  }
+  return out;
+}
+
+struct RuleCase {
+  std::string sentence;
+  std::vector<std::string> rules;
+};
+
+void CheckRuleCases(const std::vector<RuleCase>& cases) {
+  for (const auto& c : cases) {
+    INFO("sentence: " << c.sentence);
+    CHECK(PeriodRules(c.sentence) == c.rules);
+  }
+}
+
+TEST_CASE("Sentence: quarters in real phrasings", "[extract]") {
+  CheckRuleCases({
+      {"一季度增长4.5%", {"FirstQuarter1"}},
+      {"第一季度全市地区生产总值同比增长5.3%", {"FirstQuarter1"}},
+      {"去年一季度经济开局良好", {"LastYear", "FirstQuarter1"}},
+      {"进入二季度以后主要指标连续走低", {"SecondQuarter2"}},
+      {"第二季度规模以上工业增加值增长4.8%", {"SecondQuarter2"}},
+      {"三季度国内生产总值同比增长4.6%", {"ThirdQuarter3"}},
+      {"第三季度城镇调查失业率平均为5.2%", {"ThirdQuarter3"}},
+      {"四季度经济明显回升", {"FourthQuarter4"}},
+      {"第四季度居民消费价格上涨0.2%", {"FourthQuarter4"}},
+      // 前三季度 is not the third quarter, 第一季度 not 一季度 plus a stray 第.
+      {"前三季度增长5.5%", {"FirstThreeQuarters"}},
+  });
+}
+
+TEST_CASE("Sentence: halves and the first three quarters in real phrasings", "[extract]") {
+  CheckRuleCases({
+      {"上半年增长5%", {"FirstHalf"}},
+      {"上半年全市地区生产总值增长5.6%", {"FirstHalf"}},
+      {"2023年上半年，社会消费品零售总额增长8.2%", {"YearMention", "FirstHalf"}},
+      {"上半年城镇新增就业678万人", {"FirstHalf"}},
+      {"上半年居民人均可支配收入实际增长5.8%", {"FirstHalf"}},
+      {"下半年经济运行总体回升向好", {"SecondHalf"}},
+      {"下半年工业生产明显加快", {"SecondHalf"}},
+      {"2024年下半年出台一揽子增量政策", {"YearMention", "SecondHalf"}},
+      {"上半年平稳开局、下半年持续回升", {"FirstHalf", "SecondHalf"}},
+      {"下半年以来外贸出口有所改善", {"SecondHalf"}},
+      {"前三季度全市地区生产总值增长5.5%", {"FirstThreeQuarters"}},
+      {"2023年前三季度，固定资产投资增长3.1%", {"YearMention", "FirstThreeQuarters"}},
+      {"前三季度城镇新增就业1022万人", {"FirstThreeQuarters"}},
+      {"前三季度居民消费价格同比上涨0.4%", {"FirstThreeQuarters"}},
+      {"一季度增长4.5%、上半年增长5%、前三季度增长5.5%",
+       {"FirstQuarter1", "FirstHalf", "FirstThreeQuarters"}},
+  });
+}
+
+TEST_CASE("Sentence: the year, this year, last year and past years in real phrasings",
+          "[extract]") {
+  CheckRuleCases({
+      {"全年技术合同成交额2198亿元", {"FullYear"}},
+      {"全年新增税费优惠超过2.2万亿元", {"FullYear"}},
+      {"年末全市常住人口1377.4万人", {"FullYear"}},
+      {"年底前完成全部改造任务", {"FullYear"}},
+      {"预计全年增长6%左右", {"EstimateMark", "FullYear"}},
+      {"今年先发行1万亿元", {"ThisYear"}},
+      {"今年中央预算内投资拟安排7000亿元", {"ThisYear"}},
+      {"今年赤字率拟按4%左右安排", {"ThisYear"}},
+      {"今年合计新增政府债务总规模11.86万亿元", {"ThisYear"}},
+      {"预计今年高校毕业生超过1170万人", {"EstimateMark", "ThisYear"}},
+      {"去年我国经济运行总体平稳", {"LastYear"}},
+      {"过去一年，我们面对的形势错综复杂", {"LastYear"}},
+      {"上一年度结转资金", {"LastYear"}},
+      {"去年城镇新增就业1244万人", {"LastYear"}},
+      {"去年新增装机超过全球一半", {"LastYear"}},
+      {"过去五年，城镇新增就业累计超过6000万人", {"PastYears"}},
+      {"过去三年，新冠疫情防控取得重大决定性胜利", {"PastYears"}},
+      {"过去十年，全市经济总量翻了一番", {"PastYears"}},
+      {"过去五年经济年均增长5.2%", {"PastYears"}},
+      {"过去三年累计新增减税降费超过4.2万亿元", {"PastYears"}},
+  });
+}
+
+TEST_CASE("Sentence: estimate, preliminary, verified, final and strive marks in real phrasings",
+          "[extract]") {
+  CheckRuleCases({
+      {"预计全市地区生产总值增长6%左右", {"EstimateMark"}},
+      {"经济总量有望突破2万亿元", {"EstimateMark"}},
+      {"预计今年财政收入继续恢复增长", {"EstimateMark", "ThisYear"}},
+      {"预估全年粮食产量1.39万亿斤", {"EstimateMark", "FullYear"}},
+      {"估计全年居民消费价格上涨0.3%左右", {"EstimateMark", "FullYear"}},
+      {"初步核算，全年国内生产总值1260582亿元", {"PreliminaryMark", "FullYear"}},
+      {"经初步核算，全市地区生产总值20011.65亿元", {"PreliminaryMark"}},
+      {"初步统计，全年粮食产量13908亿斤", {"PreliminaryMark", "FullYear"}},
+      {"据初步测算，单位地区生产总值能耗下降3%", {"PreliminaryMark"}},
+      {"初步核算，上半年地区生产总值增长5.5%", {"PreliminaryMark", "FirstHalf"}},
+      {"经初步核实，2022年国内生产总值为1204724亿元", {"VerifiedMark", "YearMention"}},
+      {"初步核实，2022年全市地区生产总值18866.43亿元", {"VerifiedMark", "YearMention"}},
+      {"根据第五次全国经济普查结果初步核实", {"VerifiedMark"}},
+      {"经初步核实，上年第三产业增加值增长5.1%", {"VerifiedMark"}},
+      {"初步核实数比初步核算数增加4500亿元", {"VerifiedMark", "PreliminaryMark"}},
+      {"经最终核实，2021年国内生产总值为1149237亿元", {"FinalMark", "YearMention"}},
+      {"最终核实，2022年全市地区生产总值18866.43亿元", {"FinalMark", "YearMention"}},
+      {"最终核实数比初步核实数减少26亿元", {"FinalMark", "VerifiedMark"}},
+      {"2021年地区生产总值最终核实为17716.76亿元", {"YearMention", "FinalMark"}},
+      {"按照最终核实的结果修订历史数据", {"FinalMark"}},
+      {"力争高新技术企业达到1.55万家", {"StriveMark"}},
+      {"力争新增国际标准12项", {"StriveMark"}},
+      {"力争数字经济规模占地区生产总值比重达到50%", {"StriveMark"}},
+      {"力争“四上”单位达1.85万家", {"StriveMark"}},
+      {"服务业扩大开放90项试点任务力争完成80%以上", {"StriveMark"}},
+  });
+}
+
 }  // namespace
 }  // namespace ixdb::extract
