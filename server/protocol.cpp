@@ -1,5 +1,6 @@
 #include "server/protocol.hpp"
 
+#include <charconv>
 #include <limits>
 
 #include "common/base64.hpp"
@@ -158,17 +159,41 @@ Status::Code StatusCodeFromName(std::string_view name) {
   return Status::Code::kIOError;
 }
 
+std::optional<std::pair<uint32_t, uint32_t>> ErrorPosition(std::string_view message) {
+  uint32_t numbers[2] = {0, 0};
+  const char* p = message.data();
+  const char* end = p + message.size();
+  for (uint32_t& n : numbers) {
+    auto [next, ec] = std::from_chars(p, end, n);
+    if (ec != std::errc() || next == p || next == end || *next != ':' || n == 0) {
+      return std::nullopt;
+    }
+    p = next + 1;
+  }
+  if (p == end || *p != ' ') return std::nullopt;
+  return std::make_pair(numbers[0], numbers[1]);
+}
+
 std::string EncodeError(const Status& status) {
   std::string out;
-  JsonWriter(out)
-      .BeginObject()
+  JsonWriter json(out);
+  json.BeginObject()
       .Key("ok")
       .Bool(false)
       .Key("code")
       .String(StatusCodeName(status.ok() ? Status::Code::kIOError : status.code()))
       .Key("error")
-      .String(status.message())
-      .EndObject();
+      .String(status.message());
+  if (auto position = ErrorPosition(status.message())) {
+    json.Key("position")
+        .BeginObject()
+        .Key("line")
+        .Uint(position->first)
+        .Key("column")
+        .Uint(position->second)
+        .EndObject();
+  }
+  json.EndObject();
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,8 +47,11 @@ Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, s
 std::string_view StatusCodeName(Status::Code code);
 Status::Code StatusCodeFromName(std::string_view name);
 
-// {"ok":false,"code":"InvalidArgument","error":"..."}. REQUIRES: !status.ok().
+// {"ok":false,"code":"InvalidArgument","error":"..."}, plus "position":{"line":L,"column":C}
+// when the message starts with the "L:C: " of a query error. REQUIRES: !status.ok().
 std::string EncodeError(const Status& status);
+// The line and column (both from 1) a message starts with ("1:9: expected ')'..."), or none.
+std::optional<std::pair<uint32_t, uint32_t>> ErrorPosition(std::string_view message);
 // {"ok":true,"columns":[...],"rows":[...],"notes":[...]}. Doubles are written in the shortest
 // form that reads back to the same value (std::to_chars) and always as doubles (5.0, not 5), so
 // that the cell kind survives; NaN and infinities become null. Invalid UTF-8 in strings is

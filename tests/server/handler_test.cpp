@@ -47,7 +47,8 @@ TEST_CASE("HandleRequest: query errors pass the backend's code and message uncha
   Response r = Handle(backend, R"({"op":"query","q":"fail"})");
   REQUIRE_FALSE(r.ok);
   REQUIRE(r.payload ==
-          R"({"ok":false,"code":"InvalidArgument","error":"1:5: expected ')'\n  yoy(gdp\n      ^"})");
+          R"({"ok":false,"code":"InvalidArgument","error":"1:5: expected ')'\n  yoy(gdp\n      ^",)"
+          R"("position":{"line":1,"column":5}})");
   auto t = DecodeTableResponse(r.payload);
   REQUIRE(t.status().IsInvalidArgument());
   REQUIRE(t.status().message() == "1:5: expected ')'\n  yoy(gdp\n      ^");

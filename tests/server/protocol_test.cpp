@@ -39,6 +39,19 @@ TEST_CASE("Protocol: every status code survives the wire with its message", "[se
   REQUIRE(DecodeStatusResponse(R"({"ok":false,"code":"Teapot","error":"x"})").IsIOError());
 }
 
+TEST_CASE("Protocol: an error that starts with line:column carries its position", "[server]") {
+  REQUIRE(EncodeError(Status::NotFound("12:34: unknown series 'gpd'\n  gpd\n  ^")) ==
+          R"({"ok":false,"code":"NotFound","error":"12:34: unknown series 'gpd'\n  gpd\n  ^",)"
+          R"("position":{"line":12,"column":34}})");
+  // Not a position: a file name first, no column, a zero, no space after the colon, none at all.
+  for (const char* message : {"bad.csv:3:7: unparsable number", "3: what", "0:4: x", "1:2:x",
+                              "1:2", "wrong token for loads", ""}) {
+    INFO(message);
+    REQUIRE_FALSE(ErrorPosition(message).has_value());
+    REQUIRE(EncodeError(Status::InvalidArgument(message)).find("position") == std::string::npos);
+  }
+}
+
 bool SameCell(const query::Cell& a, const query::Cell& b) {
   if (a.index() != b.index()) return false;
   if (const auto* d = std::get_if<double>(&a)) {
