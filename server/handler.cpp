@@ -21,28 +21,33 @@ bool TokenMatches(std::string_view given, std::string_view expected) {
   return diff == 0;
 }
 
+}  // namespace
+
 // The write policy, for the ops of the table marked Access::kWrite. Messages name what the op
 // writes by its plural ("loads").
-Status CheckWriteAccess(const ParsedRequest& req, const HandlerConfig& config) {
-  const std::string what = std::string(req.op->name) + "s";
+Status CheckWriteAccess(std::string_view op_name, std::string_view token,
+                        const HandlerConfig& config) {
+  const std::string what = std::string(op_name) + "s";
   if (!config.writes_allowed) {
     return Status::NotSupported(
         "writes are disabled: this server listens on a non-loopback address without a token "
         "(start it with a token to allow " + what + ")");
   }
-  if (!config.token.empty() && !TokenMatches(req.token, config.token)) {
-    return Status::InvalidArgument(req.token.empty() ? "this server requires a token for " + what
-                                                     : "wrong token for " + what);
+  if (!config.token.empty() && !TokenMatches(token, config.token)) {
+    return Status::InvalidArgument(token.empty() ? "this server requires a token for " + what
+                                                 : "wrong token for " + what);
   }
   return Status::OK();
 }
+
+namespace {
 
 Response Dispatch(const Request& request, DataBackend& backend, const HandlerConfig& config) {
   Result<ParsedRequest> parsed = ParseRequest(request.payload);
   if (!parsed.ok()) return ErrorResponse(parsed.status(), "bad request");
   const ParsedRequest& req = *parsed;
   if (req.op->access == Access::kWrite) {
-    Status s = CheckWriteAccess(req, config);
+    Status s = CheckWriteAccess(req.op->name, req.token, config);
     if (!s.ok()) return ErrorResponse(s, std::string(req.op->name) + " refused");
   }
   return req.op->answer(OpContext{request, backend, config}, req);
