@@ -271,18 +271,30 @@ Status CmdShell(const GlobalOptions& g, const ShellArgs& args) {
   return Status::OK();
 }
 
-Status CmdServe(const GlobalOptions& g, const std::string& listen) {
+Status CmdServe(const GlobalOptions& g, const ServeArgs& args) {
   Status s = NoRemote(g, "serve");
   if (!s.ok()) return s;
   std::unique_ptr<storage::Store> store;
   s = OpenStore(g, false, &store);
   if (!s.ok()) return s;
   server::ServerOptions opts;
-  opts.listen = listen;
+  opts.listen = args.listen;
+  opts.http_listen = args.http;
+  opts.http_cors_origin = args.http_cors;
   opts.token = g.token;
-  opts.on_listening = [&g](const std::string& endpoint) {
+  // The HTTP endpoint is known first, but said second: scripts read the TCP port from the first
+  // line.
+  std::string http_endpoint;
+  opts.on_http_listening = [&http_endpoint](const std::string& endpoint) {
+    http_endpoint = endpoint;
+  };
+  opts.on_listening = [&g, &http_endpoint](const std::string& endpoint) {
     // On stdout, flushed at once: scripts and tests read the bound port from this line.
     std::cout << "ixdb: serving " << g.db << " on " << endpoint << std::endl;
+    if (!http_endpoint.empty()) {
+      std::cout << "ixdb: serving " << g.db << " over HTTP on " << http_endpoint
+                << " (web console: http://" << http_endpoint << "/)" << std::endl;
+    }
   };
   opts.log = [](const std::string& line) {
     std::string out = "ixdb: " + line + "\n";

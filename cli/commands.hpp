@@ -68,7 +68,12 @@ struct ShellArgs {
 Status CmdShell(const GlobalOptions& g, const ShellArgs& args);
 
 // `ixdb serve`: serves the store until SIGINT/SIGTERM.
-Status CmdServe(const GlobalOptions& g, const std::string& listen);
+struct ServeArgs {
+  std::string listen = "127.0.0.1:7380";  // the TCP protocol
+  std::string http;                       // the HTTP endpoint and console; empty: none
+  std::string http_cors;                  // the origin CORS allows; empty: none
+};
+Status CmdServe(const GlobalOptions& g, const ServeArgs& args);
 
 // `ixdb loads`: the recorded loads as a table.
 Status CmdLoads(const GlobalOptions& g, const std::string& format);

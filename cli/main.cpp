@@ -34,7 +34,7 @@ struct Args {
   cli::QueryArgs query;
   std::vector<std::string> query_words;
   cli::ShellArgs shell;
-  std::string listen = "127.0.0.1:7380";
+  cli::ServeArgs serve;
   std::string loads_format = "table";
   uint64_t revert_id = 0;
   std::string backup_dest;
@@ -119,12 +119,18 @@ void AddShellOptions(CLI::App* shell, Args* a) {
 Status RunShell(Args* a) { return cli::CmdShell(a->g, a->shell); }
 
 void AddServeOptions(CLI::App* serve, Args* a) {
-  serve->add_option("--listen", a->listen, "Address to listen on (port 0: any free port)")
+  serve->add_option("--listen", a->serve.listen, "Address to listen on (port 0: any free port)")
       ->type_name("HOST:PORT")
       ->capture_default_str();
+  serve->add_option("--http", a->serve.http,
+                    "Also serve HTTP and the web console here, e.g. 127.0.0.1:7381 (docs/http.md)")
+      ->type_name("HOST:PORT");
+  serve->add_option("--http-cors", a->serve.http_cors,
+                    "Let scripts of this origin (or *) call the HTTP endpoint (CORS)")
+      ->type_name("ORIGIN");
 }
 
-Status RunServe(Args* a) { return cli::CmdServe(a->g, a->listen); }
+Status RunServe(Args* a) { return cli::CmdServe(a->g, a->serve); }
 
 void AddLoadsOptions(CLI::App* loads, Args* a) {
   loads->add_option("--format", a->loads_format, "Output format")
@@ -190,7 +196,8 @@ const Command kCommands[] = {
     {"query", "Run one query and print its result", AddQueryOptions, RunQuery},
     {"shell", "Interactive shell; runs scripts with -f FILE or -c QUERY, or reads a pipe",
      AddShellOptions, RunShell},
-    {"serve", "Serve the store over TCP until SIGINT/SIGTERM", AddServeOptions, RunServe},
+    {"serve", "Serve the store over TCP (and HTTP) until SIGINT/SIGTERM", AddServeOptions,
+     RunServe},
     {"loads", "List the recorded loads (id, time, files, vintage, counts)", AddLoadsOptions,
      RunLoads},
     {"revert", "Undo one load's effect as a new version (history is kept)", AddRevertOptions,

@@ -1,7 +1,8 @@
 // Serve(), ServeWith() and RequestStop(): the server put together from its parts. The listen
 // address and the write policy are checked, the request handler configured, and a Listener gets
-// one TCP acceptor whose connections speak frames (connection.hpp). Another listener (TLS,
-// HTTP) is one more Listen() here with its own sessions.
+// one TCP acceptor whose connections speak frames (connection.hpp) and, with --http, one whose
+// connections speak HTTP (http_session.hpp). Another listener (TLS) is one more Listen() here
+// with its own sessions.
 
 #include "server/server.hpp"
 
@@ -14,9 +15,12 @@
 
 #include "server/connection.hpp"
 #include "server/handler.hpp"
+#include "server/http_session.hpp"
 #include "server/internal/endpoint.hpp"
 #include "server/internal/log.hpp"
 #include "server/listener.hpp"
+#include "server/metered_backend.hpp"
+#include "server/metrics.hpp"
 #include "server/store_backend.hpp"
 
 #ifndef IXDB_VERSION
@@ -40,16 +44,43 @@ Listener::Sessions FrameSessions(ConnectionServices& services) {
   };
 }
 
-Status Run(DataBackend& backend, const ServerOptions& options) {
-  Result<tcp::endpoint> endpoint = internal::ResolveListenAddress(options.listen);
+// Connections that speak HTTP: served by ServeHttp, refused by RefuseHttp.
+Listener::Sessions HttpSessions(HttpServices& services) {
+  return Listener::Sessions{
+      [&services](tcp::socket socket, std::string peer, ConnectionManager::Slot slot) {
+        return ServeHttp(std::move(socket), std::move(peer), services, std::move(slot));
+      },
+      [&services](tcp::socket socket, std::string peer) {
+        return RefuseHttp(std::move(socket), std::move(peer), services);
+      },
+  };
+}
+
+// The listen address `text`, refused when it is not loopback and there is no token.
+Result<tcp::endpoint> CheckedEndpoint(const std::string& text, const ServerOptions& options) {
+  Result<tcp::endpoint> endpoint = internal::ResolveListenAddress(text);
   if (!endpoint.ok()) return endpoint.status();
-  const bool loopback = endpoint->address().is_loopback();
-  if (!loopback && options.token.empty()) {
+  if (!endpoint->address().is_loopback() && options.token.empty()) {
     return Status::InvalidArgument(
-        "refusing to listen on " + options.listen +
+        "refusing to listen on " + text +
         ": it is not a loopback address, and the server accepts writes; set a token so that "
         "only clients that know it can load data");
   }
+  return endpoint;
+}
+
+Status Run(DataBackend& inner_backend, const ServerOptions& options) {
+  Result<tcp::endpoint> endpoint = CheckedEndpoint(options.listen, options);
+  if (!endpoint.ok()) return endpoint.status();
+  Result<tcp::endpoint> http_endpoint = tcp::endpoint();
+  if (!options.http_listen.empty()) {
+    http_endpoint = CheckedEndpoint(options.http_listen, options);
+    if (!http_endpoint.ok()) return http_endpoint.status();
+  }
+  // (Every address is loopback, or there is a token.)
+  const bool loopback = endpoint->address().is_loopback();
+  ServerMetrics metrics;
+  MeteredBackend backend(inner_backend, metrics);
   HandlerConfig config;
   config.token = options.token;
   config.writes_allowed = loopback || !options.token.empty();
@@ -70,7 +101,18 @@ Status Run(DataBackend& backend, const ServerOptions& options) {
   std::string bound;
   Status s = listener.Listen(*endpoint, FrameSessions(services), &bound);
   if (!s.ok()) return Status::IOError("cannot listen on " + options.listen + ": " + s.message());
+  HttpConfig http_config;
+  http_config.cors_origin = options.http_cors_origin;
+  HttpServices http_services{services, http_config, metrics};
+  std::string http_bound;
+  if (!options.http_listen.empty()) {
+    s = listener.Listen(*http_endpoint, HttpSessions(http_services), &http_bound);
+    if (!s.ok()) {
+      return Status::IOError("cannot listen on " + options.http_listen + ": " + s.message());
+    }
+  }
   return listener.Run([&] {
+    if (options.on_http_listening && !http_bound.empty()) options.on_http_listening(http_bound);
     if (options.on_listening) options.on_listening(bound);
   });
 }

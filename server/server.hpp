@@ -17,6 +17,13 @@ namespace ixdb::server {
 struct ServerOptions {
   // "HOST:PORT". Default: loopback only. Port 0 picks a free port (see on_listening).
   std::string listen = "127.0.0.1:7380";
+  // "HOST:PORT" of the HTTP endpoint and web console (docs/http.md), served beside `listen` by
+  // the same workers, with the same limits and token. Empty: none. A non-loopback address needs
+  // a token, as for `listen`.
+  std::string http_listen;
+  // The origin allowed to call the HTTP endpoint from another site's scripts (CORS), "*" for
+  // any. Empty: CORS off.
+  std::string http_cors_origin;
   // Shared secret for writes. When the server listens on a non-loopback address, writes are
   // refused unless a token is set and the request carries it. Empty: no token.
   std::string token;
@@ -36,6 +43,8 @@ struct ServerOptions {
   query::QueryOptions query;
   // Called once the socket listens, with the bound "HOST:PORT" (tests bind port 0).
   std::function<void(const std::string& endpoint)> on_listening;
+  // The same for the HTTP endpoint, when there is one (called before on_listening).
+  std::function<void(const std::string& endpoint)> on_http_listening;
   // Log lines (connections, requests, errors), called on the thread that runs Serve.
   // Default: none.
   std::function<void(const std::string& line)> log;

@@ -142,6 +142,8 @@ class RunningServer {
       }
       if (user_log) user_log(line);
     };
+    // (Called before on_listening, so the HTTP endpoint is known once the constructor returns.)
+    options_.on_http_listening = [this](const std::string& ep) { http_endpoint_ = ep; };
     options_.on_listening = [this](const std::string& ep) { listening_.set_value(ep); };
     thread_ = std::thread([this, serve = std::move(serve)] {
       result_ = serve(options_);
@@ -149,6 +151,9 @@ class RunningServer {
     });
     endpoint_ = endpoint.get();
     if (!endpoint_.empty()) port_ = std::stoi(endpoint_.substr(endpoint_.rfind(':') + 1));
+    if (!http_endpoint_.empty()) {
+      http_port_ = std::stoi(http_endpoint_.substr(http_endpoint_.rfind(':') + 1));
+    }
   }
   ~RunningServer() { (void)Stop(); }
 
@@ -167,6 +172,8 @@ class RunningServer {
   }
   bool listening() const { return port_ != 0; }
   int port() const { return port_; }
+  // The HTTP endpoint's port (options.http_listen), 0 when there is none.
+  int http_port() const { return http_port_; }
   const std::string& endpoint() const { return endpoint_; }
   const Status& result() const { return result_; }
   std::vector<std::string> log() {
@@ -198,6 +205,8 @@ class RunningServer {
   std::thread thread_;
   std::string endpoint_;
   int port_ = 0;
+  std::string http_endpoint_;
+  int http_port_ = 0;
   Status result_;
   std::mutex log_mu_;
   std::vector<std::string> log_;

@@ -1,0 +1,271 @@
+// The request loop of one HTTP connection (Beast's awaitable server example, with the frame
+// connection's deadline and slots). The coroutine runs on the I/O thread and owns the stream;
+// routes run on the worker pool.
+
+#include "server/http_session.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <array>
+#include <exception>
+
+#include "common/strings.hpp"
+#include "server/internal/asio.hpp"
+#include "server/internal/deadline.hpp"
+#include "server/protocol.hpp"
+
+#ifndef IXDB_VERSION
+#define IXDB_VERSION "unknown"
+#endif
+
+namespace ixdb::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+using internal::kNoThrow;
+
+// Room for a query of 64 KiB (the language's limit) percent-encoded in a GET URL.
+constexpr uint32_t kMaxHeaderBytes = 256u << 10;
+// How long, and how much, a connection closed after an error is still read from, so that the
+// client gets the error instead of a reset (closing a socket with unread input resets it).
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1u << 20;
+
+template <typename Stream>
+void CloseStream(Stream& stream) {
+  boost::system::error_code ignored;
+  stream.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.lowest_layer().close(ignored);
+}
+
+// Ends the sending side, then reads and drops what the client still sends (a body that was
+// refused) until it closes, kLingerBytes or kLingerTime, so that it can read the reply.
+template <typename Stream>
+awaitable<void> LingeringClose(Stream& stream, internal::Deadline& deadline) {
+  boost::system::error_code ignored;
+  stream.lowest_layer().shutdown(tcp::socket::shutdown_send, ignored);
+  deadline.Arm(kLingerTime);
+  std::array<char, 16384> sink;
+  size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kNoThrow);
+    if (ec) break;
+    drained += n;
+  }
+  CloseStream(stream);
+}
+
+http::response<http::string_body> MakeResponse(HttpReply& reply, unsigned version,
+                                               bool keep_alive, bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(reply.status), version};
+  res.set(http::field::server, "ixdb/" IXDB_VERSION);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
+  for (const HttpHeader& h : reply.headers) res.insert(h.name, h.value);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(reply.body);
+  res.prepare_payload();
+  if (head) {
+    // The headers of the GET, Content-Length included, without the body (RFC 9110 §9.3.2).
+    const size_t length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
+  return res;
+}
+
+// The refusal of a body over the limit, with its announced length when there is one (0: none).
+Status BodyTooLarge(uint64_t length, size_t limit) {
+  return Status::LimitExceeded("request body" +
+                               (length != 0 ? " of " + std::to_string(length) + " bytes" : "") +
+                               " exceeds the limit of " + std::to_string(limit) + " bytes");
+}
+
+// One line for the log: the method, the path (queries cut, they can be long) and the status.
+std::string RequestLine(std::string_view method, std::string_view target, int status) {
+  std::string t(target.substr(0, 160));
+  if (target.size() > t.size()) t += "...";
+  return std::string(method) + " " + t + " " + std::to_string(status);
+}
+
+}  // namespace
+
+template <typename Stream>
+awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& services,
+                          ConnectionManager::Slot slot) {
+  ConnectionServices& base = services.connection;
+  const ConnectionLimits& limits = base.limits;
+  const internal::ServerLog& log = base.log;
+  ConnectionManager& connections = base.connections;
+  auto registration = connections.Register([&stream] { CloseStream(stream); });
+  services.metrics.HttpConnectionOpened();
+  log(peer + ": http connected");
+  std::string reason = "closed by client";
+  bool linger = false;
+  // Catch here so that one connection's failure closes only that connection.
+  try {
+    internal::Deadline deadline(stream.get_executor(), stream.lowest_layer());
+    beast::flat_buffer buffer;
+    // Answers an error that ends the connection (the request's framing is lost or refused).
+    auto refuse = [&](int status, Status error, unsigned version) -> awaitable<void> {
+      HttpReply reply = HttpErrorReply(error);
+      reply.status = status;
+      auto res = MakeResponse(reply, version, false, false);
+      deadline.Arm(limits.idle_timeout);
+      auto [ec, sent] = co_await http::async_write(stream, res, kNoThrow);
+      services.metrics.RecordHttpRequest(status, 0, sent);
+      log(peer + ": http " + std::to_string(status) + ": " + error.ToString());
+    };
+    while (!connections.stopping()) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(kMaxHeaderBytes);
+      parser.body_limit(limits.max_frame_bytes);
+      // The whole of the next request's headers must arrive within the idle timeout.
+      deadline.Arm(limits.idle_timeout);
+      auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+      if (ec) {
+        if (deadline.timed_out()) {
+          reason = "idle timeout";
+        } else if (ec == http::error::end_of_stream || ec == asio::error::eof) {
+          reason = "closed by client";
+        } else if (ec == http::error::body_limit) {
+          // The Content-Length announced more than the limit.
+          co_await refuse(413, BodyTooLarge(parser.content_length().value_or(0), limits.max_frame_bytes), 11);
+          reason = "body too large";
+          linger = true;
+        } else if (ec == http::error::header_limit) {
+          co_await refuse(431, Status::LimitExceeded("request headers larger than " +
+                                                     std::to_string(kMaxHeaderBytes) + " bytes"),
+                          11);
+          reason = "headers too large";
+          linger = true;
+        } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+          co_await refuse(400, Status::InvalidArgument("malformed HTTP request: " + ec.message()),
+                          11);
+          reason = "malformed request";
+          linger = true;
+        } else {
+          reason = "read failed: " + ec.message();
+        }
+        break;
+      }
+      const unsigned version = parser.get().version();
+      // curl and others wait for this before sending a large body.
+      if (EqualsIgnoreCase(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, version};
+        auto [wec, n] = co_await http::async_write(stream, go_on, kNoThrow);
+        if (wec) {
+          reason = "write failed: " + wec.message();
+          break;
+        }
+      }
+      size_t body_bytes = 0;
+      if (!parser.is_done()) {
+        auto [bec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+        body_bytes = n;
+        if (bec == http::error::body_limit) {
+          co_await refuse(413, BodyTooLarge(0, limits.max_frame_bytes), version);
+          reason = "body too large";
+          linger = true;
+          break;
+        }
+        if (bec) {
+          reason = deadline.timed_out() ? "timed out mid-request"
+                                        : "closed mid-request: " + bec.message();
+          break;
+        }
+      }
+      // No deadline while the request runs: a long query is not the client's idleness.
+      deadline.Disarm();
+      const http::request<http::string_body>& req = parser.get();
+      HttpRequest request{req.method_string(),        req.target(),
+                          req[http::field::content_type], req[http::field::authorization],
+                          req[http::field::origin],   req.body(),
+                          peer};
+      const HttpContext context{base.backend, base.config, services.http, services.metrics,
+                                connections.served()};
+      // Off the I/O thread: a slow query must not hold up the other connections.
+      HttpReply reply = co_await asio::co_spawn(
+          base.workers, [&]() -> awaitable<HttpReply> { co_return RouteHttp(request, context); },
+          use_awaitable);
+      if (connections.stopping()) {
+        reason = "server stopping";
+        break;
+      }
+      const int status = reply.status;
+      const std::string line = RequestLine(req.method_string(), req.target(), status) + ": " +
+                               reply.summary;
+      const bool keep_alive = req.keep_alive();
+      auto res = MakeResponse(reply, version, keep_alive, req.method() == http::verb::head);
+      deadline.Arm(limits.idle_timeout);
+      auto [wec, sent] = co_await http::async_write(stream, res, kNoThrow);
+      services.metrics.RecordHttpRequest(status, header_bytes + body_bytes, sent);
+      log(peer + ": " + line);
+      if (wec) {
+        reason = deadline.timed_out() ? "timed out sending the response"
+                                      : "write failed: " + wec.message();
+        break;
+      }
+      if (!keep_alive) {
+        reason = "closed after the response (no keep-alive)";
+        break;
+      }
+    }
+    if (connections.stopping()) reason = "server stopping";
+    if (linger && !connections.stopping()) co_await LingeringClose(stream, deadline);
+  } catch (const std::exception& e) {
+    reason = std::string("error: ") + e.what();
+  } catch (...) {
+    reason = "unknown error";
+  }
+  CloseStream(stream);
+  registration.Unregister();
+  slot.Release();
+  services.metrics.HttpConnectionClosed();
+  log(peer + ": http " + reason);
+}
+
+template <typename Stream>
+awaitable<void> RefuseHttp(Stream stream, std::string peer, HttpServices& services) {
+  ConnectionServices& base = services.connection;
+  auto registration = base.connections.Register([&stream] { CloseStream(stream); });
+  base.log(peer + ": http refused: " + std::to_string(base.connections.served()) +
+           " connections already");
+  try {
+    internal::Deadline deadline(stream.get_executor(), stream.lowest_layer());
+    deadline.Arm(std::min<std::chrono::steady_clock::duration>(base.limits.idle_timeout,
+                                                               std::chrono::seconds(5)));
+    // The request's headers are read first, so that the client is writing no more when the
+    // answer comes (else closing would reset the connection and lose the answer).
+    beast::flat_buffer buffer;
+    http::request_parser<http::empty_body> parser;
+    parser.header_limit(kMaxHeaderBytes);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
+    if (!ec) {
+      HttpReply reply = HttpErrorReply(Status::Busy(
+          "too many connections (the limit is " +
+          std::to_string(base.connections.max_served()) + ")"));
+      reply.headers.push_back({"Retry-After", "1"});
+      auto res = MakeResponse(reply, parser.get().version(), false, false);
+      auto [wec, sent] = co_await http::async_write(stream, res, kNoThrow);
+      services.metrics.RecordHttpRequest(reply.status, n, sent);
+      co_await LingeringClose(stream, deadline);
+    }
+  } catch (...) {
+  }
+  CloseStream(stream);
+}
+
+template awaitable<void> ServeHttp<tcp::socket>(tcp::socket, std::string, HttpServices&,
+                                                ConnectionManager::Slot);
+template awaitable<void> RefuseHttp<tcp::socket>(tcp::socket, std::string, HttpServices&);
+
+}  // namespace ixdb::server
