@@ -1,16 +1,9 @@
 #pragma once
-// A small blocking HTTP/1.1 client for the HTTP endpoint's tests (plain POSIX sockets, so the
-// tests do not compile Beast): writes a request as bytes, reads one response (status line,
-// headers, a Content-Length body), and can keep the connection for the next request.
+// A small blocking HTTP/1.1 client for the HTTP endpoint's tests (over RawConnection's plain
+// POSIX socket, so the tests do not compile Beast): writes a request as bytes, reads one
+// response (status line, headers, a Content-Length body), and can keep the connection for the
+// next request.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <map>
 #include <string>
 #include <string_view>
@@ -18,6 +11,7 @@
 #include <vector>
 
 #include "common/strings.hpp"
+#include "tests/server/server_test_util.hpp"
 
 namespace ixdb::server::testing {
 
@@ -52,34 +46,10 @@ inline std::string UrlEncode(std::string_view text) {
 
 class HttpClient {
  public:
-  explicit HttpClient(int port, int timeout_ms = 10000) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~HttpClient() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  HttpClient(const HttpClient&) = delete;
-  HttpClient& operator=(const HttpClient&) = delete;
+  explicit HttpClient(int port, int timeout_ms = 10000) : connection_(port, timeout_ms) {}
 
-  bool connected() const { return connected_; }
-
-  bool SendRaw(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
+  bool connected() const { return connection_.connected(); }
+  bool SendRaw(std::string_view bytes) { return connection_.Send(bytes); }
 
   // Sends one request (Content-Length set for a body) and reads its response.
   HttpResult Request(const std::string& method, const std::string& target,
@@ -139,25 +109,19 @@ class HttpClient {
   // True when the server closed the connection (EOF or reset) within the receive timeout.
   bool ClosedByPeer() {
     buffer_.clear();
-    for (;;) {
-      char c[4096];
-      ssize_t n = ::recv(fd_, c, sizeof c, 0);
-      if (n == 0) return true;
-      if (n < 0) return errno == ECONNRESET;
-    }
+    return connection_.ClosedByPeer();
   }
 
  private:
   bool Fill() {
     char chunk[65536];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    ssize_t n = connection_.ReadSome(chunk, sizeof chunk);
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<size_t>(n));
     return true;
   }
 
-  int fd_ = -1;
-  bool connected_ = false;
+  RawConnection connection_;
   std::string buffer_;
 };
 

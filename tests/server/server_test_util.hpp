@@ -265,6 +265,9 @@ class RawConnection {
     if (!SendFrame(payload) || !ReadFrame(&out)) return "<no response>";
     return out;
   }
+  // Reads what has arrived (at most n bytes; waits up to the receive timeout): the count, 0 on
+  // EOF, -1 on error or timeout.
+  ssize_t ReadSome(char* p, size_t n) { return ::recv(fd_, p, n, 0); }
   // True if the server closed the connection (EOF) within the receive timeout.
   bool ClosedByPeer() {
     char c;

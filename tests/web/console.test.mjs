@@ -92,6 +92,14 @@ const cases = [
     legend: "地区生产总值增长 gdp_growth (%)",
   },
   {
+    name: "value query of two series in two units",
+    q: "series(code=gdp*)[2019:]",
+    kind: "values",
+    colours: { "first series": "#1f77b4", "second series": "#d62728" },
+    legend: "地区生产总值增长 gdp_growth (%)",
+    screenshot: "values-two-units",
+  },
+  {
     name: "revision fan",
     q: "revisions(gdp, 2022)",
     kind: "fan",
@@ -119,7 +127,8 @@ for (const c of cases) {
     assert.ok(drawn > 2000, `the canvas has drawn pixels (${drawn})`);
     Object.keys(c.colours).forEach((what, i) =>
       assert.ok(counts[i] > 20, `${what} drawn in ${c.colours[what]} (${counts[i]} pixels)`));
-    await page.screenshot({ path: join(SHOTS, `console-${c.kind}.png`), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, `console-${c.screenshot ?? c.kind}.png`),
+                            fullPage: true });
   });
 }
 
