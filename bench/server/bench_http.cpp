@@ -2,7 +2,7 @@
 // same server, data, queries and client count, in one run (http_run.sh drives it).
 //
 //   bench_http --protocol http|tcp --connect HOST:PORT --clients N --seconds T --query Q
-//              [--series K] [--format csv|json]
+//              [--series K] [--format csv|json|protocol]
 //
 // N connections, each sending one query after another (HTTP/1.1 keep-alive GET
 // /query?format=F&q=..., or the protocol's query frames) for T seconds. "{s}" in Q is replaced
@@ -42,7 +42,7 @@ struct Args {
 [[noreturn]] void Usage(const std::string& why) {
   std::fprintf(stderr,
                "bench_http: %s\nusage: bench_http --protocol http|tcp --connect HOST:PORT "
-               "[--clients N] [--seconds T] [--query Q] [--series K] [--format csv|json]\n",
+               "[--clients N] [--seconds T] [--query Q] [--series K] [--format csv|json|protocol]\n",
                why.c_str());
   std::exit(2);
 }
@@ -217,11 +217,14 @@ int main(int argc, char** argv) {
   for (int c = 0; c < a.clients; ++c) {
     auto& s = stats[static_cast<size_t>(c)];
     const unsigned seed = 1234u + static_cast<unsigned>(c);
-    auto client = a.protocol == "http" ? HttpClient(a, ep, end, s, seed)
-                                       : TcpClient(a, ep, end, s, seed);
-    asio::co_spawn(io, std::move(client), [&failed](std::exception_ptr e) {
+    auto done = [&failed](std::exception_ptr e) {
       if (e) ++failed;
-    });
+    };
+    if (a.protocol == "http") {
+      asio::co_spawn(io, HttpClient(a, ep, end, s, seed), done);
+    } else {
+      asio::co_spawn(io, TcpClient(a, ep, end, s, seed), done);
+    }
   }
   io.run();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -236,8 +239,9 @@ int main(int argc, char** argv) {
   const double qps = static_cast<double>(all.size()) / elapsed;
   const double p50 = Percentile(all, 0.50), p99 = Percentile(all, 0.99),
                p999 = Percentile(all, 0.999);
+  const std::string what = a.protocol == "http" ? "http format=" + a.format : "tcp";
   std::printf("protocol=%s clients=%d qps=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%ld "
               "bytes=%lld\n",
-              a.protocol.c_str(), a.clients, qps, p50, p99, p999, errors, bytes);
+              what.c_str(), a.clients, qps, p50, p99, p999, errors, bytes);
   return errors == 0 ? 0 : 1;
 }

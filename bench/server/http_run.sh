@@ -47,14 +47,16 @@ for _ in $(seq 100); do grep -q "over HTTP" "$work/serve.out" 2>/dev/null && bre
 tcp=$(sed -n 's/^ixdb: serving .* on \([0-9.:]*\)$/\1/p' "$work/serve.out" | head -1)
 http=$(sed -n 's/.* over HTTP on \([0-9.:]*\) .*/\1/p' "$work/serve.out" | head -1)
 [[ -n $tcp && -n $http ]] || { echo "http_run.sh: ixdb serve did not start" >&2; cat "$work/serve.out"; exit 1; }
-echo "== ixdb serve: TCP $tcp, HTTP $http; yoy(sNNNN) for ${seconds}s per line"
+echo "== ixdb serve: TCP $tcp, HTTP $http; yoy(sNNNN) of a random series, ${seconds}s per line"
 
+qps() { sed 's/.* qps=\([0-9]*\).*/\1/' <<<"$1"; }
 for n in $clients; do
-  t=$("$gen" --protocol tcp --connect "$tcp" --clients "$n" --seconds "$seconds" --series "$series")
-  h=$("$gen" --protocol http --connect "$http" --clients "$n" --seconds "$seconds" --series "$series")
-  echo "$t"
-  echo "$h"
-  tq=$(sed 's/.* qps=\([0-9]*\).*/\1/' <<<"$t")
-  hq=$(sed 's/.* qps=\([0-9]*\).*/\1/' <<<"$h")
-  awk -v n="$n" -v t="$tq" -v h="$hq" 'BEGIN { printf "clients=%d http/tcp qps ratio: %.2f\n", n, h / t }'
+  common=(--clients "$n" --seconds "$seconds" --series "$series")
+  t=$("$gen" --protocol tcp --connect "$tcp" "${common[@]}")
+  # The same answer as the TCP protocol's (format=protocol), and the CSV a spreadsheet reads.
+  hp=$("$gen" --protocol http --format protocol --connect "$http" "${common[@]}")
+  hc=$("$gen" --protocol http --format csv --connect "$http" "${common[@]}")
+  printf '%s\n%s\n%s\n' "$t" "$hp" "$hc"
+  awk -v n="$n" -v t="$(qps "$t")" -v p="$(qps "$hp")" -v c="$(qps "$hc")" 'BEGIN {
+    printf "clients=%d qps ratio http/tcp: %.2f (format=protocol), %.2f (format=csv)\n", n, p / t, c / t }'
 done
