@@ -104,12 +104,18 @@ HttpReply QueryRoute(const HttpRequest& request, const HttpContext& context, Htt
   }
   Status s = params.CheckKnown("/query", {"q", "format", "bom"});
   if (!s.ok()) return HttpErrorReply(s);
-  // An empty query is the language's to answer (as `ixdb query ''`); no query at all is not.
   if (request.method != "POST" && params.Find("q") == nullptr) {
     return HttpErrorReply(
         Status::InvalidArgument("no query: give it as /query?q=... (percent-encoded)"));
   }
-  return RunAndRender(context, params, text);
+  // The statement as `ixdb query` takes it (cli/commands.cpp, CmdQuery), so that both answer
+  // the same bytes and errors: spaces around it and final `;` dropped, nothing left refused.
+  std::string_view statement = Trim(text);
+  while (!statement.empty() && statement.back() == ';') {
+    statement = Trim(statement.substr(0, statement.size() - 1));
+  }
+  if (statement.empty()) return HttpErrorReply(Status::InvalidArgument("the query is empty"));
+  return RunAndRender(context, params, std::string(statement));
 }
 
 // A selector value as a string literal of the language, which has no escapes: quoted with

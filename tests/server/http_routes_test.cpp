@@ -101,6 +101,10 @@ TEST_CASE("HTTP routes: POST /query takes the body as the query, or a form's q",
   CHECK(r.status == 200);
   CHECK(r.body == query::RenderCsv(FakeBackend::Rows(4, "x")));
   CHECK(f.backend.texts() == std::vector<std::string>{"rows 2", "rows 3", "rows 4"});
+  // As `ixdb query` takes a statement: the spaces around it and final `;` go (the shell's habit).
+  r = f.Call("POST", "/query?format=csv", "\n  rows 5 ;\n");
+  CHECK(r.body == query::RenderCsv(FakeBackend::Rows(5, "x")));
+  CHECK(f.backend.texts().back() == "rows 5");
   // The query in two places is refused rather than one silently chosen.
   r = f.Call("POST", "/query?q=rows+1", "rows 2");
   CHECK(r.status == 400);
@@ -142,6 +146,8 @@ TEST_CASE("HTTP routes: bad parameters are refused before the query runs", "[ser
       {"/query?q=rows+1&bom=maybe", "parameter 'bom' must be 1 or 0"},
       {"/query", "no query"},
       {"/query?q=%zz", "bad request target"},
+      {"/query?q=", "the query is empty"},  // as `ixdb query ''`
+      {"/query?q=+%3B+%3B", "the query is empty"},
       {"/series?colour=red", "unknown parameter 'colour' for /series"},
       {"/functions?q=x", "unknown parameter 'q' for /functions"},
       {"/health?verbose=1", "unknown parameter 'verbose' for /health"},

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/strings.hpp"
 #include "load/loader.hpp"
 #include "query/query.hpp"
 #include "query/render.hpp"
@@ -93,6 +94,10 @@ struct Expected {
   std::string body;
 };
 Expected Local(storage::Store& store, const std::string& q, const std::string& format) {
+  // `ixdb query` refuses a blank statement before it runs (cli/commands.cpp, CmdQuery).
+  if (Trim(q).empty()) {
+    return {400, EncodeError(Status::InvalidArgument("the query is empty"))};
+  }
   auto table = query::RunQuery(store, q);
   if (!table.ok()) return {HttpStatusFor(table.status().code()), EncodeError(table.status())};
   return {200, format == "csv" ? query::RenderCsv(*table) : query::RenderJson(*table)};
@@ -137,6 +142,61 @@ TEST_CASE("HTTP: the golden queries of the demo data with its history", "[server
   LoadedStore data({wuhan + "observations.csv", wuhan + "bulletins.csv", wuhan + "targets.csv",
                     wuhan + "history.csv"});
   CHECK(CheckGolden(data, kSource + "/tests/query/golden/history") >= 8);
+}
+
+// The GET endpoints beside /query, on a real store and socket: each answers what its query
+// answers in the CLI; the console's files; CORS; the row limit of the query options.
+TEST_CASE("HTTP: /series /functions /health / and the row limit on a real store", "[server]") {
+  const std::string fixtures = kSource + "/tests/query/fixtures/";
+  LoadedStore data({fixtures + "observations.csv", fixtures + "targets.csv"});
+  auto local = [&](const std::string& q) {
+    auto table = query::RunQuery(data.store(), q);
+    INFO(q << ": " << table.status().ToString());
+    REQUIRE(table.ok());
+    return query::RenderCsv(*table);
+  };
+  {
+    ServerOptions o = HttpOptions();
+    o.http_cors_origin = "http://localhost:3000";
+    RunningServer server([&](const ServerOptions& opts) { return Serve(data.store(), opts); }, o);
+    HttpClient c(server.http_port());
+    HttpResult r = c.Get("/series?format=csv&code=gdp*&unit=" + UrlEncode("亿元"));
+    CHECK(r.status == 200);
+    CHECK(r.body == local("list(code=\"gdp*\", unit=\"亿元\")"));
+    CHECK(r.body.find("\ngdp,") != std::string::npos);  // the filter matched something
+
+    r = c.Get("/functions?format=csv");
+    CHECK(r.status == 200);
+    CHECK(r.body == local("functions()"));
+    CHECK(r.body.find("\nrevisions,") != std::string::npos);
+
+    r = c.Get("/health");
+    CHECK(r.status == 200);
+    CHECK(r.Header("Content-Type") == "application/json");
+    CHECK(r.body.find("\"max_frame_bytes\":") != std::string::npos);
+
+    r = c.Get("/", {{"Origin", "http://localhost:3000"}});
+    CHECK(r.status == 200);
+    CHECK(r.Header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(r.body.find("<script") != std::string::npos);
+    CHECK(r.Header("Access-Control-Allow-Origin") == "http://localhost:3000");
+    r = c.Get("/health", {{"Origin", "http://elsewhere.example"}});
+    CHECK(r.Header("Access-Control-Allow-Origin").empty());
+  }
+  {
+    // A result over max_rows is 413 with the query layer's message, as the TCP answer says.
+    ServerOptions o = HttpOptions();
+    o.query.max_rows = 3;
+    RunningServer server([&](const ServerOptions& opts) { return Serve(data.store(), opts); }, o);
+    HttpClient c(server.http_port());
+    HttpResult r = c.Get("/query?format=csv&q=" + UrlEncode("list()"));
+    CHECK(r.status == 413);
+    Status limit = DecodeStatusResponse(r.body);
+    CHECK(limit.IsLimitExceeded());
+    auto tcp = Client::Connect(server.endpoint(), "");
+    REQUIRE_OK(tcp.status());
+    CHECK((*tcp)->Query("list()").status().ToString() == limit.ToString());
+  }
 }
 
 TEST_CASE("HTTP: keep-alive, HEAD, and the TCP protocol beside it", "[server]") {
