@@ -176,7 +176,7 @@ test("console: completion offers functions and series, by code or Chinese name",
   await page.waitForSelector("body[data-state=ready]");
   const editor = page.locator("#query");
   await editor.click();
-  await editor.pressSequentially("rev");
+  await editor.pressSequentially("revi");  // (rev alone also offers revstats)
   await page.waitForSelector("#completions li");
   const items = await page.$$eval("#completions li code", (cs) => cs.map((c) => c.textContent));
   assert.ok(items.some((i) => i.startsWith("revisions(")), items.join(" | "));
