@@ -57,6 +57,10 @@ class [[nodiscard]] Status {
   // The message without the code prefix.
   const std::string& message() const { return msg_; }
 
+  // The same code with another message (an error re-worded where it is passed on).
+  // REQUIRES: !ok().
+  Status WithMessage(std::string msg) const { return Status(code_, std::move(msg)); }
+
   // "OK", or e.g. "Invalid argument: 1:7: expected ')'".
   std::string ToString() const;
 

@@ -117,6 +117,19 @@ class ReadViewImpl final : public ReadView {
     });
   }
 
+  Result<SeriesMeta> GetFormula(std::string_view code) override {
+    const SeriesMeta* f = catalog_->FindFormula(code);
+    if (f == nullptr) return Status::NotFound("no formula '" + std::string(code) + "'");
+    return *f;
+  }
+
+  Result<std::vector<SeriesMeta>> ListFormulas() override {
+    std::vector<SeriesMeta> out;
+    out.reserve(catalog_->formulas.size());
+    for (const auto& [code, f] : catalog_->formulas) out.push_back(f);
+    return out;
+  }
+
   Result<std::vector<SeriesMeta>> SeriesHistory(std::string_view code) override {
     const CatalogEntry* e = catalog_->Find(code);
     if (e == nullptr) return UnknownSeries(code);

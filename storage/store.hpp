@@ -42,15 +42,20 @@ class ReadView {
  public:
   virtual ~ReadView() = default;
 
-  // The series' metadata, or NotFound.
+  // The series' metadata, or NotFound. Series of stored data only (formulas: GetFormula).
   virtual Result<SeriesMeta> GetSeries(std::string_view code) = 0;
-  // Every series, ordered by code.
+  // Every series of stored data, ordered by code.
   virtual Result<std::vector<SeriesMeta>> ListSeries() = 0;
   // Series whose code starts with `prefix`, ordered by code.
   virtual Result<std::vector<SeriesMeta>> ListSeriesByPrefix(std::string_view prefix) = 0;
   // Series whose code, Chinese name or English name contains `text` (UTF-8 substring match;
   // ASCII case-insensitive), ordered by code.
   virtual Result<std::vector<SeriesMeta>> SearchSeries(std::string_view text) = 0;
+  // A named formula (meta.formula is its expression), or NotFound.
+  virtual Result<SeriesMeta> GetFormula(std::string_view code) = 0;
+  // Every named formula, ordered by code.
+  virtual Result<std::vector<SeriesMeta>> ListFormulas() = 0;
+
   // Every earlier metadata of a series, oldest first, then the current one.
   virtual Result<std::vector<SeriesMeta>> SeriesHistory(std::string_view code) = 0;
 
@@ -129,6 +134,19 @@ class Store {
   // counts the versions it retracted.
   // NotFound for an unknown id; InvalidArgument if it was already reverted, or is a revert.
   virtual Result<WriteSummary> Revert(uint64_t load_id, const LoadInfo& info) = 0;
+
+  // Defines, replaces and drops named formulas (ixdb define), all or nothing, durably (one
+  // synced write, like a load's), marking the store format v3. A formula is kept as its
+  // metadata: storage never reads the expression, only the codes it uses. Nothing is written
+  // when any of these fails (InvalidArgument, or NotFound for the drop of no formula):
+  //  - a put: a bad code or metadata, an empty expression, a code that is a series of stored
+  //    data, a use that names no series or formula (after the batch), or a cycle: a formula
+  //    that refers to itself, directly or through others ("a -> b -> a");
+  //  - a drop: a code that is no formula, or one a formula left in place still uses;
+  //  - a code put or dropped twice in one batch.
+  // meta.updated is stored as given. Writes to formulas are not loads: `ixdb loads` does not
+  // list them and Revert does not undo them. NotSupported on a read-only store.
+  virtual Status WriteFormulas(const FormulaBatch& batch) = 0;
 
   // A consistent snapshot for reading.
   virtual std::unique_ptr<ReadView> NewReadView() = 0;

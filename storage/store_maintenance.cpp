@@ -36,7 +36,7 @@ Status StoreImpl::Check(std::string* report) {
     ~Release() { db->ReleaseSnapshot(s); }
   } release{db_.get(), snap};
   uint64_t counts[kNumCfs] = {};
-  uint64_t series = 0, loads = 0, versions = 0;
+  uint64_t series = 0, formulas = 0, loads = 0, versions = 0;
   VersionColumns cols;
   std::string scratch;
   for (int cf = 0; cf < kNumCfs; ++cf) {
@@ -66,6 +66,9 @@ Status StoreImpl::Check(std::string* report) {
           ++loads;
         } else if (k[0] == kTagHistory) {
           if (!DecodeMeta(v, &m)) return bad("bad metadata history record");
+        } else if (k[0] == kTagFormula) {
+          if (!DecodeMeta(v, &m) || !m.IsFormula()) return bad("bad formula record");
+          ++formulas;
         }
       } else if (cf == kTargetsCf) {
         TargetRecord t;
@@ -78,7 +81,8 @@ Status StoreImpl::Check(std::string* report) {
     }
   }
   if (report) {
-    *report = "series: " + std::to_string(series) + ", loads: " + std::to_string(loads) +
+    *report = "series: " + std::to_string(series) + ", formulas: " + std::to_string(formulas) +
+              ", loads: " + std::to_string(loads) +
               ", chunks: " + std::to_string(counts[kObsCf]) +
               ", observation versions: " + std::to_string(versions) +
               ", target versions: " + std::to_string(counts[kTargetsCf]) +
@@ -174,11 +178,19 @@ Status StoreImpl::Compact() {
 }
 
 Status StoreImpl::TEST_SetFormatVersion(uint32_t version) {
-  std::string v(kFormatMagic);
-  PutFixed32BE(&v, version);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Put(wo, handles_[kCatalogCf], CatalogKey(kTagFormat), v), "test");
+  return FromRocks(db_->Put(wo, handles_[kCatalogCf], CatalogKey(kTagFormat), FormatMarker(version)),
+                   "test");
+}
+
+Result<uint32_t> StoreImpl::TEST_FormatVersion() {
+  std::string v;
+  Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], CatalogKey(kTagFormat), &v),
+                       "test");
+  if (!s.ok()) return s;
+  if (v.size() != sizeof(kFormatMagic) - 1 + 4) return Status::Corruption("bad format marker");
+  return DecodeFixed32BE(v.data() + v.size() - 4);
 }
 
 Status StoreImpl::TEST_PutRawChunk(std::string_view code, std::string_view blob) {
@@ -208,6 +220,11 @@ Status TEST_SetFormatVersion(Store* store, uint32_t version) {
   auto* impl = dynamic_cast<StoreImpl*>(store);
   if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
   return impl->TEST_SetFormatVersion(version);
+}
+Result<uint32_t> TEST_FormatVersion(Store* store) {
+  auto* impl = dynamic_cast<StoreImpl*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
+  return impl->TEST_FormatVersion();
 }
 }  // namespace internal
 

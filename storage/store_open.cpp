@@ -166,8 +166,7 @@ Status StoreImpl::ReadOrCreateFormat(bool empty) {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog, CatalogKey(kTagFormat), &marker);
   if (s.IsNotFound()) {
     if (!empty) return Status::InvalidArgument(path_ + " is not an ixdb store (no format marker)");
-    std::string v(kFormatMagic), c;
-    PutFixed32BE(&v, kFormatVersion);
+    std::string v = FormatMarker(kNewStoreFormatVersion), c;
     EncodeCounters(Counters{}, &c);
     rocksdb::WriteBatch wb;
     wb.Put(catalog, CatalogKey(kTagFormat), v);
@@ -195,7 +194,7 @@ Status StoreImpl::ReadOrCreateFormat(bool empty) {
   return Status::OK();
 }
 
-// Step 4: counters, the catalog and the retracted loads, into memory.
+// Step 4: counters, the catalog (series and formulas) and the retracted loads, into memory.
 Status StoreImpl::LoadCatalog() {
   rocksdb::ColumnFamilyHandle* catalog = handles_[kCatalogCf];
   std::string counters;
@@ -214,6 +213,14 @@ Status StoreImpl::LoadCatalog() {
       return Status::Corruption(path_ + ": bad catalog record " + Hex(View(it->key())));
     }
     cat->Put(id, m);
+  }
+  const std::string formulas(1, kTagFormula);
+  for (it->Seek(formulas); it->Valid() && StartsWith(it->key(), formulas); it->Next()) {
+    SeriesMeta m;
+    if (!DecodeMeta(View(it->value()), &m) || !m.IsFormula()) {
+      return Status::Corruption(path_ + ": bad formula record " + Hex(View(it->key())));
+    }
+    cat->formulas.emplace(m.code, std::move(m));
   }
   const std::string loads(1, kTagLoad);
   for (it->Seek(loads); it->Valid() && StartsWith(it->key(), loads); it->Next()) {

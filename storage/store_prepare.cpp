@@ -45,6 +45,12 @@ Status ValidateMeta(const SeriesMeta& m) {
   return Status::OK();
 }
 
+Status FormulaNotData(std::string_view code) {
+  const std::string c(code);
+  return Status::InvalidArgument(c + " is a formula (ixdb define): its values are computed, not stored; "
+                                 "`ixdb define --drop " + c + "` frees the code for data");
+}
+
 bool IsWidening(const SeriesMeta& from, const SeriesMeta& to) {
   if (!to.cumulative) return false;
   if (from.frequency == Frequency::kAnnual && !from.cumulative) {
@@ -206,6 +212,9 @@ Status StoreImpl::PrepareMetadata(const WriteBatch& batch, uint64_t seq, WriteSt
   std::map<std::string, const SeriesMeta*, std::less<>> batch_meta;
   for (const SeriesMeta& m : batch.series()) {
     if (Status s = ValidateMeta(m); !s.ok()) return s;
+    if (m.IsFormula() || !m.formula_uses.empty()) {
+      return Status::InvalidArgument("series " + m.code + ": a formula is written by WriteFormulas, not with data");
+    }
     auto [it, inserted] = batch_meta.emplace(m.code, &m);
     if (!inserted && !MetaEqualIgnoringUpdated(*it->second, m)) {
       return Status::InvalidArgument("series " + m.code +
@@ -215,6 +224,7 @@ Status StoreImpl::PrepareMetadata(const WriteBatch& batch, uint64_t seq, WriteSt
   for (const auto& [code, mp] : batch_meta) {
     SeriesInfo info;
     Status s = ResolveSeries(code, st, &info);
+    if (s.IsNotFound() && catalog_->FindFormula(code) != nullptr) return FormulaNotData(code);
     if (s.IsNotFound()) {
       info.id = st->counters.next_series_id++;
       if (info.id == 0 || info.id == UINT32_MAX) return Status::LimitExceeded("too many series");
@@ -312,6 +322,7 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteSta
     const Target& t = targets[i];
     if (Status c = ValidateSeriesCode(t.series); !c.ok()) return c;
     Status s = ResolveSeries(t.series, st, &infos[i]);
+    if (s.IsNotFound() && catalog_->FindFormula(t.series) != nullptr) return FormulaNotData(t.series);
     if (s.IsNotFound()) {
       return Status::InvalidArgument("target of unknown series '" + t.series +
                                      "' (add its metadata to the batch first)");

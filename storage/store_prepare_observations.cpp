@@ -416,6 +416,7 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
     if (!used[r]) continue;
     if (Status s = ValidateSeriesCode(codes[r]); !s.ok()) return s;
     Status s = ResolveSeries(codes[r], st, &refs[r]);
+    if (s.IsNotFound() && catalog_->FindFormula(codes[r]) != nullptr) return FormulaNotData(codes[r]);
     if (s.IsNotFound()) {
       return Status::InvalidArgument("observation of unknown series '" + codes[r] +
                                      "' (add its metadata to the batch first)");

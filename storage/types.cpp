@@ -2,8 +2,10 @@
 
 #include "common/strings.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace ixdb::storage {
 
@@ -152,6 +154,40 @@ Status ValidateSeriesCode(std::string_view code) {
     if (!ok) return bad("only letters, digits and _ are allowed");
   }
   return Status::OK();
+}
+
+std::vector<std::string> FindFormulaCycle(
+    std::string_view code,
+    const std::function<const std::vector<std::string>*(std::string_view)>& uses) {
+  // Depth-first from `code`; `path` is the chain being followed, `done` the formulas whose
+  // uses lead nowhere back to `code` (each is walked once, so a wide graph stays linear).
+  std::vector<std::string> path{std::string(code)};
+  std::vector<size_t> next{0};
+  std::unordered_set<std::string> done;
+  while (!path.empty()) {
+    const std::vector<std::string>* u = uses(path.back());
+    if (u == nullptr || next.back() >= u->size()) {
+      done.insert(path.back());
+      path.pop_back();
+      next.pop_back();
+      continue;
+    }
+    const std::string& child = (*u)[next.back()++];
+    if (child == code) {
+      path.push_back(child);
+      return path;
+    }
+    if (done.count(child) || std::find(path.begin(), path.end(), child) != path.end()) continue;
+    path.push_back(child);
+    next.push_back(0);
+  }
+  return {};
+}
+
+std::string FormulaCycleText(const std::vector<std::string>& cycle) {
+  std::string out;
+  for (const auto& c : cycle) out += (out.empty() ? "" : " -> ") + c;
+  return out;
 }
 
 // ---- WriteBatch ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -84,13 +85,37 @@ struct SeriesMeta {
   Better better = Better::kHigher;
   std::string source;
   std::string notes;
-  // Set by the store: the vintage of the write that last changed this metadata.
+  // Set by the store: the vintage of the write that last changed this metadata (for a
+  // formula: the day it was defined).
   Date updated{};
+  // A named formula (ixdb define) only: the query expression its values are computed from
+  // whenever a query reads the code, and the codes of the series and formulas the expression
+  // names (sorted, each once). Empty for a series of stored data. A formula has no
+  // observations or targets; its unit, measure, frequency and cumulative are those its
+  // expression gave when it was defined. storage/ never reads the expression.
+  std::string formula;
+  std::vector<std::string> formula_uses;
 
+  bool IsFormula() const { return !formula.empty(); }
   bool operator==(const SeriesMeta&) const = default;
 };
 // Validates a code: [A-Za-z][A-Za-z0-9_]{0,63}.
 Status ValidateSeriesCode(std::string_view code);
+
+// A change to the named formulas, applied by Store::WriteFormulas as one atomic write.
+struct FormulaBatch {
+  std::vector<SeriesMeta> put;    // formulas defined or replaced (meta.formula not empty)
+  std::vector<std::string> drop;  // codes of formulas removed
+};
+
+// The chain by which formula `code` refers back to itself through the formulas it uses, e.g.
+// {"a", "b", "a"} when a uses b and b uses a; empty when it does not. `uses(c)` gives the codes
+// formula c names, or nullptr when c is not a formula (a stored series ends a chain).
+std::vector<std::string> FindFormulaCycle(
+    std::string_view code,
+    const std::function<const std::vector<std::string>*(std::string_view)>& uses);
+// "a -> b -> a"
+std::string FormulaCycleText(const std::vector<std::string>& cycle);
 
 struct Observation {
   std::string series;

@@ -1,6 +1,6 @@
 #pragma once
 // What a ReadView sees besides its RocksDB snapshot (internal to storage/): the catalog of
-// series and the set of retracted (reverted) loads, both immutable snapshots replaced
+// series (and of named formulas) and the set of retracted (reverted) loads, both immutable snapshots replaced
 // copy-on-write by the writes that change them, so that lookups cost no RocksDB read. A
 // ReadView holds the ones that match its RocksDB snapshot (taken under StoreImpl's publish
 // mutex).
@@ -33,10 +33,12 @@ struct Catalog {
   std::map<std::string, std::shared_ptr<const CatalogEntry>, std::less<>> by_code;
   std::unordered_map<std::string, const CatalogEntry*, Hash, std::equal_to<>> index;
   std::vector<std::shared_ptr<const CatalogEntry>> by_id;  // index: series id
+  // Named formulas ("D" records), apart from the series: they have no id and no data.
+  std::map<std::string, SeriesMeta, std::less<>> formulas;
 
   Catalog() = default;
   // Copies share the entries; the hash index is rebuilt to point into them.
-  Catalog(const Catalog& o) : by_code(o.by_code), by_id(o.by_id) {
+  Catalog(const Catalog& o) : by_code(o.by_code), by_id(o.by_id), formulas(o.formulas) {
     index.reserve(by_code.size());
     for (const auto& [code, e] : by_code) index.emplace(code, e.get());
   }
@@ -45,6 +47,10 @@ struct Catalog {
   const CatalogEntry* Find(std::string_view code) const {
     auto it = index.find(code);
     return it == index.end() ? nullptr : it->second;
+  }
+  const SeriesMeta* FindFormula(std::string_view code) const {
+    auto it = formulas.find(code);
+    return it == formulas.end() ? nullptr : &it->second;
   }
   const CatalogEntry* FindId(uint32_t id) const {
     return id < by_id.size() ? by_id[id].get() : nullptr;

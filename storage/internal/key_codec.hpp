@@ -162,6 +162,7 @@ inline constexpr char kTagId = 'I';          // "I" + u32 id                 -> 
 inline constexpr char kTagHistory = 'H';     // "H" + u32 id + u64 seq       -> meta replaced at seq
 inline constexpr char kTagLoad = 'L';        // "L" + u64 load id            -> load record
 inline constexpr char kTagLoadTouch = 'R';   // "R" + u64 load id + u32 id   -> u8 flags + u64 seq
+inline constexpr char kTagFormula = 'D';     // "D" + code                   -> meta record (v3+)
 
 // Each key kind below has an encoder and a parser that is its exact inverse (leveldb's
 // AppendInternalKey / ParseInternalKey); nothing else decodes keys by hand.

@@ -6,7 +6,8 @@ namespace ixdb::storage::internal {
 
 void EncodeMeta(const SeriesMeta& m, std::string* out) {
   out->clear();
-  PutU8(out, kMetaRecordVersion);
+  const bool formula = m.IsFormula() || !m.formula_uses.empty();
+  PutU8(out, formula ? kFormulaMetaRecordVersion : kMetaRecordVersion);
   PutLengthPrefixed(out, m.code);
   PutLengthPrefixed(out, m.name_zh);
   PutLengthPrefixed(out, m.name_en);
@@ -20,6 +21,10 @@ void EncodeMeta(const SeriesMeta& m, std::string* out) {
   PutLengthPrefixed(out, m.notes);
   PutVarsint64(out, m.updated.days);
   PutU8(out, static_cast<uint8_t>(m.better));
+  if (!formula) return;
+  PutLengthPrefixed(out, m.formula);
+  PutVarint64(out, m.formula_uses.size());
+  for (const auto& u : m.formula_uses) PutLengthPrefixed(out, u);
 }
 
 bool DecodeMeta(std::string_view in, SeriesMeta* m) {
@@ -45,6 +50,18 @@ bool DecodeMeta(std::string_view in, SeriesMeta* m) {
     uint8_t better;
     if (!GetU8(&in, &better) || better > 1) return false;
     m->better = static_cast<Better>(better);
+  }
+  m->formula.clear();
+  m->formula_uses.clear();
+  if (version >= 3) {
+    uint64_t uses;
+    if (!GetLengthPrefixed(&in, &m->formula) || !GetVarint64(&in, &uses) || uses > in.size()) {
+      return false;
+    }
+    m->formula_uses.resize(uses);
+    for (auto& u : m->formula_uses) {
+      if (!GetLengthPrefixed(&in, &u)) return false;
+    }
   }
   return true;
 }

@@ -11,9 +11,12 @@
 
 namespace ixdb::storage::internal {
 
-// v2 of meta: + better. v2 of targets: + about, on, value_high. v2 of loads: + corrections,
-// targets_replaced, series_widened, min/max vintage.
+// v2 of meta: + better; v3: + formula, formula_uses (written for formulas only, so that the
+// records of series of stored data stay v2 and an older ixdb reads them unchanged). v2 of
+// targets: + about, on, value_high. v2 of loads: + corrections, targets_replaced,
+// series_widened, min/max vintage.
 inline constexpr uint8_t kMetaRecordVersion = 2;
+inline constexpr uint8_t kFormulaMetaRecordVersion = 3;
 inline constexpr uint8_t kTargetRecordVersion = 2;
 inline constexpr uint8_t kLoadRecordVersion = 2;
 inline constexpr uint8_t kCountersRecordVersion = 1;

@@ -37,9 +37,19 @@ namespace ixdb::storage::internal {
 // The on-disk format version this build writes and reads. On-disk format: do not change the
 // meaning of existing versions; bump it when the layout changes incompatibly.
 // v2: chunks may end with an extent column (combined periods such as 1-2月); v1 stores open as
-// they are.
-inline constexpr uint32_t kFormatVersion = 2;
+// they are. v3: named formulas ("D" records, metadata record v3). kFormatVersion is the newest
+// version this build reads; a new store is created as kNewStoreFormatVersion (v2), so that a
+// store without formulas stays readable by an older ixdb, and the first WriteFormulas marks it
+// v3 (an older ixdb would not see the formulas, and could load data under their codes).
+inline constexpr uint32_t kFormatVersion = 3;
+inline constexpr uint32_t kNewStoreFormatVersion = 2;
 inline constexpr char kFormatMagic[] = "ixdb-store";
+// The format marker ("F"): the magic text and a u32 BE version.
+inline std::string FormatMarker(uint32_t version) {
+  std::string v(kFormatMagic);
+  PutFixed32BE(&v, version);
+  return v;
+}
 // Staged SST files of bulk writes and large writes; removed at Open.
 inline constexpr char kStagingDir[] = "staging";
 // Present only while a new store is being created (see Open).
@@ -84,6 +94,8 @@ std::string Hex(std::string_view s);
 std::string DescribeObs(std::string_view code, Period p, Date v);
 Status UnknownSeries(std::string_view code);
 Status ValidateMeta(const SeriesMeta& m);
+// The error of a write that gives data (metadata, observations, targets) to a formula's code.
+Status FormulaNotData(std::string_view code);
 // The only frequency changes a series may undergo: an annual series widened into a cumulative
 // quarterly or monthly one, a cumulative quarterly one into a cumulative monthly one (their
 // stored periods are then rewritten as the equivalent full-year / year-to-date spans).
@@ -155,6 +167,7 @@ class StoreImpl final : public Store {
   Result<WriteSummary> Write(const WriteBatch& batch, const LoadInfo& info) override;
   Result<std::unique_ptr<BulkWrite>> BeginBulkWrite(const LoadInfo& info) override;
   Result<WriteSummary> Revert(uint64_t load_id, const LoadInfo& info) override;
+  Status WriteFormulas(const FormulaBatch& batch) override;
   std::unique_ptr<ReadView> NewReadView() override;
   Status Backup(const std::string& dest) override;
   Status Check(std::string* report) override;
@@ -163,6 +176,7 @@ class StoreImpl final : public Store {
 
   Status TEST_PutRawChunk(std::string_view code, std::string_view blob);
   Status TEST_SetFormatVersion(uint32_t version);
+  Result<uint32_t> TEST_FormatVersion();
 
  private:
   friend class BulkWriteImpl;

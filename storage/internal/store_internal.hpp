@@ -16,6 +16,8 @@ Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view bl
 
 // Rewrites the store's format marker with `version` (to test the newer-format error).
 Status TEST_SetFormatVersion(Store* store, uint32_t version);
+// The version the store's format marker says.
+Result<uint32_t> TEST_FormatVersion(Store* store);
 
 }  // namespace internal
 }  // namespace ixdb::storage

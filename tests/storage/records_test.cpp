@@ -98,6 +98,29 @@ TEST_CASE("Records: version 1 records still decode, with the new fields at their
   CHECK(std::isnan(tb.value_high));
 }
 
+TEST_CASE("Records: a formula's metadata is v3, a stored series' stays v2 (older builds read it)", "[storage]") {
+  SeriesMeta m;
+  m.code = "gdp";
+  m.unit = "亿元";
+  std::string data;
+  EncodeMeta(m, &data);
+  CHECK(data[0] == 2);
+  SeriesMeta f = m;
+  f.code = "gdp_pc";
+  f.formula = "gdp / pop";
+  f.formula_uses = {"gdp", "pop"};
+  std::string enc;
+  EncodeMeta(f, &enc);
+  CHECK(enc[0] == 3);
+  SeriesMeta back;
+  REQUIRE(DecodeMeta(enc, &back));
+  CHECK(back == f);
+  REQUIRE(DecodeMeta(data, &back));
+  CHECK(back == m);
+  CHECK_FALSE(back.IsFormula());
+  for (size_t n = data.size(); n + 1 < enc.size(); ++n) CHECK_FALSE(DecodeMeta(enc.substr(0, n), &back));
+}
+
 TEST_CASE("Records: truncated and unknown values are refused", "[storage]") {
   SeriesMeta m;
   m.code = "gdp";

@@ -898,7 +898,7 @@ TEST_CASE("Store: open refuses foreign directories, newer formats and a second w
   std::unique_ptr<Store> store;
   Status s = Store::Open({}, path, &store);
   CHECK(s.IsNotSupported());
-  CHECK(s.message().find("store format v99 is newer than this ixdb (v2)") != std::string::npos);
+  CHECK(s.message().find("store format v99 is newer than this ixdb (v3)") != std::string::npos);
 }
 
 TEST_CASE("Store: concurrent readers see consistent snapshots during writes", "[storage]") {
