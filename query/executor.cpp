@@ -17,6 +17,7 @@
 #include "query/internal/binder.hpp"
 #include "query/internal/executor.hpp"
 #include "query/internal/for_each_binding.hpp"
+#include "query/internal/formula.hpp"
 #include "query/internal/function_registry.hpp"
 #include "query/parser.hpp"
 
@@ -30,12 +31,13 @@ namespace {
 // Longest code pattern or filter value (glob matching is quadratic in the worst case).
 constexpr size_t kMaxPatternBytes = 256;
 
-bool IsRaw(const ast::Node& n) {
+// A straight read of stored data (a formula's values are computed: they have no vintages).
+bool IsRaw(const ast::Node& n, const Plan& plan) {
   using K = ast::Node::Kind;
-  if (n.kind == K::kSeries) return true;
+  if (n.kind == K::kSeries) return !plan.single.at(&n).IsFormula();
   if (n.kind == K::kCall && n.text == "series") return true;
-  if (n.kind == K::kRange || n.kind == K::kConvert) return IsRaw(*n.args[0]);
-  if (n.kind == K::kCall && (n.text == "asof" || n.text == "first")) return IsRaw(*n.bound[0].expr);
+  if (n.kind == K::kRange || n.kind == K::kConvert) return IsRaw(*n.args[0], plan);
+  if (n.kind == K::kCall && (n.text == "asof" || n.text == "first")) return IsRaw(*n.bound[0].expr, plan);
   return false;
 }
 
@@ -74,9 +76,10 @@ SeriesMeta Executor::LookupSeries(const std::string& code, size_t pos) {
   auto m = view_.GetSeries(code);
   if (m.ok()) return *m;
   if (!m.status().IsNotFound()) Fail(m.status());
+  if (auto f = view_.GetFormula(code); f.ok()) return *f;
   // Suggest the nearest codes: small edit distance, or codes sharing a prefix / containing it.
   std::vector<std::pair<size_t, std::string>> near;
-  auto all = view_.ListSeries();
+  auto all = AllSeries();
   if (all.ok()) {
     const size_t cap = std::max<size_t>(2, code.size() / 3);
     for (const auto& s : *all) {
@@ -100,10 +103,13 @@ SeriesMeta Executor::LookupSeries(const std::string& code, size_t pos) {
 std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) {
   using K = ast::Filter::Key;
   std::optional<MeasureKind> kind;
+  std::optional<bool> formula;  // kind=formula | kind=data
   std::optional<Frequency> freq;
   std::optional<bool> cumulative;
   for (const auto& f : call.filters) {
-    if (f.key == K::kKind) {
+    if (f.key == K::kKind && (Lower(f.value) == "formula" || Lower(f.value) == "data")) {
+      formula = Lower(f.value) == "formula";
+    } else if (f.key == K::kKind) {
       auto k = storage::ParseMeasure(f.value);
       if (!k.ok()) Err(f.pos, k.status().message());
       kind = *k;
@@ -124,7 +130,7 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
   for (const auto& f : call.filters) {
     if (f.value.size() > kMaxPatternBytes) Err(f.pos, "filter value too long (at most 256 bytes)");
   }
-  auto all = view_.ListSeries();
+  auto all = AllSeries();
   if (!all.ok()) Fail(all.status());
   std::vector<SeriesMeta> out;
   for (auto& s : *all) {
@@ -142,7 +148,7 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
                ContainsIgnoreCase(s.code, f.value);
           break;
         case K::kUnit: ok = s.unit == f.value; break;
-        case K::kKind: ok = s.measure == *kind; break;
+        case K::kKind: ok = kind ? s.measure == *kind : s.IsFormula() == *formula; break;
         case K::kFreq: ok = s.frequency == *freq; break;
         case K::kRegion: ok = s.region == f.value; break;
         case K::kCumulative: ok = s.cumulative == *cumulative; break;
@@ -156,7 +162,9 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
 
 void Executor::Resolve(const ast::Node& n, Plan& plan) {
   if (n.kind == ast::Node::Kind::kSeries) {
-    plan.single.emplace(&n, LookupSeries(n.text, n.pos));
+    SeriesMeta m = LookupSeries(n.text, n.pos);
+    if (m.IsFormula()) AddFormula(m, plan);
+    plan.single.emplace(&n, std::move(m));
     return;
   }
   if (n.kind == ast::Node::Kind::kCall) {
@@ -171,6 +179,9 @@ void Executor::Resolve(const ast::Node& n, Plan& plan) {
       }
       plan.driver = &n;
       plan.driver_series = Select(n.bound[0].selector, n.pos);
+      for (const SeriesMeta& m : plan.driver_series) {
+        if (m.IsFormula()) AddFormula(m, plan);
+      }
       return;
     }
   }
@@ -198,7 +209,11 @@ void Executor::ResolveFold(const ast::Node& call, Plan& plan) {
     if (n->kind == ast::Node::Kind::kCall && n->def != nullptr && n->def->folds_selection) {
       Err(n->pos, "a fold inside " + call.text + "(): fold one selection at a time");
     }
-    if (n->kind == ast::Node::Kind::kSeries) plan.single.emplace(n, LookupSeries(n->text, n->pos));
+    if (n->kind == ast::Node::Kind::kSeries) {
+      SeriesMeta m = LookupSeries(n->text, n->pos);
+      if (m.IsFormula()) AddFormula(m, plan);
+      plan.single.emplace(n, std::move(m));
+    }
     for (const auto& a : n->args) stack.push_back(a.get());
     for (const auto& b : n->bound) {
       if (b.expr) stack.push_back(b.expr);
@@ -208,7 +223,11 @@ void Executor::ResolveFold(const ast::Node& call, Plan& plan) {
     Err(call.bound[0].pos, call.text + "() folds the series of a selection: write " + call.text +
                                "(series(...)), e.g. " + call.text + "(series(gdp_*))");
   }
-  plan.folded[&call] = Select(selection->bound[0].selector, selection->pos);
+  std::vector<SeriesMeta> folded = Select(selection->bound[0].selector, selection->pos);
+  for (const SeriesMeta& m : folded) {
+    if (m.IsFormula()) AddFormula(m, plan);
+  }
+  plan.folded[&call] = std::move(folded);
 }
 
 Plan Executor::MakePlan(const ast::Node& root) {
@@ -218,9 +237,22 @@ Plan Executor::MakePlan(const ast::Node& root) {
 }
 
 std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
-  if (n.kind == ast::Node::Kind::kSeries) return {LookupSeries(n.text, n.pos)};
+  if (n.kind == ast::Node::Kind::kSeries) {
+    SeriesMeta m = LookupSeries(n.text, n.pos);
+    if (m.IsFormula()) {
+      Err(n.pos, n.text + " is a formula (" + FormulaText(m) +
+                     "): its values are computed when read, it has no versions or targets of its own");
+    }
+    return {std::move(m)};
+  }
   if (n.kind == ast::Node::Kind::kCall) {
-    if (n.text == "series") return Select(n.bound[0].selector, n.pos);
+    if (n.text == "series") {
+      // Formulas have no versions or targets of their own: a selection means the stored series.
+      std::vector<SeriesMeta> all = Select(n.bound[0].selector, n.pos);
+      all.erase(std::remove_if(all.begin(), all.end(), [](const SeriesMeta& m) { return m.IsFormula(); }),
+                all.end());
+      return all;
+    }
     if (n.text == "asof") {
       ctx->mode = storage::ReadMode::kAsOf;
       ctx->as_of = *n.bound[1].date;
@@ -237,7 +269,7 @@ std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
 
 Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
   Plan plan = MakePlan(root);
-  const bool raw = IsRaw(root);
+  const bool raw = IsRaw(root, plan);
   const bool cagr = HasFromColumn(root);
   std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},
                               {"period", ColumnType::kPeriod, ""},
@@ -278,7 +310,9 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
       row.push_back(Num(d.value[i]));
       row.push_back(unit_cell);
       if (cagr) row.emplace_back(FastPeriodText(d.from[i], d.cumulative));
-      if (raw) {
+      if (raw && !d.raw) {
+        row.insert(row.end(), 3, Cell{});  // a formula among the series of a selection
+      } else if (raw) {
         row.push_back(Str(FormatDate(d.vintage[i])));
         row.push_back(OptStr(storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]))));
       }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/strings.hpp"
 #include "query/internal/evaluator.hpp"
 #include "query/internal/executor.hpp"
 #include "query/internal/function_registry.hpp"
@@ -28,7 +29,8 @@ std::vector<Column> MetaColumns(bool describe) {
                            {"frequency", ColumnType::kString, ""},
                            {"cumulative", ColumnType::kString, ""},
                            {"region", ColumnType::kString, ""},
-                           {"level_series", ColumnType::kString, ""}};
+                           {"level_series", ColumnType::kString, ""},
+                           {"kind", ColumnType::kString, ""}};
   if (describe) {
     for (const char* name : {"source", "notes", "updated"}) {
       c.push_back({name, name == std::string("updated") ? ColumnType::kDate : ColumnType::kString, ""});
@@ -39,6 +41,7 @@ std::vector<Column> MetaColumns(bool describe) {
     c.push_back({"last_vintage", ColumnType::kDate, ""});
     c.push_back({"targets", ColumnType::kInteger, ""});
     c.push_back({"better", ColumnType::kString, ""});
+    c.push_back({"formula", ColumnType::kString, ""});
   }
   return c;
 }
@@ -48,16 +51,33 @@ std::vector<Cell> MetaCells(const SeriesMeta& m) {
           OptStr(m.name_en),     OptStr(m.unit),
           Str(storage::MeasureName(m.measure)), Str(FrequencyName(m.frequency)),
           Str(m.cumulative ? "true" : "false"), OptStr(m.region),
-          OptStr(m.level_series)};
+          OptStr(m.level_series), Str(m.IsFormula() ? "formula" : "data")};
+}
+
+// A formula's coverage: its values computed as the latest data gives them.
+SeriesData FormulaValues(Executor& ex, const SeriesMeta& m) {
+  Plan plan;
+  ex.AddFormula(m, plan);
+  Evaluator ev(ex.view(), plan, ex.text(), ex.options());
+  return ev.Read(m, Ctx{});
 }
 
 Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
   const bool describe = n.text == "describe";
   std::vector<SeriesMeta> series;
   if (n.text == "search") {
-    auto r = ex.view().SearchSeries(n.bound[0].word);
+    const std::string& text = n.bound[0].word;
+    auto r = ex.view().SearchSeries(text);
     if (!r.ok()) Fail(r.status());
     series = std::move(*r);
+    auto formulas = ex.view().ListFormulas();
+    if (!formulas.ok()) Fail(formulas.status());
+    for (auto& f : *formulas) {
+      if (ContainsIgnoreCase(f.code, text) || ContainsIgnoreCase(f.name_zh, text) || ContainsIgnoreCase(f.name_en, text)) {
+        series.push_back(std::move(f));
+      }
+    }
+    std::sort(series.begin(), series.end(), [](const SeriesMeta& a, const SeriesMeta& b) { return a.code < b.code; });
   } else {
     const ast::Selector& sel = n.bound[0].selector;
     series = ex.Select(sel, n.pos);
@@ -73,6 +93,19 @@ Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
       row.push_back(OptStr(m.source));
       row.push_back(OptStr(m.notes));
       row.push_back(m.updated.days != 0 ? Str(FormatDate(m.updated)) : Cell{});
+      if (m.IsFormula()) {
+        const SeriesData d = FormulaValues(ex, m);
+        row.push_back(Cell{static_cast<int64_t>(d.size())});
+        if (d.size() > 0) {
+          row.push_back(Str(FastPeriodText(d.period.front(), d.cumulative)));
+          row.push_back(Str(FastPeriodText(d.period.back(), d.cumulative)));
+        } else {
+          row.insert(row.end(), 2, Cell{});
+        }
+        row.insert(row.end(), {Cell{}, Cell{int64_t{0}}, Str(storage::BetterName(m.better)), Str(m.formula)});
+        if (!rc.Add(std::move(row))) break;
+        continue;
+      }
       storage::ReadRequest req;
       auto r = ex.view().ReadSeries(m.code, req);
       if (!r.ok()) Fail(r.status());
@@ -88,6 +121,7 @@ Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
       if (!t.ok()) Fail(t.status());
       row.push_back(Cell{static_cast<int64_t>(t->size())});
       row.push_back(Str(storage::BetterName(m.better)));
+      row.push_back(Cell{});
     }
     if (!rc.Add(std::move(row))) break;
   }
@@ -126,11 +160,12 @@ void RegisterMetadataFunctions(FunctionRegistry& r) {
          "yoy(series(kind=level, freq=annual))", SeriesCall});
   r.Add({"list", "metadata", {Sel()}, ResultShape::kTable, "",
          "series by the selectors of series(...)",
-         "indicator,name,name_en,unit,measure,frequency,cumulative,region,level_series", "list(kind=rate)",
+         "indicator,name,name_en,unit,measure,frequency,cumulative,region,level_series,kind (data or formula)",
+         "list(kind=rate)",
          nullptr, Metadata});
   r.Add({"describe", "metadata", {Sel()}, ResultShape::kTable, "",
          "series with their coverage: periods, first and last period, last vintage, targets",
-         "list() columns plus source,notes,updated,periods,first_period,last_period,last_vintage,targets,better",
+         "list() columns plus source,notes,updated,periods,first_period,last_period,last_vintage,targets,better,formula",
          "describe(gdp)", nullptr, Metadata});
   r.Add({"search", "metadata", {{"text", ParamKind::kText, "", false, {}}}, ResultShape::kTable, "",
          "series whose code, Chinese or English name contains the text", "substring match", "search(零售)",

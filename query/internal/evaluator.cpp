@@ -175,6 +175,7 @@ Period Evaluator::PeriodParam(const ast::Node& call, size_t param, const SeriesD
 
 SeriesData Evaluator::Read(const storage::SeriesMeta& meta, const Ctx& ctx) {
   if (Status c = CheckCancelled(options_); !c.ok()) Fail(c);
+  if (meta.IsFormula()) return ReadFormula(meta, ctx);
   auto r = ReadAsCtx(view_, meta.code, ctx);
   if (!r.ok()) Fail(r.status());
   storage::SeriesValues& v = *r;

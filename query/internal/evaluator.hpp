@@ -3,6 +3,9 @@
 // ranges, unit conversion, and calls dispatched through the function registry. One per thread:
 // it owns nothing but a cache of the single series it has read for the current query.
 
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,6 +18,8 @@
 
 namespace ixdb::query {
 
+struct BoundFormula;  // query/internal/formula.hpp
+
 // The series each selector names, resolved once before evaluation.
 struct Plan {
   std::unordered_map<const ast::Node*, storage::SeriesMeta> single;  // kSeries leaves
@@ -25,6 +30,8 @@ struct Plan {
   // True when one evaluator evaluates the same node more than once (several bindings, folds,
   // realtime): it then caches reads.
   bool Repeats() const { return driver != nullptr || !folded.empty(); }
+  // The named formulas read (by code, also inside other formulas), parsed and bound once.
+  std::map<std::string, std::shared_ptr<const BoundFormula>, std::less<>> formulas;
 };
 
 class Evaluator {
@@ -35,7 +42,8 @@ class Evaluator {
 
   // Evaluates `n` with series(...) standing for `bound` (nullptr when the query has none).
   SeriesData Eval(const ast::Node& n, const Ctx& ctx, const storage::SeriesMeta* bound);
-  // The values of one series as `ctx` reads them.
+  // The values of one series as `ctx` reads them (a named formula: computed, as `ctx` reads
+  // the series it names).
   SeriesData Read(const storage::SeriesMeta& meta, const Ctx& ctx);
 
   // For function implementations: the series parameter `param` of `call`, evaluated (an error
@@ -64,6 +72,7 @@ class Evaluator {
   std::string_view text() const { return text_; }
 
  private:
+  SeriesData ReadFormula(const storage::SeriesMeta& meta, const Ctx& ctx);  // internal/formula.cpp
   SeriesData ConvertUnit(const ast::Node& n, SeriesData d);
   SeriesData RangeFilter(const ast::Node& n, SeriesData d);
   SeriesData WithScalar(const ast::Node& n, char op, SeriesData a, SeriesData b,

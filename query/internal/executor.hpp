@@ -40,7 +40,9 @@ class Executor {
   [[noreturn]] void NotFoundAt(size_t pos, const std::string& msg) const;
   // A series' metadata (cached); fails with NotFound.
   const storage::SeriesMeta& Meta(const std::string& code);
-  // The series a code names, or NotFound with the nearest codes.
+  // Every series of stored data and every named formula, ordered by code.
+  Result<std::vector<storage::SeriesMeta>> AllSeries();
+  // The series or formula a code names, or NotFound with the nearest codes.
   storage::SeriesMeta LookupSeries(const std::string& code, size_t pos);
   // The series a selector picks, in code order.
   std::vector<storage::SeriesMeta> Select(const ast::Selector& sel, size_t pos);
@@ -49,6 +51,9 @@ class Executor {
   std::vector<storage::SeriesMeta> Selection(const ast::Node& x, Ctx* ctx);
   // Resolves the series of a value expression once, before evaluation.
   Plan MakePlan(const ast::Node& root);
+  // Adds named formula `meta` to `plan`: parsed, bound and its own codes resolved (once per
+  // code), so that Evaluator::Read computes it (query/internal/formula.cpp).
+  void AddFormula(const storage::SeriesMeta& meta, Plan& plan);
   RowCollector Rows(std::vector<Column> columns) {
     return RowCollector(q_, std::move(columns), options_, text_);
   }

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "query/formulas.hpp"
 #include "query/internal/function_registry.hpp"
 #include "query/render.hpp"
 #include "query_test_util.hpp"
@@ -227,6 +228,24 @@ TEST_CASE("Golden: the demo data set with its history", "[query]") {
   test::FixtureStore fixture({data + "observations.csv", data + "bulletins.csv", data + "targets.csv",
                               data + "history.csv"});
   CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/history") >= 8);
+}
+
+// Named formulas (issue 8 §5) on the fixture store: read like stored series, as of a date,
+// inside other formulas and selections, listed with kind=formula.
+TEST_CASE("Golden: named formulas read like stored series", "[query]") {
+  test::FixtureStore fixture;
+  const std::vector<FormulaDefinition> defs = {
+      {"gdp_x2", "gdp * 2", "地区生产总值的两倍", ""},
+      {"gdp_wan", "gdp", "地区生产总值（万亿元）", "万亿元"},
+      {"per_firm", "gdp / hitech_firms", "每万家高新技术企业对应的生产总值", ""},
+      {"per_firm_yoy", "yoy(per_firm)", "", ""},
+  };
+  for (const auto& d : defs) {
+    auto r = DefineFormula(*fixture.store, d, DateFromYmd(2026, 12, 1));
+    INFO(d.code << ": " << r.status().ToString());
+    REQUIRE(r.ok());
+  }
+  CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/formulas") >= 12);
 }
 
 // One column of a CSV file without its header (the series codes, the vintages...).
