@@ -20,6 +20,7 @@
 #include "cli/terminal.hpp"
 #include "common/json_writer.hpp"
 #include "common/strings.hpp"
+#include "query/formulas.hpp"
 #include "query/render.hpp"
 #include "query/terminal_layout.hpp"
 #include "server/client.hpp"
@@ -206,6 +207,38 @@ Status CmdLoad(const GlobalOptions& g, const LoadArgs& args) {
     std::cout << report->bad_rows << (report->bad_rows == 1 ? " bad row" : " bad rows")
               << " skipped, written with reasons to " << args.skip_bad << "\n";
   }
+  return Status::OK();
+}
+
+Status CmdDefine(const GlobalOptions& g, const DefineArgs& args) {
+  if (args.drop && !args.expression.empty()) {
+    return Status::InvalidArgument("define " + args.code + " --drop takes no expression");
+  }
+  if (!args.drop && args.expression.empty()) {
+    return Status::InvalidArgument("define " + args.code + " needs an expression, e.g. ixdb define " + args.code +
+                                   " 'gdp / population' (or --drop to remove it)");
+  }
+  if (args.drop && (!args.name.empty() || !args.unit.empty())) {
+    return Status::InvalidArgument("define " + args.code + " --drop takes no --name or --unit");
+  }
+  Result<std::string> text = std::string();
+  if (!g.connect.empty()) {
+    auto client = server::Client::Connect(g.connect, g.token);
+    if (!client.ok()) return client.status();
+    text = (*client)->Define(args.code, args.expression, args.name, args.unit, args.drop);
+  } else {
+    std::unique_ptr<storage::Store> store;
+    if (Status s = OpenStore(g, false, &store); !s.ok()) return s;
+    if (args.drop) {
+      Status s = query::DropFormula(*store, args.code);
+      text = s.ok() ? Result<std::string>("dropped formula " + args.code) : Result<std::string>(s);
+    } else {
+      auto meta = query::DefineFormula(*store, {args.code, args.expression, args.name, args.unit}, Today());
+      text = meta.ok() ? Result<std::string>(query::DefinedText(*meta)) : Result<std::string>(meta.status());
+    }
+  }
+  if (!text.ok()) return text.status();
+  std::cout << *text << "\n";
   return Status::OK();
 }
 

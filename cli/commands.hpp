@@ -67,6 +67,18 @@ struct ShellArgs {
 };
 Status CmdShell(const GlobalOptions& g, const ShellArgs& args);
 
+// `ixdb define CODE 'EXPR' [--name N] [--unit U]`: stores a named formula (query::DefineFormula),
+// locally or on the server with --connect; `ixdb define CODE --drop` removes it. Prints one
+// line ("defined gdp_pc = gdp / population (亿元/万人, annual)").
+struct DefineArgs {
+  std::string code;
+  std::string expression;  // empty with --drop
+  std::string name;
+  std::string unit;
+  bool drop = false;
+};
+Status CmdDefine(const GlobalOptions& g, const DefineArgs& args);
+
 // `ixdb serve`: serves the store until SIGINT/SIGTERM.
 struct ServeArgs {
   std::string listen = "127.0.0.1:7380";  // the TCP protocol

@@ -35,6 +35,7 @@ struct Args {
   std::vector<std::string> query_words;
   cli::ShellArgs shell;
   cli::ServeArgs serve;
+  cli::DefineArgs define;
   std::string loads_format = "table";
   uint64_t revert_id = 0;
   std::string backup_dest;
@@ -46,7 +47,7 @@ void AddGlobalOptions(CLI::App* app, cli::GlobalOptions* g) {
   auto* db_opt = app->add_option("--db", g->db, "Data directory (default: $IXDB_DB, else ./ixdb-data)")
                      ->type_name("DIR");
   auto* connect_opt =
-      app->add_option("--connect", g->connect, "Send query/shell/load to an ixdb server")
+      app->add_option("--connect", g->connect, "Send query/shell/load/define to an ixdb server")
           ->type_name("HOST:PORT");
   connect_opt->excludes(db_opt);
   app->add_option("--token", g->token, "Shared secret for writes to a server (load --connect, serve)")
@@ -117,6 +118,18 @@ void AddShellOptions(CLI::App* shell, Args* a) {
 }
 
 Status RunShell(Args* a) { return cli::CmdShell(a->g, a->shell); }
+
+void AddDefineOptions(CLI::App* define, Args* a) {
+  cli::DefineArgs& d = a->define;
+  define->add_option("code", d.code, "The formula's code, e.g. gdp_pc")->type_name("CODE")->required();
+  define->add_option("expression", d.expression, "A series expression, e.g. 'gdp / population'")
+      ->type_name("EXPR");
+  define->add_option("--name", d.name, "Its Chinese name (list()'s name column)")->type_name("N");
+  define->add_option("--unit", d.unit, "Convert its values to this unit, e.g. 万元")->type_name("U");
+  define->add_flag("--drop", d.drop, "Remove the formula CODE");
+}
+
+Status RunDefine(Args* a) { return cli::CmdDefine(a->g, a->define); }
 
 void AddServeOptions(CLI::App* serve, Args* a) {
   serve->add_option("--listen", a->serve.listen, "Address to listen on (port 0: any free port)")
@@ -196,6 +209,8 @@ const Command kCommands[] = {
     {"query", "Run one query and print its result", AddQueryOptions, RunQuery},
     {"shell", "Interactive shell; runs scripts with -f FILE or -c QUERY, or reads a pipe",
      AddShellOptions, RunShell},
+    {"define", "Store a formula series: CODE computed from EXPR whenever a query reads it (--drop removes it)",
+     AddDefineOptions, RunDefine},
     {"serve", "Serve the store over TCP (and HTTP) until SIGINT/SIGTERM", AddServeOptions,
      RunServe},
     {"loads", "List the recorded loads (id, time, files, vintage, counts)", AddLoadsOptions,

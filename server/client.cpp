@@ -90,6 +90,14 @@ class AsioClient : public Client {
     return DecodeLoadResponse(*payload);
   }
 
+  Result<std::string> Define(const std::string& code, const std::string& expression, const std::string& name,
+                             const std::string& unit, bool drop) override {
+    Result<std::string> payload =
+        RoundTrip(EncodeDefineRequest(code, expression, name, unit, drop, token_), /*idempotent=*/false);
+    if (!payload.ok()) return payload.status();
+    return DecodeDefineResponse(*payload);
+  }
+
  private:
   // Sends one request and returns the response payload. After a network error the connection
   // is dropped and the next call reconnects first. The server may close a connection at any

@@ -36,6 +36,11 @@ class Client {
   virtual Result<std::string> Load(const std::vector<std::pair<std::string, std::string>>& files,
                                    const std::string& options_json) = 0;
 
+  // Defines (or with `drop` removes) a named formula on the server, as `ixdb define` does
+  // locally; returns the server's line ("defined gdp_pc = ..."). Needs the server's token.
+  virtual Result<std::string> Define(const std::string& code, const std::string& expression,
+                                     const std::string& name, const std::string& unit, bool drop) = 0;
+
  protected:
   Client() = default;
 };

@@ -8,6 +8,7 @@
 
 #include "common/status.hpp"
 #include "load/loader.hpp"
+#include "query/formulas.hpp"
 #include "query/table.hpp"
 #include "server/protocol.hpp"
 
@@ -24,6 +25,13 @@ class DataBackend {
   // with the load. REQUIRES: !files.empty().
   virtual Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                         const load::LoadOptions& options) = 0;
+  // Defines named formula `def` (query::DefineFormula), or with `drop` removes def.code
+  // (query::DropFormula); returns the line `ixdb define` prints. The default: NotSupported.
+  virtual Result<std::string> Define(const query::FormulaDefinition& def, bool drop) {
+    (void)def;
+    (void)drop;
+    return Status::NotSupported("this server does not define formulas");
+  }
 };
 
 }  // namespace ixdb::server

@@ -17,9 +17,10 @@ constexpr const OpSpec* kTable[] = {
     &ops::kHello,
     &ops::kQuery,
     &ops::kLoad,
+    &ops::kDefine,
 };
 
-// "ping, hello, query or load".
+// "ping, hello, query, load or define".
 std::string ExpectedOps() {
   std::string out;
   for (size_t i = 0; i < std::size(kTable); ++i) {

@@ -36,6 +36,9 @@ struct ParsedRequest {
   std::string vintage;
   std::string codes = "strict";                    // strict|sanitize
   std::string ignore_unknown_columns = "false";    // true|false
+  // define: the formula (expression empty with drop)
+  query::FormulaDefinition formula;
+  bool drop = false;
 };
 
 // What a handler may use; lives for one request. (Where per-connection state such as a cancel

@@ -353,6 +353,34 @@ Result<std::string> DecodeLoadResponse(std::string_view payload) {
   return text;
 }
 
+std::string EncodeDefineRequest(const std::string& code, const std::string& expression, const std::string& name,
+                                const std::string& unit, bool drop, std::string_view token) {
+  std::string out;
+  JsonWriter json(out);
+  json.BeginObject().Key("op").String("define");
+  if (!token.empty()) json.Key("token").String(token);
+  json.Key("code").String(code);
+  if (drop) {
+    json.Key("drop").Bool(true);
+  } else {
+    json.Key("expression").String(expression);
+    if (!name.empty()) json.Key("name").String(name);
+    if (!unit.empty()) json.Key("unit").String(unit);
+  }
+  json.EndObject();
+  return out;
+}
+
+Result<std::string> DecodeDefineResponse(std::string_view payload) {
+  json::value doc;
+  Status s = ReadResponseHead(payload, &doc);
+  if (!s.ok()) return s;
+  std::string text;
+  s = GetString(doc.get_object(), "text", "text", true, &text);
+  if (!s.ok()) return Status::IOError("bad define response from server: " + s.message());
+  return text;
+}
+
 Status DecodeStatusResponse(std::string_view payload) {
   json::value doc;
   return ReadResponseHead(payload, &doc);

@@ -40,6 +40,11 @@ std::string EncodeQueryRequest(std::string_view query);
 Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, std::string>>& files,
                                       std::string_view options_json, std::string_view token);
 
+// {"op":"define","token":...,"code":...,"expression":...,"name":...,"unit":...} or, with
+// `drop`, {"op":"define","token":...,"code":...,"drop":true}.
+std::string EncodeDefineRequest(const std::string& code, const std::string& expression, const std::string& name,
+                                const std::string& unit, bool drop, std::string_view token);
+
 // ---- Responses ----------------------------------------------------------------------------
 
 // The protocol's name for a status code ("InvalidArgument"...), and back. An unknown name maps
@@ -79,6 +84,8 @@ Result<query::Table> DecodeTableResponse(std::string_view payload);
 // Decodes a load response to its "text", or the server's error.
 Result<std::string> DecodeLoadResponse(std::string_view payload);
 // Decodes any response to OK or the server's error (ping, hello).
+// The "text" of a define response ({"ok":true,"text":"defined ..."}), or the server's error.
+Result<std::string> DecodeDefineResponse(std::string_view payload);
 Status DecodeStatusResponse(std::string_view payload);
 
 }  // namespace ixdb::server

@@ -42,6 +42,16 @@ Result<query::Table> StoreBackend::Query(std::string_view text) {
   return query::RunQuery(store_, text, options_);
 }
 
+Result<std::string> StoreBackend::Define(const query::FormulaDefinition& def, bool drop) {
+  if (drop) {
+    if (Status s = query::DropFormula(store_, def.code); !s.ok()) return s;
+    return "dropped formula " + def.code;
+  }
+  auto meta = query::DefineFormula(store_, def, Today());
+  if (!meta.ok()) return meta.status();
+  return query::DefinedText(*meta);
+}
+
 Result<load::LoadReport> StoreBackend::Load(const std::vector<LoadFile>& files,
                                             const load::LoadOptions& options) {
   if (files.size() == 1) return load::LoadText(store_, files[0].name, files[0].content, options);

@@ -21,6 +21,7 @@ class StoreBackend : public DataBackend {
   Result<query::Table> Query(std::string_view text) override;
   Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                 const load::LoadOptions& options) override;
+  Result<std::string> Define(const query::FormulaDefinition& def, bool drop) override;
 
  private:
   storage::Store& store_;

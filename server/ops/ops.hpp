@@ -10,5 +10,6 @@ extern const OpSpec kPing;   // ping.cpp
 extern const OpSpec kHello;  // hello.cpp
 extern const OpSpec kQuery;  // query.cpp
 extern const OpSpec kLoad;   // load.cpp
+extern const OpSpec kDefine; // define.cpp
 
 }  // namespace ixdb::server::ops

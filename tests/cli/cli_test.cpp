@@ -533,6 +533,66 @@ TEST_CASE("ixdb: serve --token: loads need the same --token", "[cli]") {
   CHECK(Contains(p.out, "gdp,2024,21106.23"));
 }
 
+TEST_CASE("ixdb: define stores a formula series, read as of a date, listed, dropped", "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"--db", s.db, "define", "gdp_wan", "gdp", "--name", "地区生产总值（万亿元）", "--unit", "万亿元"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(p.out == "defined gdp_wan = gdp (万亿元, annual)\n");
+  // 20011.65 亿元 = 2.001165 万亿元; as of 2024-01-20 the estimate 20000 亿元 = 2 万亿元.
+  p = Run({"--db", s.db, "query", "--format", "csv", "gdp_wan[2023]"});
+  CHECK(p.out == "indicator,period,value,unit\ngdp_wan,2023,2.001165,万亿元\n");
+  p = Run({"--db", s.db, "query", "--format", "csv", "asof(gdp_wan, 2024-01-20)[2023]"});
+  CHECK(p.out == "indicator,period,value,unit\ngdp_wan,2023,2,万亿元\n");
+  p = Run({"--db", s.db, "query", "--format", "csv", "list(kind=formula)"});
+  CHECK(Contains(p.out, "\ngdp_wan,地区生产总值（万亿元）,,万亿元,level,annual,false,,,formula\n"));
+  // A formula of the formula, then a cycle through both: refused, naming the loop.
+  p = Run({"--db", s.db, "define", "twice", "gdp_wan * 2"});
+  REQUIRE(p.code == 0);
+  p = Run({"--db", s.db, "define", "gdp_wan", "twice / 2"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "ixdb: 1:1: formula gdp_wan refers to itself: gdp_wan -> twice -> gdp_wan"));
+  p = Run({"--db", s.db, "define", "x", "gdp + gpd"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "unknown series 'gpd'; did you mean gdp"));
+  p = Run({"--db", s.db, "define", "x"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "needs an expression"));
+  // Data under a formula's code is refused.
+  WriteFile(s.dir / "f.csv", "indicator,period,vintage,value\ntwice,2023,2024-02-01,4\n");
+  p = Run({"--db", s.db, "load", s.dir / "f.csv"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "twice is a formula (ixdb define)"));
+  p = Run({"--db", s.db, "define", "gdp_wan", "--drop"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "cannot drop formula gdp_wan: formula twice uses it"));
+  p = Run({"--db", s.db, "define", "--drop", "twice"});
+  CHECK(p.out == "dropped formula twice\n");
+  p = Run({"--db", s.db, "define", "gdp_wan", "--drop"});
+  CHECK(p.code == 0);
+  p = Run({"--db", s.db, "query", "gdp_wan"});
+  CHECK(p.code == 1);
+}
+
+TEST_CASE("ixdb: define --connect defines on the server, with its token", "[cli]") {
+  LoadedStore s;
+  ServerProcess server(s.db, s.dir / "server.log", {"--token", "s3cret"});
+  Proc p = Run({"--connect", server.endpoint(), "define", "gdp_wan", "gdp", "--unit", "万亿元"});
+  CHECK(p.code == 1);
+  p = Run({"--connect", server.endpoint(), "--token", "s3cret", "define", "gdp_wan", "gdp", "--unit", "万亿元"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(p.out == "defined gdp_wan = gdp (万亿元, annual)\n");
+  p = Run({"--connect", server.endpoint(), "query", "--format", "csv", "gdp_wan[2023]"});
+  CHECK(p.out == "indicator,period,value,unit\ngdp_wan,2023,2.001165,万亿元\n");
+  // Errors come back positioned, as locally.
+  p = Run({"--connect", server.endpoint(), "--token", "s3cret", "define", "x", "gdp + gpd"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "1:7: unknown series 'gpd'"));
+  p = Run({"--connect", server.endpoint(), "--token", "s3cret", "define", "gdp_wan", "--drop"});
+  CHECK(p.out == "dropped formula gdp_wan\n");
+}
+
 TEST_CASE("ixdb: --connect to a port where nothing listens exits 1", "[cli]") {
   Proc p = Run({"--connect", "127.0.0.1:1", "query", "gdp"});
   CHECK(p.code == 1);

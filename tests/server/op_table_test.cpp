@@ -44,12 +44,12 @@ TEST_CASE("Op table: every row has a distinct name, an answer, and is found by i
     REQUIRE(names.insert(op->name).second);
     REQUIRE(FindOp(op->name) == op);
   }
-  REQUIRE(names == std::set<std::string_view>{"ping", "hello", "query", "load"});
+  REQUIRE(names == std::set<std::string_view>{"ping", "hello", "query", "load", "define"});
   REQUIRE(FindOp("Ping") == nullptr);  // names are case-sensitive
   REQUIRE(FindOp("") == nullptr);
-  // Only load writes.
+  // Only load and define write.
   for (const OpSpec* op : Ops()) {
-    REQUIRE((op->access == Access::kWrite) == (op->name == "load"));
+    REQUIRE((op->access == Access::kWrite) == (op->name == "load" || op->name == "define"));
   }
 }
 
@@ -87,15 +87,15 @@ TEST_CASE("Protocol: bad requests are rejected with a message saying what is wro
 
 TEST_CASE("Op table: an unknown op names itself and lists the table's ops", "[server]") {
   const BadRequest cases[] = {
-      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query or load)"},
-      {R"({"op":""})", "unknown op \"\" (expected ping, hello, query or load)"},
+      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query, load or define)"},
+      {R"({"op":""})", "unknown op \"\" (expected ping, hello, query, load or define)"},
       {R"({"op":"PING"})", "unknown op \"PING\""},
       // Shown as a JSON string: a quote or a newline cannot break the message.
       {R"({"op":"a\"b\nc"})", R"(unknown op "a\"b\nc" (expected)"},
   };
   for (const BadRequest& c : cases) RequireRejected(c);
   auto r = ParseRequest(R"({"op":"drop"})");
-  REQUIRE(r.status().message() == "unknown op \"drop\" (expected ping, hello, query or load)");
+  REQUIRE(r.status().message() == "unknown op \"drop\" (expected ping, hello, query, load or define)");
 }
 
 TEST_CASE("Op table: ping and hello have no members and ignore unknown ones", "[server]") {
@@ -151,6 +151,28 @@ TEST_CASE("Op table: load's parse errors", "[server]") {
       R"({"op":"load","files":[{"name":"a","content":""}],"options":{"format":"xml"}})");
   REQUIRE_OK(later.status());
   REQUIRE(later->format == "xml");
+}
+
+TEST_CASE("Op table: define reads its members and refuses wrong ones", "[server]") {
+  auto r = ParseRequest(R"({"op":"define","code":"gdp_pc","expression":"gdp / pop","name":"人均","unit":"元"})");
+  REQUIRE_OK(r.status());
+  CHECK(r->op->name == "define");
+  CHECK(r->formula.code == "gdp_pc");
+  CHECK(r->formula.expression == "gdp / pop");
+  CHECK(r->formula.name == "人均");
+  CHECK(r->formula.unit == "元");
+  CHECK_FALSE(r->drop);
+  auto d = ParseRequest(R"({"op":"define","code":"gdp_pc","drop":true})");
+  REQUIRE_OK(d.status());
+  CHECK(d->drop);
+  const BadRequest cases[] = {
+      {R"({"op":"define","expression":"gdp"})", "missing \"code\" (a string)"},
+      {R"({"op":"define","code":"x"})", "define request needs \"expression\" (or \"drop\":true)"},
+      {R"({"op":"define","code":"x","expression":3})", "\"expression\" must be a string, not a number"},
+      {R"({"op":"define","code":"x","drop":"yes"})", "\"drop\" must be true or false, not a string"},
+      {R"({"op":"define","code":"x","drop":true,"expression":"gdp"})", "with \"drop\" takes no \"expression\""},
+  };
+  for (const BadRequest& c : cases) RequireRejected(c);
 }
 
 }  // namespace

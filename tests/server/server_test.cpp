@@ -192,6 +192,34 @@ TEST_CASE("Server (store): load writes through LoadText and needs the token when
   REQUIRE(loads->back().info.command.find("load (remote from 127.0.0.1:5555) new.csv") == 0);
 }
 
+TEST_CASE("Server (store): define stores a formula with the token, errors keep their code and position",
+          "[server]") {
+  StoreFixture f;
+  StoreBackend backend(f.store(), {});
+  HandlerConfig config;
+  config.token = "s3cret";
+  Response refused = Handle(backend, EncodeDefineRequest("twice", "s01 * 2", "", "", false, ""), config);
+  REQUIRE(DecodeStatusResponse(refused.payload).IsInvalidArgument());
+  REQUIRE(f.Local("twice").status().IsNotFound());
+  Response ok = Handle(backend, EncodeDefineRequest("twice", "s01 * 2", "两倍", "", false, "s3cret"), config);
+  auto text = DecodeDefineResponse(ok.payload);
+  REQUIRE_OK(text.status());
+  CHECK(*text == "defined twice = s01 * 2 (亿元, annual)");
+  // The formula answers what the expression answers.
+  auto formula = f.Local("twice[2001:2003]");
+  auto expr = f.Local("(s01 * 2)[2001:2003]");
+  REQUIRE_OK(formula.status());
+  REQUIRE(formula->rows.size() == 3);
+  for (size_t i = 0; i < 3; ++i) CHECK(formula->rows[i][2] == expr->rows[i][2]);
+  Response bad = Handle(backend, EncodeDefineRequest("x", "s01 + s99", "", "", false, "s3cret"), config);
+  Status s = DecodeDefineResponse(bad.payload).status();
+  CHECK(s.IsNotFound());
+  CHECK(s.message().find("1:7: unknown series 's99'") == 0);
+  Response drop = Handle(backend, EncodeDefineRequest("twice", "", "", "", true, "s3cret"), config);
+  REQUIRE_OK(DecodeDefineResponse(drop.payload).status());
+  CHECK(f.Local("twice").status().IsNotFound());
+}
+
 TEST_CASE("Server (store): several files are one all-or-nothing load, errors name the files",
           "[server]") {
   StoreFixture f;
