@@ -180,11 +180,16 @@ Status ShowOne(Session& s, const query::Table& described) {
     const std::string v = TextAt(described, 0, field);
     if (!v.empty()) out += Wrapped(s, std::string(field) + ": " + v);
   }
+  // A formula (ixdb define) is computed when read: no vintages or targets of its own.
+  const bool formula = TextAt(described, 0, "kind") == "formula";
+  if (formula) out += Wrapped(s, "formula: " + code + " = " + TextAt(described, 0, "formula") + " (computed when read)");
   const std::string periods = TextAt(described, 0, "periods");
   std::string coverage = periods + (periods == "1" ? " period" : " periods");
   if (const auto first = TextAt(described, 0, "first_period"); !first.empty()) {
-    coverage += ", " + first + " \u2026 " + TextAt(described, 0, "last_period") + "; last vintage " +
-                TextAt(described, 0, "last_vintage");
+    coverage += ", " + first + " \u2026 " + TextAt(described, 0, "last_period");
+    if (const auto vintage = TextAt(described, 0, "last_vintage"); !vintage.empty()) {
+      coverage += "; last vintage " + vintage;
+    }
   }
   const std::string targets = TextAt(described, 0, "targets");
   coverage += "; " + targets + (targets == "1" ? " target" : " targets");
@@ -200,6 +205,10 @@ Status ShowOne(Session& s, const query::Table& described) {
                          {{"period", "period"}, {"value", "value"}, {"unit", "unit"}, {"vintage", "vintage"},
                           {"status", "status"}, {"qualifier", "qualifier"}},
                          first, n));
+  if (formula) {
+    s.Show(out);
+    return Status::OK();
+  }
 
   query::Table vintages;
   Status st = VintageCounts(s, code, &vintages);

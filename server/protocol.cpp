@@ -343,15 +343,22 @@ Result<query::Table> DecodeTableResponse(std::string_view payload) {
   return table;
 }
 
-Result<std::string> DecodeLoadResponse(std::string_view payload) {
+namespace {
+
+// The "text" member of a response to `op` (load, define), or the server's error.
+Result<std::string> DecodeTextResponse(std::string_view payload, std::string_view op) {
   json::value doc;
   Status s = ReadResponseHead(payload, &doc);
   if (!s.ok()) return s;
   std::string text;
   s = GetString(doc.get_object(), "text", "text", true, &text);
-  if (!s.ok()) return Status::IOError("bad load response from server: " + s.message());
+  if (!s.ok()) return Status::IOError("bad " + std::string(op) + " response from server: " + s.message());
   return text;
 }
+
+}  // namespace
+
+Result<std::string> DecodeLoadResponse(std::string_view payload) { return DecodeTextResponse(payload, "load"); }
 
 std::string EncodeDefineRequest(const std::string& code, const std::string& expression, const std::string& name,
                                 const std::string& unit, bool drop, std::string_view token) {
@@ -372,13 +379,7 @@ std::string EncodeDefineRequest(const std::string& code, const std::string& expr
 }
 
 Result<std::string> DecodeDefineResponse(std::string_view payload) {
-  json::value doc;
-  Status s = ReadResponseHead(payload, &doc);
-  if (!s.ok()) return s;
-  std::string text;
-  s = GetString(doc.get_object(), "text", "text", true, &text);
-  if (!s.ok()) return Status::IOError("bad define response from server: " + s.message());
-  return text;
+  return DecodeTextResponse(payload, "define");
 }
 
 Status DecodeStatusResponse(std::string_view payload) {

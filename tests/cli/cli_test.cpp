@@ -546,6 +546,14 @@ TEST_CASE("ixdb: define stores a formula series, read as of a date, listed, drop
   CHECK(p.out == "indicator,period,value,unit\ngdp_wan,2023,2,万亿元\n");
   p = Run({"--db", s.db, "query", "--format", "csv", "list(kind=formula)"});
   CHECK(Contains(p.out, "\ngdp_wan,地区生产总值（万亿元）,,万亿元,level,annual,false,,,formula\n"));
+  // \d shows the expression and the computed values, and no vintages or targets of its own.
+  p = Run({"--db", s.db, "shell", "-c", "\\d gdp_wan"});
+  INFO(p.out);
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "formula: gdp_wan = gdp (computed when read)"));
+  CHECK(Contains(p.out, "2 periods, 2022 \u2026 2023; 0 targets"));
+  CHECK(Contains(p.out, "2.001165"));
+  CHECK_FALSE(Contains(p.out, "vintages (values published"));
   // A formula of the formula, then a cycle through both: refused, naming the loop.
   p = Run({"--db", s.db, "define", "twice", "gdp_wan * 2"});
   REQUIRE(p.code == 0);
