@@ -9,6 +9,7 @@
 
 #include "query/internal/evaluator.hpp"
 #include "query/internal/executor.hpp"
+#include "query/internal/formula.hpp"
 #include "query/internal/function_registry.hpp"
 #include "query/internal/series_data.hpp"
 #include "storage/store.hpp"
@@ -138,8 +139,14 @@ Table Changes(Executor& ex, const ast::Node& n, const Ctx&) {
 // The series whose publication dates drive realtime(e): the first series e reads (left to
 // right), or the binding of series(...).
 const SeriesMeta* DrivingSeries(const Evaluator& ev, const Plan& plan, const ast::Node& n) {
-  if (n.kind == ast::Node::Kind::kSeries) return &plan.single.at(&n);
-  if (n.kind == ast::Node::Kind::kCall && n.text == "series") return ev.bound();
+  const SeriesMeta* read = nullptr;
+  if (n.kind == ast::Node::Kind::kSeries) read = &plan.single.at(&n);
+  if (n.kind == ast::Node::Kind::kCall && n.text == "series") read = ev.bound();
+  if (read != nullptr && read->IsFormula()) {
+    // A named formula has no releases: the series its expression reads first drives it.
+    return DrivingSeries(ev, plan, *plan.formulas.at(read->code)->query.expr);
+  }
+  if (read != nullptr) return read;
   for (const auto& a : n.args) {
     if (const SeriesMeta* m = DrivingSeries(ev, plan, *a)) return m;
   }
