@@ -26,7 +26,8 @@ class DataBackend {
   virtual Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                         const load::LoadOptions& options) = 0;
   // Defines named formula `def` (query::DefineFormula), or with `drop` removes def.code
-  // (query::DropFormula); returns the line `ixdb define` prints. The default: NotSupported.
+  // (query::DropFormula); returns the line `ixdb define` prints. The default: NotSupported
+  // (test fakes); a backend that wraps another must forward it.
   virtual Result<std::string> Define(const query::FormulaDefinition& def, bool drop) {
     (void)def;
     (void)drop;

@@ -16,6 +16,10 @@ class MeteredBackend : public DataBackend {
   Result<query::Table> Query(std::string_view text) override;
   Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                 const load::LoadOptions& options) override;
+  // Forwarded as it is (a definition is neither a query nor a load in the metrics).
+  Result<std::string> Define(const query::FormulaDefinition& def, bool drop) override {
+    return inner_.Define(def, drop);
+  }
 
  private:
   DataBackend& inner_;
