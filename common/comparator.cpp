@@ -56,14 +56,39 @@ const char* ComparatorSymbol(Comparator c) {
   return "?";
 }
 
+namespace {
+
+// 约 means "about" only before a figure (约2万亿元, 约为5%, 约占三成 is not a figure): 约束性指标
+// (binding indicators), 节约, 集约, 制约 and 公约 also hold the character.
+bool SaysYueBeforeNumber(std::string_view text) {
+  constexpr std::string_view kYue = "约";
+  for (size_t at = text.find(kYue); at != std::string_view::npos; at = text.find(kYue, at + 1)) {
+    std::string_view rest = text.substr(at + kYue.size());
+    for (std::string_view verb : {"为", "占", "合"}) {
+      if (rest.substr(0, verb.size()) == verb) rest.remove_prefix(verb.size());
+    }
+    if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') return true;
+    // Full-width digits ０-９: EF BC 90..99.
+    if (rest.size() >= 3 && static_cast<unsigned char>(rest[0]) == 0xEF &&
+        static_cast<unsigned char>(rest[1]) == 0xBC && static_cast<unsigned char>(rest[2]) >= 0x90 &&
+        static_cast<unsigned char>(rest[2]) <= 0x99) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool SaysAbout(std::string_view text) {
-  return text.find("左右") != std::string_view::npos || text.find("约") != std::string_view::npos;
+  return text.find("左右") != std::string_view::npos || SaysYueBeforeNumber(text);
 }
 
 std::optional<ComparatorReading> FindComparatorWord(std::string_view phrase) {
   const Word* best = nullptr;
   for (const Word& w : kWords) {
     if (phrase.find(w.text) == std::string_view::npos) continue;
+    if (w.text == "约" && !SaysYueBeforeNumber(phrase)) continue;  // 约束性, 节约: not "about"
     if (best == nullptr || w.text.size() > best->text.size()) best = &w;
   }
   if (best == nullptr) return std::nullopt;
@@ -82,6 +107,9 @@ Result<ComparatorReading> ParseComparator(std::string_view text) {
   const std::string lower = Lower(t);
   for (const Word& w : kSymbols) {
     if (lower == w.text) return ComparatorReading{w.comparator, false};
+  }
+  for (const Word& w : kWords) {
+    if (t == w.text) return ComparatorReading{w.comparator, false};  // a cell that is one word
   }
   if (auto r = FindComparatorWord(t)) return *r;
   return Status::InvalidArgument("unknown comparator '" + std::string(t) + "' (expected " +

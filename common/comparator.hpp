@@ -42,7 +42,7 @@ Result<ComparatorReading> ParseComparator(std::string_view text);
 // The comparator word a phrase holds, if any (the longest match; no symbols).
 std::optional<ComparatorReading> FindComparatorWord(std::string_view phrase);
 
-// True when the text says 左右, 约 or 大约 ("about").
+// True when the text says 左右, or 约 / 大约 before a figure ("about"; 约束性指标 and 节约 do not).
 bool SaysAbout(std::string_view text);
 
 // The vocabulary for error messages: ">=, <=, ~, =, <, >, between, 同步, qualitative, or 以上, ...".

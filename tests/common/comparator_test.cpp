@@ -56,4 +56,27 @@ TEST_CASE("Comparator: unknown words are an error naming the vocabulary, symbols
   }
 }
 
+// 约 is "about" before a figure only: a target sentence naming 约束性指标 (binding indicators) or
+// 节约 must not get the tolerance of "about" (a missed ceiling would read as met).
+TEST_CASE("Comparator: 约 says about before a figure, not in 约束性 or 节约", "[common]") {
+  struct Case {
+    const char* text;
+    bool about;
+  };
+  const Case cases[] = {
+      {"经济总量约2万亿元", true},     {"约为5%", true},          {"大约6%", true},
+      {"增长6%左右", true},            {"约２万亿元", true},       {"约束性指标：能耗下降3%", false},
+      {"节约用水", false},             {"集约利用土地", false},    {"增长6%", false},
+      {"约束性指标约3%", true},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    CHECK(SaysAbout(c.text) == c.about);
+  }
+  CHECK_FALSE(FindComparatorWord("约束性指标").has_value());
+  CHECK(FindComparatorWord("约2万亿元")->comparator == Comparator::kAbout);
+  CHECK(FindComparatorWord("单位GDP能耗下降3%以内（约束性）")->comparator == Comparator::kAtMost);
+  CHECK_FALSE(FindComparatorWord("单位GDP能耗下降3%以内（约束性）")->about);
+}
+
 }  // namespace ixdb
