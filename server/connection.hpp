@@ -4,10 +4,14 @@
 // owns the I/O, the frame limit and the timeouts; the meaning of a request is the handler's.
 // Internal to server/ (Asio types).
 //
-// The connection is a template over its stream, so that the same loop can serve a plain TCP
-// socket and, later, a TLS stream (boost::asio::ssl::stream<tcp::socket>) once its handshake is
-// done. Stream: an Asio AsyncReadStream + AsyncWriteStream whose lowest_layer() is a TCP socket;
-// the instantiations are in connection.cpp (tcp::socket so far).
+// The connection is a template over its stream, so that the same loop serves a plain TCP socket
+// and a TLS stream (boost::asio::ssl::stream<tcp::socket>, tls_connection.cpp) once its
+// handshake is done. Stream: an Asio AsyncReadStream + AsyncWriteStream whose lowest_layer() is
+// a TCP socket; the instantiations are in connection.cpp.
+//
+// Reading and writing are two coroutines over the one stream: requests are read and run one at
+// a time, in order, while their answers are written; a client that sends requests without
+// reading the answers is closed once the answers it has not taken exceed max_unread_bytes.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -30,6 +34,10 @@ struct ConnectionLimits {
   // Each request frame must arrive whole within this time of the previous response (or of
   // connecting), and each response must be taken within it.
   std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds(300);
+  // Answers written but not yet taken by the client (beyond the one being sent) above this
+  // close the connection: a client that pipelines requests without reading cannot make the
+  // server hold its answers without bound.
+  size_t max_unread_bytes = 64u << 20;
 };
 
 // What the connections of a server share, set up before the first is accepted and outliving
@@ -42,6 +50,8 @@ struct ConnectionServices {
   boost::asio::any_io_executor workers;
   ConnectionManager& connections;
   const internal::ServerLog& log;
+  // Each served connection registers here for its cancel key (thread-safe).
+  CancelRegistry& cancels;
 };
 
 // Serves request frames on `stream` until the client closes it, a limit or a timeout closes it,

@@ -3,6 +3,8 @@
 // StoreBackend (server/store_backend.hpp) is the real one, over a storage::Store; tests
 // substitute their own. Internal to server/ and its tests.
 
+#include <atomic>
+#include <chrono>
 #include <string_view>
 #include <vector>
 
@@ -14,12 +16,20 @@
 
 namespace ixdb::server {
 
+// What may stop a running query early (query::QueryOptions' cancel and deadline): the
+// connection's cancel request, the server's --query-timeout.
+struct QueryControl {
+  const std::atomic<bool>* cancel = nullptr;  // stops the query once true; nullptr: never
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
 // Implementations must be safe to call from several threads at once: requests run on a pool.
 class DataBackend {
  public:
   virtual ~DataBackend() = default;
-  // Runs one query on a fresh consistent snapshot. Errors are query::RunQuery's.
-  virtual Result<query::Table> Query(std::string_view text) = 0;
+  // Runs one query on a fresh consistent snapshot. Errors are query::RunQuery's; Cancelled
+  // when `control` stops it.
+  virtual Result<query::Table> Query(std::string_view text, const QueryControl& control) = 0;
   // Loads `files` as one all-or-nothing load with `options`, as load::LoadFiles does (errors
   // are its errors, naming the files as the client named them); options.command is recorded
   // with the load. REQUIRES: !files.empty().

@@ -42,15 +42,24 @@ Status CheckWriteAccess(std::string_view op_name, std::string_view token,
 
 namespace {
 
-Response Dispatch(const Request& request, DataBackend& backend, const HandlerConfig& config) {
+// `id` gets the request's "id" member as JSON text, to be echoed in the response.
+Response Dispatch(const Request& request, DataBackend& backend, const HandlerConfig& config,
+                  std::string* id) {
   Result<ParsedRequest> parsed = ParseRequest(request.payload);
   if (!parsed.ok()) return ErrorResponse(parsed.status(), "bad request");
   const ParsedRequest& req = *parsed;
+  *id = req.id;
   if (req.op->access == Access::kWrite) {
     Status s = CheckWriteAccess(req.op->name, req.token, config);
-    if (!s.ok()) return ErrorResponse(s, std::string(req.op->name) + " refused");
+    if (!s.ok()) return ErrorResponse(s, "refused: " + std::string(req.op->name));
   }
   return req.op->answer(OpContext{request, backend, config}, req);
+}
+
+// Every encoder writes an object, so the id goes first into it: {"id":7,"ok":true,...}.
+void EchoRequestId(const std::string& id_json, Response* r) {
+  if (r->payload.empty() || r->payload[0] != '{') return;
+  r->payload.insert(1, "\"id\":" + id_json + (r->payload.size() > 2 ? "," : ""));
 }
 
 }  // namespace
@@ -67,13 +76,23 @@ Response HandleRequest(const Request& request, DataBackend& backend,
                        const HandlerConfig& config) {
   // Exceptions stop here: a failing request answers with an error and the server goes on.
   try {
-    Response r = Dispatch(request, backend, config);
-    if (r.payload.size() > std::numeric_limits<uint32_t>::max()) {
-      return ErrorResponse(Status::LimitExceeded("the response (" +
-                                                 std::to_string(r.payload.size()) +
-                                                 " bytes) is larger than a frame can carry"),
-                           "response too large");
+    std::string id;
+    Response r = Dispatch(request, backend, config, &id);
+    if (r.payload.size() > config.max_result_bytes) {
+      r = ErrorResponse(
+          Status::LimitExceeded("the response (" + std::to_string(r.payload.size()) +
+                                " bytes) exceeds this server's limit of " +
+                                std::to_string(config.max_result_bytes) +
+                                " bytes per response (--max-result-bytes); narrow the query "
+                                "with a range, a where or a limit"),
+          "refused: response too large");
+    } else if (r.payload.size() > std::numeric_limits<uint32_t>::max()) {
+      r = ErrorResponse(Status::LimitExceeded("the response (" +
+                                              std::to_string(r.payload.size()) +
+                                              " bytes) is larger than a frame can carry"),
+                        "refused: response too large");
     }
+    if (!id.empty()) EchoRequestId(id, &r);
     return r;
   } catch (const std::bad_alloc&) {
     return ErrorResponse(Status::LimitExceeded("out of memory answering the request"),

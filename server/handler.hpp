@@ -4,29 +4,41 @@
 // handle_request): a connection reads a frame, hands its payload here, and writes back what
 // comes out. What each op means is in its row of the op table (server/op_table.hpp).
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.hpp"
+#include "server/cancel_registry.hpp"
 #include "server/data_backend.hpp"
 
 namespace ixdb::server {
 
-// Write policy and what {"op":"hello"} reports.
+// Write policy, per-request limits and what {"op":"hello"} reports (ServerOptions' values).
 struct HandlerConfig {
   // Non-empty: a write (a load) must carry exactly this token.
   std::string token;
   // False: every write is refused (a non-loopback listener without a token).
   bool writes_allowed = true;
   size_t max_frame_bytes = 64u << 20;
+  // A query running longer is stopped and answered Cancelled. Zero: no limit.
+  std::chrono::milliseconds query_timeout = std::chrono::seconds(60);
+  // A response larger than this is answered LimitExceeded instead.
+  size_t max_result_bytes = 256u << 20;
   std::string version = "unknown";
+  // Where a cancel request finds the connection its key names (shared by every connection of
+  // the server; thread-safe). nullptr: cancel requests find none.
+  CancelRegistry* cancels = nullptr;
 };
 
 struct Request {
   std::string_view payload;  // one frame's JSON text
   std::string peer;          // "HOST:PORT" of the client, recorded with loads ("" if unknown)
+  // The connection's place in config.cancels: hello reports its key, a query runs under it so
+  // that a cancel can stop it. nullptr (no connection, as in tests): no key, not cancellable.
+  CancelRegistry::Registration* connection = nullptr;
 };
 
 struct Response {

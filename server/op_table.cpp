@@ -18,9 +18,10 @@ constexpr const OpSpec* kTable[] = {
     &ops::kQuery,
     &ops::kLoad,
     &ops::kDefine,
+    &ops::kCancel,
 };
 
-// "ping, hello, query, load or define".
+// "ping, hello, query, load, define or cancel".
 std::string ExpectedOps() {
   std::string out;
   for (size_t i = 0; i < std::size(kTable); ++i) {
@@ -39,6 +40,25 @@ const OpSpec* FindOp(std::string_view name) {
     if (op->name == name) return op;
   }
   return nullptr;
+}
+
+Status GetRequestId(const json::object& members, std::string_view key, std::string* out) {
+  const json::value* v = members.if_contains(key);
+  if (v == nullptr) return Status::OK();
+  std::string text;
+  if (v->is_string()) {
+    AppendJsonString(text, std::string_view(v->get_string().data(), v->get_string().size()));
+  } else if (v->is_int64()) {
+    text = std::to_string(v->get_int64());
+  } else if (v->is_uint64()) {
+    text = std::to_string(v->get_uint64());
+  } else {
+    return Status::InvalidArgument("\"" + std::string(key) +
+                                   "\" must be a string or an integer, not " +
+                                   std::string(internal::KindName(v->kind())));
+  }
+  *out = std::move(text);
+  return Status::OK();
 }
 
 Result<ParsedRequest> ParseRequest(std::string_view payload) {
@@ -60,6 +80,8 @@ Result<ParsedRequest> ParseRequest(std::string_view payload) {
     AppendJsonString(shown, name);
     return Status::InvalidArgument("unknown op " + shown + " (expected " + ExpectedOps() + ")");
   }
+  s = GetRequestId(obj, "id", &req.id);
+  if (!s.ok()) return s;
   if (req.op->access == Access::kWrite) {
     s = internal::GetString(obj, "token", "token", false, &req.token);
     if (!s.ok()) return s;

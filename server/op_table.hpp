@@ -26,6 +26,9 @@ struct OpSpec;
 // have them read; the others leave them at their defaults.
 struct ParsedRequest {
   const OpSpec* op = nullptr;   // the row: never null in a ParsedRequest that ParseRequest made
+  // Any op: the request's "id" (a string or an integer) as JSON text, echoed in the response
+  // and named by a cancel's "query_id"; "" when absent.
+  std::string id;
   std::string token;            // Access::kWrite ops: the write token ("" when absent)
   std::string query;            // query: the query text
   std::vector<LoadFile> files;  // load: at least one
@@ -39,10 +42,14 @@ struct ParsedRequest {
   // define: the formula (expression empty with drop)
   query::FormulaDefinition formula;
   bool drop = false;
+  // cancel: the key of the connection whose query to stop, and the id of that query as JSON
+  // text ("" when not given: whatever query runs).
+  std::string cancel_key;
+  std::string cancel_query_id;
 };
 
-// What a handler may use; lives for one request. (Where per-connection state such as a cancel
-// key, or a request's deadline, would be added.)
+// What a handler may use; lives for one request. The connection's state (its cancel key) is
+// request.connection; the server's limits and cancel registry are in config.
 struct OpContext {
   const Request& request;  // the frame's payload and the peer
   DataBackend& backend;
@@ -72,9 +79,14 @@ const OpSpec* FindOp(std::string_view name);
 
 // Decodes one request payload through the table. InvalidArgument says what is wrong: malformed
 // JSON (with the byte offset), not an object, a missing or unknown "op" (the error lists the
-// table's), a member of the wrong type or an unknown load option (the op's parse). Unknown
-// top-level members are ignored (room for later versions). Pure and thread-safe.
+// table's), an "id" that is neither a string nor an integer, a member of the wrong type or an
+// unknown load option (the op's parse). Unknown top-level members are ignored (room for later
+// versions). Pure and thread-safe.
 Result<ParsedRequest> ParseRequest(std::string_view payload);
+
+// A request id ("id", a cancel's "query_id": a string or an integer) as JSON text into *out;
+// absent: OK, *out unchanged. InvalidArgument naming `key` for another type.
+Status GetRequestId(const boost::json::object& members, std::string_view key, std::string* out);
 
 // An op's `answer` made of two typed steps:
 //   Result<T> kHandle(const OpContext&, const ParsedRequest&)   does what the request asks;

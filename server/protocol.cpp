@@ -92,6 +92,34 @@ std::string EncodeQueryRequest(std::string_view query) {
   return out;
 }
 
+std::string EncodeQueryRequest(std::string_view query, uint64_t id) {
+  std::string out;
+  JsonWriter(out)
+      .BeginObject()
+      .Key("op")
+      .String("query")
+      .Key("id")
+      .Uint(id)
+      .Key("q")
+      .String(query)
+      .EndObject();
+  return out;
+}
+
+std::string EncodeCancelRequest(std::string_view cancel_key, uint64_t query_id) {
+  std::string out;
+  JsonWriter(out)
+      .BeginObject()
+      .Key("op")
+      .String("cancel")
+      .Key("cancel_key")
+      .String(cancel_key)
+      .Key("query_id")
+      .Uint(query_id)
+      .EndObject();
+  return out;
+}
+
 Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, std::string>>& files,
                                       std::string_view options_json, std::string_view token) {
   json::value options;
@@ -233,26 +261,30 @@ std::string EncodeTable(const query::Table& table) {
 
 std::string EncodePong() { return R"({"ok":true,"pong":true})"; }
 
-std::string EncodeHello(std::string_view version, size_t max_frame_bytes, bool writes_allowed,
-                        bool token_required) {
+std::string EncodeHello(const HelloInfo& info) {
   std::string out;
-  JsonWriter(out)
-      .BeginObject()
+  JsonWriter json(out);
+  json.BeginObject()
       .Key("ok")
       .Bool(true)
       .Key("server")
       .String("ixdb")
       .Key("version")
-      .String(version)
+      .String(info.version)
       .Key("protocol")
       .Int(kProtocolVersion)
       .Key("max_frame_bytes")
-      .Uint(max_frame_bytes)
+      .Uint(info.max_frame_bytes)
       .Key("writes")
-      .Bool(writes_allowed)
+      .Bool(info.writes_allowed)
       .Key("token_required")
-      .Bool(token_required)
-      .EndObject();
+      .Bool(info.token_required)
+      .Key("query_timeout_ms")
+      .Int(info.query_timeout_ms)
+      .Key("max_result_bytes")
+      .Uint(info.max_result_bytes);
+  if (!info.cancel_key.empty()) json.Key("cancel_key").String(info.cancel_key);
+  json.EndObject();
   return out;
 }
 
@@ -385,6 +417,16 @@ Result<std::string> DecodeDefineResponse(std::string_view payload) {
 Status DecodeStatusResponse(std::string_view payload) {
   json::value doc;
   return ReadResponseHead(payload, &doc);
+}
+
+Result<std::string> DecodeHelloCancelKey(std::string_view payload) {
+  json::value doc;
+  Status s = ReadResponseHead(payload, &doc);
+  if (!s.ok()) return s;
+  std::string key;
+  s = GetString(doc.get_object(), "cancel_key", "cancel_key", false, &key);
+  if (!s.ok()) return Status::IOError("bad hello response from server: " + s.message());
+  return key;
 }
 
 }  // namespace ixdb::server

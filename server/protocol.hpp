@@ -34,6 +34,10 @@ struct LoadFile {
 std::string EncodePingRequest();
 std::string EncodeHelloRequest();
 std::string EncodeQueryRequest(std::string_view query);
+// {"op":"query","id":ID,"q":...}: a query the client may cancel by its id.
+std::string EncodeQueryRequest(std::string_view query, uint64_t id);
+// {"op":"cancel","cancel_key":K,"query_id":ID}
+std::string EncodeCancelRequest(std::string_view cancel_key, uint64_t query_id);
 // `options_json` is a JSON object text such as {"format":"auto","vintage":"2024-01-20"} (empty:
 // no options). InvalidArgument if it is not a JSON object. A file that is valid UTF-8 goes as
 // "content", any other (GB18030...) as "content_base64".
@@ -64,9 +68,19 @@ std::optional<std::pair<uint32_t, uint32_t>> ErrorPosition(std::string_view mess
 std::string EncodeTable(const query::Table& table);
 // {"ok":true,"pong":true}
 std::string EncodePong();
-// {"ok":true,"server":"ixdb","version":...,"protocol":1,"max_frame_bytes":...,"writes":...}
-std::string EncodeHello(std::string_view version, size_t max_frame_bytes, bool writes_allowed,
-                        bool token_required);
+// What {"op":"hello"} reports (docs/protocol.md §2).
+struct HelloInfo {
+  std::string version;
+  size_t max_frame_bytes = 0;
+  bool writes_allowed = false;
+  bool token_required = false;
+  int64_t query_timeout_ms = 0;  // 0: no limit
+  size_t max_result_bytes = 0;
+  std::string cancel_key;  // the connection's; "" (left out) when it has none
+};
+// {"ok":true,"server":"ixdb","version":...,"protocol":1,"max_frame_bytes":...,"writes":...,
+//  "token_required":...,"query_timeout_ms":...,"max_result_bytes":...,"cancel_key":"..."}
+std::string EncodeHello(const HelloInfo& info);
 
 // The numbers of a load, as sent in a load response ("summary").
 struct LoadSummary {
@@ -87,5 +101,8 @@ Result<std::string> DecodeLoadResponse(std::string_view payload);
 // The "text" of a define response ({"ok":true,"text":"defined ..."}), or the server's error.
 Result<std::string> DecodeDefineResponse(std::string_view payload);
 Status DecodeStatusResponse(std::string_view payload);
+// Decodes a hello response to the connection's cancel key ("" when the server gives none: an
+// older server), or the server's error.
+Result<std::string> DecodeHelloCancelKey(std::string_view payload);
 
 }  // namespace ixdb::server

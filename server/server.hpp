@@ -35,6 +35,20 @@ struct ServerOptions {
   // arrive whole within this time of the previous response (or of connecting), and each
   // response must be taken by the client within it. Default: 300 s.
   int idle_timeout_seconds = 300;
+  // A query running longer is stopped and answered Cancelled. 0: no limit. Default: 60 s.
+  double query_timeout_seconds = 60;
+  // A response larger than this is answered LimitExceeded instead. Default: 256 MiB.
+  size_t max_result_bytes = 256u << 20;
+  // A client that sends requests without reading the answers is disconnected once the answers
+  // it has not taken (beyond the one being sent) exceed this. Default: 64 MiB.
+  size_t max_unread_bytes = 64u << 20;
+  // PEM files of the server's certificate (chain) and private key: both set, the listener
+  // speaks TLS only. Both empty: plaintext.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Allows a non-loopback listener with a token but without TLS (the token then travels in
+  // clear text). Without it such a server refuses to start.
+  bool insecure = false;
   // Threads that run queries and loads (the I/O itself runs on the thread that calls Serve).
   // 0: the number of cores, at least 2.
   size_t threads = 0;
@@ -54,8 +68,9 @@ struct ServerOptions {
 // closes, every connection is closed, requests already running finish (a load is never cut
 // short), and the threads are joined. Uses a small pool of threads (queries run off the I/O
 // thread so a slow query does not stall other clients). `store` must outlive the call.
-// Errors: IOError if the address cannot be bound; InvalidArgument for a bad listen string or
-// a non-loopback address without a token.
+// Errors: IOError if the address cannot be bound; InvalidArgument for a bad listen string, a
+// non-loopback address without a token, a non-loopback address with a token but without TLS
+// (unless `insecure`), only one of the TLS files, or a TLS file that cannot be used.
 Status Serve(storage::Store& store, const ServerOptions& options);
 
 // The same over any backend (Serve() is this with a StoreBackend over `store`; tests use a

@@ -36,10 +36,13 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
 
 }  // namespace
 
-Result<query::Table> StoreBackend::Query(std::string_view text) {
+Result<query::Table> StoreBackend::Query(std::string_view text, const QueryControl& control) {
   // A fresh snapshot per request (the Store overload takes store_.NewReadView(), and more views
   // of it for scans over many series).
-  return query::RunQuery(store_, text, options_);
+  query::QueryOptions options = options_;
+  options.cancel = control.cancel;
+  options.deadline = control.deadline;
+  return query::RunQuery(store_, text, options);
 }
 
 Result<std::string> StoreBackend::Define(const query::FormulaDefinition& def, bool drop) {

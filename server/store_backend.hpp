@@ -18,7 +18,7 @@ class StoreBackend : public DataBackend {
  public:
   StoreBackend(storage::Store& store, query::QueryOptions options)
       : store_(store), options_(options) {}
-  Result<query::Table> Query(std::string_view text) override;
+  Result<query::Table> Query(std::string_view text, const QueryControl& control) override;
   Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                 const load::LoadOptions& options) override;
   Result<std::string> Define(const query::FormulaDefinition& def, bool drop) override;

@@ -11,5 +11,6 @@ extern const OpSpec kHello;  // hello.cpp
 extern const OpSpec kQuery;  // query.cpp
 extern const OpSpec kLoad;   // load.cpp
 extern const OpSpec kDefine; // define.cpp
+extern const OpSpec kCancel; // cancel.cpp
 
 }  // namespace ixdb::server::ops

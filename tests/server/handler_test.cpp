@@ -26,7 +26,7 @@ TEST_CASE("HandleRequest: ping and hello", "[server]") {
   r = Handle(backend, R"({"op":"hello"})", config);
   REQUIRE(r.payload ==
           R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":1,"max_frame_bytes":1000,)"
-          R"("writes":true,"token_required":true})");
+          R"("writes":true,"token_required":true,"query_timeout_ms":60000,"max_result_bytes":268435456})");
 }
 
 TEST_CASE("HandleRequest: a query answers its table", "[server]") {

@@ -44,7 +44,7 @@ TEST_CASE("Op table: every row has a distinct name, an answer, and is found by i
     REQUIRE(names.insert(op->name).second);
     REQUIRE(FindOp(op->name) == op);
   }
-  REQUIRE(names == std::set<std::string_view>{"ping", "hello", "query", "load", "define"});
+  REQUIRE(names == std::set<std::string_view>{"ping", "hello", "query", "load", "define", "cancel"});
   REQUIRE(FindOp("Ping") == nullptr);  // names are case-sensitive
   REQUIRE(FindOp("") == nullptr);
   // Only load and define write.
@@ -87,15 +87,15 @@ TEST_CASE("Protocol: bad requests are rejected with a message saying what is wro
 
 TEST_CASE("Op table: an unknown op names itself and lists the table's ops", "[server]") {
   const BadRequest cases[] = {
-      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query, load or define)"},
-      {R"({"op":""})", "unknown op \"\" (expected ping, hello, query, load or define)"},
+      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query, load, define or cancel)"},
+      {R"({"op":""})", "unknown op \"\" (expected ping, hello, query, load, define or cancel)"},
       {R"({"op":"PING"})", "unknown op \"PING\""},
       // Shown as a JSON string: a quote or a newline cannot break the message.
       {R"({"op":"a\"b\nc"})", R"(unknown op "a\"b\nc" (expected)"},
   };
   for (const BadRequest& c : cases) RequireRejected(c);
   auto r = ParseRequest(R"({"op":"drop"})");
-  REQUIRE(r.status().message() == "unknown op \"drop\" (expected ping, hello, query, load or define)");
+  REQUIRE(r.status().message() == "unknown op \"drop\" (expected ping, hello, query, load, define or cancel)");
 }
 
 TEST_CASE("Op table: ping and hello have no members and ignore unknown ones", "[server]") {

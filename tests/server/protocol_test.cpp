@@ -208,9 +208,20 @@ TEST_CASE("Protocol: load response carries the summary and its text", "[server]"
   REQUIRE_OK(text.status());
   REQUIRE(*text == "loaded 1 file\n");
   REQUIRE(DecodeStatusResponse(EncodePong()).ok());
-  std::string hello = EncodeHello("0.1.0", 1024, true, false);
+  HelloInfo info;
+  info.version = "0.1.0";
+  info.max_frame_bytes = 1024;
+  info.writes_allowed = true;
+  info.query_timeout_ms = 1500;
+  std::string hello = EncodeHello(info);
   REQUIRE(hello.find("\"protocol\":1") != std::string::npos);
+  REQUIRE(hello.find("\"query_timeout_ms\":1500") != std::string::npos);
   REQUIRE(DecodeStatusResponse(hello).ok());
+  // No key, none sent; a key comes back as sent.
+  REQUIRE(hello.find("cancel_key") == std::string::npos);
+  REQUIRE(*DecodeHelloCancelKey(hello) == "");
+  info.cancel_key = "0123456789abcdef0123456789abcdef";
+  REQUIRE(*DecodeHelloCancelKey(EncodeHello(info)) == info.cancel_key);
 }
 
 TEST_CASE("Protocol: the fuzz corpus replays cleanly (decode, re-encode, decode again)",
