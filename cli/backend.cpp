@@ -101,7 +101,14 @@ Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir
 
 Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
                                                      const std::string& token) {
-  auto client = server::Client::Connect(host_port, token);
+  server::ClientOptions options;
+  options.token = token;
+  return ConnectBackend(host_port, options);
+}
+
+Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
+                                                     const server::ClientOptions& options) {
+  auto client = server::Client::Connect(host_port, options);
   if (!client.ok()) return client.status();
   return std::unique_ptr<QueryBackend>(new RemoteBackend(host_port, std::move(*client)));
 }

@@ -11,6 +11,7 @@
 #include "common/status.hpp"
 #include "query/query.hpp"
 #include "query/table.hpp"
+#include "server/client.hpp"
 #include "storage/store.hpp"
 
 namespace ixdb::cli {
@@ -55,5 +56,8 @@ Result<std::unique_ptr<QueryBackend>> OpenLocalBackend(const std::string& db_dir
 // for a malformed address.
 Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
                                                      const std::string& token);
+// The same with every client option (token, --timeout, --tls, --tls-ca).
+Result<std::unique_ptr<QueryBackend>> ConnectBackend(const std::string& host_port,
+                                                     const server::ClientOptions& options);
 
 }  // namespace ixdb::cli

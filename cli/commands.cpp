@@ -142,7 +142,7 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
   if (args.codes != "strict") json.Key("codes").String(args.codes);
   if (args.ignore_unknown_columns) json.Key("ignore_unknown_columns").String("true");
   json.EndObject();
-  auto client = server::Client::Connect(g.connect, g.token);
+  auto client = server::Client::Connect(g.connect, ClientOptionsOf(g));
   if (!client.ok()) return client.status();
   auto summary = (*client)->Load(files, opts);
   if (!summary.ok()) return summary.status();
@@ -159,6 +159,15 @@ Result<std::string> RenderAs(const query::Table& table, std::string_view format,
   if (format == "json") return query::RenderJson(table);
   return Status::InvalidArgument("unknown format '" + std::string(format) +
                                  "' (expected table, csv or json)");
+}
+
+server::ClientOptions ClientOptionsOf(const GlobalOptions& g) {
+  server::ClientOptions o;
+  o.token = g.token;
+  o.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, g.timeout_seconds) * 1000));
+  o.tls = g.tls;
+  o.tls_ca_file = g.tls_ca;
+  return o;
 }
 
 std::string DefaultDbDir() {
@@ -223,7 +232,7 @@ Status CmdDefine(const GlobalOptions& g, const DefineArgs& args) {
   }
   Result<std::string> text = std::string();
   if (!g.connect.empty()) {
-    auto client = server::Client::Connect(g.connect, g.token);
+    auto client = server::Client::Connect(g.connect, ClientOptionsOf(g));
     if (!client.ok()) return client.status();
     text = (*client)->Define(args.code, args.expression, args.name, args.unit, args.drop);
   } else {
@@ -256,7 +265,7 @@ Status CmdQuery(const GlobalOptions& g, const QueryArgs& args) {
   std::string_view q = Trim(text);
   while (!q.empty() && q.back() == ';') q = Trim(q.substr(0, q.size() - 1));
   if (q.empty()) return Status::InvalidArgument("the query is empty");
-  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, g.token);
+  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
   if (!backend.ok()) return backend.status();
   auto table = (*backend)->Query(std::string(q));
   if (!table.ok()) return table.status();
@@ -289,7 +298,7 @@ Status CmdShell(const GlobalOptions& g, const ShellArgs& args) {
   options.files = args.files;
   options.read_rc = !args.no_rc;
   options.terminal = [] { return QueryTerminal(STDOUT_FILENO); };
-  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, g.token);
+  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
   if (!backend.ok()) return backend.status();
   if (args.files.empty() && args.commands.empty() && isatty(STDIN_FILENO) == 1) {
     RunShellInteractive(**backend, settings, options);
@@ -307,6 +316,10 @@ Status CmdShell(const GlobalOptions& g, const ShellArgs& args) {
 Status CmdServe(const GlobalOptions& g, const ServeArgs& args) {
   Status s = NoRemote(g, "serve");
   if (!s.ok()) return s;
+  if (g.tls || !g.tls_ca.empty()) {
+    return Status::InvalidArgument(
+        "--tls and --tls-ca are for clients; a server speaks TLS with --tls-cert F --tls-key F");
+  }
   std::unique_ptr<storage::Store> store;
   s = OpenStore(g, false, &store);
   if (!s.ok()) return s;
@@ -315,6 +328,14 @@ Status CmdServe(const GlobalOptions& g, const ServeArgs& args) {
   opts.http_listen = args.http;
   opts.http_cors_origin = args.http_cors;
   opts.token = g.token;
+  opts.max_connections = args.max_connections;
+  opts.max_frame_bytes = args.max_frame_bytes;
+  opts.idle_timeout_seconds = args.idle_timeout_seconds;
+  opts.query_timeout_seconds = args.query_timeout_seconds;
+  opts.max_result_bytes = args.max_result_bytes;
+  opts.tls_cert_file = args.tls_cert;
+  opts.tls_key_file = args.tls_key;
+  opts.insecure = args.insecure;
   // The HTTP endpoint is known first, but said second: scripts read the TCP port from the first
   // line.
   std::string http_endpoint;

@@ -12,6 +12,7 @@
 #include "common/status.hpp"
 #include "load/loader.hpp"
 #include "query/table.hpp"
+#include "server/client.hpp"
 
 namespace ixdb::cli {
 
@@ -19,8 +20,17 @@ namespace ixdb::cli {
 struct GlobalOptions {
   std::string db;       // data directory (main resolves the default: $IXDB_DB, else ./ixdb-data)
   std::string connect;  // HOST:PORT of a server; empty: use the local store
-  std::string token;    // shared secret for writes to a server / required by `serve`
+  // Shared secret for writes to a server / required by `serve`: main resolves it from
+  // --token-file, IXDB_TOKEN or --token (cli/token.hpp).
+  std::string token;
+  // Clients of a server: seconds to wait for each answer (0: no limit), TLS and its CA file.
+  double timeout_seconds = 60;
+  bool tls = false;
+  std::string tls_ca;
 };
+
+// The client options of `g` (--token..., --timeout, --tls, --tls-ca).
+server::ClientOptions ClientOptionsOf(const GlobalOptions& g);
 
 // The data directory when --db is not given: $IXDB_DB if set and non-empty, else ./ixdb-data.
 std::string DefaultDbDir();
@@ -79,11 +89,19 @@ struct DefineArgs {
 };
 Status CmdDefine(const GlobalOptions& g, const DefineArgs& args);
 
-// `ixdb serve`: serves the store until SIGINT/SIGTERM.
+// `ixdb serve`: serves the store until SIGINT/SIGTERM, with these limits (the defaults are
+// server::ServerOptions').
 struct ServeArgs {
   std::string listen = "127.0.0.1:7380";  // the TCP protocol
   std::string http;                       // the HTTP endpoint and console; empty: none
   std::string http_cors;                  // the origin CORS allows; empty: none
+  size_t max_connections = 256;
+  size_t max_frame_bytes = 64u << 20;
+  int idle_timeout_seconds = 300;
+  double query_timeout_seconds = 60;
+  size_t max_result_bytes = 256u << 20;
+  std::string tls_cert, tls_key;
+  bool insecure = false;
 };
 Status CmdServe(const GlobalOptions& g, const ServeArgs& args);
 

@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/token.hpp"
 #include "load/loader.hpp"
 
 namespace {
@@ -30,6 +32,7 @@ std::string JoinArgs(int argc, char** argv) {
 // What the command line says, filled in by CLI11 while it parses.
 struct Args {
   cli::GlobalOptions g;
+  cli::TokenSources token_sources;  // --token, --token-file, IXDB_TOKEN: resolved into g.token
   cli::LoadArgs load;
   cli::QueryArgs query;
   std::vector<std::string> query_words;
@@ -43,15 +46,32 @@ struct Args {
   std::string command_line;
 };
 
-void AddGlobalOptions(CLI::App* app, cli::GlobalOptions* g) {
+void AddGlobalOptions(CLI::App* app, cli::GlobalOptions* g, cli::TokenSources* tokens) {
   auto* db_opt = app->add_option("--db", g->db, "Data directory (default: $IXDB_DB, else ./ixdb-data)")
                      ->type_name("DIR");
   auto* connect_opt =
       app->add_option("--connect", g->connect, "Send query/shell/load/define to an ixdb server")
           ->type_name("HOST:PORT");
   connect_opt->excludes(db_opt);
-  app->add_option("--token", g->token, "Shared secret for writes to a server (load --connect, serve)")
+  app->add_option("--token", tokens->flag,
+                  "Shared secret for writes to a server (load --connect, serve); visible in ps: "
+                  "prefer --token-file or IXDB_TOKEN")
       ->type_name("T");
+  app->add_option("--token-file", tokens->file,
+                  "Read the shared secret from the first line of FILE (or set IXDB_TOKEN)")
+      ->type_name("FILE");
+  app->add_option("--timeout", g->timeout_seconds,
+                  "With --connect: seconds to wait for each answer; a query still running then is "
+                  "cancelled (0: no limit)")
+      ->type_name("S")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app->add_flag("--tls", g->tls,
+                "With --connect: speak TLS, verifying the server's certificate and host name");
+  app->add_option("--tls-ca", g->tls_ca,
+                  "With --tls: trust the CA (or self-signed certificate) in this PEM file instead "
+                  "of the system's store")
+      ->type_name("FILE");
 }
 
 void AddLoadOptions(CLI::App* load, Args* a) {
@@ -132,15 +152,53 @@ void AddDefineOptions(CLI::App* define, Args* a) {
 Status RunDefine(Args* a) { return cli::CmdDefine(a->g, a->define); }
 
 void AddServeOptions(CLI::App* serve, Args* a) {
-  serve->add_option("--listen", a->serve.listen, "Address to listen on (port 0: any free port)")
+  cli::ServeArgs& serve_args = a->serve;
+  serve->add_option("--listen", serve_args.listen, "Address to listen on (port 0: any free port)")
       ->type_name("HOST:PORT")
       ->capture_default_str();
-  serve->add_option("--http", a->serve.http,
+  serve->add_option("--http", serve_args.http,
                     "Also serve HTTP and the web console here, e.g. 127.0.0.1:7381 (docs/http.md)")
       ->type_name("HOST:PORT");
-  serve->add_option("--http-cors", a->serve.http_cors,
+  serve->add_option("--http-cors", serve_args.http_cors,
                     "Let scripts of this origin (or *) call the HTTP endpoint (CORS)")
       ->type_name("ORIGIN");
+  serve->add_option("--max-connections", serve_args.max_connections,
+                    "Connections served at once; more are refused with Busy")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--max-frame-bytes", serve_args.max_frame_bytes,
+                    "Largest request frame (a remote load is one frame)")
+      ->type_name("BYTES")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--idle-timeout", serve_args.idle_timeout_seconds,
+                    "Close a connection that sends no whole request (or takes no answer) for S "
+                    "seconds")
+      ->type_name("S")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--query-timeout", serve_args.query_timeout_seconds,
+                    "Stop a query running longer than S seconds, answered Cancelled (0: no limit)")
+      ->type_name("S")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  serve->add_option("--max-result-bytes", serve_args.max_result_bytes,
+                    "Largest response; a larger result is answered LimitExceeded")
+      ->type_name("BYTES")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  auto* tls_cert = serve->add_option("--tls-cert", serve_args.tls_cert,
+                                     "Speak TLS only, with this certificate (chain) in PEM")
+                       ->type_name("FILE");
+  auto* tls_key = serve->add_option("--tls-key", serve_args.tls_key,
+                                    "The private key of --tls-cert, in PEM")
+                      ->type_name("FILE");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  serve->add_flag("--insecure", serve_args.insecure,
+                  "Allow a non-loopback --listen with a token but without TLS (the token then "
+                  "travels in clear text)");
 }
 
 Status RunServe(Args* a) { return cli::CmdServe(a->g, a->serve); }
@@ -249,7 +307,7 @@ int main(int argc, char** argv) {
       "The data directory is --db DIR, else $IXDB_DB, else ./ixdb-data.\n"
       "Run `ixdb COMMAND --help` for the options of one command.");
 
-  AddGlobalOptions(&app, &args.g);
+  AddGlobalOptions(&app, &args.g, &args.token_sources);
   CLI::App* subcommands[kNumCommands];
   for (size_t i = 0; i < kNumCommands; ++i) {
     subcommands[i] = app.add_subcommand(kCommands[i].name, kCommands[i].help);
@@ -286,6 +344,17 @@ int main(int argc, char** argv) {
   // extract reads the store's catalog only when --db is given (not for the default directory).
   args.extract.use_db = app.get_option("--db")->count() > 0;
   if (args.g.db.empty()) args.g.db = cli::DefaultDbDir();
+  {
+    args.token_sources.env = std::getenv("IXDB_TOKEN");
+    std::string warning;
+    auto token = cli::ResolveToken(args.token_sources, &warning);
+    if (!token.ok()) {
+      std::cerr << "ixdb: " << token.status().message() << "\n";
+      return 1;
+    }
+    if (!warning.empty()) std::cerr << "ixdb: " << warning << "\n";
+    args.g.token = *token;
+  }
   args.command_line = JoinArgs(argc, argv);
 
   Status s;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -607,3 +608,99 @@ TEST_CASE("ixdb: --connect to a port where nothing listens exits 1", "[cli]") {
   CHECK(Contains(p.err, "127.0.0.1:1"));
 }
 
+TEST_CASE("ixdb: the token comes from --token-file or IXDB_TOKEN; two sources are an error",
+          "[cli]") {
+  LoadedStore s;
+  WriteFile(s.dir / "token", "s3cret\n");
+  chmod((s.dir / "token").c_str(), 0600);
+  ServerProcess server(s.db, s.dir / "server.log", {"--token-file", s.dir / "token"});
+  WriteFile(s.dir / "more.csv",
+            "indicator,period,vintage,value\n"
+            "gdp,2024,2025-01-20,21106.23\n");
+  RunOptions env_wrong;
+  env_wrong.env = {{"IXDB_TOKEN", "wrong"}};
+  Proc p = Run({"--connect", server.endpoint(), "load", s.dir / "more.csv"}, env_wrong);
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "wrong token for loads"));
+  RunOptions env_right;
+  env_right.env = {{"IXDB_TOKEN", "s3cret"}};
+  p = Run({"--connect", server.endpoint(), "load", s.dir / "more.csv"}, env_right);
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(p.err.empty());  // no warning: the token is not on the command line
+  // Two sources: an error before anything is done.
+  p = Run({"--connect", server.endpoint(), "--token-file", s.dir / "token", "load",
+           s.dir / "more.csv"},
+          env_right);
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "the token is given twice (--token-file and IXDB_TOKEN)"));
+  p = Run({"--token", "x", "--token-file", s.dir / "token", "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "--token and --token-file"));
+  // On the command line it still works, with a warning.
+  p = Run({"--connect", server.endpoint(), "--token", "s3cret", "load", s.dir / "more.csv"});
+  CHECK(p.code == 0);
+  CHECK(Contains(p.err, "warning: a token given with --token is visible to other users"));
+  p = Run({"--token-file", s.dir / "missing", "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "cannot read the token file"));
+}
+
+TEST_CASE("ixdb: serve --tls-cert/--tls-key; clients --tls --tls-ca; plaintext is refused",
+          "[cli]") {
+  LoadedStore s;
+  const std::string cert = s.dir / "cert.pem", key = s.dir / "key.pem";
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ixdb-test "
+                    "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + key +
+                    "' -out '" + cert + "' >/dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  Proc local = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
+  ServerProcess server(s.db, s.dir / "server.log", {"--tls-cert", cert, "--tls-key", key});
+  Proc p = Run({"--connect", server.endpoint(), "--tls", "--tls-ca", cert, "query", "--format",
+                "csv", "gdp"});
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(p.out == local.out);
+  p = Run({"--connect", server.endpoint(), "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "accepts TLS connections only: connect with --tls"));
+  p = Run({"--connect", server.endpoint(), "--tls", "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "certificate verify failed"));
+  CHECK(server.Stop() == 0);
+  CHECK(Contains(ReadFile(s.dir / "server.log"), ": refused: not TLS"));
+  // Only one of the two files: a usage error.
+  p = Run({"--db", s.db, "serve", "--tls-cert", cert});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "--tls-key"));
+}
+
+TEST_CASE("ixdb: serve's limit flags are checked and take effect", "[cli]") {
+  LoadedStore s;
+  Proc p = Run({"serve", "--help"});
+  for (const char* flag : {"--max-connections", "--max-frame-bytes", "--idle-timeout",
+                           "--query-timeout", "--max-result-bytes", "--tls-cert", "--tls-key",
+                           "--insecure"}) {
+    CHECK(Contains(p.out, flag));
+  }
+  p = Run({"--db", s.db, "serve", "--query-timeout", "-1"});
+  CHECK(p.code == 1);
+  p = Run({"--db", s.db, "serve", "--listen", "0.0.0.0:0", "--token", "t"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "the token would travel in clear text"));
+  ServerProcess server(s.db, s.dir / "server.log",
+                       {"--max-frame-bytes", "200", "--max-result-bytes", "300"});
+  WriteFile(s.dir / "more.csv",
+            "indicator,period,vintage,value\n" + std::string(300, '#') + "\n");
+  p = Run({"--connect", server.endpoint(), "load", s.dir / "more.csv"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "exceeds the limit of 200 bytes"));
+  p = Run({"--connect", server.endpoint(), "query", "gdp"});
+  CHECK(p.code == 1);
+  CHECK(Contains(p.err, "--max-result-bytes"));
+  CHECK(server.Stop() == 0);
+  std::string log = ReadFile(s.dir / "server.log");
+  CHECK(Contains(log, "127.0.0.1:"));
+  CHECK(Contains(log, ": refused: frame of"));
+  CHECK(Contains(log, ": refused: response too large"));
+}
