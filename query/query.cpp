@@ -38,7 +38,8 @@ Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view tex
   std::unique_ptr<storage::ReadView> view = store.NewReadView();
   if (!view) return Status::IOError("cannot open a read view");
   QueryOptions opts = options;
-  if (!opts.new_view) opts.new_view = [&store]() { return store.NewReadView(); };
+  // The worker threads read the same snapshot (not a newer one a load may have committed).
+  if (!opts.new_view) opts.new_view = [&view]() { return view->NewViewOfSnapshot(); };
   return RunValueQuery(*view, text, opts);
 }
 
@@ -52,9 +53,8 @@ Result<Table> RunQuery(storage::Store& store, std::string_view text,
   }
   if (!view) return Status::IOError("cannot open a read view");
   QueryOptions opts = options;
-  if (!opts.new_view) {
-    opts.new_view = [&store]() { return store.NewReadView(); };
-  }
+  // The worker threads read the same snapshot (not a newer one a load may have committed).
+  if (!opts.new_view) opts.new_view = [&view]() { return view->NewViewOfSnapshot(); };
   return RunQuery(*view, text, opts);
 }
 

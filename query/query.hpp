@@ -35,9 +35,9 @@ struct QueryOptions {
   // threads when `new_view` is set; each extra thread reads through its own view (a ReadView
   // is single-threaded). Default: 2.
   int threads = 2;
-  // Makes a read view for a worker thread. It should see the same snapshot as the view given
-  // to RunQuery (views made from one Store with no write in between do). Empty: everything
-  // runs on the calling thread. The Store overload of RunQuery sets it.
+  // Makes a read view for a worker thread. It must see the same snapshot as the view given to
+  // RunQuery (ReadView::NewViewOfSnapshot). Empty: everything runs on the calling thread. The
+  // Store overload of RunQuery sets it.
   std::function<std::unique_ptr<storage::ReadView>()> new_view;
   // Stops the query with Cancelled when it becomes true (the shell's Ctrl-C, the server's cancel
   // request). Checked before each series is read and every 1024 result rows, so that a full scan

@@ -84,20 +84,24 @@ class ChosenRows {
 
 class ReadViewImpl final : public ReadView {
  public:
-  // Takes ownership of `snapshot` (released at destruction).
+  // Shares `snapshot` with the other views of it (the last one releases it).
   ReadViewImpl(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               const rocksdb::Snapshot* snapshot, std::shared_ptr<const Catalog> catalog,
+               std::shared_ptr<const rocksdb::Snapshot> snapshot,
+               std::shared_ptr<const Catalog> catalog,
                std::shared_ptr<const RevertedLoads> reverted)
       : db_(db),
         cfs_(std::move(cfs)),
-        snapshot_(snapshot),
+        snapshot_(std::move(snapshot)),
         catalog_(std::move(catalog)),
         reverted_(std::move(reverted)) {
-    ro_.snapshot = snapshot_;
+    ro_.snapshot = snapshot_.get();
   }
-  ~ReadViewImpl() override {
-    obs_it_.reset();
-    db_->ReleaseSnapshot(snapshot_);
+  ~ReadViewImpl() override { obs_it_.reset(); }
+
+  // Reads only members that never change after construction, so another thread may call it
+  // while this view is in use.
+  std::unique_ptr<ReadView> NewViewOfSnapshot() const override {
+    return std::make_unique<ReadViewImpl>(db_, cfs_, snapshot_, catalog_, reverted_);
   }
 
   Result<SeriesMeta> GetSeries(std::string_view code) override {
@@ -556,7 +560,7 @@ class ReadViewImpl final : public ReadView {
 
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
-  const rocksdb::Snapshot* snapshot_;
+  std::shared_ptr<const rocksdb::Snapshot> snapshot_;
   std::shared_ptr<const Catalog> catalog_;
   std::shared_ptr<const RevertedLoads> reverted_;
   rocksdb::ReadOptions ro_;
@@ -579,7 +583,9 @@ std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
                                           const rocksdb::Snapshot* snapshot,
                                           std::shared_ptr<const Catalog> catalog,
                                           std::shared_ptr<const RevertedLoads> reverted) {
-  return std::make_unique<ReadViewImpl>(db, std::move(cfs), snapshot, std::move(catalog),
+  std::shared_ptr<const rocksdb::Snapshot> shared(
+      snapshot, [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+  return std::make_unique<ReadViewImpl>(db, std::move(cfs), std::move(shared), std::move(catalog),
                                         std::move(reverted));
 }
 

@@ -84,6 +84,12 @@ class ReadView {
 
   // Every load recorded, oldest first.
   virtual Result<std::vector<LoadRecord>> ListLoads() = 0;
+
+  // Another view of exactly this snapshot, for another thread (a ReadView is single-threaded):
+  // a query that reads with several threads must see one snapshot even while a load commits.
+  // Thread-safe (may be called while this view is used on another thread). The snapshot lives
+  // until its last view is destroyed; every view must be destroyed before the Store.
+  virtual std::unique_ptr<ReadView> NewViewOfSnapshot() const = 0;
 };
 
 // A write too large for one in-memory batch (a load of a file larger than RAM): batches are

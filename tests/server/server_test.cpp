@@ -329,6 +329,180 @@ TEST_CASE("Server (store): many clients query while another loads, answers stay 
   REQUIRE_OK(server.Stop());
 }
 
+// The values of the "c" series: c000..c099 hold i (2023), and i + 1000 after the big load.
+std::string CSeriesCsv(int offset, const std::string& vintage) {
+  std::string csv = "indicator,period,vintage,value,unit,measure,frequency\n";
+  for (int i = 0; i < 100; ++i) {
+    char line[96];
+    std::snprintf(line, sizeof line, "c%03d,2023,%s,%d,万人,count,annual\n", i, vintage.c_str(),
+                  i + offset);
+    csv += line;
+  }
+  return csv;
+}
+
+TEST_CASE("Server (store): clients querying during a large load see one snapshot, before or after",
+          "[server]") {
+  StoreFixture f;
+  auto first = load::LoadText(f.store(), "c.csv", CSeriesCsv(0, "2024-01-20"), {});
+  REQUIRE_OK(first.status());
+  // The big load: the 100 c series revised, spread through 40,000 rows of new series, so that a
+  // reader that saw part of it would see some c values old and some new.
+  std::string big = "indicator,period,vintage,value,unit,measure,frequency\n";
+  std::string revised = CSeriesCsv(1000, "2024-06-01");
+  std::vector<std::string> revised_lines;
+  for (size_t pos = revised.find('\n') + 1; pos < revised.size();) {
+    size_t nl = revised.find('\n', pos);
+    revised_lines.push_back(revised.substr(pos, nl + 1 - pos));
+    pos = nl + 1;
+  }
+  for (int s = 0; s < 800; ++s) {
+    if (s % 8 == 0) big += revised_lines[static_cast<size_t>(s / 8)];
+    for (int y = 1974; y < 2024; ++y) {
+      big += "f" + std::to_string(s) + "," + std::to_string(y) + ",2024-06-01," +
+             std::to_string(s * 100 + y) + ",万人,count,annual\n";
+    }
+  }
+  // Sums of integers: exact in any order, so a parallel scan gives the same number.
+  const double before_sum = 4950, after_sum = 4950 + 100 * 1000;
+
+  ServerOptions o;
+  o.threads = 4;
+  o.token = "s3cret";
+  o.max_connections = 64;
+  storage::Store& store = f.store();
+  RunningServer server([&store](const ServerOptions& opts) { return Serve(store, opts); }, o);
+  REQUIRE(server.listening());
+
+  constexpr int kClients = 20;
+  std::atomic<int> before{0}, after{0}, mixed{0}, failed{0}, ready{0};
+  std::atomic<bool> load_done{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < kClients; ++t) {
+    clients.emplace_back([&, t] {
+      auto c = Client::Connect(server.endpoint());
+      if (!c.ok()) {
+        ++failed;
+        ++ready;
+        return;
+      }
+      bool counted_ready = false;
+      int after_done = 0;
+      for (int i = 0; after_done < 2 && i < 100000; ++i) {
+        const bool done_before_asking = load_done.load();
+        if (t % 2 == 0) {
+          // stats over 100 series: a scan on several threads.
+          auto r = (*c)->Query("stats(series(c*))");
+          if (!r.ok() || r->rows.size() != 1) {
+            ++failed;
+          } else {
+            double sum = std::get<double>(r->rows[0][3]);
+            (sum == before_sum ? before : sum == after_sum ? after : mixed)++;
+          }
+        } else {
+          auto r = (*c)->Query("series(c*)[2023]");
+          if (!r.ok() || r->rows.size() != 100) {
+            ++failed;
+          } else {
+            int old_values = 0, new_values = 0;
+            for (size_t k = 0; k < 100; ++k) {
+              double v = std::get<double>(r->rows[k][2]);
+              old_values += v == static_cast<double>(k);
+              new_values += v == static_cast<double>(k + 1000);
+            }
+            (old_values == 100 ? before : new_values == 100 ? after : mixed)++;
+          }
+        }
+        if (!counted_ready) {
+          counted_ready = true;
+          ++ready;
+        }
+        if (done_before_asking) ++after_done;
+      }
+    });
+  }
+  while (ready.load() < kClients) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto loader = Client::Connect(server.endpoint(), "s3cret");
+  REQUIRE_OK(loader.status());
+  auto loaded = (*loader)->Load({{"big.csv", big}}, "");
+  load_done = true;
+  for (auto& th : clients) th.join();
+  INFO(loaded.status().ToString());
+  REQUIRE(loaded.ok());
+  INFO("before " << before << ", after " << after << ", mixed " << mixed << ", failed "
+                 << failed);
+  REQUIRE(failed == 0);
+  REQUIRE(mixed == 0);
+  REQUIRE(before >= kClients);
+  REQUIRE(after >= kClients);
+  REQUIRE_OK(server.Stop());
+}
+
+TEST_CASE("Server (store): no refusal changes the store", "[server]") {
+  StoreFixture f;
+  const size_t loads_before = f.LoadCount();
+  auto s03_before = f.Local("s03");
+  REQUIRE_OK(s03_before.status());
+  ServerOptions o;
+  o.threads = 2;
+  o.token = "s3cret";
+  o.max_connections = 2;
+  o.max_frame_bytes = 4096;
+  o.idle_timeout_seconds = 1;
+  storage::Store& store = f.store();
+  RunningServer server([&store](const ServerOptions& opts) { return Serve(store, opts); }, o);
+  const std::vector<std::pair<std::string, std::string>> small = {
+      {"new.csv", NewSeriesCsv("s03", 999, "2025-01-01")}};
+  std::string big_csv = NewSeriesCsv("s03", 999, "2025-01-01") + std::string(8000, '\n');
+  {
+    // A wrong token, and none.
+    auto c = Client::Connect(server.endpoint(), "wrong");
+    REQUIRE_OK(c.status());
+    REQUIRE((*c)->Load(small, "").status().IsInvalidArgument());
+    auto none = Client::Connect(server.endpoint());
+    REQUIRE_OK(none.status());
+    REQUIRE((*none)->Load(small, "").status().IsInvalidArgument());
+  }
+  {
+    // A frame over --max-frame-bytes, with the right token.
+    auto c = Client::Connect(server.endpoint(), "s3cret");
+    REQUIRE_OK(c.status());
+    REQUIRE((*c)->Load({{"big.csv", big_csv}}, "").status().IsLimitExceeded());
+  }
+  {
+    // Too many connections: two held, the third one's load is refused with Busy.
+    auto a = Client::Connect(server.endpoint());
+    auto b = Client::Connect(server.endpoint());
+    REQUIRE_OK(a.status());
+    REQUIRE_OK(b.status());
+    RawConnection third(server.port());
+    std::string answer;
+    auto request = EncodeLoadRequest(small, "", "s3cret");
+    REQUIRE_OK(request.status());
+    third.SendFrame(*request);
+    REQUIRE(third.ReadFrame(&answer));
+    REQUIRE(answer.find("\"code\":\"Busy\"") != std::string::npos);
+  }
+  {
+    // A load that stops mid-frame: closed at the idle timeout, never executed.
+    RawConnection stalled(server.port());
+    auto request = EncodeLoadRequest(small, "", "s3cret");
+    REQUIRE_OK(request.status());
+    std::string frame = EncodeFrame(*request);
+    REQUIRE(stalled.Send(frame.substr(0, frame.size() / 2)));
+    REQUIRE(stalled.ClosedByPeer());
+  }
+  REQUIRE(server.LogContains(": refused: load: Invalid argument: wrong token for loads"));
+  REQUIRE(server.LogContains(": refused: frame of"));
+  REQUIRE(server.LogContains(": refused: too many connections"));
+  REQUIRE(server.LogContains(": refused: timed out mid-frame"));
+  REQUIRE_OK(server.Stop());
+  REQUIRE(f.LoadCount() == loads_before);
+  auto s03_after = f.Local("s03");
+  REQUIRE_OK(s03_after.status());
+  REQUIRE(SameTable(*s03_after, *s03_before));
+}
+
 TEST_CASE("Server (store): a GB18030 file loads over the wire", "[server]") {
   StoreFixture f;
   storage::Store& store = f.store();

@@ -196,6 +196,31 @@ std::unique_ptr<Store> RevisedStore(const TempDir& dir) {
   return store;
 }
 
+TEST_CASE("ReadView: a view of the same snapshot does not see a later write", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  WriteBatch b1;
+  b1.PutSeries(Meta("g"));
+  b1.PutObservation(Obs("g", Period::Annual(2023), D(2024, 1, 10), 6, ObsStatus::kEstimate));
+  MustWrite(*store, b1, "first");
+  auto view = store->NewReadView();
+  WriteBatch b2;
+  b2.PutSeries(Meta("h"));
+  b2.PutObservation(Obs("g", Period::Annual(2023), D(2024, 3, 1), 5.7, ObsStatus::kFinal));
+  b2.PutObservation(Obs("h", Period::Annual(2023), D(2024, 3, 1), 1, ObsStatus::kFinal));
+  MustWrite(*store, b2, "second");
+  // Made after the write, from the old view (as a query's worker thread does): the old values.
+  auto sibling = view->NewViewOfSnapshot();
+  auto g = sibling->ReadSeries("g", {});
+  REQUIRE(g.ok());
+  CHECK(g->value[0] == 6);
+  CHECK(sibling->ReadSeries("h", {}).status().IsNotFound());
+  // The snapshot outlives the view it came from; a fresh view sees the write.
+  view.reset();
+  CHECK(sibling->ReadSeries("g", {})->value[0] == 6);
+  CHECK(store->NewReadView()->ReadSeries("g", {})->value[0] == 5.7);
+}
+
 TEST_CASE("Store: as-of before, at and after a revision, latest, first release", "[storage]") {
   TempDir dir;
   auto store = RevisedStore(dir);
