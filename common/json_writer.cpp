@@ -11,6 +11,19 @@ void AppendJsonString(std::string& out, std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < raw.size();) {
+    // Most text needs no escaping: append each run of such bytes at once (a server answer is
+    // mostly codes and periods).
+    size_t plain = i;
+    while (plain < raw.size()) {
+      const unsigned char c = static_cast<unsigned char>(raw[plain]);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
+      ++plain;
+    }
+    if (plain > i) {
+      out.append(raw.data() + i, plain - i);
+      i = plain;
+      continue;
+    }
     const unsigned char ch = static_cast<unsigned char>(raw[i]);
     if (ch >= 0x80) {
       const size_t n = Utf8SequenceLength(raw, i);

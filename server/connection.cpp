@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <deque>
+#include <vector>
 #include <exception>
 
 #include "server/frame.hpp"
@@ -24,6 +26,9 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::awaitable;
+
+// A connection's read buffer: requests smaller than this usually arrive in one read.
+constexpr size_t kReadBufferBytes = 64u << 10;
 using asio::use_awaitable;
 using asio::ip::tcp;
 using internal::kNoThrow;
@@ -103,9 +108,35 @@ awaitable<void> ReadRequests(Stream& stream, const std::string& peer,
   ConnectionManager& connections = services.connections;
   internal::Deadline deadline(stream.get_executor(), stream.lowest_layer());
   outbox.read_deadline = &deadline;
+  // Reads go through a buffer, so that a small request (header and payload) usually takes one
+  // system call; large payloads are read straight into place.
+  std::vector<char> in(kReadBufferBytes);
+  size_t in_begin = 0, in_end = 0;
   // Reads exactly `buf`; a cancellation by the deadline reads as timed_out.
   auto read = [&](asio::mutable_buffer buf) -> awaitable<boost::system::error_code> {
-    auto [ec, n] = co_await asio::async_read(stream, buf, kNoThrow);
+    char* dst = static_cast<char*>(buf.data());
+    size_t need = buf.size();
+    size_t have = std::min(need, in_end - in_begin);
+    std::memcpy(dst, in.data() + in_begin, have);
+    in_begin += have;
+    dst += have;
+    need -= have;
+    boost::system::error_code ec;
+    if (need >= in.size()) {
+      auto [e, n] = co_await asio::async_read(stream, asio::buffer(dst, need), kNoThrow);
+      ec = e;
+      need = 0;
+    }
+    while (need > 0 && !ec) {
+      auto [e, n] = co_await stream.async_read_some(asio::buffer(in), kNoThrow);
+      ec = e;
+      size_t take = std::min(need, n);
+      std::memcpy(dst, in.data(), take);
+      in_begin = take;
+      in_end = n;
+      dst += take;
+      need -= take;
+    }
     if (ec && deadline.timed_out()) ec = asio::error::timed_out;
     co_return ec;
   };

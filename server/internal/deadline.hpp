@@ -35,7 +35,9 @@ class Deadline {
     std::chrono::steady_clock::time_point expiry = std::chrono::steady_clock::time_point::max();
     Socket* socket = nullptr;
     bool timed_out = false;
+    bool waiting = false;  // a wait of timer_ is pending
   };
+  void Wait();
   boost::asio::steady_timer timer_;
   // The wait's handler shares only this: a wait that completed just before the Deadline was
   // re-armed, disarmed or destroyed finds the new expiry (or no socket) there and does nothing.
