@@ -52,22 +52,19 @@ class RemoteBackend : public QueryBackend {
   RemoteBackend(std::string address, std::unique_ptr<server::Client> client)
       : address_(std::move(address)), client_(std::move(client)) {}
 
-  Result<query::Table> Query(const std::string& text) override { return client_->Query(text); }
-
-  // The wire protocol (docs/protocol.md) has no cancel request yet; the clients' side of
-  // issue 9 adds one. Until then a running remote query runs to its end.
-  Status Cancel() override {
-    return Status::NotSupported("the server protocol cannot cancel a query yet: the query on " +
-                                address_ + " runs to its end");
+  // The date travels in the request's "as_of" member; the client refuses it (NotSupported)
+  // for a server of protocol 1, which would ignore it and answer with the latest values.
+  Result<query::Table> Query(const std::string& text) override {
+    return client_->Query(text, as_of_);
   }
 
-  // Sending the date needs a member of the query request that servers know; one that an
-  // older server ignored would silently answer with the latest values.
+  // A cancel request on a second connection (docs/protocol.md, "cancel"): the running Query
+  // returns Cancelled and the connection stays usable.
+  Status Cancel() override { return client_->Cancel(); }
+
   Status SetAsOf(std::optional<Date> date) override {
-    if (!date) return Status::OK();
-    return Status::NotSupported(
-        ".asof is not available over --connect yet (the protocol has no as-of member); "
-        "wrap the query instead: asof(QUERY, " + FormatDate(*date) + ")");
+    as_of_ = date;
+    return Status::OK();
   }
 
   std::string Describe() const override { return "server " + address_; }
@@ -75,6 +72,7 @@ class RemoteBackend : public QueryBackend {
  private:
   std::string address_;
   std::unique_ptr<server::Client> client_;
+  std::optional<Date> as_of_;
 };
 
 }  // namespace

@@ -236,23 +236,32 @@ class AsioClient : public Client {
                                         FormatSeconds(endpoint_.options.timeout)
                                   : ": " + x.error.message()));
     }
-    Result<std::string> key = DecodeHelloCancelKey(x.answer);
-    if (!key.ok()) {
+    Result<HelloAnswer> hello = DecodeHelloAnswer(x.answer);
+    if (!hello.ok()) {
       channel_.Close();
-      return key.status();
+      return hello.status();
     }
+    server_protocol_ = hello->protocol;
     std::lock_guard<std::mutex> lock(mu_);
-    cancel_key_ = *key;
+    cancel_key_ = hello->cancel_key;
     return Status::OK();
   }
 
-  Result<query::Table> Query(const std::string& text) override {
+  using Client::Query;
+  Result<query::Table> Query(const std::string& text, std::optional<Date> as_of) override {
+    if (as_of && server_protocol_ < 2) {
+      return Status::NotSupported("the server at " + endpoint_.address + " speaks protocol " +
+                                  std::to_string(server_protocol_) +
+                                  ", which cannot read as of a date; wrap the query instead: "
+                                  "asof(QUERY, " + FormatDate(*as_of) + ")");
+    }
     uint64_t id = next_query_id_++;
     {
       std::lock_guard<std::mutex> lock(mu_);
       running_query_id_ = id;
     }
-    Result<std::string> payload = RoundTrip(EncodeQueryRequest(text, id), /*idempotent=*/true);
+    Result<std::string> payload =
+        RoundTrip(EncodeQueryRequest(text, id, as_of), /*idempotent=*/true);
     {
       std::lock_guard<std::mutex> lock(mu_);
       running_query_id_ = 0;
@@ -377,6 +386,7 @@ class AsioClient : public Client {
   uint64_t next_query_id_ = 1;
   std::mutex mu_;  // guards what Cancel() reads from another thread
   std::string cancel_key_;
+  int64_t server_protocol_ = 1;  // from hello
   uint64_t running_query_id_ = 0;
 };
 

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/date.hpp"
 #include "common/status.hpp"
 #include "query/table.hpp"
 
@@ -46,7 +48,11 @@ class Client {
   // (e.g. the parse error with its caret line; Cancelled when Cancel() or the server's time
   // limit stopped it, or when no answer came within options.timeout). IOError when the
   // connection fails.
-  virtual Result<query::Table> Query(const std::string& text) = 0;
+  Result<query::Table> Query(const std::string& text) { return Query(text, std::nullopt); }
+  // The same, reading the store as known at the end of `as_of` (the shell's `.asof`).
+  // NotSupported, without asking, when the server speaks protocol 1 (which would ignore the
+  // date and answer with the latest values).
+  virtual Result<query::Table> Query(const std::string& text, std::optional<Date> as_of) = 0;
 
   // Sends files' contents (name, bytes) for loading on the server (all-or-nothing); returns the
   // server's summary text. `options_json` carries format/vintage/encoding as in

@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "common/date.hpp"
 #include "common/status.hpp"
 #include "load/loader.hpp"
 #include "query/formulas.hpp"
@@ -16,9 +18,11 @@
 
 namespace ixdb::server {
 
-// What may stop a running query early (query::QueryOptions' cancel and deadline): the
-// connection's cancel request, the server's --query-timeout.
+// How one query runs beyond its text (query::QueryOptions' as_of, cancel and deadline): the
+// request's as-of date, and what may stop it early (the connection's cancel request, the
+// server's --query-timeout).
 struct QueryControl {
+  std::optional<Date> as_of;  // read the store as known at the end of this day; nullopt: latest
   const std::atomic<bool>* cancel = nullptr;  // stops the query once true; nullptr: never
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };

@@ -8,11 +8,13 @@
 #include <boost/json/fwd.hpp>  // forward declarations only: the rows' parse takes an object
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/date.hpp"
 #include "common/status.hpp"
 #include "server/data_backend.hpp"
 #include "server/handler.hpp"
@@ -31,6 +33,7 @@ struct ParsedRequest {
   std::string id;
   std::string token;            // Access::kWrite ops: the write token ("" when absent)
   std::string query;            // query: the query text
+  std::optional<Date> as_of;    // query: read the store as known at the end of this day
   std::vector<LoadFile> files;  // load: at least one
   // load options, as text; checked by the load handler (load::ParseFormat...). Empty vintage:
   // none given.

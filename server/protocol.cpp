@@ -92,17 +92,12 @@ std::string EncodeQueryRequest(std::string_view query) {
   return out;
 }
 
-std::string EncodeQueryRequest(std::string_view query, uint64_t id) {
+std::string EncodeQueryRequest(std::string_view query, uint64_t id, std::optional<Date> as_of) {
   std::string out;
-  JsonWriter(out)
-      .BeginObject()
-      .Key("op")
-      .String("query")
-      .Key("id")
-      .Uint(id)
-      .Key("q")
-      .String(query)
-      .EndObject();
+  JsonWriter json(out);
+  json.BeginObject().Key("op").String("query").Key("id").Uint(id).Key("q").String(query);
+  if (as_of) json.Key("as_of").String(FormatDate(*as_of));
+  json.EndObject();
   return out;
 }
 
@@ -419,14 +414,20 @@ Status DecodeStatusResponse(std::string_view payload) {
   return ReadResponseHead(payload, &doc);
 }
 
-Result<std::string> DecodeHelloCancelKey(std::string_view payload) {
+Result<HelloAnswer> DecodeHelloAnswer(std::string_view payload) {
   json::value doc;
   Status s = ReadResponseHead(payload, &doc);
   if (!s.ok()) return s;
-  std::string key;
-  s = GetString(doc.get_object(), "cancel_key", "cancel_key", false, &key);
+  HelloAnswer answer;
+  const json::object& obj = doc.get_object();
+  s = GetString(obj, "cancel_key", "cancel_key", false, &answer.cancel_key);
   if (!s.ok()) return Status::IOError("bad hello response from server: " + s.message());
-  return key;
+  const json::value* protocol = obj.if_contains("protocol");
+  if (protocol == nullptr || !protocol->is_int64()) {
+    return Status::IOError("bad hello response from server: no integer \"protocol\"");
+  }
+  answer.protocol = protocol->get_int64();
+  return answer;
 }
 
 }  // namespace ixdb::server

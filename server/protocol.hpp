@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/date.hpp"
 #include "common/status.hpp"
 #include "query/table.hpp"
 #include "storage/types.hpp"
@@ -19,7 +20,9 @@
 namespace ixdb::server {
 
 // Bumped when a change would break an older peer. Reported by {"op":"hello"}.
-inline constexpr int kProtocolVersion = 1;
+// 2: a query request may carry "as_of" (a server of protocol 1 would ignore it and answer with
+// the latest values, so a client sends it only to a server of protocol 2 or later).
+inline constexpr int kProtocolVersion = 2;
 
 // ---- Requests -----------------------------------------------------------------------------
 
@@ -34,8 +37,10 @@ struct LoadFile {
 std::string EncodePingRequest();
 std::string EncodeHelloRequest();
 std::string EncodeQueryRequest(std::string_view query);
-// {"op":"query","id":ID,"q":...}: a query the client may cancel by its id.
-std::string EncodeQueryRequest(std::string_view query, uint64_t id);
+// {"op":"query","id":ID,"q":...[,"as_of":"YYYY-MM-DD"]}: a query the client may cancel by its
+// id, reading the store as known at the end of `as_of` when given (protocol 2).
+std::string EncodeQueryRequest(std::string_view query, uint64_t id,
+                               std::optional<Date> as_of = std::nullopt);
 // {"op":"cancel","cancel_key":K,"query_id":ID}
 std::string EncodeCancelRequest(std::string_view cancel_key, uint64_t query_id);
 // `options_json` is a JSON object text such as {"format":"auto","vintage":"2024-01-20"} (empty:
@@ -101,8 +106,13 @@ Result<std::string> DecodeLoadResponse(std::string_view payload);
 // The "text" of a define response ({"ok":true,"text":"defined ..."}), or the server's error.
 Result<std::string> DecodeDefineResponse(std::string_view payload);
 Status DecodeStatusResponse(std::string_view payload);
-// Decodes a hello response to the connection's cancel key ("" when the server gives none: an
-// older server), or the server's error.
-Result<std::string> DecodeHelloCancelKey(std::string_view payload);
+// What a client needs of a hello response: the connection's cancel key ("" when the server gives
+// none: an older server) and the server's protocol version.
+struct HelloAnswer {
+  std::string cancel_key;
+  int64_t protocol = 1;
+};
+// Decodes a hello response, or the server's error.
+Result<HelloAnswer> DecodeHelloAnswer(std::string_view payload);
 
 }  // namespace ixdb::server

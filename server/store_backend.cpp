@@ -42,6 +42,7 @@ Result<query::Table> StoreBackend::Query(std::string_view text, const QueryContr
   query::QueryOptions options = options_;
   options.cancel = control.cancel;
   options.deadline = control.deadline;
+  options.as_of = control.as_of;
   return query::RunQuery(store_, text, options);
 }
 

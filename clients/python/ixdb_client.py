@@ -25,7 +25,7 @@ import threading
 
 __all__ = ["connect", "Connection", "Result", "IxdbError"]
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: a query may carry "as_of"
 _HEADER = struct.Struct(">I")
 _MAX_FRAME = 2**32 - 1
 _READ_CHUNK = 1 << 20
@@ -148,26 +148,36 @@ class Connection:
         with self._lock:
             return self._exchange({"op": "ping"}).get("pong") is True
 
-    def query(self, q):
-        """Runs one query of the ixdb query language; returns a Result. Raises IxdbError with the
-        server's code (InvalidArgument for a bad query, with its caret line; NotFound for an
-        unknown series; Cancelled when cancel() or a time limit stopped it)."""
+    def query(self, q, as_of=None):
+        """Runs one query of the ixdb query language; returns a Result. `as_of` (a date
+        "YYYY-MM-DD" or a datetime.date) reads the store as known at the end of that day, as
+        asof(q, DATE) does. Raises IxdbError with the server's code (InvalidArgument for a bad
+        query, with its caret line; NotFound for an unknown series; Cancelled when cancel() or a
+        time limit stopped it; NotSupported for as_of on a server of protocol 1)."""
+        request = {"op": "query", "q": q}
+        if as_of is not None:
+            request["as_of"] = as_of.isoformat() if hasattr(as_of, "isoformat") else str(as_of)
         with self._lock:
+            if as_of is not None and self.server_info.get("protocol", 1) < 2:
+                # Such a server would ignore the date and answer with the latest values.
+                raise IxdbError("NotSupported", "the server at %s speaks protocol %s, which "
+                                "cannot read as of a date; use asof(QUERY, %s)" %
+                                (self.address, self.server_info.get("protocol"), request["as_of"]))
             with self._state:
                 query_id = self._next_id
                 self._next_id += 1
                 self._running_id = query_id
             try:
-                answer = self._exchange({"op": "query", "id": query_id, "q": q},
-                                        cancellable=True)
+                request["id"] = query_id
+                answer = self._exchange(request, cancellable=True)
             finally:
                 with self._state:
                     self._running_id = None
         return Result(answer.get("columns", []), answer.get("rows", []), answer.get("notes", []))
 
-    def to_dataframe(self, q):
-        """`query(q)` as a pandas DataFrame (see Result.to_dataframe)."""
-        return self.query(q).to_dataframe()
+    def to_dataframe(self, q, as_of=None):
+        """`query(q, as_of)` as a pandas DataFrame (see Result.to_dataframe)."""
+        return self.query(q, as_of).to_dataframe()
 
     def load(self, paths, vintage=None, format="auto", encoding="auto"):
         """Loads the files at `paths` (a list) on the server as one all-or-nothing load, like

@@ -1,5 +1,6 @@
-// {"op":"query","q":"..."}: one query of the query language on a fresh snapshot, stopped by a
-// cancel request naming the connection's key or by the server's query time limit.
+// {"op":"query","q":"..."[,"as_of":"YYYY-MM-DD"]}: one query of the query language on a fresh
+// snapshot (as known at the end of as_of, when given), stopped by a cancel request naming the
+// connection's key or by the server's query time limit.
 
 #include <chrono>
 #include <cstdio>
@@ -11,7 +12,18 @@ namespace ixdb::server::ops {
 namespace {
 
 Status ParseQuery(const boost::json::object& members, ParsedRequest* request) {
-  return internal::GetString(members, "q", "q", true, &request->query);
+  Status s = internal::GetString(members, "q", "q", true, &request->query);
+  if (!s.ok()) return s;
+  std::string as_of;
+  s = internal::GetString(members, "as_of", "as_of", false, &as_of);
+  if (!s.ok() || !members.contains("as_of")) return s;
+  Result<Date> date = ParseDate(as_of);
+  if (!date.ok()) {
+    return Status::InvalidArgument("\"as_of\" must be a date YYYY-MM-DD: " +
+                                   date.status().message());
+  }
+  request->as_of = *date;
+  return Status::OK();
 }
 
 // "60 s", "0.25 s".
@@ -45,6 +57,7 @@ Result<query::Table> HandleQuery(const OpContext& context, const ParsedRequest& 
   RunningQuery running(context.request.connection, request.id);
   const auto timeout = context.config.query_timeout;
   if (timeout.count() > 0) running.control().deadline = Clock::now() + timeout;
+  running.control().as_of = request.as_of;
   Result<query::Table> table = context.backend.Query(request.query, running.control());
   if (table.ok() || !table.status().IsCancelled()) return table;
   // Say which of the two stopped it, in the terms of the server's flags.

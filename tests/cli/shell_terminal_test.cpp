@@ -381,3 +381,47 @@ TEST_CASE("shell in a terminal: ixdb with no command opens the shell, errors fit
   term.Line(".quit");
   CHECK(term.WaitEnded());
 }
+
+TEST_CASE("shell in a terminal over --connect: Ctrl-C cancels the query on the server, the "
+          "connection stays usable",
+          "[cli]") {
+  LongStore s;
+  const std::string log = s.dir / "server.log";
+  ServerProcess server(s.db, log);
+  ShellInTerminal sh("--connect " + server.endpoint());
+  sh->Line("a[1000-01]");
+  CHECK(sh->WaitFor("1 row"));
+  sh->Line(LongStore::LongQuery());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CHECK_FALSE(Contains(sh->Screen(), "cancelled"));  // still running on the server
+  const auto start = std::chrono::steady_clock::now();
+  sh->Keys("C-c");
+  REQUIRE(sh->WaitFor("error: the query was cancelled by a cancel request", 10));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 3.0);  // the whole query takes about a minute
+  sh->Clear();
+  sh->Line("a[9999-12]");
+  CHECK(sh->WaitFor("9999-12"));
+  sh->Line(".quit");
+  CHECK(server.Stop() == 0);
+  // One connection answered both queries after the cancel: the shell did not reconnect.
+  const std::string text = ReadFile(log);
+  INFO(text);
+  CHECK(Contains(text, "Cancelled"));
+  CHECK(Contains(text, ": cancel"));
+}
+
+TEST_CASE("shell in a terminal over --connect: .asof sends the date with each query", "[cli]") {
+  DemoStore s;
+  ServerProcess server(s.db, s.dir / "server.log");
+  ShellInTerminal sh("--connect " + server.endpoint());
+  sh->Line(".asof 2024-01-27");
+  CHECK(sh->WaitFor("ixdb asof 2024-01-27>"));
+  sh->Line("gdp[2023]");
+  // As in the local shell: before the bulletin of 2024-01-28, the report's estimate of 2万亿元.
+  CHECK(sh->WaitFor("│ gdp       │ 2023   │ 20000 │"));
+  sh->Clear();
+  sh->Line(".asof off");
+  sh->Line("gdp[2023]");
+  CHECK(sh->WaitFor("│ gdp       │ 2023   │ 20011.65 │"));
+}

@@ -25,7 +25,7 @@ TEST_CASE("HandleRequest: ping and hello", "[server]") {
   config.token = "t";
   r = Handle(backend, R"({"op":"hello"})", config);
   REQUIRE(r.payload ==
-          R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":1,"max_frame_bytes":1000,)"
+          R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":2,"max_frame_bytes":1000,)"
           R"("writes":true,"token_required":true,"query_timeout_ms":60000,"max_result_bytes":268435456})");
 }
 

@@ -18,6 +18,11 @@ TEST_CASE("Protocol: requests that parse", "[server]") {
   REQUIRE_OK(q.status());
   REQUIRE(q->op == FindOp("query"));
   REQUIRE(q->query == "yoy(gdp)[2020:] 武汉 武汉");
+  REQUIRE_FALSE(q->as_of.has_value());
+  auto dated = ParseRequest(R"({"op":"query","q":"gdp","as_of":"2024-03-01"})");
+  REQUIRE_OK(dated.status());
+  REQUIRE(dated->as_of.has_value());
+  REQUIRE(FormatDate(*dated->as_of) == "2024-03-01");
   auto load = ParseRequest(
       R"({"op":"load","token":"s3cret","files":[{"name":"a.csv","content":"x\n"},)"
       R"({"name":"b.csv","content_base64":"1tDOxA=="}],)"
@@ -116,6 +121,9 @@ TEST_CASE("Op table: query's parse errors", "[server]") {
       {R"({"op":"query","q":null})", "\"q\" must be a string, not null"},
       {R"({"op":"query","q":["gdp"]})", "\"q\" must be a string, not an array"},
       {R"({"op":"query","q":{"text":"gdp"}})", "\"q\" must be a string, not an object"},
+      {R"({"op":"query","q":"gdp","as_of":20240301})", "\"as_of\" must be a string, not a number"},
+      {R"({"op":"query","q":"gdp","as_of":"2024-02-30"})", "\"as_of\" must be a date YYYY-MM-DD"},
+      {R"({"op":"query","q":"gdp","as_of":""})", "\"as_of\" must be a date YYYY-MM-DD"},
   };
   for (const BadRequest& c : cases) RequireRejected(c);
 }

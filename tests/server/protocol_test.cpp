@@ -214,14 +214,21 @@ TEST_CASE("Protocol: load response carries the summary and its text", "[server]"
   info.writes_allowed = true;
   info.query_timeout_ms = 1500;
   std::string hello = EncodeHello(info);
-  REQUIRE(hello.find("\"protocol\":1") != std::string::npos);
+  REQUIRE(hello.find("\"protocol\":2") != std::string::npos);
   REQUIRE(hello.find("\"query_timeout_ms\":1500") != std::string::npos);
   REQUIRE(DecodeStatusResponse(hello).ok());
   // No key, none sent; a key comes back as sent.
   REQUIRE(hello.find("cancel_key") == std::string::npos);
-  REQUIRE(*DecodeHelloCancelKey(hello) == "");
+  REQUIRE(DecodeHelloAnswer(hello)->cancel_key == "");
+  REQUIRE(DecodeHelloAnswer(hello)->protocol == 2);
   info.cancel_key = "0123456789abcdef0123456789abcdef";
-  REQUIRE(*DecodeHelloCancelKey(EncodeHello(info)) == info.cancel_key);
+  REQUIRE(DecodeHelloAnswer(EncodeHello(info))->cancel_key == info.cancel_key);
+  // A server of protocol 1 gave no key; a hello without "protocol" is not a hello.
+  auto old = DecodeHelloAnswer(R"({"ok":true,"server":"ixdb","protocol":1})");
+  REQUIRE(old.ok());
+  CHECK(old->protocol == 1);
+  CHECK(old->cancel_key.empty());
+  CHECK(DecodeHelloAnswer(R"({"ok":true})").status().IsIOError());
 }
 
 TEST_CASE("Protocol: the fuzz corpus replays cleanly (decode, re-encode, decode again)",

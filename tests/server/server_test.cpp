@@ -503,6 +503,38 @@ TEST_CASE("Server (store): no refusal changes the store", "[server]") {
   REQUIRE(SameTable(*s03_after, *s03_before));
 }
 
+TEST_CASE("Server (store): a query's as_of reads the store as known then, as asof() does locally",
+          "[server]") {
+  StoreFixture f;
+  storage::Store& store = f.store();
+  // s03's 2023 value (400 + 23 * 7.125 + 1/3 = 564.208333...) revised to 570.5 on 2024-06-01.
+  auto revised = load::LoadText(store, "rev.csv",
+                                "indicator,period,vintage,value\ns03,2023,2024-06-01,570.5\n", {});
+  REQUIRE_OK(revised.status());
+  RunningServer server([&store](const ServerOptions& opts) { return Serve(store, opts); },
+                       ServerOptions());
+  auto c = Client::Connect(server.endpoint());
+  REQUIRE_OK(c.status());
+  auto march = ParseDate("2024-03-01");
+  REQUIRE_OK(march.status());
+  auto then = (*c)->Query("s03[2023:]", *march);
+  REQUIRE_OK(then.status());
+  auto local_then = f.Local("asof(s03[2023:], 2024-03-01)");
+  REQUIRE_OK(local_then.status());
+  REQUIRE(SameTable(*then, *local_then));
+  // Columns: indicator, period, value, ...
+  REQUIRE(then->columns.at(2).name == "value");
+  const double* v = std::get_if<double>(&then->rows.at(0).at(2));
+  REQUIRE(v != nullptr);
+  CHECK(*v == Approx(400 + 23 * 7.125 + 1.0 / 3.0));
+  // Without as_of (the same connection): the revision.
+  auto now = (*c)->Query("s03[2023:]");
+  REQUIRE_OK(now.status());
+  const double* latest = std::get_if<double>(&now->rows.at(0).at(2));
+  REQUIRE(latest != nullptr);
+  CHECK(*latest == 570.5);
+}
+
 TEST_CASE("Server (store): a GB18030 file loads over the wire", "[server]") {
   StoreFixture f;
   storage::Store& store = f.store();
