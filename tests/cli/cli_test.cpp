@@ -494,10 +494,19 @@ TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
   CHECK(p.code == 0);
   CHECK(Contains(p.out, "gdp_growth,2023,5.7"));
 
-  // Over --connect, .asof says it cannot (rather than answering with the latest values).
-  p = Run({"--connect", ep, "shell", "-c", ".asof 2024-01-27"});
-  CHECK(p.code == 1);
-  CHECK(Contains(p.err, "error: .asof is not available over --connect yet"));
+  // Over --connect, .asof sends the date with each query: the answer of the local shell, the
+  // estimate of 2024-01-20 rather than the bulletin's revision.
+  const std::vector<std::string> asof = {"shell", "--format", "csv", "-c", ".asof 2024-01-27",
+                                         "-c", "gdp[2023]"};
+  std::vector<std::string> local_asof = {"--db", s.db}, remote_asof = {"--connect", ep};
+  local_asof.insert(local_asof.end(), asof.begin(), asof.end());
+  remote_asof.insert(remote_asof.end(), asof.begin(), asof.end());
+  Proc local_then = Run(local_asof);
+  p = Run(remote_asof);
+  INFO(p.err);
+  CHECK(p.code == 0);
+  CHECK(Contains(p.out, "gdp,2023,20000,"));
+  CHECK(p.out == local_then.out);
 
   WriteFile(s.dir / "more.csv",
             "indicator,period,vintage,value\n"
