@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <exception>
 #include <new>
 #include <string>
@@ -69,7 +70,13 @@ HttpReply RunAndRender(const HttpContext& context, const HttpParams& params,
   if (Result<HttpReply> r = Render(query::Table{}, format, *bom); !r.ok()) {
     return HttpErrorReply(r.status());
   }
-  Result<query::Table> table = context.backend.Query(text);
+  // The server's --query-timeout holds for HTTP queries too (there is no cancel request here:
+  // a client that gives up closes its connection, and the query runs to the limit).
+  QueryControl control;
+  if (context.handler.query_timeout.count() > 0) {
+    control.deadline = std::chrono::steady_clock::now() + context.handler.query_timeout;
+  }
+  Result<query::Table> table = context.backend.Query(text, control);
   if (!table.ok()) return HttpErrorReply(table.status());
   Result<HttpReply> reply = Render(*table, format, *bom);
   return reply.ok() ? std::move(*reply) : HttpErrorReply(reply.status());
@@ -158,9 +165,14 @@ HttpReply HealthRoute(const HttpRequest&, const HttpContext& context, HttpParams
   Status s = params.CheckKnown("/health", {});
   if (!s.ok()) return HttpErrorReply(s);
   const HandlerConfig& c = context.handler;
-  return Reply(200, kJson,
-               EncodeHello(c.version, c.max_frame_bytes, c.writes_allowed, !c.token.empty()),
-               "healthy");
+  HelloInfo info;  // without a cancel key: HTTP has no cancel request
+  info.version = c.version;
+  info.max_frame_bytes = c.max_frame_bytes;
+  info.writes_allowed = c.writes_allowed;
+  info.token_required = !c.token.empty();
+  info.query_timeout_ms = c.query_timeout.count();
+  info.max_result_bytes = c.max_result_bytes;
+  return Reply(200, kJson, EncodeHello(info), "healthy");
 }
 
 HttpReply MetricsRoute(const HttpRequest&, const HttpContext& context, HttpParams params) {

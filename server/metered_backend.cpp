@@ -4,9 +4,9 @@
 
 namespace ixdb::server {
 
-Result<query::Table> MeteredBackend::Query(std::string_view text) {
+Result<query::Table> MeteredBackend::Query(std::string_view text, const QueryControl& control) {
   const auto start = std::chrono::steady_clock::now();
-  Result<query::Table> table = inner_.Query(text);
+  Result<query::Table> table = inner_.Query(text, control);
   metrics_.RecordQuery(table.ok() ? Status::Code::kOk : table.status().code(),
                        std::chrono::steady_clock::now() - start);
   return table;

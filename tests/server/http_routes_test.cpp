@@ -21,12 +21,12 @@ using testing::FakeBackend;
 // FakeBackend's answers, plus a record of every query text.
 class RecordingBackend : public FakeBackend {
  public:
-  Result<query::Table> Query(std::string_view text) override {
+  Result<query::Table> Query(std::string_view text, const QueryControl& control) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       texts_.emplace_back(text);
     }
-    return FakeBackend::Query(text);
+    return FakeBackend::Query(text, control);
   }
   std::vector<std::string> texts() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -185,7 +185,12 @@ TEST_CASE("HTTP routes: /health, /metrics, the console, unknown paths and method
   f.handler.token = "t";
   HttpReply r = f.Get("/health");
   CHECK(r.status == 200);
-  CHECK(r.body == EncodeHello("9.9.9", f.handler.max_frame_bytes, true, true));
+  // The hello of the TCP protocol, without a cancel key (HTTP has no cancel request).
+  CHECK(r.body == R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":2,"max_frame_bytes":)" +
+                      std::to_string(f.handler.max_frame_bytes) +
+                      R"(,"writes":true,"token_required":true,"query_timeout_ms":60000,)"
+                      R"("max_result_bytes":)" +
+                      std::to_string(f.handler.max_result_bytes) + "}");
 
   f.metrics.RecordQuery(Status::Code::kOk, std::chrono::milliseconds(2));
   r = f.Get("/metrics");
