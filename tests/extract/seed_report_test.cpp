@@ -243,14 +243,8 @@ TEST_CASE("Seed report: the headline targets with their comparators", "[extract]
   }
 }
 
-#if !defined(__SANITIZE_ADDRESS__)
-TEST_CASE("Seed report: extract takes well under a second", "[extract][seed]") {
-  auto ex = ExtractFile(IXDB_SEED_REPORT, {});
-  REQUIRE_OK(ex.status());
-  WARN("extract on the seed report: " << ex->seconds << " s");
-  CHECK(ex->seconds < 1.0);
-}
-#endif
+// How long extraction takes is measured by bench/extract, not here: a timed unit test fails
+// on a busy machine and proves nothing about speed.
 
 }  // namespace
 }  // namespace ixdb::extract
