@@ -87,17 +87,13 @@ inline constexpr const char* kErrorMessage = "syntax error";
 
 // clang-format off
 template <> inline constexpr const char* kErrorMessage<g::Expr> = "expected an expression (a series code, a number, a function call or '(')";
-template <> inline constexpr const char* kErrorMessage<g::ArgExpr> = "expected an expression (a series code, a number, a function call or '(')";
 template <> inline constexpr const char* kErrorMessage<g::Power> = "expected an operand (a series code, a number, a function call or '(')";
-template <> inline constexpr const char* kErrorMessage<g::Operand> = "expected an operand (a series code, a number, a function call or '(')";
 template <> inline constexpr const char* kErrorMessage<g::Unary> = "expected an operand after the operator";
 template <> inline constexpr const char* kErrorMessage<g::Product> = "expected an operand after the operator";
 template <> inline constexpr const char* kErrorMessage<g::RParen> = "expected ')'";
 template <> inline constexpr const char* kErrorMessage<g::CallArg> = "expected an argument after ','";
 template <> inline constexpr const char* kErrorMessage<g::CallEnd> = "expected ')' (or too many arguments)";
 template <> inline constexpr const char* kErrorMessage<g::RBracket> = "expected ']' after a range such as [2019:2023]";
-template <> inline constexpr const char* kErrorMessage<g::ArgSep> = "expected ',' and another argument";
-template <> inline constexpr const char* kErrorMessage<g::PeriodLit> = "expected a period like 2023, 2023Q3, 2023-07 or 2023Q1-Q3";
 template <> inline constexpr const char* kErrorMessage<g::LimitCount> = "expected a whole number of rows";
 template <> inline constexpr const char* kErrorMessage<g::UnitText> = "expected a unit such as 万亿元 or \"%\"";
 template <> inline constexpr const char* kErrorMessage<g::FilterValue> = "expected a value after '='";

@@ -954,7 +954,6 @@ TEST_CASE("Store: concurrent readers see consistent snapshots during writes", "[
       }
     });
   }
-  Options o;
   for (int i = 1; i <= 40; ++i) {
     WriteBatch b;
     b.PutObservation(Obs("a", Period::Annual(2000), D(2000, 1, 1 + i), i));
