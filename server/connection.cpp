@@ -100,6 +100,50 @@ class Outbox {
   std::string reason_;
 };
 
+// Reads a connection's requests through a buffer, so that a small request (header and
+// payload) usually takes one system call; large payloads are read straight into place.
+template <typename Stream>
+class BufferedReader {
+ public:
+  BufferedReader(Stream& stream, const internal::Deadline& deadline)
+      : stream_(stream), deadline_(deadline), in_(kReadBufferBytes) {}
+
+  // Reads exactly `buf`; a cancellation by the deadline reads as timed_out.
+  awaitable<boost::system::error_code> Read(asio::mutable_buffer buf) {
+    char* dst = static_cast<char*>(buf.data());
+    size_t need = buf.size();
+    size_t have = std::min(need, in_end_ - in_begin_);
+    std::memcpy(dst, in_.data() + in_begin_, have);
+    in_begin_ += have;
+    dst += have;
+    need -= have;
+    boost::system::error_code ec;
+    if (need >= in_.size()) {
+      auto [e, n] = co_await asio::async_read(stream_, asio::buffer(dst, need), kNoThrow);
+      ec = e;
+      need = 0;
+    }
+    while (need > 0 && !ec) {
+      auto [e, n] = co_await stream_.async_read_some(asio::buffer(in_), kNoThrow);
+      ec = e;
+      size_t take = std::min(need, n);
+      std::memcpy(dst, in_.data(), take);
+      in_begin_ = take;
+      in_end_ = n;
+      dst += take;
+      need -= take;
+    }
+    if (ec && deadline_.timed_out()) ec = asio::error::timed_out;
+    co_return ec;
+  }
+
+ private:
+  Stream& stream_;
+  const internal::Deadline& deadline_;
+  std::vector<char> in_;
+  size_t in_begin_ = 0, in_end_ = 0;
+};
+
 template <typename Stream>
 awaitable<void> ReadRequests(Stream& stream, const std::string& peer,
                              ConnectionServices& services,
@@ -108,38 +152,7 @@ awaitable<void> ReadRequests(Stream& stream, const std::string& peer,
   ConnectionManager& connections = services.connections;
   internal::Deadline deadline(stream.get_executor(), stream.lowest_layer());
   outbox.read_deadline = &deadline;
-  // Reads go through a buffer, so that a small request (header and payload) usually takes one
-  // system call; large payloads are read straight into place.
-  std::vector<char> in(kReadBufferBytes);
-  size_t in_begin = 0, in_end = 0;
-  // Reads exactly `buf`; a cancellation by the deadline reads as timed_out.
-  auto read = [&](asio::mutable_buffer buf) -> awaitable<boost::system::error_code> {
-    char* dst = static_cast<char*>(buf.data());
-    size_t need = buf.size();
-    size_t have = std::min(need, in_end - in_begin);
-    std::memcpy(dst, in.data() + in_begin, have);
-    in_begin += have;
-    dst += have;
-    need -= have;
-    boost::system::error_code ec;
-    if (need >= in.size()) {
-      auto [e, n] = co_await asio::async_read(stream, asio::buffer(dst, need), kNoThrow);
-      ec = e;
-      need = 0;
-    }
-    while (need > 0 && !ec) {
-      auto [e, n] = co_await stream.async_read_some(asio::buffer(in), kNoThrow);
-      ec = e;
-      size_t take = std::min(need, n);
-      std::memcpy(dst, in.data(), take);
-      in_begin = take;
-      in_end = n;
-      dst += take;
-      need -= take;
-    }
-    if (ec && deadline.timed_out()) ec = asio::error::timed_out;
-    co_return ec;
-  };
+  BufferedReader<Stream> reader(stream, deadline);
   const auto idle_seconds =
       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limits.idle_timeout).count());
   std::string payload;
@@ -154,7 +167,7 @@ awaitable<void> ReadRequests(Stream& stream, const std::string& peer,
     }
     outbox.reader_waiting = true;
     std::array<unsigned char, kFrameHeaderBytes> header;
-    boost::system::error_code ec = co_await read(asio::buffer(header));
+    boost::system::error_code ec = co_await reader.Read(asio::buffer(header));
     outbox.reader_waiting = false;
     if (ec) {
       if (ec == asio::error::timed_out) {
@@ -183,7 +196,7 @@ awaitable<void> ReadRequests(Stream& stream, const std::string& peer,
     while (payload.size() < length && !ec) {
       size_t done = payload.size();
       payload.resize(done + std::min<size_t>(kFrameReadChunkBytes, length - done));
-      ec = co_await read(asio::buffer(payload.data() + done, payload.size() - done));
+      ec = co_await reader.Read(asio::buffer(payload.data() + done, payload.size() - done));
     }
     if (ec) {
       if (ec == asio::error::timed_out) {

@@ -89,11 +89,74 @@ Status BodyTooLarge(uint64_t length, size_t limit) {
                                " exceeds the limit of " + std::to_string(limit) + " bytes");
 }
 
+// Why reading a request's headers failed: the reason the connection ends and, when the server
+// refuses the request (its framing lost or over a limit), the HTTP status of the answer it
+// sends first (0: none, the client left or the read failed).
+struct HeaderReadFailure {
+  std::string reason;
+  int status = 0;
+  Status error;
+};
+
+HeaderReadFailure ClassifyHeaderReadFailure(const boost::system::error_code& ec, bool timed_out,
+                                            uint64_t announced_length, size_t body_limit) {
+  if (timed_out) return {"idle timeout", 0, Status()};
+  if (ec == http::error::end_of_stream || ec == asio::error::eof) return {"closed by client", 0, Status()};
+  if (ec == http::error::body_limit) {
+    // The Content-Length announced more than the limit.
+    return {"body too large", 413, BodyTooLarge(announced_length, body_limit)};
+  }
+  if (ec == http::error::header_limit) {
+    return {"headers too large", 431,
+            Status::LimitExceeded("request headers larger than " +
+                                  std::to_string(kMaxHeaderBytes) + " bytes")};
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    return {"malformed request", 400,
+            Status::InvalidArgument("malformed HTTP request: " + ec.message())};
+  }
+  return {"read failed: " + ec.message(), 0, Status()};
+}
+
 // One line for the log: the method, the path (queries cut, they can be long) and the status.
 std::string RequestLine(std::string_view method, std::string_view target, int status) {
   std::string t(target.substr(0, 160));
   if (target.size() > t.size()) t += "...";
   return std::string(method) + " " + t + " " + std::to_string(status);
+}
+
+// Reads the body of the request whose headers `parser` holds, answering "100 Continue" first
+// when the client waits for it (curl does before a large body).
+struct BodyRead {
+  std::string failure;  // why the connection ends; empty: the body is read
+  bool too_large = false;
+  size_t bytes = 0;
+};
+
+template <typename Stream>
+awaitable<BodyRead> ReadBody(Stream& stream, beast::flat_buffer& buffer,
+                             http::request_parser<http::string_body>& parser,
+                             internal::Deadline& deadline) {
+  BodyRead out;
+  if (EqualsIgnoreCase(parser.get()[http::field::expect], "100-continue")) {
+    http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+    auto [ec, n] = co_await http::async_write(stream, go_on, kNoThrow);
+    if (ec) {
+      out.failure = "write failed: " + ec.message();
+      co_return out;
+    }
+  }
+  if (parser.is_done()) co_return out;
+  auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+  out.bytes = n;
+  if (ec == http::error::body_limit) {
+    out.too_large = true;
+    out.failure = "body too large";
+  } else if (ec) {
+    out.failure =
+        deadline.timed_out() ? "timed out mid-request" : "closed mid-request: " + ec.message();
+  }
+  co_return out;
 }
 
 }  // namespace
@@ -132,57 +195,26 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
       deadline.Arm(limits.idle_timeout);
       auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
       if (ec) {
-        if (deadline.timed_out()) {
-          reason = "idle timeout";
-        } else if (ec == http::error::end_of_stream || ec == asio::error::eof) {
-          reason = "closed by client";
-        } else if (ec == http::error::body_limit) {
-          // The Content-Length announced more than the limit.
-          co_await refuse(413, BodyTooLarge(parser.content_length().value_or(0), limits.max_frame_bytes), 11);
-          reason = "body too large";
+        HeaderReadFailure failure = ClassifyHeaderReadFailure(
+            ec, deadline.timed_out(), parser.content_length().value_or(0), limits.max_frame_bytes);
+        if (failure.status != 0) {
+          co_await refuse(failure.status, failure.error, 11);
           linger = true;
-        } else if (ec == http::error::header_limit) {
-          co_await refuse(431, Status::LimitExceeded("request headers larger than " +
-                                                     std::to_string(kMaxHeaderBytes) + " bytes"),
-                          11);
-          reason = "headers too large";
-          linger = true;
-        } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-          co_await refuse(400, Status::InvalidArgument("malformed HTTP request: " + ec.message()),
-                          11);
-          reason = "malformed request";
-          linger = true;
-        } else {
-          reason = "read failed: " + ec.message();
         }
+        reason = failure.reason;
         break;
       }
       const unsigned version = parser.get().version();
-      // curl and others wait for this before sending a large body.
-      if (EqualsIgnoreCase(parser.get()[http::field::expect], "100-continue")) {
-        http::response<http::empty_body> go_on{http::status::continue_, version};
-        auto [wec, n] = co_await http::async_write(stream, go_on, kNoThrow);
-        if (wec) {
-          reason = "write failed: " + wec.message();
-          break;
-        }
+      BodyRead body = co_await ReadBody(stream, buffer, parser, deadline);
+      if (body.too_large) {
+        co_await refuse(413, BodyTooLarge(0, limits.max_frame_bytes), version);
+        linger = true;
       }
-      size_t body_bytes = 0;
-      if (!parser.is_done()) {
-        auto [bec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
-        body_bytes = n;
-        if (bec == http::error::body_limit) {
-          co_await refuse(413, BodyTooLarge(0, limits.max_frame_bytes), version);
-          reason = "body too large";
-          linger = true;
-          break;
-        }
-        if (bec) {
-          reason = deadline.timed_out() ? "timed out mid-request"
-                                        : "closed mid-request: " + bec.message();
-          break;
-        }
+      if (!body.failure.empty()) {
+        reason = body.failure;
+        break;
       }
+      const size_t body_bytes = body.bytes;
       // No deadline while the request runs: a long query is not the client's idleness.
       deadline.Disarm();
       const http::request<http::string_body>& req = parser.get();
