@@ -16,9 +16,9 @@ ixdb=$build/cli/ixdb
 gen=$build/bench/server/bench_tcp
 seconds=${RUN_SECONDS:-10}
 clients=${CLIENTS:-1 16 128}
-pgbin=/usr/lib/postgresql/15/bin
+source "$here/../pg_cluster.sh"
 [[ -x $ixdb && -x $gen ]] || { echo "run.sh: build ixdb and bench_tcp first (see the header)" >&2; exit 1; }
-[[ -x $pgbin/postgres ]] || { echo "run.sh: PostgreSQL 15 is missing: ./scripts/install-deps --bench" >&2; exit 1; }
+[[ -x $pg_bin/postgres ]] || { echo "run.sh: PostgreSQL 15 is missing: ./scripts/install-deps --bench" >&2; exit 1; }
 ulimit -n 8192
 
 work=$(mktemp -d /tmp/ixdb-bench-server-XXXXXX)
@@ -26,7 +26,7 @@ ixdb_port=$((20000 + RANDOM % 20000)); pg_port=$((ixdb_port + 1))
 serve_pid=
 cleanup() {
   [[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
-  [[ -d $work/pg ]] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
+  pg_cluster_stop "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,12 +38,7 @@ echo "== data ($work)"
 umask 077; echo "bench-token" > "$work/token"; umask 022
 
 echo "== PostgreSQL 15 (private cluster on 127.0.0.1:$pg_port)"
-mkdir -p "$work/pg" "$work/pgsock"
-chown postgres "$work/pg" "$work/pgsock"
-chmod 755 "$work"
-runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pgsock/pg.log" -w start -o \
-  "-p $pg_port -k $work/pgsock -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off" >/dev/null
+pg_cluster_start "$work" "$pg_port" -c max_connections=300
 psql=(psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1)
 "${psql[@]}" <<SQL
 CREATE TABLE obs (series text NOT NULL, period date NOT NULL, vintage date NOT NULL, value float8);

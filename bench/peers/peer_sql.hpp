@@ -1,0 +1,46 @@
+#pragma once
+// The reads of issue 13 as SQL, one text per read and dialect, each returning rows of two
+// columns (a key as text, a number) so that every system's answer compares row by row with
+// ixdb's: (period, value) for series reads, (vintage, value) for a revision history,
+// (count, sum) for the full scan. Parameters: $1 the series code, $2 the as-of day or the period.
+//
+// Table: obs(series text, period text, vintage date, value double); periods are ixdb's text
+// (2024-07, 2024Q3, 2024), so they sort in time order within a series and their length gives
+// the yoy lag (12, 4, 1). The latest version of a period is the row with max(vintage).
+
+#include <string>
+
+namespace ixdb::bench {
+
+enum class Dialect { kSqlite, kPostgres, kDuckdb };
+enum class Read { kYoyOne, kLatestOne, kAsOfOne, kRevisionsOne, kYoyAll };
+
+inline std::string PeerSql(Dialect d, Read r) {
+  const std::string lag = "CASE length(period) WHEN 4 THEN 1 WHEN 6 THEN 4 ELSE 12 END";
+  // SQLite keeps dates as ISO text; the others compare a date column with a date.
+  const std::string day = d == Dialect::kSqlite ? "$2" : "CAST($2 AS DATE)";
+  auto latest_of_one = [](const std::string& cond) {
+    return "SELECT o.period, o.value FROM obs o JOIN (SELECT period, max(vintage) AS v FROM obs "
+           "WHERE series = $1" + cond + " GROUP BY period) m ON o.period = m.period AND o.vintage = m.v "
+           "WHERE o.series = $1";
+  };
+  switch (r) {
+    case Read::kYoyOne:
+      return "SELECT period, (value / LAG(value, " + lag + ") OVER (ORDER BY period) - 1) * 100 FROM (" +
+             latest_of_one("") + ") t ORDER BY period";
+    case Read::kLatestOne:
+      return "SELECT period, value FROM (" + latest_of_one("") + ") t ORDER BY period";
+    case Read::kAsOfOne:
+      return "SELECT period, value FROM (" + latest_of_one(" AND vintage <= " + day) + ") t ORDER BY period";
+    case Read::kRevisionsOne:
+      return "SELECT vintage, value FROM obs WHERE series = $1 AND period = $2 ORDER BY vintage";
+    case Read::kYoyAll:
+      return "SELECT COUNT(y), SUM(y) FROM (SELECT (value / LAG(value, " + lag +
+             ") OVER (PARTITION BY series ORDER BY period) - 1) * 100 AS y FROM (SELECT o.series, o.period, "
+             "o.value FROM obs o JOIN (SELECT series, period, max(vintage) AS v FROM obs GROUP BY series, "
+             "period) m ON o.series = m.series AND o.period = m.period AND o.vintage = m.v) t) u";
+  }
+  return {};
+}
+
+}  // namespace ixdb::bench
