@@ -8,7 +8,8 @@
 // Timing: ixdb the way a user gets it (ixdb_reads.hpp: RunQuery + RenderCsv, what the shell's
 // `.timer` measures; the one-series yoy also as the text table); the peers execute a prepared
 // statement and fetch every row. One-series reads: a warm-up pass, then --reps rounds over
-// --samples monthly series; full scans: --full-reps runs; each figure is the median.
+// --samples monthly series; full scans: --full-reps runs; each figure is the median. ixdb,
+// SQLite and PostgreSQL take turns query by query; DuckDB (another process) runs after them.
 //
 // usage: bench_peers [--size small|medium|large] [--regions N] [--pg CONNINFO] [--no-postgres]
 //                    [--no-duckdb] [--reps N] [--full-reps N] [--samples N] [--out DIR]
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -470,41 +472,32 @@ int main(int argc, char** argv) {
   std::vector<double> ix_table_times;
   for (auto& t : times) t.assign(plan.size(), {});
   for (auto& a : answers) a.assign(plan.size(), {});
-  auto run_rounds = [&](System sys, auto&& run_one) {
+  // The in-process systems (ixdb, SQLite, PostgreSQL's client) take turns query by query within
+  // each round, so that a burst of other load on the shared machine hits them alike.
+  std::unique_ptr<storage::Store> store;
+  const Status open_status = storage::Store::Open(storage::Options{}, (dir / "ixdb").string(), &store);
+  if (!open_status.ok()) Die("open ixdb: " + open_status.ToString());
+  SqlitePeer sq(dir / "sqlite.db");
+  std::vector<std::pair<System, std::function<double(size_t)>>> runners;
+  runners.emplace_back(kIxdb, [&](size_t i) {
+    return TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kCsv, &answers[kIxdb][i]);
+  });
+  runners.emplace_back(kSqlite, [&](size_t i) { return sq.Run(plan[i], &answers[kSqlite][i]); });
+  if (pg) runners.emplace_back(kPostgres, [&](size_t i) { return pg->Run(plan[i], &answers[kPostgres][i]); });
+  std::printf("reading ixdb, SQLite%s (interleaved) ...\n", pg ? ", PostgreSQL" : "");
+  for (auto& [sys, run] : runners) {
     for (size_t i = 0; i < plan.size(); ++i) {
-      if (plan[i].read != Read::kYoyAll) run_one(i);  // warm-up
-    }
-    for (int r = 0; r < std::max(reps, full_reps); ++r) {
-      for (size_t i = 0; i < plan.size(); ++i) {
-        if (r < plan_reps[i]) times[sys][i].push_back(run_one(i));
-      }
-    }
-  };
-
-  std::printf("reading ixdb ...\n");
-  {
-    std::unique_ptr<storage::Store> store;
-    const Status s = storage::Store::Open(storage::Options{}, (dir / "ixdb").string(), &store);
-    if (!s.ok()) Die("open ixdb: " + s.ToString());
-    run_rounds(kIxdb, [&](size_t i) {
-      return TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kCsv, &answers[kIxdb][i]);
-    });
-    for (int r = 0; r < reps; ++r) {
-      for (size_t i = 0; i < plan.size(); ++i) {
-        if (plan[i].read == Read::kYoyOne) {
-          ix_table_times.push_back(TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kTable, nullptr));
-        }
-      }
+      if (plan[i].read != Read::kYoyAll) run(i);  // warm-up
     }
   }
-  std::printf("reading SQLite ...\n");
-  {
-    SqlitePeer sq(dir / "sqlite.db");
-    run_rounds(kSqlite, [&](size_t i) { return sq.Run(plan[i], &answers[kSqlite][i]); });
-  }
-  if (pg) {
-    std::printf("reading PostgreSQL ...\n");
-    run_rounds(kPostgres, [&](size_t i) { return pg->Run(plan[i], &answers[kPostgres][i]); });
+  for (int r = 0; r < std::max(reps, full_reps); ++r) {
+    for (size_t i = 0; i < plan.size(); ++i) {
+      if (r >= plan_reps[i]) continue;
+      for (auto& [sys, run] : runners) times[sys][i].push_back(run(i));
+      if (plan[i].read == Read::kYoyOne) {
+        ix_table_times.push_back(TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kTable, nullptr));
+      }
+    }
   }
   if (duckdb) {
     std::printf("reading DuckDB ...\n");
@@ -567,6 +560,10 @@ int main(int argc, char** argv) {
   std::printf("\nbench/peers, size %s: %.0f rows, %zu series, %d vintages; one-series reads: %zu monthly series x %d "
               "rounds, full scan: %d runs; medians\n\n",
               size.c_str(), rows, workload.series().size(), spec.vintages, sample.size(), reps, full_reps);
+  std::printf("first sample's ixdb queries:");
+  for (size_t i = 0; i < plan.size(); i += plan[i].read == Read::kYoyAll ? 1 : sample.size()) {
+    std::printf(" %s%s", plan[i].ixdb_text.c_str(), i + 1 < plan.size() ? "," : "\n\n");
+  }
   std::printf("| figure | ixdb | SQLite %s | PostgreSQL | DuckDB | ixdb vs best peer |\n|---|---|---|---|---|---|\n",
               sqlite3_libversion());
   for (const Line& l : lines) {

@@ -4,7 +4,8 @@
 // its own), and the latency of the four reads of bench/peers timed the way a user gets them
 // (query + CSV, ixdb_reads.hpp): one-series yoy, yoy of every series (full scan), as-of one
 // series, revision history of one value. Then whether load time and bytes grow linearly (per row
-// within ±20% of the smallest size) and the one-series reads stay flat (within ±30%).
+// within ±20% of the smallest size) and the one-series reads stay flat (within ±30%). The sizes
+// are loaded one after the other, then read taking turns (every store open at once).
 //
 // usage: bench_scale [--huge] [--sizes medium,large,huge] [--reps N] [--full-reps N] [--samples N]
 //                    [--out DIR] [--keep]
@@ -47,57 +48,75 @@ struct SizeResult {
   size_t read_rows[4] = {};   // rows of the first sample's answer
 };
 
-SizeResult RunSize(const std::string& size, const fs::path& out_dir, int reps, int full_reps, size_t samples,
-                   bool keep) {
+// One size: its workload, the load's figures, its store (open for the reads) and its queries.
+struct SizeRun {
+  SizeResult result;
+  std::unique_ptr<VintagedWorkload> workload;
+  std::string db;
+  std::unique_ptr<storage::Store> store;
+  std::vector<std::string> texts[4];  // per read, in kReads' order
+  std::vector<double> times[4];
+};
+
+void LoadSize(const std::string& size, const fs::path& out_dir, size_t samples, SizeRun* run) {
   WorkloadSpec spec;
   if (!SpecForSize(size, &spec)) Die("unknown size '" + size + "': " + SizeNames());
-  const VintagedWorkload workload(spec);
+  run->workload = std::make_unique<VintagedWorkload>(spec);
+  const VintagedWorkload& workload = *run->workload;
   std::string error;
   const std::string csv = workload.EnsureCsv((out_dir / size).string(), &error);
   if (csv.empty()) Die(error);
-  const std::string db = (out_dir / size / "scale-ixdb").string();
+  run->db = (out_dir / size / "scale-ixdb").string();
   std::printf("%s: loading %s ...\n", size.c_str(), csv.c_str());
-  SizeResult r;
+  SizeResult& r = run->result;
   r.size = size;
   r.series = workload.series().size();
-  r.load = LoadIxdb(db, csv);
+  r.load = LoadIxdb(run->db, csv);
   r.rows = r.load.rows;
 
   const auto sample = workload.SampleSeries(samples);
   if (sample.empty()) Die("no monthly series starting in 2010 in size " + size);
-  std::unique_ptr<storage::Store> store;
-  const Status s = storage::Store::Open(storage::Options{}, db, &store);
+  const Status s = storage::Store::Open(storage::Options{}, run->db, &run->store);
   if (!s.ok()) Die("open ixdb: " + s.ToString());
   for (int k = 0; k < 4; ++k) {
     const Read read = kReads[k];
-    std::vector<std::string> texts;
     if (read == Read::kYoyAll) {
-      texts.push_back(IxdbQueryText(read, "", ""));
-    } else {
-      for (uint32_t id : sample) {
-        const std::string param = read == Read::kAsOfOne       ? workload.VintageDate(5)
-                                  : read == Read::kRevisionsOne ? workload.PeriodText(id, workload.MostRevisedPeriod(id))
-                                                                : "";
-        texts.push_back(IxdbQueryText(read, workload.series()[id].code, param));
-      }
+      run->texts[k].push_back(IxdbQueryText(read, "", ""));
+      continue;
     }
-    Answer first;
-    if (read != Read::kYoyAll) {
-      for (const auto& t : texts) TimeIxdbRead(*store, read, t, Rendering::kCsv, nullptr);  // warm-up
+    for (uint32_t id : sample) {
+      const std::string param = read == Read::kAsOfOne       ? workload.VintageDate(5)
+                                : read == Read::kRevisionsOne ? workload.PeriodText(id, workload.MostRevisedPeriod(id))
+                                                              : "";
+      run->texts[k].push_back(IxdbQueryText(read, workload.series()[id].code, param));
     }
-    std::vector<double> times;
+  }
+}
+
+// Every size's reads, the sizes taking turns query by query within each round, so that other
+// load on the shared machine hits every size alike (the flatness check compares them).
+void TimeReads(std::vector<SizeRun>& runs, int reps, int full_reps) {
+  for (int k = 0; k < 4; ++k) {
+    const Read read = kReads[k];
+    for (auto& run : runs) {
+      Answer first;
+      TimeIxdbRead(*run.store, read, run.texts[k][0], Rendering::kCsv, &first);
+      run.result.read_rows[k] = first.rows.size();
+      if (read == Read::kYoyAll) continue;
+      for (const auto& t : run.texts[k]) TimeIxdbRead(*run.store, read, t, Rendering::kCsv, nullptr);  // warm-up
+    }
     const int rounds = read == Read::kYoyAll ? full_reps : reps;
     for (int round = 0; round < rounds; ++round) {
-      for (size_t i = 0; i < texts.size(); ++i) {
-        times.push_back(TimeIxdbRead(*store, read, texts[i], Rendering::kCsv, round == 0 && i == 0 ? &first : nullptr));
+      for (size_t i = 0; i < runs.front().texts[k].size(); ++i) {
+        for (auto& run : runs) {
+          if (i < run.texts[k].size()) {
+            run.times[k].push_back(TimeIxdbRead(*run.store, read, run.texts[k][i], Rendering::kCsv, nullptr));
+          }
+        }
       }
     }
-    r.read_ms[k] = Median(times);
-    r.read_rows[k] = first.rows.size();
+    for (auto& run : runs) run.result.read_ms[k] = Median(run.times[k]);
   }
-  store.reset();
-  if (!keep) fs::remove_all(db);
-  return r;
 }
 
 std::string Verdict(double ratio, double tolerance) {
@@ -137,8 +156,16 @@ int main(int argc, char** argv) {
                       "[--keep]\n  sizes: ") + SizeNames());
     }
   }
+  std::vector<SizeRun> runs(sizes.size());
+  for (size_t i = 0; i < sizes.size(); ++i) LoadSize(sizes[i], out_dir, samples, &runs[i]);
+  std::printf("reading (the sizes take turns) ...\n");
+  TimeReads(runs, reps, full_reps);
   std::vector<SizeResult> results;
-  for (const auto& size : sizes) results.push_back(RunSize(size, out_dir, reps, full_reps, samples, keep));
+  for (auto& run : runs) {
+    results.push_back(run.result);
+    run.store.reset();
+    if (!keep) fs::remove_all(run.db);
+  }
 
   std::printf("\nbench/scale: ixdb on the vintaged workload of bench/peers; reads timed as query + CSV; medians of "
               "%zu series x %d rounds (full scan: %d runs)\n\n", samples, reps, full_reps);
