@@ -1,5 +1,5 @@
-// DuckDB side of bench/peers (run by bench_peers; @duckdb/node-api from npm).
-//   node duckdb_peers.mjs load DB_FILE CSV_FILE   -> "rows N" and "seconds S" (read_csv + CHECKPOINT)
+// DuckDB side of bench/peers' reads (run by bench_peers; @duckdb/node-api from npm; the load is
+// bench/load/duckdb_load.mjs).
 //   node duckdb_peers.mjs query DB_FILE PLAN.tsv  -> "T\tid\tms" per run, "R\tid\tkey\tvalue" per row
 // A plan line is: id, runs, warm (1: one untimed run first), SQL, then the parameters ($1, $2).
 // Every statement is prepared once; a run executes it and fetches every row (runAndReadAll +
@@ -9,23 +9,8 @@ import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [mode, dbPath, arg] = process.argv.slice(2);
-const sqlString = (s) => `'${s.replaceAll("'", "''")}'`;
 
-if (mode === 'load') {
-  const t0 = performance.now();
-  const instance = await DuckDBInstance.create(dbPath);
-  const con = await instance.connect();
-  await con.run(
-    `CREATE TABLE obs AS SELECT * FROM read_csv(${sqlString(arg)}, header = true, ` +
-      `columns = {'series': 'VARCHAR', 'period': 'VARCHAR', 'vintage': 'DATE', 'value': 'DOUBLE'})`);
-  await con.run('CHECKPOINT');
-  const seconds = (performance.now() - t0) / 1000;
-  const reader = await con.runAndReadAll('SELECT count(*) FROM obs');
-  console.log(`rows ${reader.getRows()[0][0]}`);
-  console.log(`seconds ${seconds.toFixed(3)}`);
-  con.closeSync();
-  instance.closeSync();
-} else if (mode === 'query') {
+if (mode === 'query') {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
   const con = await instance.connect();
   const plan = readFileSync(arg, 'utf8').split('\n').filter((l) => l).map((l) => {
@@ -60,6 +45,6 @@ if (mode === 'load') {
   con.closeSync();
   instance.closeSync();
 } else {
-  console.error('usage: node duckdb_peers.mjs load DB CSV | query DB PLAN.tsv');
+  console.error('usage: node duckdb_peers.mjs query DB PLAN.tsv');
   process.exit(2);
 }

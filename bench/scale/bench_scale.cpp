@@ -178,6 +178,13 @@ int main(int argc, char** argv) {
                 static_cast<double>(r.load.disk_bytes) / r.rows, r.load.peak_rss_bytes / 1048576.0, r.read_ms[0],
                 r.read_rows[0], r.read_ms[1] / 1000, r.read_ms[2], r.read_rows[2], r.read_ms[3], r.read_rows[3]);
   }
+  for (const auto& r : results) {
+    if (r.rows >= 9'000'000 && r.rows <= 11'000'000) {  // issue 13: peak memory <= 1.5 GB for 10M rows
+      const bool met = r.load.peak_rss_bytes <= 1'500'000'000ull;
+      std::printf("\npeak memory of the %s load: %.2f GB (goal <= 1.5 GB for 10M rows): %s\n", r.size.c_str(),
+                  r.load.peak_rss_bytes / 1e9, met ? "met" : "NOT MET");
+    }
+  }
   if (results.size() < 2) return 0;
   const SizeResult& base = results.front();
   std::printf("\ngrowth against %s (per-row ratios: 1.00 is linear; one-series reads: 1.00 is flat)\n", base.size.c_str());
