@@ -56,7 +56,9 @@ VintagedWorkload::VintagedWorkload(const WorkloadSpec& spec) : spec_(spec) {
   for (uint32_t r = 0; r < spec.regions; ++r) {
     for (uint32_t i = 0; i < spec.indicators; ++i) {
       WorkloadSeries s;
-      s.code = "r" + std::to_string(r) + "_ind" + std::to_string(i);
+      char code[32];
+      std::snprintf(code, sizeof code, "r%u_ind%u", r, i);
+      s.code = code;
       const uint32_t kind = i % 4;
       s.frequency = kind < 2 ? WorkloadFrequency::kMonthly
                              : kind == 2 ? WorkloadFrequency::kQuarterly : WorkloadFrequency::kAnnual;
@@ -71,7 +73,7 @@ VintagedWorkload::VintagedWorkload(const WorkloadSpec& spec) : spec_(spec) {
 
 std::string VintagedWorkload::VintageDate(int vintage) const {
   const int m = kFirstVintageMonth + vintage;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-15", m / 12, m % 12 + 1);
   return buf;
 }
