@@ -13,7 +13,11 @@
 // Printed: write obs/s, bytes on disk per observation, reads of every series latest and as-of
 // (per-series latency and obs/s), revision history of single periods; ratios ixdb : SQLite.
 //
-// Usage: bench_storage [--series N] [--big | --big-only] [--keep] [DIR]
+// Then the vintaged workload of issue 13 (vintaged_reads.hpp): latest, as-of and revision
+// history of one series, from the Store and as rendered by the query language.
+//
+// Usage: bench_storage [--series N] [--vintaged-series N] [--vintaged-only] [--big | --big-only]
+//                      [--vintaged-profile WHAT] [--keep] [DIR]
 //   --big  also: one Write of a 10M-row batch into an empty store (~56k series), then
 //          ReadSeries (latest) of every series of that store.
 
@@ -29,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/storage/vintaged_reads.hpp"
 #include "storage/store.hpp"
 
 using namespace ixdb;
@@ -401,6 +406,9 @@ int main(int argc, char** argv) {
   bool big = false;
   bool keep = false;  // leave the stores in DIR for inspection
   bool big_only = false;
+  int vintaged_series = 11520;
+  bool vintaged_only = false;
+  std::string vintaged_profile;  // one read repeated, for perf record (vintaged_reads.hpp)
   std::string dir = (fs::temp_directory_path() / "ixdb-bench-storage").string();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -410,6 +418,13 @@ int main(int argc, char** argv) {
       big = true;
     } else if (a == "--big-only") {
       big = big_only = true;
+    } else if (a == "--vintaged-series" && i + 1 < argc) {
+      vintaged_series = std::atoi(argv[++i]);
+    } else if (a == "--vintaged-profile" && i + 1 < argc) {
+      vintaged_profile = argv[++i];
+      vintaged_only = true;
+    } else if (a == "--vintaged-only") {
+      vintaged_only = true;
     } else if (a == "--keep") {
       keep = true;
     } else {
@@ -418,6 +433,11 @@ int main(int argc, char** argv) {
   }
   if (big_only) {
     RunBig(dir + "/ixdb-big");
+    if (!keep) fs::remove_all(dir);
+    return 0;
+  }
+  if (vintaged_only) {
+    RunVintagedReads(dir, vintaged_series, vintaged_profile);
     if (!keep) fs::remove_all(dir);
     return 0;
   }
@@ -456,6 +476,7 @@ int main(int argc, char** argv) {
               "faster: %s (%.1fx)\n",
               ix.bytes * 10 <= sq.bytes ? "met" : "NOT met", sq.bytes / ix.bytes,
               ix.asof_s * 10 <= sq.asof_s ? "met" : "NOT met", sq.asof_s / ix.asof_s);
+  RunVintagedReads(dir, vintaged_series);
   if (big) {
     std::printf("\n");
     RunBig(dir + "/ixdb-big");
