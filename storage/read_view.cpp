@@ -167,6 +167,8 @@ class ReadViewImpl final : public ReadView {
     ChosenRows rows(c, entry->meta.frequency, RowCapacity(c, max_run), &out);
     if (starts_.size() == 1) {
       ChooseInOneRun(c, req, &rows);
+    } else if (req.mode != ReadMode::kFirst && FitsSlots(c, req, max_run)) {
+      ChooseBySlots(c, req, &rows);
     } else {
       ChooseAcrossRuns(c, req, &rows);
     }
@@ -423,6 +425,63 @@ class ReadViewImpl final : public ReadView {
     }
   }
 
+  // True if the periods between the cursors and `to` span few enough slots for ChooseBySlots
+  // (about one per version: dense series; a sparse one keeps the cursor walk). Sets slot_lo_.
+  bool FitsSlots(const VersionColumns& c, const ReadRequest& req, size_t max_run) {
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t r = 0; r < starts_.size(); ++r) {
+      if (cur_[r] < end_[r]) {
+        lo = std::min(lo, c.period[cur_[r]]);
+        hi = std::max(hi, c.period[end_[r] - 1]);
+      }
+    }
+    if (req.to) hi = std::min(hi, req.to->index);
+    slot_lo_ = lo;
+    if (lo > hi) {
+      slots_.clear();
+      return true;
+    }
+    const int64_t span = int64_t{hi} - lo + 1;
+    if (span > static_cast<int64_t>(4 * (c.size() + max_run) + 64)) return false;
+    slots_.assign(static_cast<size_t>(span), UINT32_MAX);
+    return true;
+  }
+
+  // Latest and as-of over several runs: a run is one write, so its vintage, sequence and load
+  // are the same on every row. The runs a read may see are visited newest first and each
+  // period's slot keeps the first version put in it: one pass over the rows, none per period
+  // and run.
+  [[gnu::always_inline]] void ChooseBySlots(const VersionColumns& c, const ReadRequest& req,
+                                            ChosenRows* rows) {
+    const int32_t to = req.to ? req.to->index : INT32_MAX;
+    const int32_t* period = c.period.data();
+    const int32_t* vintage = c.vintage.data();
+    const uint64_t* seq = c.seq.data();
+    run_order_.clear();
+    for (size_t r = 0; r < starts_.size(); ++r) {
+      const uint32_t first = starts_[r];
+      if (req.mode == ReadMode::kAsOf && vintage[first] > req.as_of.days) continue;
+      if (reverted_->Hidden(c.load_id[first])) continue;  // retracted by a revert: history only
+      run_order_.push_back(static_cast<uint32_t>(r));
+    }
+    // Newest first; of runs of equal (vintage, seq) the first one wins, as in ChooseAcrossRuns.
+    std::sort(run_order_.begin(), run_order_.end(), [&](uint32_t a, uint32_t b) {
+      const uint32_t x = starts_[a], y = starts_[b];
+      if (vintage[x] != vintage[y]) return vintage[x] > vintage[y];
+      return seq[x] != seq[y] ? seq[x] > seq[y] : a < b;
+    });
+    uint32_t* slot = slots_.data();
+    for (uint32_t r : run_order_) {
+      for (uint32_t i = cur_[r]; i < end_[r] && period[i] <= to; ++i) {
+        uint32_t& s = slot[period[i] - slot_lo_];
+        if (s == UINT32_MAX) s = i;
+      }
+    }
+    for (uint32_t s : slots_) {
+      if (s != UINT32_MAX) rows->Emit(s);
+    }
+  }
+
   // Several runs: period by period, the version each mode chooses among the runs' cursors.
   [[gnu::always_inline]] void ChooseAcrossRuns(const VersionColumns& c, const ReadRequest& req,
                                                ChosenRows* rows) {
@@ -571,6 +630,10 @@ class ReadViewImpl final : public ReadView {
   VersionColumns raw_, merged_;
   const VersionColumns* sorted_ = &raw_;
   std::vector<uint32_t> starts_, order_, tmp_, cur_, end_, firsts_;
+  // ChooseBySlots: the runs it reads, and per period from slot_lo_ the row chosen (UINT32_MAX:
+  // none yet).
+  std::vector<uint32_t> run_order_, slots_;
+  int32_t slot_lo_ = 0;
   std::string scratch_;
 };
 
