@@ -50,9 +50,19 @@ std::string FormatDate(Date d) {
   int y;
   unsigned m, day;
   YmdFromDate(d, &y, &m, &day);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, day);
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, day);
+    return buf;
+  }
+  // Without snprintf: results print a vintage per row.
+  const char text[10] = {static_cast<char>('0' + y / 1000),     static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),  static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + m / 10),       static_cast<char>('0' + m % 10),
+                         '-',
+                         static_cast<char>('0' + day / 10),     static_cast<char>('0' + day % 10)};
+  return std::string(text, sizeof text);
 }
 
 Date Today() {

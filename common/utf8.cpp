@@ -101,6 +101,10 @@ size_t CodePointCount(std::string_view s) {
 }
 
 size_t DisplayWidth(std::string_view s) {
+  // Printable ASCII (codes, periods, numbers: most cells of a result) is one column a byte.
+  bool printable_ascii = true;
+  for (char ch : s) printable_ascii &= ch >= 0x20 && ch < 0x7f;
+  if (printable_ascii) return s.size();
   size_t width = 0;
   ForEachCodePoint(s, [&](int32_t cp, size_t) { width += CharWidth(cp); });
   return width;

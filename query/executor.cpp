@@ -7,8 +7,10 @@
 #include <exception>
 #include <limits>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/date.hpp"
@@ -302,22 +304,33 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     out.cumulative = d.cumulative;
     out.rows.reserve(d.size());
     const Cell unit_cell = OptStr(d.unit);
+    // A series has a handful of vintages: each one's text is made once.
+    std::optional<Date> text_of;
+    Cell vintage_cell;
     for (size_t i = 0; i < d.size(); ++i) {
       std::vector<Cell>& row = out.rows.emplace_back();
       row.reserve(ncols);
-      row.emplace_back(d.label);
-      row.emplace_back(d.PeriodTextAt(i));
+      row.emplace_back(std::in_place_type<std::string>, d.label);
+      row.emplace_back(std::in_place_type<std::string>, d.PeriodTextAt(i));
       row.push_back(Num(d.value[i]));
       row.push_back(unit_cell);
       if (cagr) row.emplace_back(FastPeriodText(d.from[i], d.cumulative));
       if (raw && !d.raw) {
         row.insert(row.end(), 3, Cell{});  // a formula among the series of a selection
       } else if (raw) {
-        row.push_back(Str(FormatDate(d.vintage[i])));
-        row.push_back(OptStr(storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]))));
+        if (text_of != d.vintage[i]) {
+          text_of = d.vintage[i];
+          vintage_cell = Str(FormatDate(*text_of));
+        }
+        row.push_back(vintage_cell);
+        const char* status = storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]));
+        if (*status == '\0') row.emplace_back();
+        else row.emplace_back(std::in_place_type<std::string>, status);
       }
       // A bound on a missing value says nothing: the cell stays empty with the value.
-      row.push_back(OptStr(std::isnan(d.value[i]) ? "" : QualifierText(d.QualifierAt(i))));
+      const char* qualifier = std::isnan(d.value[i]) ? "" : QualifierText(d.QualifierAt(i));
+      if (*qualifier == '\0') row.emplace_back();
+      else row.emplace_back(std::in_place_type<std::string>, qualifier);
     }
   };
   std::optional<std::string> common_unit;

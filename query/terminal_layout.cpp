@@ -35,6 +35,9 @@ bool IsEmptyCell(const Cell& cell) {
 // Text for a table cell: valid UTF-8, and no control characters that would break the box
 // (a newline in a note or source would otherwise split a row).
 std::string DisplayText(std::string_view raw) {
+  bool printable_ascii = true;  // the common case: nothing to escape or replace
+  for (char ch : raw) printable_ascii &= ch >= 0x20 && ch < 0x7f;
+  if (printable_ascii) return std::string(raw);
   std::string s = SanitizeUtf8(raw);
   std::string out;
   out.reserve(s.size());
@@ -111,7 +114,8 @@ std::string CellDisplay(const Cell& c, const TextLayout& layout) {
 
 // Cuts text wider than `max_width` columns to fit, ending it with "…".
 std::string Truncate(const std::string& s, size_t max_width) {
-  if (DisplayWidth(s) <= max_width) return s;
+  // No character is wider than its UTF-8 bytes: a short text needs no measuring.
+  if (s.size() <= max_width || DisplayWidth(s) <= max_width) return s;
   return std::string(PrefixOfWidth(s, max_width - 1)) + "\u2026";
 }
 
@@ -160,12 +164,14 @@ Grid MakeGrid(const Table& table, const TextLayout& layout) {
   g.right.resize(table.rows.size());
   for (size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
+    g.cells[r].reserve(shown.size());
+    g.right[r].reserve(shown.size());
     for (size_t k = 0; k < shown.size(); ++k) {
       const size_t c = shown[k];
       const Cell empty;
       const Cell& cell = c < row.size() ? row[c] : empty;
       std::string text = CellDisplay(cell, layout);
-      if (layout.width == 0) text = Truncate(text, kMaxCellWidth);
+      if (layout.width == 0 && text.size() > kMaxCellWidth) text = Truncate(text, kMaxCellWidth);
       g.cells[r].push_back(std::move(text));
       // Numbers line up on the right; a text cell in a numeric column (rare) too, so the
       // column reads as one.
@@ -240,6 +246,18 @@ void AppendPadded(std::string& out, const std::string& text, size_t width, bool 
 // One row of the box; cells wider than their column continue on the lines below.
 void AppendBoxRow(std::string& out, const std::vector<std::string>& cells,
                   const std::vector<bool>& right, const std::vector<size_t>& widths) {
+  bool one_line = true;  // the common case: every cell fits its column
+  for (size_t c = 0; c < cells.size() && one_line; ++c) one_line = DisplayWidth(cells[c]) <= widths[c];
+  if (one_line) {
+    out += "\u2502";
+    for (size_t c = 0; c < cells.size(); ++c) {
+      out += ' ';
+      AppendPadded(out, cells[c], widths[c], right[c]);
+      out += " \u2502";
+    }
+    out += '\n';
+    return;
+  }
   std::vector<std::vector<std::string>> lines(cells.size());
   size_t height = 1;
   for (size_t c = 0; c < cells.size(); ++c) {

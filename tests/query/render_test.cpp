@@ -84,6 +84,34 @@ TEST_CASE("FormatNumber: random doubles round-trip exactly", "[query]") {
   }
 }
 
+// Published figures (n / 10^k) print through a fast path: it must give to_chars' own text.
+TEST_CASE("FormatNumber: published decimals print as to_chars prints them", "[query]") {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int> places(0, 11);
+  std::uniform_int_distribution<int> magnitude(0, 16);
+  for (int i = 0; i < 20000; ++i) {
+    const int k = places(rng);
+    const int64_t limit = static_cast<int64_t>(std::pow(10.0, magnitude(rng)));
+    const int64_t n = std::uniform_int_distribution<int64_t>(-limit, limit)(rng);
+    const double v = static_cast<double>(n) / std::pow(10.0, k);
+    if (v == 0 || std::fabs(v) < 1e-6 || std::fabs(v) >= 1e21) continue;
+    char buf[512];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    INFO(n << " / 10^" << k);
+    REQUIRE(FormatNumber(v) == std::string(buf, r.ptr));
+  }
+  // Near the fast path's edges: 15 digits, 9 places, halves, values just off a decimal.
+  for (double v : {999999999999999.0, 99999999999999.9, 0.000001, 0.123456789, 1.5, 2.5,
+                   0.1 + 0.2, 1e15, 1e15 + 1, 123456.0000001, 5e-7 * 3}) {
+    if (std::fabs(v) < 1e-6) continue;
+    char buf[512];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    INFO(v);
+    CHECK(FormatNumber(v) == std::string(buf, r.ptr));
+    CHECK(FormatNumber(-v) == "-" + std::string(buf, r.ptr));
+  }
+}
+
 TEST_CASE("RenderCsv: header, plain numbers, empty cells for missing values", "[query]") {
   CHECK(RenderCsv(SampleTable()) ==
         "indicator,period,value\n"
