@@ -18,11 +18,9 @@ constexpr size_t kLatestValues = 5;
 constexpr size_t kVintagesShown = 6;
 constexpr size_t kTargetsShown = 6;
 
-
-
-
 // The chosen columns of some rows of `t`, renamed.
-query::Table Project(const query::Table& t, const std::vector<std::pair<std::string, std::string>>& columns,
+query::Table Project(const query::Table& t,
+                     const std::vector<std::pair<std::string, std::string>>& columns,
                      size_t first_row, size_t end_row) {
   query::Table out;
   std::vector<int> from;
@@ -39,7 +37,9 @@ query::Table Project(const query::Table& t, const std::vector<std::pair<std::str
   }
   for (size_t r = first_row; r < end_row && r < t.rows.size(); ++r) {
     std::vector<query::Cell> row;
-    for (int c : from) row.push_back(c >= 0 && static_cast<size_t>(c) < t.rows[r].size() ? t.rows[r][c] : query::Cell{});
+    for (int c : from)
+      row.push_back(c >= 0 && static_cast<size_t>(c) < t.rows[r].size() ? t.rows[r][c]
+                                                                        : query::Cell{});
     out.rows.push_back(std::move(row));
   }
   return out;
@@ -53,7 +53,8 @@ Status WithoutPlace(const Status& s) {
   const size_t nl = m.find('\n');
   if (nl != std::string::npos) m.resize(nl);
   const size_t colon = m.find(": ");
-  if (colon != std::string::npos && m.find_first_not_of("0123456789:") == colon + 1) m.erase(0, colon + 2);
+  if (colon != std::string::npos && m.find_first_not_of("0123456789:") == colon + 1)
+    m.erase(0, colon + 2);
   if (s.IsNotFound()) return Status::NotFound(m);
   return Status::InvalidArgument(m);
 }
@@ -106,8 +107,11 @@ Status ShowList(Session& s, const query::Table& described, std::string_view arg)
     return Status::NotFound("no series matches '" + std::string(arg) + "'");
   }
   s.ShowTable(Project(described,
-                      {{"indicator", "code"}, {"name", "name"}, {"unit", "unit"},
-                       {"frequency", "frequency"}, {"last_period", "latest_period"},
+                      {{"indicator", "code"},
+                       {"name", "name"},
+                       {"unit", "unit"},
+                       {"frequency", "frequency"},
+                       {"last_period", "latest_period"},
                        {"last_vintage", "latest_vintage"}},
                       0, described.rows.size()));
   return Status::OK();
@@ -172,9 +176,12 @@ Status ShowOne(Session& s, const query::Table& described) {
   std::string kind = TextAt(described, 0, "measure") + ", " + TextAt(described, 0, "frequency");
   if (TextAt(described, 0, "cumulative") == "true") kind += ", cumulative (year to date)";
   std::string facts = "unit " + TextAt(described, 0, "unit") + "; " + kind;
-  if (const auto region = TextAt(described, 0, "region"); !region.empty()) facts += "; region " + region;
-  if (const auto level = TextAt(described, 0, "level_series"); !level.empty()) facts += "; level series " + level;
-  if (const auto better = TextAt(described, 0, "better"); !better.empty()) facts += "; " + better + " is better";
+  if (const auto region = TextAt(described, 0, "region"); !region.empty())
+    facts += "; region " + region;
+  if (const auto level = TextAt(described, 0, "level_series"); !level.empty())
+    facts += "; level series " + level;
+  if (const auto better = TextAt(described, 0, "better"); !better.empty())
+    facts += "; " + better + " is better";
   out += Wrapped(s, facts);
   for (const char* field : {"source", "notes"}) {
     const std::string v = TextAt(described, 0, field);
@@ -182,7 +189,9 @@ Status ShowOne(Session& s, const query::Table& described) {
   }
   // A formula (ixdb define) is computed when read: no vintages or targets of its own.
   const bool formula = TextAt(described, 0, "kind") == "formula";
-  if (formula) out += Wrapped(s, "formula: " + code + " = " + TextAt(described, 0, "formula") + " (computed when read)");
+  if (formula)
+    out += Wrapped(
+        s, "formula: " + code + " = " + TextAt(described, 0, "formula") + " (computed when read)");
   const std::string periods = TextAt(described, 0, "periods");
   std::string coverage = periods + (periods == "1" ? " period" : " periods");
   if (const auto first = TextAt(described, 0, "first_period"); !first.empty()) {
@@ -202,8 +211,12 @@ Status ShowOne(Session& s, const query::Table& described) {
   const size_t first = n > kLatestValues ? n - kLatestValues : 0;
   out += Section(s, "latest values",
                  Project(*values,
-                         {{"period", "period"}, {"value", "value"}, {"unit", "unit"}, {"vintage", "vintage"},
-                          {"status", "status"}, {"qualifier", "qualifier"}},
+                         {{"period", "period"},
+                          {"value", "value"},
+                          {"unit", "unit"},
+                          {"vintage", "vintage"},
+                          {"status", "status"},
+                          {"qualifier", "qualifier"}},
                          first, n));
   if (formula) {
     s.Show(out);
@@ -217,20 +230,28 @@ Status ShowOne(Session& s, const query::Table& described) {
   const size_t nv = vintages.rows.size();
   if (nv > kVintagesShown) {
     vintage_note = "  \u2026 and " + std::to_string(nv - kVintagesShown) + " earlier vintages";
-    vintages.rows.erase(vintages.rows.begin(), vintages.rows.begin() + static_cast<long>(nv - kVintagesShown));
+    vintages.rows.erase(vintages.rows.begin(),
+                        vintages.rows.begin() + static_cast<long>(nv - kVintagesShown));
   }
-  out += Section(s, "vintages (values published on each, and how many revised one)", vintages, vintage_note);
+  out += Section(s, "vintages (values published on each, and how many revised one)", vintages,
+                 vintage_note);
 
   auto found = s.Query("targets() where indicator = " + Quoted(code));
   if (!found.ok()) return found.status();
   const size_t nt = found->rows.size();
   const size_t first_target = nt > kTargetsShown ? nt - kTargetsShown : 0;
-  out += Section(s, "targets",
-                 Project(*found,
-                         {{"period", "period"}, {"comparator", "comparator"}, {"target", "target"},
-                          {"actual", "actual"}, {"gap", "gap"}, {"status", "status"}, {"text", "text"}},
-                         first_target, nt),
-                 first_target > 0 ? "  \u2026 and " + std::to_string(first_target) + " earlier targets" : "");
+  out += Section(
+      s, "targets",
+      Project(*found,
+              {{"period", "period"},
+               {"comparator", "comparator"},
+               {"target", "target"},
+               {"actual", "actual"},
+               {"gap", "gap"},
+               {"status", "status"},
+               {"text", "text"}},
+              first_target, nt),
+      first_target > 0 ? "  \u2026 and " + std::to_string(first_target) + " earlier targets" : "");
   s.Show(out);
   return Status::OK();
 }
@@ -245,7 +266,8 @@ Status ShowCatalog(Session& s, std::string_view arg) {
   }
   if (IsCode(arg)) {
     auto one = s.Query("describe(" + std::string(arg) + ")");
-    if (one.ok() && one->rows.size() == 1 && TextAt(*one, 0, "indicator") == arg) return ShowOne(s, *one);
+    if (one.ok() && one->rows.size() == 1 && TextAt(*one, 0, "indicator") == arg)
+      return ShowOne(s, *one);
     if (!one.ok() && !one.status().IsNotFound()) return WithoutPlace(one.status());
     // Not a code: the series whose code or names contain it, else the unknown-code error.
     auto matching = s.Query("describe(name=" + Quoted(arg) + ")");

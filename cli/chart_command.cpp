@@ -18,12 +18,11 @@ constexpr size_t kDefaultWidth = 80;
 constexpr size_t kMaxHeight = 16;
 constexpr size_t kMinHeight = 6;
 
-
-
-
 bool IsCode(const std::string& s) {
   return !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_') &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+         });
 }
 
 std::string ComparatorSign(const std::string& c) {
@@ -37,8 +36,8 @@ std::string ComparatorSign(const std::string& c) {
 // series' unit (a 2万亿元 target does not belong on an axis in 亿元, nor a % target on pp).
 // Targets in another unit are named in `*skipped`, so that a missing marker is not mistaken for
 // a missing target.
-Status Markers(Session& s, const std::vector<query::PlotSeries>& series, std::vector<query::PlotMarker>* out,
-               std::vector<std::string>* skipped) {
+Status Markers(Session& s, const std::vector<query::PlotSeries>& series,
+               std::vector<query::PlotMarker>* out, std::vector<std::string>* skipped) {
   for (const auto& ps : series) {
     if (!IsCode(ps.name) || ps.points.empty()) continue;
     double from = ps.points.front().time, to = ps.points.back().time;
@@ -54,7 +53,8 @@ Status Markers(Session& s, const std::vector<query::PlotSeries>& series, std::ve
       if (std::isnan(value) || !when || *when < from || *when > to) continue;
       if (TextAt(*targets, r, "unit") != ps.unit) {
         skipped->push_back(ps.name + " " + TextAt(*targets, r, "period") + " (" +
-                           query::FormatNumberForDisplay(value) + " " + TextAt(*targets, r, "unit") + ")");
+                           query::FormatNumberForDisplay(value) + " " +
+                           TextAt(*targets, r, "unit") + ")");
         continue;
       }
       std::string label = "target " + ComparatorSign(TextAt(*targets, r, "comparator")) + " " +
@@ -77,7 +77,8 @@ Status ShowChart(Session& s, std::string_view expr, ChartKind kind) {
   query::ChartStyle style;
   style.width = s.OutputWidth() > 0 ? s.OutputWidth() : kDefaultWidth;
   const size_t rows = s.OutputRows();
-  style.height = rows > kMinHeight + 8 ? std::min(kMaxHeight, rows - 8) : (rows == 0 ? kMaxHeight : kMinHeight);
+  style.height = rows > kMinHeight + 8 ? std::min(kMaxHeight, rows - 8)
+                                       : (rows == 0 ? kMaxHeight : kMinHeight);
   style.colour = s.OutputColour();
   if (kind == ChartKind::kSparklines) {
     s.Show(query::RenderSparklines(*series, style));
@@ -91,7 +92,8 @@ Status ShowChart(Session& s, std::string_view expr, ChartKind kind) {
   if (!chart.ok()) return chart.status();
   std::string text = *chart;
   if (!skipped.empty()) {
-    std::string note = "targets in another unit than the axis (" + (*series)[0].unit + "), not drawn:";
+    std::string note =
+        "targets in another unit than the axis (" + (*series)[0].unit + "), not drawn:";
     for (const auto& t : skipped) note += " " + t + (&t == &skipped.back() ? "" : ",");
     for (const auto& line : query::WrapToWidth(note, style.width)) text += line + "\n";
   }

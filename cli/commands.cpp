@@ -164,7 +164,8 @@ Result<std::string> RenderAs(const query::Table& table, std::string_view format,
 server::ClientOptions ClientOptionsOf(const GlobalOptions& g) {
   server::ClientOptions o;
   o.token = g.token;
-  o.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, g.timeout_seconds) * 1000));
+  o.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, g.timeout_seconds) * 1000));
   o.tls = g.tls;
   o.tls_ca_file = g.tls_ca;
   return o;
@@ -177,7 +178,8 @@ std::string DefaultDbDir() {
 }
 
 Status CmdLoad(const GlobalOptions& g, const LoadArgs& args) {
-  if (args.files.empty()) return Status::InvalidArgument("load needs at least one FILE (- is stdin)");
+  if (args.files.empty())
+    return Status::InvalidArgument("load needs at least one FILE (- is stdin)");
   load::LoadOptions opts;
   auto format = load::ParseFormat(args.format);
   if (!format.ok()) return format.status();
@@ -224,7 +226,8 @@ Status CmdDefine(const GlobalOptions& g, const DefineArgs& args) {
     return Status::InvalidArgument("define " + args.code + " --drop takes no expression");
   }
   if (!args.drop && args.expression.empty()) {
-    return Status::InvalidArgument("define " + args.code + " needs an expression, e.g. ixdb define " + args.code +
+    return Status::InvalidArgument("define " + args.code +
+                                   " needs an expression, e.g. ixdb define " + args.code +
                                    " 'gdp / population' (or --drop to remove it)");
   }
   if (args.drop && (!args.name.empty() || !args.unit.empty())) {
@@ -242,8 +245,10 @@ Status CmdDefine(const GlobalOptions& g, const DefineArgs& args) {
       Status s = query::DropFormula(*store, args.code);
       text = s.ok() ? Result<std::string>("dropped formula " + args.code) : Result<std::string>(s);
     } else {
-      auto meta = query::DefineFormula(*store, {args.code, args.expression, args.name, args.unit}, Today());
-      text = meta.ok() ? Result<std::string>(query::DefinedText(*meta)) : Result<std::string>(meta.status());
+      auto meta =
+          query::DefineFormula(*store, {args.code, args.expression, args.name, args.unit}, Today());
+      text = meta.ok() ? Result<std::string>(query::DefinedText(*meta))
+                       : Result<std::string>(meta.status());
     }
   }
   if (!text.ok()) return text.status();
@@ -265,7 +270,8 @@ Status CmdQuery(const GlobalOptions& g, const QueryArgs& args) {
   std::string_view q = Trim(text);
   while (!q.empty() && q.back() == ';') q = Trim(q.substr(0, q.size() - 1));
   if (q.empty()) return Status::InvalidArgument("the query is empty");
-  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
+  auto backend =
+      g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
   if (!backend.ok()) return backend.status();
   auto table = (*backend)->Query(std::string(q));
   if (!table.ok()) return table.status();
@@ -298,17 +304,20 @@ Status CmdShell(const GlobalOptions& g, const ShellArgs& args) {
   options.files = args.files;
   options.read_rc = !args.no_rc;
   options.terminal = [] { return QueryTerminal(STDOUT_FILENO); };
-  auto backend = g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
+  auto backend =
+      g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
   if (!backend.ok()) return backend.status();
   if (args.files.empty() && args.commands.empty() && isatty(STDIN_FILENO) == 1) {
     RunShellInteractive(**backend, settings, options);
     return Status::OK();  // errors were shown as they happened
   }
-  const ShellOutcome outcome = RunShellScript(**backend, settings, options, std::cin, std::cout, std::cerr);
+  const ShellOutcome outcome =
+      RunShellScript(**backend, settings, options, std::cin, std::cout, std::cerr);
   if (outcome.bailed) return Status::InvalidArgument("stopped at the first error (--bail)");
   if (outcome.failures > 0) {
     return Status::InvalidArgument(std::to_string(outcome.failures) +
-                                   (outcome.failures == 1 ? " statement" : " statements") + " failed");
+                                   (outcome.failures == 1 ? " statement" : " statements") +
+                                   " failed");
   }
   return Status::OK();
 }
@@ -370,13 +379,16 @@ Status CmdLoads(const GlobalOptions& g, const std::string& format) {
   using query::Column;
   using query::ColumnType;
   query::Table t;
-  t.columns = {Column{"id", ColumnType::kInteger, ""},       Column{"time", ColumnType::kString, ""},
-               Column{"vintage", ColumnType::kString, ""},   Column{"files", ColumnType::kString, ""},
+  t.columns = {Column{"id", ColumnType::kInteger, ""},
+               Column{"time", ColumnType::kString, ""},
+               Column{"vintage", ColumnType::kString, ""},
+               Column{"files", ColumnType::kString, ""},
                Column{"series_created", ColumnType::kInteger, ""},
                Column{"series_updated", ColumnType::kInteger, ""},
                Column{"observations", ColumnType::kInteger, ""},
                Column{"revisions", ColumnType::kInteger, ""},
-               Column{"targets", ColumnType::kInteger, ""},   Column{"state", ColumnType::kString, ""}};
+               Column{"targets", ColumnType::kInteger, ""},
+               Column{"state", ColumnType::kString, ""}};
   for (const auto& l : *loads) {
     std::string files;
     for (const auto& f : l.info.files) files += (files.empty() ? "" : " ") + f;
@@ -384,8 +396,8 @@ Status CmdLoads(const GlobalOptions& g, const std::string& format) {
     std::string state;
     if (l.reverts != 0) state = "reverts " + std::to_string(l.reverts);
     if (l.reverted_by != 0) {
-      state += (state.empty() ? "" : "; ") + std::string("reverted by ") +
-               std::to_string(l.reverted_by);
+      state +=
+          (state.empty() ? "" : "; ") + std::string("reverted by ") + std::to_string(l.reverted_by);
     }
     // The vintages of the rows the load recorded (a load of bulletins carries several), else
     // the load's default vintage.
@@ -399,12 +411,11 @@ Status CmdLoads(const GlobalOptions& g, const std::string& format) {
       vintage = FormatDate(l.info.vintage);
     }
     const auto& s2 = l.summary;
-    t.rows.push_back({static_cast<int64_t>(l.id), FormatTime(l.unix_time), vintage, files,
-                      static_cast<int64_t>(s2.series_created),
-                      static_cast<int64_t>(s2.series_updated),
-                      static_cast<int64_t>(s2.observations_added),
-                      static_cast<int64_t>(s2.revisions),
-                      static_cast<int64_t>(s2.targets_added), state});
+    t.rows.push_back(
+        {static_cast<int64_t>(l.id), FormatTime(l.unix_time), vintage, files,
+         static_cast<int64_t>(s2.series_created), static_cast<int64_t>(s2.series_updated),
+         static_cast<int64_t>(s2.observations_added), static_cast<int64_t>(s2.revisions),
+         static_cast<int64_t>(s2.targets_added), state});
   }
   auto text = RenderAs(t, format, false);
   if (!text.ok()) return text.status();

@@ -50,7 +50,7 @@ struct LoadArgs {
   std::string codes = "strict";   // strict|sanitize
   bool ignore_unknown_columns = false;
   bool dry_run = false;
-  std::vector<std::string> files; // "-" is standard input
+  std::vector<std::string> files;  // "-" is standard input
   std::string command_line;
 };
 Status CmdLoad(const GlobalOptions& g, const LoadArgs& args);

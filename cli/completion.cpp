@@ -20,12 +20,14 @@ const char* Completer::kWordBreaks = " \t\n\"'()[],=+*<>~;:!#%&|{}";
 
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-void AddMatching(const std::vector<std::string>& words, std::string_view prefix, std::string_view suffix,
-                 std::set<std::string>* out) {
+void AddMatching(const std::vector<std::string>& words, std::string_view prefix,
+                 std::string_view suffix, std::set<std::string>* out) {
   for (const auto& w : words) {
     if (StartsWith(w, prefix)) out->insert(w + std::string(suffix));
   }
@@ -81,7 +83,6 @@ Scan ScanStatement(std::string_view s) {
   return scan;
 }
 
-
 // The column `name` of a result; nothing when the query failed (completion offers less, the
 // user sees the error when the statement runs).
 std::vector<std::string> Column(const Result<query::Table>& t, std::string_view name) {
@@ -95,7 +96,8 @@ std::vector<std::string> Column(const Result<query::Table>& t, std::string_view 
 
 std::vector<std::string> Files(std::string_view word) {
   const size_t slash = word.rfind('/');
-  const std::string typed_dir = slash == std::string_view::npos ? "" : std::string(word.substr(0, slash + 1));
+  const std::string typed_dir =
+      slash == std::string_view::npos ? "" : std::string(word.substr(0, slash + 1));
   const std::string prefix(slash == std::string_view::npos ? word : word.substr(slash + 1));
   std::string dir = typed_dir.empty() ? "." : typed_dir;
   if (StartsWith(dir, "~/")) {
@@ -126,7 +128,8 @@ std::string CommonPrefix(const std::vector<std::string>& candidates) {
     prefix = prefix.substr(0, n);
   }
   // Not in the middle of a UTF-8 character.
-  while (!prefix.empty() && (static_cast<unsigned char>(prefix.back()) & 0xC0) == 0x80) prefix.remove_suffix(1);
+  while (!prefix.empty() && (static_cast<unsigned char>(prefix.back()) & 0xC0) == 0x80)
+    prefix.remove_suffix(1);
   if (!prefix.empty() && static_cast<unsigned char>(prefix.back()) >= 0xC0) prefix.remove_suffix(1);
   return std::string(prefix);
 }
@@ -187,20 +190,24 @@ std::vector<std::string> Completer::Complete(std::string_view before, std::strin
     if (name == "format" || name == "mode") return words({"table", "csv", "json", "line"});
     if (name == "pset") return words({"pager", "null", "expanded", "format"});
     if (name == "asof") return words({"off"});
-    if (name == "pager" || name == "bom" || name == "timer" || name == "separators") return words({"on", "off"});
+    if (name == "pager" || name == "bom" || name == "timer" || name == "separators")
+      return words({"on", "off"});
     if (name == "help" || name == "h" || name == "?") {
       AddMatching(Functions(), word, "", &out);
       return {out.begin(), out.end()};
     }
-    if (name != "d" && name != "describe" && name != "plot" && name != "spark" && name != "series") return {};
+    if (name != "d" && name != "describe" && name != "plot" && name != "spark" && name != "series")
+      return {};
     expression_before = std::string(statement.substr(end));
   }
   // A code after an operator the word breaks do not cut at (gdp/pop, gdp-gd): complete the
   // part after it, keep the head.
   const size_t cut = word.find_last_of("/-.");
-  const std::string head(cut == std::string_view::npos ? std::string_view() : word.substr(0, cut + 1));
+  const std::string head(cut == std::string_view::npos ? std::string_view()
+                                                       : word.substr(0, cut + 1));
   const std::string_view tail = cut == std::string_view::npos ? word : word.substr(cut + 1);
-  if (!tail.empty() && std::isdigit(static_cast<unsigned char>(tail[0]))) return {};  // a number or period
+  if (!tail.empty() && std::isdigit(static_cast<unsigned char>(tail[0])))
+    return {};  // a number or period
   const Scan scan = ScanStatement(expression_before + head);
   std::vector<std::string> found;
   if (!scan.calls.empty()) {
@@ -216,8 +223,10 @@ std::vector<std::string> Completer::Complete(std::string_view before, std::strin
   if (scan.clause != std::string::npos) {
     const std::string expression(Trim(std::string_view(expression_before).substr(0, scan.clause)));
     AddMatching(Columns(expression), tail, "", &out);
-    AddMatching({"and", "or", "not", "order", "by", "limit", "asc", "desc", "null"}, tail, "", &out);
-  } else if (std::any_of(tail.begin(), tail.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    AddMatching({"and", "or", "not", "order", "by", "limit", "asc", "desc", "null"}, tail, "",
+                &out);
+  } else if (std::any_of(tail.begin(), tail.end(),
+                         [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
     for (const auto& code : CodesNamed(tail)) out.insert(code);
   } else {
     AddMatching(Codes(), tail, "", &out);

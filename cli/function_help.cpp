@@ -15,7 +15,6 @@ namespace {
 // Readable help lines stay at most this wide even when the output is not a terminal.
 constexpr size_t kHelpWidth = 80;
 
-
 std::string_view BareName(std::string_view name) {
   name = Trim(name);
   const size_t paren = name.find('(');

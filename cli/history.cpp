@@ -50,7 +50,8 @@ Status OpenLocked(const std::string& path, int flags, Fd* out) {
     while (::flock(fd.get(), LOCK_EX) != 0) {
       if (errno != EINTR) return Errno("cannot lock the", path);
     }
-    struct stat held {}, now {};
+    struct stat held {
+    }, now{};
     if (::fstat(fd.get(), &held) != 0) return Errno("cannot stat the", path);
     if (::stat(path.c_str(), &now) == 0 && now.st_ino == held.st_ino && now.st_dev == held.st_dev) {
       *out = std::move(fd);
@@ -119,8 +120,8 @@ std::string EncodeHistoryEntry(std::string_view entry) {
   out.reserve(entry.size());
   for (unsigned char c : entry) {
     if (c == ' ' || c == '\\' || c < 0x20 || c == 0x7f) {
-      char buf[5] = {'\\', static_cast<char>('0' + (c >> 6)), static_cast<char>('0' + ((c >> 3) & 7)),
-                     static_cast<char>('0' + (c & 7)), 0};
+      char buf[5] = {'\\', static_cast<char>('0' + (c >> 6)),
+                     static_cast<char>('0' + ((c >> 3) & 7)), static_cast<char>('0' + (c & 7)), 0};
       out += buf;
     } else {
       out += static_cast<char>(c);
@@ -140,18 +141,32 @@ std::string DecodeHistoryEntry(std::string_view line) {
     const char next = line[i + 1];
     if (i + 3 < line.size() && next >= '0' && next <= '3' && line[i + 2] >= '0' &&
         line[i + 2] <= '7' && line[i + 3] >= '0' && line[i + 3] <= '7') {
-      out += static_cast<char>(((next - '0') << 6) | ((line[i + 2] - '0') << 3) | (line[i + 3] - '0'));
+      out +=
+          static_cast<char>(((next - '0') << 6) | ((line[i + 2] - '0') << 3) | (line[i + 3] - '0'));
       i += 3;
       continue;
     }
     // The C-style escapes strvis may also write.
     switch (next) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 's': out += ' '; break;
-      case '\\': out += '\\'; break;
-      default: out += c; out += next; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 's':
+        out += ' ';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      default:
+        out += c;
+        out += next;
+        break;
     }
     ++i;
   }

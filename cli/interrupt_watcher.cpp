@@ -83,7 +83,8 @@ void InterruptWatcher::Run() {
     // The backend cannot stop its query: say so once; a second Ctrl-C leaves the shell (the
     // history is on disk already), the way a runaway query ended before.
     if (not_cancelled_.fetch_add(1) == 0) {
-      const std::string msg = "\nixdb: " + s.message() + "; press Ctrl-C again to leave the shell\n";
+      const std::string msg =
+          "\nixdb: " + s.message() + "; press Ctrl-C again to leave the shell\n";
       (void)!::write(STDERR_FILENO, msg.data(), msg.size());
       continue;
     }

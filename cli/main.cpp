@@ -2,9 +2,9 @@
 // cli/commands.hpp, like leveldb's leveldbutil. Exit 0 on success, 1 on any error, with
 // `ixdb: <message>` on stderr.
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -47,8 +47,9 @@ struct Args {
 };
 
 void AddGlobalOptions(CLI::App* app, cli::GlobalOptions* g, cli::TokenSources* tokens) {
-  auto* db_opt = app->add_option("--db", g->db, "Data directory (default: $IXDB_DB, else ./ixdb-data)")
-                     ->type_name("DIR");
+  auto* db_opt =
+      app->add_option("--db", g->db, "Data directory (default: $IXDB_DB, else ./ixdb-data)")
+          ->type_name("DIR");
   auto* connect_opt =
       app->add_option("--connect", g->connect, "Send query/shell/load/define to an ixdb server")
           ->type_name("HOST:PORT");
@@ -129,9 +130,13 @@ void AddShellOptions(CLI::App* shell, Args* a) {
   shell->add_option("--format", shell_args.format, "Initial output format")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "csv", "json"}));
-  shell->add_option("-f,--file", shell_args.files, "Run the statements of FILE (- is standard input); repeatable")
+  shell
+      ->add_option("-f,--file", shell_args.files,
+                   "Run the statements of FILE (- is standard input); repeatable")
       ->type_name("FILE");
-  shell->add_option("-c,--command", shell_args.commands, "Run one statement or meta command; repeatable")
+  shell
+      ->add_option("-c,--command", shell_args.commands,
+                   "Run one statement or meta command; repeatable")
       ->type_name("QUERY");
   shell->add_flag("--bail", shell_args.bail, "Stop a script at its first error (exit 1)");
   shell->add_flag("--no-rc", shell_args.no_rc, "Do not read $IXDB_RC or ~/.ixdbrc");
@@ -141,11 +146,14 @@ Status RunShell(Args* a) { return cli::CmdShell(a->g, a->shell); }
 
 void AddDefineOptions(CLI::App* define, Args* a) {
   cli::DefineArgs& d = a->define;
-  define->add_option("code", d.code, "The formula's code, e.g. gdp_pc")->type_name("CODE")->required();
+  define->add_option("code", d.code, "The formula's code, e.g. gdp_pc")
+      ->type_name("CODE")
+      ->required();
   define->add_option("expression", d.expression, "A series expression, e.g. 'gdp / population'")
       ->type_name("EXPR");
   define->add_option("--name", d.name, "Its Chinese name (list()'s name column)")->type_name("N");
-  define->add_option("--unit", d.unit, "Convert its values to this unit, e.g. 万元")->type_name("U");
+  define->add_option("--unit", d.unit, "Convert its values to this unit, e.g. 万元")
+      ->type_name("U");
   define->add_flag("--drop", d.drop, "Remove the formula CODE");
 }
 
@@ -156,44 +164,52 @@ void AddServeOptions(CLI::App* serve, Args* a) {
   serve->add_option("--listen", serve_args.listen, "Address to listen on (port 0: any free port)")
       ->type_name("HOST:PORT")
       ->capture_default_str();
-  serve->add_option("--http", serve_args.http,
-                    "Also serve HTTP and the web console here, e.g. 127.0.0.1:7381 (docs/http.md)")
+  serve
+      ->add_option("--http", serve_args.http,
+                   "Also serve HTTP and the web console here, e.g. 127.0.0.1:7381 (docs/http.md)")
       ->type_name("HOST:PORT");
-  serve->add_option("--http-cors", serve_args.http_cors,
-                    "Let scripts of this origin (or *) call the HTTP endpoint (CORS)")
+  serve
+      ->add_option("--http-cors", serve_args.http_cors,
+                   "Let scripts of this origin (or *) call the HTTP endpoint (CORS)")
       ->type_name("ORIGIN");
-  serve->add_option("--max-connections", serve_args.max_connections,
-                    "Connections served at once; more are refused with Busy")
+  serve
+      ->add_option("--max-connections", serve_args.max_connections,
+                   "Connections served at once; more are refused with Busy")
       ->type_name("N")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve->add_option("--max-frame-bytes", serve_args.max_frame_bytes,
-                    "Largest request frame (a remote load is one frame)")
+  serve
+      ->add_option("--max-frame-bytes", serve_args.max_frame_bytes,
+                   "Largest request frame (a remote load is one frame)")
       ->type_name("BYTES")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve->add_option("--idle-timeout", serve_args.idle_timeout_seconds,
-                    "Close a connection that sends no whole request (or takes no answer) for S "
-                    "seconds")
+  serve
+      ->add_option("--idle-timeout", serve_args.idle_timeout_seconds,
+                   "Close a connection that sends no whole request (or takes no answer) for S "
+                   "seconds")
       ->type_name("S")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve->add_option("--query-timeout", serve_args.query_timeout_seconds,
-                    "Stop a query running longer than S seconds, answered Cancelled (0: no limit)")
+  serve
+      ->add_option("--query-timeout", serve_args.query_timeout_seconds,
+                   "Stop a query running longer than S seconds, answered Cancelled (0: no limit)")
       ->type_name("S")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  serve->add_option("--max-result-bytes", serve_args.max_result_bytes,
-                    "Largest response; a larger result is answered LimitExceeded")
+  serve
+      ->add_option("--max-result-bytes", serve_args.max_result_bytes,
+                   "Largest response; a larger result is answered LimitExceeded")
       ->type_name("BYTES")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  auto* tls_cert = serve->add_option("--tls-cert", serve_args.tls_cert,
-                                     "Speak TLS only, with this certificate (chain) in PEM")
+  auto* tls_cert = serve
+                       ->add_option("--tls-cert", serve_args.tls_cert,
+                                    "Speak TLS only, with this certificate (chain) in PEM")
                        ->type_name("FILE");
-  auto* tls_key = serve->add_option("--tls-key", serve_args.tls_key,
-                                    "The private key of --tls-cert, in PEM")
-                      ->type_name("FILE");
+  auto* tls_key =
+      serve->add_option("--tls-key", serve_args.tls_key, "The private key of --tls-cert, in PEM")
+          ->type_name("FILE");
   tls_cert->needs(tls_key);
   tls_key->needs(tls_cert);
   serve->add_flag("--insecure", serve_args.insecure,
@@ -212,7 +228,9 @@ void AddLoadsOptions(CLI::App* loads, Args* a) {
 Status RunLoads(Args* a) { return cli::CmdLoads(a->g, a->loads_format); }
 
 void AddRevertOptions(CLI::App* revert, Args* a) {
-  revert->add_option("id", a->revert_id, "The load id (see `ixdb loads`)")->type_name("ID")->required();
+  revert->add_option("id", a->revert_id, "The load id (see `ixdb loads`)")
+      ->type_name("ID")
+      ->required();
 }
 
 Status RunRevert(Args* a) { return cli::CmdRevert(a->g, a->revert_id, a->command_line); }
@@ -230,21 +248,27 @@ void AddExtractOptions(CLI::App* extract, Args* a) {
   extract->add_option("file", extract_args.file, "The report: UTF-8 or GB18030 text, HTML or PDF")
       ->type_name("FILE")
       ->required();
-  extract->add_option("--out", extract_args.out,
-                      "Directory for observations.csv, targets.csv, review.csv (created)")
+  extract
+      ->add_option("--out", extract_args.out,
+                   "Directory for observations.csv, targets.csv, review.csv (created)")
       ->type_name("DIR")
       ->required();
-  extract->add_option("--year", extract_args.year,
-                      "Plan year: the year whose targets the report sets (default: from its title)")
+  extract
+      ->add_option("--year", extract_args.year,
+                   "Plan year: the year whose targets the report sets (default: from its title)")
       ->type_name("Y");
-  extract->add_option("--vintage", extract_args.vintage,
-                      "Publication date written on every row (default: a date in the title lines)")
+  extract
+      ->add_option("--vintage", extract_args.vintage,
+                   "Publication date written on every row (default: a date in the title lines)")
       ->type_name("YYYY-MM-DD");
-  extract->add_flag("--text", extract_args.text, "Also write DIR/text.txt, the text review.csv's offsets refer to");
-  extract->add_option("--aliases", extract_args.aliases,
-                      "An alias table (CSV name,code[,unit]) used with data/aliases.csv; repeatable")
+  extract->add_flag("--text", extract_args.text,
+                    "Also write DIR/text.txt, the text review.csv's offsets refer to");
+  extract
+      ->add_option("--aliases", extract_args.aliases,
+                   "An alias table (CSV name,code[,unit]) used with data/aliases.csv; repeatable")
       ->type_name("FILE");
-  extract->footer("With --db DIR, indicator phrases map onto that store's series by their Chinese names.");
+  extract->footer(
+      "With --db DIR, indicator phrases map onto that store's series by their Chinese names.");
 }
 
 Status RunExtract(Args* a) { return cli::CmdExtract(a->g, a->extract); }
@@ -267,7 +291,9 @@ const Command kCommands[] = {
     {"query", "Run one query and print its result", AddQueryOptions, RunQuery},
     {"shell", "Interactive shell; runs scripts with -f FILE or -c QUERY, or reads a pipe",
      AddShellOptions, RunShell},
-    {"define", "Store a formula series: CODE computed from EXPR whenever a query reads it (--drop removes it)",
+    {"define",
+     "Store a formula series: CODE computed from EXPR whenever a query reads it (--drop removes "
+     "it)",
      AddDefineOptions, RunDefine},
     {"serve", "Serve the store over TCP (and HTTP) until SIGINT/SIGTERM", AddServeOptions,
      RunServe},
@@ -278,7 +304,8 @@ const Command kCommands[] = {
     {"backup", "Write a consistent copy of the store to DEST", AddBackupOptions, RunBackup},
     {"check", "Verify every key, chunk and checksum of the store (exit 1 on corruption)",
      AddNoOptions, RunCheck},
-    {"extract", "Propose the observations and targets of a report (text, HTML, PDF) for review and load",
+    {"extract",
+     "Propose the observations and targets of a report (text, HTML, PDF) for review and load",
      AddExtractOptions, RunExtract},
 };
 constexpr size_t kNumCommands = sizeof(kCommands) / sizeof(kCommands[0]);
@@ -336,7 +363,8 @@ int main(int argc, char** argv) {
       args.shell = cli::ShellArgs{};
       run = RunShell;
     } else {
-      std::cerr << "ixdb: expected a command: " << CommandNames() << "\n"
+      std::cerr << "ixdb: expected a command: " << CommandNames()
+                << "\n"
                    "Run 'ixdb --help' for usage.\n";
       return 1;
     }

@@ -59,9 +59,12 @@ Status OnOff(Session& s, std::string_view command, std::string_view arg, bool* f
 
 const char* ExpandedName(query::ExpandedMode m) {
   switch (m) {
-    case query::ExpandedMode::kOn: return "on";
-    case query::ExpandedMode::kAuto: return "auto";
-    case query::ExpandedMode::kOff: break;
+    case query::ExpandedMode::kOn:
+      return "on";
+    case query::ExpandedMode::kAuto:
+      return "auto";
+    case query::ExpandedMode::kOff:
+      break;
   }
   return "off";
 }
@@ -126,8 +129,9 @@ Status Help(Session& s, std::string_view arg) {
   auto paragraph = [&](const std::string& text) {
     for (const auto& line : query::WrapToWidth(text, width)) out += line + "\n";
   };
-  paragraph("Enter a query (docs/query-language.md), e.g. yoy(gdp)[2019:2023]. A statement goes on "
-            "while a ( [ { is open or a line ends with \\; a final ; is optional; # comments.");
+  paragraph(
+      "Enter a query (docs/query-language.md), e.g. yoy(gdp)[2019:2023]. A statement goes on "
+      "while a ( [ { is open or a line ends with \\; a final ; is optional; # comments.");
   paragraph("Meta commands (.name and \\name both work):");
   for (const auto& c : Commands()) {
     std::string left = "  ." + std::string(c.names[0]);
@@ -142,9 +146,10 @@ Status Help(Session& s, std::string_view arg) {
       out += (i == 0 ? left : std::string(left.size(), ' ')) + lines[i] + "\n";
     }
   }
-  paragraph("help, quit and exit typed alone do what they say. .help FUNCTION (or \\h FUNCTION) "
-            "shows a function; functions() lists them all. Tab completes codes, functions and "
-            "commands; Ctrl-C cancels a running query.");
+  paragraph(
+      "help, quit and exit typed alone do what they say. .help FUNCTION (or \\h FUNCTION) "
+      "shows a function; functions() lists them all. Tab completes codes, functions and "
+      "commands; Ctrl-C cancels a running query.");
   out.pop_back();
   return Print(s, out);
 }
@@ -156,15 +161,20 @@ Status Quit(Session& s, std::string_view) {
 
 Status Format(Session& s, std::string_view arg) {
   if (arg.empty()) {
-    const bool line = s.settings().format == "table" && s.settings().expanded == query::ExpandedMode::kOn;
+    const bool line =
+        s.settings().format == "table" && s.settings().expanded == query::ExpandedMode::kOn;
     return Print(s, line ? "line" : s.settings().format);
   }
   return SetFormat(s, arg);
 }
 
 Status Bom(Session& s, std::string_view arg) { return OnOff(s, "bom", arg, &s.settings().bom); }
-Status Timer(Session& s, std::string_view arg) { return OnOff(s, "timer", arg, &s.settings().timer); }
-Status Pager(Session& s, std::string_view arg) { return OnOff(s, "pager", arg, &s.settings().pager); }
+Status Timer(Session& s, std::string_view arg) {
+  return OnOff(s, "timer", arg, &s.settings().timer);
+}
+Status Pager(Session& s, std::string_view arg) {
+  return OnOff(s, "pager", arg, &s.settings().pager);
+}
 Status Separators(Session& s, std::string_view arg) {
   return OnOff(s, "separators", arg, &s.settings().separators);
 }
@@ -194,7 +204,8 @@ Status Expanded(Session& s, std::string_view arg) { return SetExpanded(s, arg); 
 Status Pset(Session& s, std::string_view arg) {
   const size_t sp = arg.find_first_of(" \t");
   const std::string_view option = arg.substr(0, sp);
-  const std::string_view value = sp == std::string_view::npos ? std::string_view() : Trim(arg.substr(sp));
+  const std::string_view value =
+      sp == std::string_view::npos ? std::string_view() : Trim(arg.substr(sp));
   if (option == "pager") {
     if (value.empty()) {
       s.settings().pager = !s.settings().pager;
@@ -219,7 +230,8 @@ Status Precision(Session& s, std::string_view arg) {
   int n = -1;
   auto r = std::from_chars(arg.data(), arg.data() + arg.size(), n);
   if (r.ec != std::errc() || r.ptr != arg.data() + arg.size() || n < 0 || n > 15) {
-    return Status::InvalidArgument(".precision takes a number of decimal places from 0 to 15, or off");
+    return Status::InvalidArgument(
+        ".precision takes a number of decimal places from 0 to 15, or off");
   }
   precision = n;
   return Status::OK();
@@ -233,7 +245,8 @@ Status Plot(Session& s, std::string_view arg) {
 }
 
 Status Spark(Session& s, std::string_view arg) {
-  if (arg.empty()) return Status::InvalidArgument("usage: .spark EXPR, e.g. .spark series(kind=growth)");
+  if (arg.empty())
+    return Status::InvalidArgument("usage: .spark EXPR, e.g. .spark series(kind=growth)");
   return ShowChart(s, arg, ChartKind::kSparklines);
 }
 
@@ -246,7 +259,8 @@ Status AsOf(Session& s, std::string_view arg) {
     return st;
   }
   auto d = ParseDate(arg);
-  if (!d.ok()) return Status::InvalidArgument(".asof takes a date YYYY-MM-DD or off: " + d.status().message());
+  if (!d.ok())
+    return Status::InvalidArgument(".asof takes a date YYYY-MM-DD or off: " + d.status().message());
   Status st = s.backend().SetAsOf(*d);
   if (st.ok()) as_of = *d;
   return st;
@@ -261,9 +275,18 @@ Status Read(Session& s, std::string_view arg) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {{"help", "?", "h"}, "[FUNCTION]", "this list, or a function's signature, formula, example", Help},
-      {{"d", "describe"}, "[PATTERN|CODE]", "series (code, name, unit, latest period...), or one in full", Describe},
-      {{"x", "expanded"}, "[on|off|auto]", "records instead of a table (auto: when it is too wide)", Expanded},
+      {{"help", "?", "h"},
+       "[FUNCTION]",
+       "this list, or a function's signature, formula, example",
+       Help},
+      {{"d", "describe"},
+       "[PATTERN|CODE]",
+       "series (code, name, unit, latest period...), or one in full",
+       Describe},
+      {{"x", "expanded"},
+       "[on|off|auto]",
+       "records instead of a table (auto: when it is too wide)",
+       Expanded},
       {{"format", "mode"}, "table|csv|json|line", "how results print (line: records)", Format},
       {{"precision"}, "N|off", "decimal places of the numbers shown", Precision},
       {{"nullvalue"}, "TEXT", "the text shown for a missing value", NullValue},
@@ -299,7 +322,8 @@ Status RunMetaCommand(Session& session, std::string_view line) {
       if (n == name) return c.run(session, arg);
     }
   }
-  return Status::InvalidArgument("unknown command '" + std::string(line.substr(0, end)) + "' (try .help)");
+  return Status::InvalidArgument("unknown command '" + std::string(line.substr(0, end)) +
+                                 "' (try .help)");
 }
 
 std::vector<std::string> MetaCommandNames() {

@@ -12,7 +12,6 @@ bool Delimiter(char c) {
   return std::string_view(" \t\r\n()[],+-*/=<>~:;!#'\"").find(c) != std::string_view::npos;
 }
 
-
 }  // namespace
 
 std::vector<std::string> NamesWhereCodesGo(std::string_view s, size_t max) {
@@ -54,9 +53,8 @@ std::vector<std::string> NamesWhereCodesGo(std::string_view s, size_t max) {
     const size_t start = i;
     while (i < s.size() && !Delimiter(s[i])) ++i;
     const std::string word(s.substr(start, i - start));
-    const bool non_ascii = std::any_of(word.begin(), word.end(), [](char ch) {
-      return static_cast<unsigned char>(ch) >= 0x80;
-    });
+    const bool non_ascii = std::any_of(
+        word.begin(), word.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
     const bool in_search = !calls.empty() && calls.back() == "search";
     const bool numeric = word[0] >= '0' && word[0] <= '9';
     if (non_ascii && !numeric && !in_search && previous != "in" &&
@@ -85,7 +83,8 @@ std::string NameHint(std::string_view word, const query::Table& found) {
     const std::string name = TextAt(found, r, "name");
     if (!name.empty()) out += " (" + name + ")";
   }
-  if (found.rows.size() > kShown) out += " and " + std::to_string(found.rows.size() - kShown) + " more";
+  if (found.rows.size() > kShown)
+    out += " and " + std::to_string(found.rows.size() - kShown) + " more";
   return out;
 }
 

@@ -25,7 +25,8 @@ bool TallerThan(std::string_view text, size_t rows) {
 
 Status ShowInPager(const std::string& command, std::string_view text) {
   // The pager may quit (q) before reading everything: that is a SIGPIPE for us, not an end.
-  struct sigaction ignore {}, old {};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   sigaction(SIGPIPE, &ignore, &old);
@@ -38,7 +39,8 @@ Status ShowInPager(const std::string& command, std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), pipe);
   const int status = ::pclose(pipe);
   sigaction(SIGPIPE, &old, nullptr);
-  if (status == -1) return Status::IOError("the pager '" + command + "' failed: " + std::strerror(errno));
+  if (status == -1)
+    return Status::IOError("the pager '" + command + "' failed: " + std::strerror(errno));
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
     return Status::IOError("cannot run the pager '" + command + "' (set PAGER, or .pager off)");
   }

@@ -27,7 +27,8 @@ std::string TextAt(const query::Table& t, size_t row, std::string_view name) {
   if (cell == nullptr) return {};
   if (const auto* s = std::get_if<std::string>(cell)) return *s;
   if (const auto* i = std::get_if<int64_t>(cell)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(cell)) return std::isnan(*d) ? std::string() : query::FormatNumber(*d);
+  if (const auto* d = std::get_if<double>(cell))
+    return std::isnan(*d) ? std::string() : query::FormatNumber(*d);
   return {};
 }
 

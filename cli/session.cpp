@@ -93,7 +93,8 @@ std::string FitToWidth(const std::string& message, size_t width) {
       ++i;
       continue;
     }
-    const auto wrapped = width > 10 ? query::WrapToWidth(line, width) : std::vector<std::string>{line};
+    const auto wrapped =
+        width > 10 ? query::WrapToWidth(line, width) : std::vector<std::string>{line};
     for (size_t k = 0; k < wrapped.size(); ++k) {
       out += wrapped[k];
       if (k + 1 < wrapped.size() || i + 1 < lines.size()) out += "\n";
@@ -104,7 +105,8 @@ std::string FitToWidth(const std::string& message, size_t width) {
 
 }  // namespace
 
-Session::Session(QueryBackend& backend, ShellSettings& settings, std::ostream& out, std::ostream& err)
+Session::Session(QueryBackend& backend, ShellSettings& settings, std::ostream& out,
+                 std::ostream& err)
     : backend_(backend), settings_(settings), stdout_(out), err_(err) {}
 
 Session::~Session() = default;
@@ -198,8 +200,9 @@ bool Session::Finish(Input& input) {
     RunStatement(statement);
     return !stopped();
   }
-  ReportErrorAt(std::string("unclosed '") + open->bracket + "': the input ended before it was closed",
-                open->position.line, open->position.column);
+  ReportErrorAt(
+      std::string("unclosed '") + open->bracket + "': the input ended before it was closed",
+      open->position.line, open->position.column);
   Failed();
   return !stopped();
 }
@@ -279,7 +282,8 @@ void Session::ReportErrorAt(const std::string& message, size_t line, size_t colu
   std::string out;
   if (source().name.empty()) {
     out = "error: " + message;
-    if (column > 0) out += " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
+    if (column > 0)
+      out += " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
     if (OutputWidth() > 0) out = FitToWidth(out, OutputWidth());
   } else {
     out = source().name + ":" + std::to_string(line) + ":";
@@ -360,7 +364,9 @@ size_t Session::OutputRows() const {
   return !file_ && terminal_info_.is_terminal ? terminal_info_.rows : 0;
 }
 
-bool Session::OutputColour() const { return !file_ && terminal_info_.is_terminal && terminal_info_.colour; }
+bool Session::OutputColour() const {
+  return !file_ && terminal_info_.is_terminal && terminal_info_.colour;
+}
 
 Status Session::RedirectOutput(const std::string& path) {
   if (path.empty()) {
@@ -378,8 +384,9 @@ Status Session::RedirectOutput(const std::string& path) {
 
 Status Session::RunFile(const std::string& path) {
   if (inputs_.size() >= kMaxInputDepth) {
-    return Status::InvalidArgument("files read with \\i nest more than " + std::to_string(kMaxInputDepth) +
-                                   " deep (does '" + path + "' read itself?)");
+    return Status::InvalidArgument("files read with \\i nest more than " +
+                                   std::to_string(kMaxInputDepth) + " deep (does '" + path +
+                                   "' read itself?)");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError("cannot read '" + path + "'");

@@ -53,7 +53,9 @@ class Session {
 
   // Optional parts of an interactive session. `remember` receives each statement and meta
   // command typed at the terminal as soon as it is complete, before it runs (the history).
-  void set_remember(std::function<void(const std::string&)> remember) { remember_ = std::move(remember); }
+  void set_remember(std::function<void(const std::string&)> remember) {
+    remember_ = std::move(remember);
+  }
   // Ctrl-C during a statement cancels its queries (must outlive the session).
   void set_interrupts(InterruptWatcher* interrupts) { interrupts_ = interrupts; }
   // Asked before each statement: is the output a terminal, how wide, colours.

@@ -61,7 +61,8 @@ char** CompleteWord(const char* text, int, int) {
   if (g_completer == nullptr || g_session == nullptr) return nullptr;
   const std::string_view line(rl_line_buffer != nullptr ? rl_line_buffer : "");
   const std::string_view word(text);
-  std::string_view upto = line.substr(0, ByteOffset(line, static_cast<size_t>(std::max(rl_point, 0))));
+  std::string_view upto =
+      line.substr(0, ByteOffset(line, static_cast<size_t>(std::max(rl_point, 0))));
   if (upto.size() < word.size() || upto.substr(upto.size() - word.size()) != word) upto = line;
   std::string before = g_session->PendingText();
   if (!before.empty()) before += "\n";
@@ -95,8 +96,9 @@ std::string RcFilePath() {
   return std::string(home) + "/.ixdbrc";
 }
 
-ShellOutcome RunShellScript(QueryBackend& backend, ShellSettings& settings, const ShellOptions& options,
-                            std::istream& in, std::ostream& out, std::ostream& err) {
+ShellOutcome RunShellScript(QueryBackend& backend, ShellSettings& settings,
+                            const ShellOptions& options, std::istream& in, std::ostream& out,
+                            std::ostream& err) {
   Session session(backend, settings, out, err);
   if (options.terminal) session.set_terminal(options.terminal);
   if (options.read_rc) RunRcFile(session);
@@ -120,7 +122,8 @@ ShellOutcome RunShellScript(QueryBackend& backend, ShellSettings& settings, cons
     }
     go_on = session.RunSource(script, InputSource{file});
   }
-  if (options.commands.empty() && options.files.empty()) session.RunSource(in, InputSource{"<stdin>"});
+  if (options.commands.empty() && options.files.empty())
+    session.RunSource(in, InputSource{"<stdin>"});
   return ShellOutcome{session.failures(), session.bailed()};
 }
 
@@ -131,7 +134,8 @@ int RunShellStream(QueryBackend& backend, std::istream& in, std::ostream& out, s
   return RunShellScript(backend, settings, options, in, out, err).failures;
 }
 
-int RunShellInteractive(QueryBackend& backend, ShellSettings& settings, const ShellOptions& options) {
+int RunShellInteractive(QueryBackend& backend, ShellSettings& settings,
+                        const ShellOptions& options) {
   // Line editing of Chinese text needs the terminal's multibyte locale; only LC_CTYPE, so
   // that number formatting stays in the C locale.
   std::setlocale(LC_CTYPE, "");
@@ -173,8 +177,8 @@ int RunShellInteractive(QueryBackend& backend, ShellSettings& settings, const Sh
   session.set_interrupts(&interrupts);
   if (options.read_rc) RunRcFile(session);
 
-  const std::string banner = std::string("ixdb ") + IXDB_VERSION + " shell on " + backend.Describe() +
-                             ". Type .help for help, .quit to leave.";
+  const std::string banner = std::string("ixdb ") + IXDB_VERSION + " shell on " +
+                             backend.Describe() + ". Type .help for help, .quit to leave.";
   const TerminalInfo screen = QueryTerminal(STDOUT_FILENO);
   for (const auto& line : screen.columns > 0 ? query::WrapToWidth(banner, screen.columns)
                                              : std::vector<std::string>{banner}) {

@@ -33,8 +33,9 @@ struct ShellOutcome {
 // Without a terminal: runs options.commands and options.files, or, when there are none, the
 // lines of `in` (named "<stdin>" in errors). Results go to `out`, errors to `err` as
 // `FILE:LINE:COLUMN: message`.
-ShellOutcome RunShellScript(QueryBackend& backend, ShellSettings& settings, const ShellOptions& options,
-                            std::istream& in, std::ostream& out, std::ostream& err);
+ShellOutcome RunShellScript(QueryBackend& backend, ShellSettings& settings,
+                            const ShellOptions& options, std::istream& in, std::ostream& out,
+                            std::ostream& err);
 
 // The lines of `in` as a script named "<stdin>", no rc file, no terminal (for tests and pipes).
 // Returns the number of failed statements.
@@ -43,7 +44,8 @@ int RunShellStream(QueryBackend& backend, std::istream& in, std::ostream& out, s
 
 // The interactive loop on the terminal of standard input and output. Returns the number of
 // failed statements.
-int RunShellInteractive(QueryBackend& backend, ShellSettings& settings, const ShellOptions& options);
+int RunShellInteractive(QueryBackend& backend, ShellSettings& settings,
+                        const ShellOptions& options);
 
 // $IXDB_RC when set, else ~/.ixdbrc; empty without HOME.
 std::string RcFilePath();

@@ -15,15 +15,24 @@ struct Word {
 
 // Symbols and English words: the whole (trimmed, lower-cased) cell must match.
 constexpr Word kSymbols[] = {
-    {">=", Comparator::kAtLeast},          {"≥", Comparator::kAtLeast},
-    {"at_least", Comparator::kAtLeast},    {"<=", Comparator::kAtMost},
-    {"≤", Comparator::kAtMost},            {"at_most", Comparator::kAtMost},
-    {"~", Comparator::kAbout},             {"≈", Comparator::kAbout},
-    {"about", Comparator::kAbout},         {"=", Comparator::kEqual},
-    {"==", Comparator::kEqual},            {"equal", Comparator::kEqual},
-    {"<", Comparator::kLess},              {">", Comparator::kGreater},
-    {"between", Comparator::kBetween},     {"relative", Comparator::kRelative},
-    {"qualitative", Comparator::kQualitative}, {"text", Comparator::kQualitative},
+    {">=", Comparator::kAtLeast},
+    {"≥", Comparator::kAtLeast},
+    {"at_least", Comparator::kAtLeast},
+    {"<=", Comparator::kAtMost},
+    {"≤", Comparator::kAtMost},
+    {"at_most", Comparator::kAtMost},
+    {"~", Comparator::kAbout},
+    {"≈", Comparator::kAbout},
+    {"about", Comparator::kAbout},
+    {"=", Comparator::kEqual},
+    {"==", Comparator::kEqual},
+    {"equal", Comparator::kEqual},
+    {"<", Comparator::kLess},
+    {">", Comparator::kGreater},
+    {"between", Comparator::kBetween},
+    {"relative", Comparator::kRelative},
+    {"qualitative", Comparator::kQualitative},
+    {"text", Comparator::kQualitative},
 };
 
 // Chinese words, found anywhere in a phrase. DOMAIN.md §4.
@@ -43,15 +52,24 @@ constexpr Word kWords[] = {
 
 const char* ComparatorSymbol(Comparator c) {
   switch (c) {
-    case Comparator::kAtLeast: return ">=";
-    case Comparator::kAtMost: return "<=";
-    case Comparator::kAbout: return "~";
-    case Comparator::kEqual: return "=";
-    case Comparator::kRelative: return "relative";
-    case Comparator::kQualitative: return "qualitative";
-    case Comparator::kBetween: return "between";
-    case Comparator::kLess: return "<";
-    case Comparator::kGreater: return ">";
+    case Comparator::kAtLeast:
+      return ">=";
+    case Comparator::kAtMost:
+      return "<=";
+    case Comparator::kAbout:
+      return "~";
+    case Comparator::kEqual:
+      return "=";
+    case Comparator::kRelative:
+      return "relative";
+    case Comparator::kQualitative:
+      return "qualitative";
+    case Comparator::kBetween:
+      return "between";
+    case Comparator::kLess:
+      return "<";
+    case Comparator::kGreater:
+      return ">";
   }
   return "?";
 }
@@ -70,7 +88,8 @@ bool SaysYueBeforeNumber(std::string_view text) {
     if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') return true;
     // Full-width digits ０-９: EF BC 90..99.
     if (rest.size() >= 3 && static_cast<unsigned char>(rest[0]) == 0xEF &&
-        static_cast<unsigned char>(rest[1]) == 0xBC && static_cast<unsigned char>(rest[2]) >= 0x90 &&
+        static_cast<unsigned char>(rest[1]) == 0xBC &&
+        static_cast<unsigned char>(rest[2]) >= 0x90 &&
         static_cast<unsigned char>(rest[2]) <= 0x99) {
       return true;
     }
@@ -117,7 +136,8 @@ Result<ComparatorReading> ParseComparator(std::string_view text) {
 }
 
 const char* ComparatorVocabulary() {
-  return ">=, <=, ~, =, <, >, between, relative (同步), qualitative, or the words 以上, 超过, 突破, "
+  return ">=, <=, ~, =, <, >, between, relative (同步), qualitative, or the words 以上, 超过, "
+         "突破, "
          "不少于, 不低于, 力争达到, 至少, 以内, 以下, 不超过, 不高于, 低于, 控制在, 左右, 约";
 }
 

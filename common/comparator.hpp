@@ -13,8 +13,8 @@ namespace ixdb {
 
 // A target's comparator. On-disk values: do not change.
 enum class Comparator : uint8_t {
-  kAtLeast = 0,      // >=  以上, 超过, 突破, 不少于, 不低于, 力争达到, 至少
-  kAtMost = 1,       // <=  控制在…以内, 不超过, 不高于, 低于, 以下 (控制在X左右: <= "about")
+  kAtLeast = 0,  // >=  以上, 超过, 突破, 不少于, 不低于, 力争达到, 至少
+  kAtMost = 1,  // <=  控制在…以内, 不超过, 不高于, 低于, 以下 (控制在X左右: <= "about")
   kAbout = 2,        // ~   左右, 约, 大约: reach about X
   kEqual = 3,        // =   a plain target such as 增长6%
   kRelative = 4,     // in step with another series (同步)
@@ -45,7 +45,8 @@ std::optional<ComparatorReading> FindComparatorWord(std::string_view phrase);
 // True when the text says 左右, or 约 / 大约 before a figure ("about"; 约束性指标 and 节约 do not).
 bool SaysAbout(std::string_view text);
 
-// The vocabulary for error messages: ">=, <=, ~, =, <, >, between, 同步, qualitative, or 以上, ...".
+// The vocabulary for error messages: ">=, <=, ~, =, <, >, between, 同步, qualitative, or 以上,
+// ...".
 const char* ComparatorVocabulary();
 
 }  // namespace ixdb

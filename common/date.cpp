@@ -56,12 +56,16 @@ std::string FormatDate(Date d) {
     return buf;
   }
   // Without snprintf: results print a vintage per row.
-  const char text[10] = {static_cast<char>('0' + y / 1000),     static_cast<char>('0' + y / 100 % 10),
-                         static_cast<char>('0' + y / 10 % 10),  static_cast<char>('0' + y % 10),
+  const char text[10] = {static_cast<char>('0' + y / 1000),
+                         static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),
+                         static_cast<char>('0' + y % 10),
                          '-',
-                         static_cast<char>('0' + m / 10),       static_cast<char>('0' + m % 10),
+                         static_cast<char>('0' + m / 10),
+                         static_cast<char>('0' + m % 10),
                          '-',
-                         static_cast<char>('0' + day / 10),     static_cast<char>('0' + day % 10)};
+                         static_cast<char>('0' + day / 10),
+                         static_cast<char>('0' + day % 10)};
   return std::string(text, sizeof text);
 }
 

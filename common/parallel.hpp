@@ -19,7 +19,8 @@ namespace ixdb {
 // of the lowest failing index among those that ran is returned. An exception escaping fn is
 // caught: std::bad_alloc becomes LimitExceeded ("out of memory ..."), any other Internal.
 // Blocks until every started call has returned.
-Status ParallelFor(size_t n, int threads, const std::function<Status(size_t index, int worker)>& fn);
+Status ParallelFor(size_t n, int threads,
+                   const std::function<Status(size_t index, int worker)>& fn);
 
 // Runs `fn` on a thread of its own until Wait(): the pipeline step of a loader (the next batch
 // is built while the previous one is written). Exceptions are caught as in ParallelFor.

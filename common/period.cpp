@@ -1,22 +1,24 @@
 #include "common/period.hpp"
 
-#include "common/strings.hpp"
-
 #include <cstdio>
+
+#include "common/strings.hpp"
 
 namespace ixdb {
 
 const char* FrequencyName(Frequency f) {
   switch (f) {
-    case Frequency::kAnnual: return "annual";
-    case Frequency::kQuarterly: return "quarterly";
-    case Frequency::kMonthly: return "monthly";
+    case Frequency::kAnnual:
+      return "annual";
+    case Frequency::kQuarterly:
+      return "quarterly";
+    case Frequency::kMonthly:
+      return "monthly";
   }
   return "?";
 }
 
 namespace {
-
 
 // A tiny cursor over the period text. Chinese tokens are matched as UTF-8 byte strings.
 class Cursor {
@@ -163,7 +165,8 @@ Result<ParsedPeriod> ParsePeriod(std::string_view text) {
   if (c.done()) return month(m, false);
   if (c.EatDash()) {
     const bool m2_letter = c.EatCi('m');
-    if (!m_letter && !m2_letter) return Bad(text, "looks like a date; periods are 2023-07 or 2023M01-M05");
+    if (!m_letter && !m2_letter)
+      return Bad(text, "looks like a date; periods are 2023-07 or 2023M01-M05");
     int last = c.Number(2);
     if (last > 0 && c.done()) {
       if (m != 1) return Bad(text, "a year-to-date span must start in month 01");
@@ -178,13 +181,13 @@ Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, 
                              std::string_view series_code, uint8_t* extent) {
   const Period& p = parsed.period;
   if (extent != nullptr) *extent = 0;
-  std::string who = series_code.empty() ? std::string("the series")
-                                        : "series " + std::string(series_code);
+  std::string who =
+      series_code.empty() ? std::string("the series") : "series " + std::string(series_code);
   if (parsed.first) {
-    return Status::InvalidArgument(
-        "the second half-year " + std::to_string(p.year()) + "H2 (Jul-Dec) is not a period of " + who +
-        "; use " + std::to_string(p.year()) + "Q3 and " + std::to_string(p.year()) +
-        "Q4, or the full year and H1");
+    return Status::InvalidArgument("the second half-year " + std::to_string(p.year()) +
+                                   "H2 (Jul-Dec) is not a period of " + who + "; use " +
+                                   std::to_string(p.year()) + "Q3 and " + std::to_string(p.year()) +
+                                   "Q4, or the full year and H1");
   }
   if (p.freq == series_freq) {
     if (parsed.span && !cumulative && extent != nullptr && p.freq == Frequency::kMonthly &&
@@ -200,7 +203,8 @@ Result<Period> ResolvePeriod(const ParsedPeriod& parsed, Frequency series_freq, 
   }
   if (cumulative && p.freq == Frequency::kAnnual && series_freq != Frequency::kAnnual) {
     // A bare year in a cumulative series is the full-year span.
-    return Period{series_freq, p.index * PeriodsPerYear(series_freq) + PeriodsPerYear(series_freq) - 1};
+    return Period{series_freq,
+                  p.index * PeriodsPerYear(series_freq) + PeriodsPerYear(series_freq) - 1};
   }
   if (cumulative && p.freq == Frequency::kQuarterly && series_freq == Frequency::kMonthly) {
     // A quarter of a year-to-date monthly series: the span ending with its last month.

@@ -68,8 +68,8 @@ struct ParsedPeriod {
 //   2023, 2023年, 2023Q3, 2023-Q3, 2023q3, 2023-07, 2023M07, 2023-M07, 2023M7,
 //   2023H1 / 2023-S1 (= 2023Q1-Q2 span), 2023Q1-Q3, 2023M01-M05, 2023-01-05? (no: that is a date),
 //   2023H2 / 2023S2 / 2023年下半年 (the second half-year, Jul-Dec: not a year-to-date span),
-//   2023年一季度 / 2023年第一季度, 2023年上半年, 2023年前三季度, 2023年1-5月, 2023年1—5月, 2023年5月,
-//   2023年全年 (annual).
+//   2023年一季度 / 2023年第一季度, 2023年上半年, 2023年前三季度, 2023年1-5月, 2023年1—5月,
+//   2023年5月, 2023年全年 (annual).
 // Error message names what was wrong, e.g. "bad period '2023Q5': quarter must be 1-4".
 Result<ParsedPeriod> ParsePeriod(std::string_view text);
 

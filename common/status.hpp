@@ -14,14 +14,14 @@ class [[nodiscard]] Status {
   enum class Code : unsigned char {
     kOk = 0,
     kNotFound,
-    kInvalidArgument,   // bad input from a user: a query, a file, a flag
-    kIOError,           // the file system or the network failed
-    kCorruption,        // stored data is not what was written
-    kNotSupported,      // e.g. a store of a newer on-disk format
-    kBusy,              // e.g. the data directory is locked by another process
-    kLimitExceeded,     // a result or request larger than the configured limit
-    kCancelled,         // stopped on request (a cancel, a time limit) before it finished
-    kInternal,          // a bug: an invariant of ixdb itself did not hold
+    kInvalidArgument,  // bad input from a user: a query, a file, a flag
+    kIOError,          // the file system or the network failed
+    kCorruption,       // stored data is not what was written
+    kNotSupported,     // e.g. a store of a newer on-disk format
+    kBusy,             // e.g. the data directory is locked by another process
+    kLimitExceeded,    // a result or request larger than the configured limit
+    kCancelled,        // stopped on request (a cancel, a time limit) before it finished
+    kInternal,         // a bug: an invariant of ixdb itself did not hold
   };
 
   Status() = default;  // OK
@@ -74,8 +74,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}             // NOLINT: implicit on purpose
-  Result(Status status) : status_(std::move(status)) {}     // NOLINT: implicit on purpose
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit on purpose
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit on purpose
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }

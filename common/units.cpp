@@ -62,8 +62,8 @@ UnitInfo ParseUnit(std::string_view text) {
   bool first = true;
   while (true) {
     const size_t slash = text.find('/', begin);
-    const std::string_view part =
-        text.substr(begin, slash == std::string_view::npos ? std::string_view::npos : slash - begin);
+    const std::string_view part = text.substr(
+        begin, slash == std::string_view::npos ? std::string_view::npos : slash - begin);
     std::string base;
     double scale = 1;
     ParseSimple(part, &base, &scale);
@@ -84,10 +84,10 @@ UnitInfo ParseUnit(std::string_view text) {
 Result<double> UnitConversionFactor(std::string_view from, std::string_view to) {
   UnitInfo a = ParseUnit(from), b = ParseUnit(to);
   if (a.base != b.base) {
-    return Status::InvalidArgument("cannot convert " +
-                                   (from.empty() ? std::string("(no unit)") : std::string(from)) +
-                                   " to " + (to.empty() ? std::string("(no unit)") : std::string(to)) +
-                                   ": they measure different things");
+    return Status::InvalidArgument(
+        "cannot convert " + (from.empty() ? std::string("(no unit)") : std::string(from)) + " to " +
+        (to.empty() ? std::string("(no unit)") : std::string(to)) +
+        ": they measure different things");
   }
   return a.scale / b.scale;
 }

@@ -87,8 +87,10 @@ std::string SanitizeUtf8(std::string_view s) {
   out.reserve(s.size() + 8);
   size_t i = 0;
   ForEachCodePoint(s, [&](int32_t cp, size_t len) {
-    if (cp < 0) out += "\xEF\xBF\xBD";
-    else out.append(s.substr(i, len));
+    if (cp < 0)
+      out += "\xEF\xBF\xBD";
+    else
+      out.append(s.substr(i, len));
     i += len;
   });
   return out;

@@ -26,7 +26,8 @@ Result<Format> ParseFormat(std::string_view text) {
   }
   std::string names;
   for (const auto& n : FormatNames()) names += (names.empty() ? "" : ", ") + n;
-  return Status::InvalidArgument("unknown format '" + std::string(text) + "' (expected " + names + ")");
+  return Status::InvalidArgument("unknown format '" + std::string(text) + "' (expected " + names +
+                                 ")");
 }
 
 Result<Encoding> ParseEncoding(std::string_view text) {
@@ -42,7 +43,8 @@ Result<CodeMode> ParseCodeMode(std::string_view text) {
   const std::string t = Lower(Trim(text));
   if (t == "strict") return CodeMode::kStrict;
   if (t == "sanitize" || t == "sanitise") return CodeMode::kSanitize;
-  return Status::InvalidArgument("unknown --codes '" + std::string(text) + "' (expected strict or sanitize)");
+  return Status::InvalidArgument("unknown --codes '" + std::string(text) +
+                                 "' (expected strict or sanitize)");
 }
 
 Result<LoadReport> LoadFiles(storage::Store& store, const std::vector<std::string>& paths,
@@ -80,9 +82,11 @@ std::string FormatLoadSummary(const LoadReport& r) {
   const double rate = r.seconds > 0 ? static_cast<double>(r.rows_read) / r.seconds : 0;
   std::snprintf(time, sizeof time, "%.2f s, %s rows/s", r.seconds,
                 Thousands(static_cast<uint64_t>(rate)).c_str());
-  std::string observations = Thousands(s.observations_added) + " added (" + Thousands(s.revisions) + " revisions";
+  std::string observations =
+      Thousands(s.observations_added) + " added (" + Thousands(s.revisions) + " revisions";
   if (s.corrections > 0) {
-    observations += ", " + Thousands(s.corrections) + " correction" + (s.corrections == 1 ? "" : "s");
+    observations +=
+        ", " + Thousands(s.corrections) + " correction" + (s.corrections == 1 ? "" : "s");
   }
   observations += ")";
   std::string targets = Thousands(s.targets_added) + " added";

@@ -67,7 +67,7 @@ struct LoadOptions {
 struct LoadReport {
   storage::WriteSummary summary;
   uint64_t rows_read = 0;
-  uint64_t bad_rows = 0;        // only with skip_bad_path
+  uint64_t bad_rows = 0;  // only with skip_bad_path
   double seconds = 0;
   std::vector<std::string> notes;  // e.g. "no vintage given: using today's date 2026-11-28"
   // Annual series widened into cumulative ones ("iva: annual -> monthly cumulative").

@@ -77,11 +77,11 @@ struct Node {
     kConvert,  // args[0] in unit
   };
   Kind kind = Kind::kNumber;
-  size_t pos = 0;     // byte offset where the node starts (for error messages)
+  size_t pos = 0;       // byte offset where the node starts (for error messages)
   uint32_t height = 1;  // the longest path from here to a leaf (the parser bounds it)
-  double number = 0;  // kNumber
-  std::string text;   // kSeries: code; kConvert: unit; kCall: the function name
-  char op = 0;        // kBinary: + - * / ^
+  double number = 0;    // kNumber
+  std::string text;     // kSeries: code; kConvert: unit; kCall: the function name
+  char op = 0;          // kBinary: + - * / ^
   std::vector<std::unique_ptr<Node>> args;  // operands of kBinary, kNegate, kRange, kConvert
   // kRange: the bounds.
   std::vector<PeriodArg> periods;  // [0] from, [1] to (see has_from/has_to)

@@ -18,7 +18,7 @@ namespace {
 constexpr size_t kMaxSeries = 6;
 constexpr const char* kReset = "\x1b[0m";
 constexpr const char* kSeriesColours[kMaxSeries] = {"\x1b[34m", "\x1b[35m", "\x1b[32m",
-                                                   "\x1b[36m", "\x1b[33m", "\x1b[90m"};
+                                                    "\x1b[36m", "\x1b[33m", "\x1b[90m"};
 constexpr const char* kMarkerColour = "\x1b[31m";
 // Braille dot bits by dot row (0 top .. 3 bottom), for the left and the right dot column.
 constexpr uint8_t kLeftDots[4] = {0x01, 0x02, 0x04, 0x40};
@@ -162,7 +162,8 @@ Result<std::vector<PlotSeries>> SeriesForPlot(const Table& values) {
   const int period = ColumnIndex(values, "period");
   const int value = ColumnIndex(values, "value");
   const int unit = ColumnIndex(values, "unit");
-  for (auto [index, name] : {std::pair{indicator, "indicator"}, {period, "period"}, {value, "value"}}) {
+  for (auto [index, name] :
+       {std::pair{indicator, "indicator"}, {period, "period"}, {value, "value"}}) {
     if (index < 0) {
       return Status::InvalidArgument("only the values of series can be drawn: the result has no '" +
                                      std::string(name) + "' column");
@@ -175,12 +176,15 @@ Result<std::vector<PlotSeries>> SeriesForPlot(const Table& values) {
     auto it = index_of.find(name);
     if (it == index_of.end()) {
       it = index_of.emplace(name, out.size()).first;
-      out.push_back(PlotSeries{name, unit >= 0 ? TextOf(row, unit) : values.columns[value].unit, {}});
+      out.push_back(
+          PlotSeries{name, unit >= 0 ? TextOf(row, unit) : values.columns[value].unit, {}});
     }
     PlotPoint p;
     p.period = TextOf(row, period);
     auto t = PeriodEndMonth(p.period);
-    if (!t) return Status::InvalidArgument("cannot place period '" + p.period + "' of " + name + " in time");
+    if (!t)
+      return Status::InvalidArgument("cannot place period '" + p.period + "' of " + name +
+                                     " in time");
     p.time = *t;
     p.value = ValueOf(row, value);
     out[it->second].points.push_back(std::move(p));
@@ -194,13 +198,15 @@ namespace {
 Status CheckDrawable(const std::vector<PlotSeries>& series) {
   if (series.empty()) return Status::InvalidArgument("nothing to draw: the result has no rows");
   if (series.size() > kMaxSeries) {
-    return Status::InvalidArgument("a chart shows at most " + std::to_string(kMaxSeries) + " series (this result has " +
-                                   std::to_string(series.size()) + "); .spark draws a line for each");
+    return Status::InvalidArgument("a chart shows at most " + std::to_string(kMaxSeries) +
+                                   " series (this result has " + std::to_string(series.size()) +
+                                   "); .spark draws a line for each");
   }
   for (const auto& s : series) {
     if (s.unit != series[0].unit) {
-      return Status::InvalidArgument("one axis cannot show " + series[0].name + " (" + series[0].unit + ") and " +
-                                     s.name + " (" + s.unit + "): draw them one at a time");
+      return Status::InvalidArgument("one axis cannot show " + series[0].name + " (" +
+                                     series[0].unit + ") and " + s.name + " (" + s.unit +
+                                     "): draw them one at a time");
     }
   }
   return Status::OK();
@@ -249,7 +255,8 @@ void DrawLines(const std::vector<PlotSeries>& series, const std::vector<PlotMark
     return tmax == tmin ? static_cast<long>(px / 2) : std::lround((t - tmin) / (tmax - tmin) * px);
   };
   auto y_of = [&](double v) {
-    return ymax == ymin ? static_cast<long>(py / 2) : std::lround(py - (v - ymin) / (ymax - ymin) * py);
+    return ymax == ymin ? static_cast<long>(py / 2)
+                        : std::lround(py - (v - ymin) / (ymax - ymin) * py);
   };
   const int marker_owner = static_cast<int>(series.size());
   for (const auto& m : markers) {
@@ -289,18 +296,23 @@ std::string Legend(const std::vector<PlotSeries>& series, const std::vector<Plot
   auto add_legend = [&](const std::string& entry) {
     const size_t used = legend.empty() ? 0 : DisplayWidth(legend.substr(legend.rfind('\n') + 1));
     const size_t w = DisplayWidth(entry);
-    if (!legend.empty() && used + 2 + w > width) legend += "\n";
-    else if (!legend.empty()) legend += "  ";
+    if (!legend.empty() && used + 2 + w > width)
+      legend += "\n";
+    else if (!legend.empty())
+      legend += "  ";
     legend += entry;
   };
   if (series.size() > 1 || !markers.empty()) {
     for (size_t k = 0; k < series.size(); ++k) {
-      const std::string mark = style.colour ? std::string(kSeriesColours[k]) + "\u2501\u2501" + kReset
-                                            : (series.size() > 1 ? std::string(1, static_cast<char>('1' + k)) : "\u2501\u2501");
+      const std::string mark =
+          style.colour
+              ? std::string(kSeriesColours[k]) + "\u2501\u2501" + kReset
+              : (series.size() > 1 ? std::string(1, static_cast<char>('1' + k)) : "\u2501\u2501");
       add_legend(mark + " " + FitText(series[k].name, width - 4));
     }
     for (const auto& m : markers) {
-      const std::string mark = style.colour ? std::string(kMarkerColour) + "\u2508\u2508" + kReset : "\u2508\u2508";
+      const std::string mark =
+          style.colour ? std::string(kMarkerColour) + "\u2508\u2508" + kReset : "\u2508\u2508";
       add_legend(mark + " " + FitText(m.label, width - 4));
     }
   }
@@ -314,11 +326,13 @@ Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
                                     const ChartStyle& style) {
   if (Status s = CheckDrawable(series); !s.ok()) return s;
   const ChartRange range = RangeOf(series, markers);
-  if (range.first_period.empty()) return Status::InvalidArgument("nothing to draw: every value is missing");
+  if (range.first_period.empty())
+    return Status::InvalidArgument("nothing to draw: every value is missing");
   const std::string& first_period = range.first_period;
   const std::string& last_period = range.last_period;
 
-  const std::string top = FormatNumberForDisplay(range.ymax), bottom = FormatNumberForDisplay(range.ymin);
+  const std::string top = FormatNumberForDisplay(range.ymax),
+                    bottom = FormatNumberForDisplay(range.ymin);
   const size_t gutter = std::max(DisplayWidth(top), DisplayWidth(bottom)) + 1;
   const size_t width = std::max<size_t>(style.width, 30);
   const size_t columns = width > gutter + 2 ? width - gutter - 2 : 8;
@@ -355,8 +369,8 @@ Result<std::string> RenderLineChart(const std::vector<PlotSeries>& series,
   const std::string legend = Legend(series, markers, style, width);
   if (!legend.empty()) out += legend + "\n";
   if (range.missing > 0) {
-    out += std::to_string(range.missing) + (range.missing == 1 ? " missing value" : " missing values") +
-           " not drawn\n";
+    out += std::to_string(range.missing) +
+           (range.missing == 1 ? " missing value" : " missing values") + " not drawn\n";
   }
   return out;
 }

@@ -39,7 +39,8 @@ bool IsRaw(const ast::Node& n, const Plan& plan) {
   if (n.kind == K::kSeries) return !plan.single.at(&n).IsFormula();
   if (n.kind == K::kCall && n.text == "series") return true;
   if (n.kind == K::kRange || n.kind == K::kConvert) return IsRaw(*n.args[0], plan);
-  if (n.kind == K::kCall && (n.text == "asof" || n.text == "first")) return IsRaw(*n.bound[0].expr, plan);
+  if (n.kind == K::kCall && (n.text == "asof" || n.text == "first"))
+    return IsRaw(*n.bound[0].expr, plan);
   return false;
 }
 
@@ -63,7 +64,8 @@ void Executor::NotFoundAt(size_t pos, const std::string& msg) const {
 }
 
 void Executor::Note(std::string note) {
-  if (std::find(notes_.begin(), notes_.end(), note) == notes_.end()) notes_.push_back(std::move(note));
+  if (std::find(notes_.begin(), notes_.end(), note) == notes_.end())
+    notes_.push_back(std::move(note));
 }
 
 const SeriesMeta& Executor::Meta(const std::string& code) {
@@ -121,9 +123,12 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
       freq = *k;
     } else if (f.key == K::kCumulative) {
       std::string v = Lower(f.value);
-      if (v == "true" || v == "yes" || v == "1") cumulative = true;
-      else if (v == "false" || v == "no" || v == "0") cumulative = false;
-      else Err(f.pos, "cumulative takes true or false");
+      if (v == "true" || v == "yes" || v == "1")
+        cumulative = true;
+      else if (v == "false" || v == "no" || v == "0")
+        cumulative = false;
+      else
+        Err(f.pos, "cumulative takes true or false");
     }
   }
   for (const auto& p : call.patterns) {
@@ -144,16 +149,28 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
     bool ok = true;
     for (const auto& f : call.filters) {
       switch (f.key) {
-        case K::kCode: ok = GlobMatch(f.value, s.code); break;
+        case K::kCode:
+          ok = GlobMatch(f.value, s.code);
+          break;
         case K::kName:
           ok = ContainsIgnoreCase(s.name_zh, f.value) || ContainsIgnoreCase(s.name_en, f.value) ||
                ContainsIgnoreCase(s.code, f.value);
           break;
-        case K::kUnit: ok = s.unit == f.value; break;
-        case K::kKind: ok = kind ? s.measure == *kind : s.IsFormula() == *formula; break;
-        case K::kFreq: ok = s.frequency == *freq; break;
-        case K::kRegion: ok = s.region == f.value; break;
-        case K::kCumulative: ok = s.cumulative == *cumulative; break;
+        case K::kUnit:
+          ok = s.unit == f.value;
+          break;
+        case K::kKind:
+          ok = kind ? s.measure == *kind : s.IsFormula() == *formula;
+          break;
+        case K::kFreq:
+          ok = s.frequency == *freq;
+          break;
+        case K::kRegion:
+          ok = s.region == f.value;
+          break;
+        case K::kCumulative:
+          ok = s.cumulative == *cumulative;
+          break;
       }
       if (!ok) break;
     }
@@ -176,8 +193,9 @@ void Executor::Resolve(const ast::Node& n, Plan& plan) {
     }
     if (n.text == "series") {
       if (plan.driver != nullptr) {
-        Err(n.pos, "an expression may hold one series(...) selection; combine it with single "
-                   "series, e.g. series(kind=level) / gdp");
+        Err(n.pos,
+            "an expression may hold one series(...) selection; combine it with single "
+            "series, e.g. series(kind=level) / gdp");
       }
       plan.driver = &n;
       plan.driver_series = Select(n.bound[0].selector, n.pos);
@@ -242,8 +260,9 @@ std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
   if (n.kind == ast::Node::Kind::kSeries) {
     SeriesMeta m = LookupSeries(n.text, n.pos);
     if (m.IsFormula()) {
-      Err(n.pos, n.text + " is a formula (" + FormulaText(m) +
-                     "): its values are computed when read, it has no versions or targets of its own");
+      Err(n.pos,
+          n.text + " is a formula (" + FormulaText(m) +
+              "): its values are computed when read, it has no versions or targets of its own");
     }
     return {std::move(m)};
   }
@@ -251,8 +270,9 @@ std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
     if (n.text == "series") {
       // Formulas have no versions or targets of their own: a selection means the stored series.
       std::vector<SeriesMeta> all = Select(n.bound[0].selector, n.pos);
-      all.erase(std::remove_if(all.begin(), all.end(), [](const SeriesMeta& m) { return m.IsFormula(); }),
-                all.end());
+      all.erase(
+          std::remove_if(all.begin(), all.end(), [](const SeriesMeta& m) { return m.IsFormula(); }),
+          all.end());
       return all;
     }
     if (n.text == "asof") {
@@ -324,13 +344,17 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
         }
         row.push_back(vintage_cell);
         const char* status = storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]));
-        if (*status == '\0') row.emplace_back();
-        else row.emplace_back(std::in_place_type<std::string>, status);
+        if (*status == '\0')
+          row.emplace_back();
+        else
+          row.emplace_back(std::in_place_type<std::string>, status);
       }
       // A bound on a missing value says nothing: the cell stays empty with the value.
       const char* qualifier = std::isnan(d.value[i]) ? "" : QualifierText(d.QualifierAt(i));
-      if (*qualifier == '\0') row.emplace_back();
-      else row.emplace_back(std::in_place_type<std::string>, qualifier);
+      if (*qualifier == '\0')
+        row.emplace_back();
+      else
+        row.emplace_back(std::in_place_type<std::string>, qualifier);
     }
   };
   std::optional<std::string> common_unit;
@@ -349,11 +373,13 @@ Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
     return true;
   });
   std::vector<std::string> notes;
-  if (points) notes.push_back("changes of rates, shares and growth rates are in percentage points (pp)");
+  if (points)
+    notes.push_back("changes of rates, shares and growth rates are in percentage points (pp)");
   if (percent) notes.push_back("changes of levels, counts and ratios are in percent (%)");
   if (qualified) {
-    notes.push_back("qualifier: a value computed from a qualified figure (突破, 以上: >=) is itself a "
-                    "bound (>=, <=) or approximate (~); ? where bounds point opposite ways");
+    notes.push_back(
+        "qualifier: a value computed from a qualified figure (突破, 以上: >=) is itself a "
+        "bound (>=, <=) or approximate (~); ? where bounds point opposite ways");
   }
   Table t = rc.Finish(std::move(notes));
   if (same_unit && common_unit) t.columns[2].unit = *common_unit;
@@ -387,8 +413,9 @@ Table Executor::Run() {
 }
 
 void Executor::ErrPercentProduct(const ast::Node& root) const {
-  Err(root.pos, ExprText(root, nullptr) + " multiplies two percentages: divide it by 100 for "
-                                          "percentage points (拉动 = growth * share / 100 is in pp)");
+  Err(root.pos, ExprText(root, nullptr) +
+                    " multiplies two percentages: divide it by 100 for "
+                    "percentage points (拉动 = growth * share / 100 is in pp)");
 }
 
 std::optional<storage::ObsStatus> FirstStatus(const ast::Node& first_call) {
@@ -401,7 +428,8 @@ std::optional<storage::ObsStatus> FirstStatus(const ast::Node& first_call) {
 
 ColumnarResult Executor::RunColumns() {
   if (q_.where || !q_.order.empty() || q_.limit) {
-    Fail(Status::InvalidArgument("RunValueQuery takes an expression without where, order by or limit"));
+    Fail(Status::InvalidArgument(
+        "RunValueQuery takes an expression without where, order by or limit"));
   }
   const ast::Node& root = *q_.expr;
   if (ReturnsTable(root)) Err(root.pos, root.text + "() returns a table; use RunQuery");

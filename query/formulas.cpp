@@ -22,8 +22,8 @@ namespace {
 }
 
 // The metadata of `def`, its expression checked and evaluated once on `view`.
-storage::SeriesMeta Check(storage::ReadView& view, const FormulaDefinition& def, std::string_view text,
-                          Date today) {
+storage::SeriesMeta Check(storage::ReadView& view, const FormulaDefinition& def,
+                          std::string_view text, Date today) {
   auto parsed = ParseQuery(text);
   if (!parsed.ok()) Fail(parsed.status());
   Bind(*parsed, text);
@@ -31,7 +31,8 @@ storage::SeriesMeta Check(storage::ReadView& view, const FormulaDefinition& def,
   const ast::Node& root = *parsed->expr;
   const std::map<std::string, size_t> named = NamedCodes(root);
   if (view.GetSeries(def.code).ok()) {
-    Fail(Status::InvalidArgument(def.code + " is a series of stored data: a formula needs a code of its own"));
+    Fail(Status::InvalidArgument(def.code +
+                                 " is a series of stored data: a formula needs a code of its own"));
   }
   // A cycle through the formulas as they would be after this definition, positioned at the
   // code of the expression that starts it. (Storage checks again under its write lock.)
@@ -42,13 +43,14 @@ storage::SeriesMeta Check(storage::ReadView& view, const FormulaDefinition& def,
   std::vector<std::string>& mine = uses[def.code];
   mine.clear();
   for (const auto& [code, pos] : named) mine.push_back(code);
-  const std::vector<std::string> cycle =
-      storage::FindFormulaCycle(def.code, [&uses](std::string_view c) -> const std::vector<std::string>* {
+  const std::vector<std::string> cycle = storage::FindFormulaCycle(
+      def.code, [&uses](std::string_view c) -> const std::vector<std::string>* {
         auto it = uses.find(c);
         return it == uses.end() ? nullptr : &it->second;
       });
   if (!cycle.empty()) {
-    Err(text, named.at(cycle[1]), "formula " + def.code + " refers to itself: " + storage::FormulaCycleText(cycle));
+    Err(text, named.at(cycle[1]),
+        "formula " + def.code + " refers to itself: " + storage::FormulaCycleText(cycle));
   }
   QueryOptions options;
   Executor ex(*parsed, text, view, options);
@@ -59,8 +61,10 @@ storage::SeriesMeta Check(storage::ReadView& view, const FormulaDefinition& def,
   std::string unit = d.unit;
   if (!def.unit.empty() && def.unit != d.unit) {
     if (!UnitConversionFactor(d.unit, def.unit).ok()) {
-      Err(text, 0, "--unit " + def.unit + ": cannot convert " + std::string(text) + " (" +
-                               (d.unit.empty() ? "no unit" : d.unit) + ") to it: the units measure different things");
+      Err(text, 0,
+          "--unit " + def.unit + ": cannot convert " + std::string(text) + " (" +
+              (d.unit.empty() ? "no unit" : d.unit) +
+              ") to it: the units measure different things");
     }
     unit = def.unit;
   }
@@ -79,10 +83,12 @@ storage::SeriesMeta Check(storage::ReadView& view, const FormulaDefinition& def,
 
 }  // namespace
 
-Result<storage::SeriesMeta> DefineFormula(storage::Store& store, const FormulaDefinition& def, Date today) {
+Result<storage::SeriesMeta> DefineFormula(storage::Store& store, const FormulaDefinition& def,
+                                          Date today) {
   if (Status s = storage::ValidateSeriesCode(def.code); !s.ok()) return s;
   const std::string text(Trim(def.expression));
-  if (text.empty()) return Status::InvalidArgument("formula " + def.code + ": the expression is empty");
+  if (text.empty())
+    return Status::InvalidArgument("formula " + def.code + ": the expression is empty");
   auto view = store.NewReadView();
   storage::SeriesMeta meta;
   try {
@@ -110,8 +116,8 @@ Status DropFormula(storage::Store& store, std::string_view code) {
 std::string DefinedText(const storage::SeriesMeta& formula) {
   std::string kind = FrequencyName(formula.frequency);
   if (formula.cumulative) kind += ", cumulative";
-  return "defined " + FormulaText(formula) + " (" + (formula.unit.empty() ? "no unit" : formula.unit) + ", " +
-         kind + ")";
+  return "defined " + FormulaText(formula) + " (" +
+         (formula.unit.empty() ? "no unit" : formula.unit) + ", " + kind + ")";
 }
 
 }  // namespace ixdb::query

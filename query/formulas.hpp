@@ -32,7 +32,8 @@ struct FormulaDefinition {
 //    a");
 //  - NotFound: a code it names is no series or formula (with the nearest codes);
 //  - InvalidArgument: a bad code, or the code of a series of stored data.
-Result<storage::SeriesMeta> DefineFormula(storage::Store& store, const FormulaDefinition& def, Date today);
+Result<storage::SeriesMeta> DefineFormula(storage::Store& store, const FormulaDefinition& def,
+                                          Date today);
 
 // Removes formula `code`. NotFound when there is none; InvalidArgument when another formula
 // uses it (naming them) or when it is a series of stored data.

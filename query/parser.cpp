@@ -80,7 +80,6 @@ std::string Unquote(std::string_view s) {
   return std::string(s);
 }
 
-
 // ---- Error messages, one per rule that can be required (PEGTL json_errors.hpp style). ----
 template <typename Rule>
 inline constexpr const char* kErrorMessage = "syntax error";
@@ -126,24 +125,30 @@ struct DepthControl : RaiseControl<Rule> {
   template <typename Input>
   static void start(const Input& in, ParseState& st) {
     if (++st.depth > kMaxNestingDepth) {
-      throw pegtl::parse_error("nested too deeply (at most " + std::to_string(kMaxNestingDepth) +
-                                   " levels)",
-                               in);
+      throw pegtl::parse_error(
+          "nested too deeply (at most " + std::to_string(kMaxNestingDepth) + " levels)", in);
     }
   }
   template <typename Input>
-  static void success(const Input&, ParseState& st) noexcept { --st.depth; }
+  static void success(const Input&, ParseState& st) noexcept {
+    --st.depth;
+  }
   template <typename Input>
-  static void failure(const Input&, ParseState& st) noexcept { --st.depth; }
+  static void failure(const Input&, ParseState& st) noexcept {
+    --st.depth;
+  }
 };
 }  // namespace
 }  // namespace ixdb::query
 
 namespace ixdb::query {
 namespace {
-template <> struct Control<g::Primary> : DepthControl<g::Primary> {};
-template <> struct Control<g::NotCond> : DepthControl<g::NotCond> {};
-template <> struct Control<g::Minus> : DepthControl<g::Minus> {
+template <>
+struct Control<g::Primary> : DepthControl<g::Primary> {};
+template <>
+struct Control<g::NotCond> : DepthControl<g::NotCond> {};
+template <>
+struct Control<g::Minus> : DepthControl<g::Minus> {
   // Minus signs repeat without recursion (star), but each becomes an AST node: bound them too.
   template <typename Input>
   static void success(const Input&, ParseState&) noexcept {}
@@ -327,7 +332,8 @@ struct Action<g::Range> {
   static void apply(const In& in, ParseState& st) {
     NodePtr r = std::move(st.range);
     if (!st.range_colon) {
-      if (!r->has_from) throw pegtl::parse_error("empty range: write [from:to], [from:] or [:to]", in);
+      if (!r->has_from)
+        throw pegtl::parse_error("empty range: write [from:to], [from:] or [:to]", in);
       r->periods[1] = r->periods[0];
       r->has_to = true;
     }
@@ -374,9 +380,12 @@ struct PushOp {
     st.ops.emplace_back(static_cast<char>(*in.begin() | 0x80), st.Offset(in.begin()));
   }
 };
-template <> struct Action<g::AddOp> : PushOp {};
-template <> struct Action<g::MulOp> : PushOp {};
-template <> struct Action<g::PowOp> : PushOp {};
+template <>
+struct Action<g::AddOp> : PushOp {};
+template <>
+struct Action<g::MulOp> : PushOp {};
+template <>
+struct Action<g::PowOp> : PushOp {};
 
 struct EndBinary {
   static void apply0(ParseState& st) {
@@ -393,9 +402,12 @@ struct EndBinary {
     st.Push(std::move(n));
   }
 };
-template <> struct Action<g::AddTail> : EndBinary {};
-template <> struct Action<g::MulTail> : EndBinary {};
-template <> struct Action<g::PowTail> : EndBinary {};
+template <>
+struct Action<g::AddTail> : EndBinary {};
+template <>
+struct Action<g::MulTail> : EndBinary {};
+template <>
+struct Action<g::PowTail> : EndBinary {};
 
 template <>
 struct Action<g::UnitText> {
@@ -471,8 +483,10 @@ struct EndLogical {
     st.conds.back() = std::move(c);
   }
 };
-template <> struct Action<g::AndTail> : EndLogical<ast::Condition::Kind::kAnd> {};
-template <> struct Action<g::OrTail> : EndLogical<ast::Condition::Kind::kOr> {};
+template <>
+struct Action<g::AndTail> : EndLogical<ast::Condition::Kind::kAnd> {};
+template <>
+struct Action<g::OrTail> : EndLogical<ast::Condition::Kind::kOr> {};
 template <>
 struct Action<g::Where> {
   static void apply0(ParseState& st) {

@@ -43,8 +43,7 @@ Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view tex
   return RunValueQuery(*view, text, opts);
 }
 
-Result<Table> RunQuery(storage::Store& store, std::string_view text,
-                       const QueryOptions& options) {
+Result<Table> RunQuery(storage::Store& store, std::string_view text, const QueryOptions& options) {
   std::unique_ptr<storage::ReadView> view;
   try {
     view = store.NewReadView();

@@ -70,8 +70,8 @@ Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
 // numbers (and the benchmark's latency measurement). Same semantics and errors as RunQuery;
 // InvalidArgument for table functions (targets, revisions, list...) and row clauses.
 struct SeriesColumns {
-  std::string indicator;       // as RunQuery's indicator column
-  std::string unit;            // as RunQuery's unit column
+  std::string indicator;  // as RunQuery's indicator column
+  std::string unit;       // as RunQuery's unit column
   Frequency frequency = Frequency::kAnnual;
   bool cumulative = false;     // periods print in span form (FormatPeriod(p, true))
   std::vector<Period> period;  // ascending

@@ -105,9 +105,9 @@ char* WriteNumber(char* p, double v) {
   const double mag = std::fabs(v);
   const bool fixed = mag >= kFixedMin && mag < kFixedMax;
   if (char* end = fixed ? WriteShortDecimal(p, v) : nullptr) return end;
-  const std::to_chars_result r = fixed
-                                     ? std::to_chars(p, p + kNumberRoom, v, std::chars_format::fixed)
-                                     : std::to_chars(p, p + kNumberRoom, v);
+  const std::to_chars_result r =
+      fixed ? std::to_chars(p, p + kNumberRoom, v, std::chars_format::fixed)
+            : std::to_chars(p, p + kNumberRoom, v);
   return r.ec == std::errc() ? r.ptr : put("nan");  // cannot fail with this room
 }
 

@@ -12,9 +12,9 @@ namespace ixdb::query {
 enum class ColumnType : uint8_t { kString, kNumber, kInteger, kDate, kPeriod };
 
 struct Column {
-  std::string name;   // e.g. "indicator", "period", "value", "unit"
+  std::string name;  // e.g. "indicator", "period", "value", "unit"
   ColumnType type = ColumnType::kString;
-  std::string unit;   // the unit of a numeric column when it is the same for all rows (may be empty)
+  std::string unit;  // the unit of a numeric column when it is the same for all rows (may be empty)
 };
 
 // A cell: null (missing), text, a number, or an integer. Dates and periods are kept as text

@@ -247,7 +247,8 @@ void AppendPadded(std::string& out, const std::string& text, size_t width, bool 
 void AppendBoxRow(std::string& out, const std::vector<std::string>& cells,
                   const std::vector<bool>& right, const std::vector<size_t>& widths) {
   bool one_line = true;  // the common case: every cell fits its column
-  for (size_t c = 0; c < cells.size() && one_line; ++c) one_line = DisplayWidth(cells[c]) <= widths[c];
+  for (size_t c = 0; c < cells.size() && one_line; ++c)
+    one_line = DisplayWidth(cells[c]) <= widths[c];
   if (one_line) {
     out += "\u2502";
     for (size_t c = 0; c < cells.size(); ++c) {
@@ -343,7 +344,8 @@ std::string FormatNumberForDisplay(double v, int precision, bool separators) {
     s = FormatNumber(v);
   } else if (std::fabs(v) >= 1e21) {
     char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, std::min(precision, 17));
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific,
+                           std::min(precision, 17));
     s = std::string(buf, r.ptr);
   } else {
     // Rounded from the shortest decimal form, half away from zero, so that the digits are the
@@ -460,8 +462,9 @@ std::string RenderTextTable(const Table& table, const TextLayout& layout) {
   if (!g.dropped.empty()) {
     std::string names;
     for (const auto& name : g.dropped) names += (names.empty() ? "" : " ") + name;
-    AppendFooter(out, "empty columns not shown: ",
-                 names + " (--format csv or json shows every column)", layout.width);
+    AppendFooter(out,
+                 "empty columns not shown: ", names + " (--format csv or json shows every column)",
+                 layout.width);
   }
   for (const auto& note : table.notes) AppendFooter(out, "note: ", DisplayText(note), layout.width);
   return out;

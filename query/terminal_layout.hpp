@@ -53,8 +53,8 @@ std::string FormatNumberForDisplay(double v, int precision = -1, bool separators
 
 // Breaks `text` into lines of at most `width` terminal columns: at spaces where it can, after
 // `_`, `-` and `/`, between CJK characters (which need no space), inside a word only when the
-// word alone is wider than `width`. Spaces at a break are dropped; "\n" always breaks. Empty text gives one empty line.
-// REQUIRES: width >= 2 (a CJK character must fit).
+// word alone is wider than `width`. Spaces at a break are dropped; "\n" always breaks. Empty text
+// gives one empty line. REQUIRES: width >= 2 (a CJK character must fit).
 std::vector<std::string> WrapToWidth(std::string_view text, size_t width);
 
 }  // namespace ixdb::query

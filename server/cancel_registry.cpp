@@ -71,8 +71,7 @@ CancelRegistry::Registration CancelRegistry::Register() {
   return Registration(this, std::move(key), std::move(entry));
 }
 
-CancelRegistry::Outcome CancelRegistry::Cancel(std::string_view key,
-                                               const std::string* query_id) {
+CancelRegistry::Outcome CancelRegistry::Cancel(std::string_view key, const std::string* query_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(std::string(key));
   if (it == entries_.end()) return Outcome::kUnknownKey;

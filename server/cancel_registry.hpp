@@ -54,9 +54,9 @@ class CancelRegistry {
   };
 
   enum class Outcome {
-    kCancelled,    // the connection's running query was told to stop
-    kIdle,         // the connection runs no query (or another one than query_id names)
-    kUnknownKey,   // no open connection has this key
+    kCancelled,   // the connection's running query was told to stop
+    kIdle,        // the connection runs no query (or another one than query_id names)
+    kUnknownKey,  // no open connection has this key
   };
 
   CancelRegistry() = default;

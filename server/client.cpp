@@ -6,12 +6,11 @@
 
 #include <poll.h>
 
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <cstdio>
 #include <exception>
 #include <mutex>
@@ -183,8 +182,7 @@ struct Exchange {
   std::string answer;
 };
 
-Exchange SendAndReceive(Channel& channel, const std::string& request,
-                        Clock::time_point deadline) {
+Exchange SendAndReceive(Channel& channel, const std::string& request, Clock::time_point deadline) {
   Exchange x;
   auto header = EncodeFrameHeader(request.size());
   std::array<asio::const_buffer, 2> bufs = {asio::buffer(header), asio::buffer(request)};
@@ -201,8 +199,8 @@ Exchange SendAndReceive(Channel& channel, const std::string& request,
     while (x.answer.size() < length && !x.error) {
       size_t done = x.answer.size();
       x.answer.resize(done + std::min<size_t>(kFrameReadChunkBytes, length - done));
-      x.error = channel.Read(asio::buffer(x.answer.data() + done, x.answer.size() - done),
-                             deadline);
+      x.error =
+          channel.Read(asio::buffer(x.answer.data() + done, x.answer.size() - done), deadline);
     }
   }
   if (x.error && write_error && x.error != asio::error::timed_out) {
@@ -219,15 +217,15 @@ bool IsClosed(const boost::system::error_code& ec) {
 
 class AsioClient : public Client {
  public:
-  explicit AsioClient(Endpoint endpoint)
-      : endpoint_(std::move(endpoint)), channel_(endpoint_) {}
+  explicit AsioClient(Endpoint endpoint) : endpoint_(std::move(endpoint)), channel_(endpoint_) {}
 
   // Opens the connection and says hello, which gives the connection's cancel key.
   Status Connect() {
     Clock::time_point deadline = Deadline(kConnectTimeout);
     Status s = channel_.Open(deadline);
     if (!s.ok()) return s;
-    Exchange x = SendAndReceive(channel_, EncodeHelloRequest(), Deadline(endpoint_.options.timeout));
+    Exchange x =
+        SendAndReceive(channel_, EncodeHelloRequest(), Deadline(endpoint_.options.timeout));
     if (x.error) {
       channel_.Close();
       return Status::IOError("connection to " + endpoint_.address +
@@ -253,7 +251,8 @@ class AsioClient : public Client {
       return Status::NotSupported("the server at " + endpoint_.address + " speaks protocol " +
                                   std::to_string(server_protocol_) +
                                   ", which cannot read as of a date; wrap the query instead: "
-                                  "asof(QUERY, " + FormatDate(*as_of) + ")");
+                                  "asof(QUERY, " +
+                                  FormatDate(*as_of) + ")");
     }
     uint64_t id = next_query_id_++;
     {
@@ -279,10 +278,11 @@ class AsioClient : public Client {
     return DecodeLoadResponse(*payload);
   }
 
-  Result<std::string> Define(const std::string& code, const std::string& expression, const std::string& name,
-                             const std::string& unit, bool drop) override {
+  Result<std::string> Define(const std::string& code, const std::string& expression,
+                             const std::string& name, const std::string& unit, bool drop) override {
     Result<std::string> payload =
-        RoundTrip(EncodeDefineRequest(code, expression, name, unit, drop, endpoint_.options.token), /*idempotent=*/false);
+        RoundTrip(EncodeDefineRequest(code, expression, name, unit, drop, endpoint_.options.token),
+                  /*idempotent=*/false);
     if (!payload.ok()) return payload.status();
     return DecodeDefineResponse(*payload);
   }

@@ -64,7 +64,8 @@ class Client {
   // Defines (or with `drop` removes) a named formula on the server, as `ixdb define` does
   // locally; returns the server's line ("defined gdp_pc = ..."). Needs the server's token.
   virtual Result<std::string> Define(const std::string& code, const std::string& expression,
-                                     const std::string& name, const std::string& unit, bool drop) = 0;
+                                     const std::string& name, const std::string& unit,
+                                     bool drop) = 0;
   // Stops the query a Query call on this client is waiting for, through a cancel request on a
   // second connection (docs/protocol.md, "cancel"); that Query then returns Cancelled.
   // Thread-safe, and safe to call when no query runs (it then does nothing). OK when the

@@ -5,16 +5,15 @@
 
 #include "server/connection.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
-
-#include <algorithm>
-#include <array>
 #include <cstring>
 #include <deque>
-#include <vector>
 #include <exception>
+#include <vector>
 
 #include "server/frame.hpp"
 #include "server/internal/asio.hpp"
@@ -145,8 +144,7 @@ class BufferedReader {
 };
 
 template <typename Stream>
-awaitable<void> ReadRequests(Stream& stream, const std::string& peer,
-                             ConnectionServices& services,
+awaitable<void> ReadRequests(Stream& stream, const std::string& peer, ConnectionServices& services,
                              CancelRegistry::Registration& cancel_key, Outbox& outbox) {
   const ConnectionLimits& limits = services.limits;
   ConnectionManager& connections = services.connections;
@@ -311,8 +309,7 @@ awaitable<void> RefuseFrames(Stream stream, std::string peer, ConnectionServices
 
 template awaitable<void> ServeFrames<tcp::socket>(tcp::socket, std::string, ConnectionServices&,
                                                   ConnectionManager::Slot);
-template awaitable<void> RefuseFrames<tcp::socket>(tcp::socket, std::string,
-                                                   ConnectionServices&);
+template awaitable<void> RefuseFrames<tcp::socket>(tcp::socket, std::string, ConnectionServices&);
 using TlsStream = asio::ssl::stream<tcp::socket>;
 template awaitable<void> ServeFrames<TlsStream>(TlsStream, std::string, ConnectionServices&,
                                                 ConnectionManager::Slot);

@@ -31,7 +31,8 @@ Status CheckWriteAccess(std::string_view op_name, std::string_view token,
   if (!config.writes_allowed) {
     return Status::NotSupported(
         "writes are disabled: this server listens on a non-loopback address without a token "
-        "(start it with a token to allow " + what + ")");
+        "(start it with a token to allow " +
+        what + ")");
   }
   if (!config.token.empty() && !TokenMatches(token, config.token)) {
     return Status::InvalidArgument(token.empty() ? "this server requires a token for " + what
@@ -72,8 +73,7 @@ Response ErrorResponse(const Status& status, std::string what) {
   return r;
 }
 
-Response HandleRequest(const Request& request, DataBackend& backend,
-                       const HandlerConfig& config) {
+Response HandleRequest(const Request& request, DataBackend& backend, const HandlerConfig& config) {
   // Exceptions stop here: a failing request answers with an error and the server goes on.
   try {
     std::string id;
@@ -87,8 +87,7 @@ Response HandleRequest(const Request& request, DataBackend& backend,
                                 "with a range, a where or a limit"),
           "refused: response too large");
     } else if (r.payload.size() > std::numeric_limits<uint32_t>::max()) {
-      r = ErrorResponse(Status::LimitExceeded("the response (" +
-                                              std::to_string(r.payload.size()) +
+      r = ErrorResponse(Status::LimitExceeded("the response (" + std::to_string(r.payload.size()) +
                                               " bytes) is larger than a frame can carry"),
                         "refused: response too large");
     }

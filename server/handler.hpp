@@ -53,10 +53,10 @@ struct Response {
 // error response. Thread-safe if `backend` is.
 Response HandleRequest(const Request& request, DataBackend& backend, const HandlerConfig& config);
 
-// The write policy (docs/protocol.md §4) for a request of the op `op_name` carrying `token` ("" when
-// none): NotSupported when the server takes no writes, InvalidArgument when a token is required
-// and `token` is not it (the message says whether it was missing or wrong), else OK. Compares
-// in constant time. HandleRequest applies it to every Access::kWrite op; the HTTP endpoint
+// The write policy (docs/protocol.md §4) for a request of the op `op_name` carrying `token` (""
+// when none): NotSupported when the server takes no writes, InvalidArgument when a token is
+// required and `token` is not it (the message says whether it was missing or wrong), else OK.
+// Compares in constant time. HandleRequest applies it to every Access::kWrite op; the HTTP endpoint
 // applies it before reading a load's files.
 Status CheckWriteAccess(std::string_view op_name, std::string_view token,
                         const HandlerConfig& config);

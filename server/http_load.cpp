@@ -67,8 +67,9 @@ Status ReadForm(std::string_view boundary, std::string_view body, LoadInput* inp
     input->options.emplace_back(std::move(part.name), std::move(part.content));
   }
   if (input->files.empty()) {
-    return Status::InvalidArgument("the form has no file (send it as a part with a filename, "
-                                   "curl -F file=@data.csv)");
+    return Status::InvalidArgument(
+        "the form has no file (send it as a part with a filename, "
+        "curl -F file=@data.csv)");
   }
   return Status::OK();
 }
@@ -110,8 +111,8 @@ HttpReply AnswerLoad(const HttpRequest& request, const HttpParams& params,
   }
   Result<std::string> payload = EncodeLoadRequest(input.files, OptionsJson(input), token);
   if (!payload.ok()) return HttpErrorReply(payload.status());
-  Response response = HandleRequest(Request{*payload, request.peer}, context.backend,
-                                    context.handler);
+  Response response =
+      HandleRequest(Request{*payload, request.peer}, context.backend, context.handler);
   if (!response.ok) {
     HttpReply r = HttpErrorReply(DecodeStatusResponse(response.payload));
     r.body = std::move(response.payload);  // the handler's own error object, as TCP sends it

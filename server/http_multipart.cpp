@@ -100,8 +100,8 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view boundary, std::str
     const size_t content_start = headers_end + 4;
     size_t end = body.find(next_delimiter, content_start);
     if (end == std::string_view::npos) {
-      return Status::InvalidArgument("multipart body is not closed by --" +
-                                     std::string(boundary) + "--");
+      return Status::InvalidArgument("multipart body is not closed by --" + std::string(boundary) +
+                                     "--");
     }
     part.content = std::string(body.substr(content_start, end - content_start));
     parts.push_back(std::move(part));

@@ -87,9 +87,9 @@ HttpReply RunAndRender(const HttpContext& context, const HttpParams& params,
 HttpReply QueryRoute(const HttpRequest& request, const HttpContext& context, HttpParams params) {
   std::string text;
   if (request.method == "POST") {
-    const bool form = EqualsIgnoreCase(Trim(request.content_type.substr(
-                                           0, request.content_type.find(';'))),
-                                       "application/x-www-form-urlencoded");
+    const bool form =
+        EqualsIgnoreCase(Trim(request.content_type.substr(0, request.content_type.find(';'))),
+                         "application/x-www-form-urlencoded");
     // curl --data sends that Content-Type for any body; only a body that starts with q= is a
     // form (no query of the language starts so).
     if (form && request.body.substr(0, 2) == "q=") {
@@ -136,8 +136,9 @@ Result<std::string> QuoteSelectorValue(const std::string& key, const std::string
 
 // GET /series?code=gdp*&unit=亿元: list(code="gdp*", unit="亿元").
 HttpReply SeriesRoute(const HttpRequest&, const HttpContext& context, HttpParams params) {
-  Status s = params.CheckKnown("/series", {"code", "name", "text", "unit", "kind", "measure", "freq",
-                                           "frequency", "region", "cumulative", "format", "bom"});
+  Status s =
+      params.CheckKnown("/series", {"code", "name", "text", "unit", "kind", "measure", "freq",
+                                    "frequency", "region", "cumulative", "format", "bom"});
   if (!s.ok()) return HttpErrorReply(s);
   std::string text = "list(";
   bool first = true;
@@ -188,7 +189,7 @@ HttpReply LoadRoute(const HttpRequest& request, const HttpContext& context, Http
 
 struct Route {
   std::string_view path;
-  bool get;   // GET and HEAD
+  bool get;  // GET and HEAD
   bool post;
   HttpReply (*answer)(const HttpRequest&, const HttpContext&, HttpParams);
 };
@@ -208,11 +209,10 @@ std::string AllowedMethods(bool get, bool post) {
   return allow + ", OPTIONS";
 }
 
-HttpReply MethodNotAllowed(const HttpRequest& request, std::string_view path, bool get,
-                           bool post) {
-  HttpReply r = HttpErrorReply(Status::InvalidArgument(
-      std::string(request.method) + " is not allowed on " + std::string(path) + " (allowed: " +
-      AllowedMethods(get, post) + ")"));
+HttpReply MethodNotAllowed(const HttpRequest& request, std::string_view path, bool get, bool post) {
+  HttpReply r = HttpErrorReply(
+      Status::InvalidArgument(std::string(request.method) + " is not allowed on " +
+                              std::string(path) + " (allowed: " + AllowedMethods(get, post) + ")"));
   r.status = 405;
   r.headers.push_back({"Allow", AllowedMethods(get, post)});
   return r;
@@ -267,14 +267,22 @@ void AddCorsHeaders(const HttpRequest& request, const HttpConfig& config, HttpRe
 
 int HttpStatusFor(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return 200;
-    case Status::Code::kInvalidArgument: return 400;
-    case Status::Code::kNotFound: return 404;
-    case Status::Code::kLimitExceeded: return 413;
-    case Status::Code::kBusy: return 429;
-    case Status::Code::kCancelled: return 504;
-    case Status::Code::kNotSupported: return 501;
-    default: return 500;
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kLimitExceeded:
+      return 413;
+    case Status::Code::kBusy:
+      return 429;
+    case Status::Code::kCancelled:
+      return 504;
+    case Status::Code::kNotSupported:
+      return 501;
+    default:
+      return 500;
   }
 }
 

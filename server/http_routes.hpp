@@ -32,7 +32,7 @@ struct HttpRequest {
   std::string_view authorization;  // the Authorization header ("" when absent)
   std::string_view origin;         // the Origin header ("" when absent)
   std::string_view body;
-  std::string peer;                // "HOST:PORT" of the client, recorded with loads
+  std::string peer;  // "HOST:PORT" of the client, recorded with loads
 };
 
 struct HttpHeader {

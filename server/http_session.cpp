@@ -4,12 +4,11 @@
 
 #include "server/http_session.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <array>
 #include <exception>
 
 #include "common/strings.hpp"
@@ -63,8 +62,8 @@ awaitable<void> LingeringClose(Stream& stream, internal::Deadline& deadline) {
   CloseStream(stream);
 }
 
-http::response<http::string_body> MakeResponse(HttpReply& reply, unsigned version,
-                                               bool keep_alive, bool head) {
+http::response<http::string_body> MakeResponse(HttpReply& reply, unsigned version, bool keep_alive,
+                                               bool head) {
   http::response<http::string_body> res{static_cast<http::status>(reply.status), version};
   res.set(http::field::server, "ixdb/" IXDB_VERSION);
   res.set("X-Content-Type-Options", "nosniff");
@@ -101,15 +100,16 @@ struct HeaderReadFailure {
 HeaderReadFailure ClassifyHeaderReadFailure(const boost::system::error_code& ec, bool timed_out,
                                             uint64_t announced_length, size_t body_limit) {
   if (timed_out) return {"idle timeout", 0, Status()};
-  if (ec == http::error::end_of_stream || ec == asio::error::eof) return {"closed by client", 0, Status()};
+  if (ec == http::error::end_of_stream || ec == asio::error::eof)
+    return {"closed by client", 0, Status()};
   if (ec == http::error::body_limit) {
     // The Content-Length announced more than the limit.
     return {"body too large", 413, BodyTooLarge(announced_length, body_limit)};
   }
   if (ec == http::error::header_limit) {
     return {"headers too large", 431,
-            Status::LimitExceeded("request headers larger than " +
-                                  std::to_string(kMaxHeaderBytes) + " bytes")};
+            Status::LimitExceeded("request headers larger than " + std::to_string(kMaxHeaderBytes) +
+                                  " bytes")};
   }
   if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
     return {"malformed request", 400,
@@ -218,9 +218,12 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
       // No deadline while the request runs: a long query is not the client's idleness.
       deadline.Disarm();
       const http::request<http::string_body>& req = parser.get();
-      HttpRequest request{req.method_string(),        req.target(),
-                          req[http::field::content_type], req[http::field::authorization],
-                          req[http::field::origin],   req.body(),
+      HttpRequest request{req.method_string(),
+                          req.target(),
+                          req[http::field::content_type],
+                          req[http::field::authorization],
+                          req[http::field::origin],
+                          req.body(),
                           peer};
       const HttpContext context{base.backend, base.config, services.http, services.metrics,
                                 connections.served()};
@@ -233,8 +236,8 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
         break;
       }
       const int status = reply.status;
-      const std::string line = RequestLine(req.method_string(), req.target(), status) + ": " +
-                               reply.summary;
+      const std::string line =
+          RequestLine(req.method_string(), req.target(), status) + ": " + reply.summary;
       const bool keep_alive = req.keep_alive();
       auto res = MakeResponse(reply, version, keep_alive, req.method() == http::verb::head);
       deadline.Arm(limits.idle_timeout);
@@ -282,9 +285,9 @@ awaitable<void> RefuseHttp(Stream stream, std::string peer, HttpServices& servic
     parser.header_limit(kMaxHeaderBytes);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
     if (!ec) {
-      HttpReply reply = HttpErrorReply(Status::Busy(
-          "too many connections (the limit is " +
-          std::to_string(base.connections.max_served()) + ")"));
+      HttpReply reply =
+          HttpErrorReply(Status::Busy("too many connections (the limit is " +
+                                      std::to_string(base.connections.max_served()) + ")"));
       reply.headers.push_back({"Retry-After", "1"});
       auto res = MakeResponse(reply, parser.get().version(), false, false);
       auto [wec, sent] = co_await http::async_write(stream, res, kNoThrow);

@@ -9,7 +9,6 @@
 // once its handshake is done; the instantiations are in http_session.cpp (tcp::socket so far).
 
 #include <boost/asio/awaitable.hpp>
-
 #include <string>
 
 #include "server/connection.hpp"

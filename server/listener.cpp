@@ -4,9 +4,8 @@
 
 #include "server/listener.hpp"
 
-#include <boost/asio.hpp>
-
 #include <algorithm>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <csignal>
 #include <mutex>

@@ -84,9 +84,10 @@ std::string ServerMetrics::RenderPrometheus(size_t connections_open) const {
   uint64_t cumulative = 0;
   for (size_t b = 0; b < kLatencyBuckets.size(); ++b) {
     cumulative += latency_buckets_[b].load(kRelaxed);
-    Sample(out,
-           "ixdb_query_duration_seconds_bucket{le=\"" + std::string(kLatencyBucketLabels[b]) + "\"}",
-           cumulative);
+    Sample(
+        out,
+        "ixdb_query_duration_seconds_bucket{le=\"" + std::string(kLatencyBucketLabels[b]) + "\"}",
+        cumulative);
   }
   const uint64_t count = latency_count_.load(kRelaxed);
   Sample(out, "ixdb_query_duration_seconds_bucket{le=\"+Inf\"}", count);

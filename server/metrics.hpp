@@ -21,8 +21,7 @@ class ServerMetrics {
   // Upper bounds (seconds) of the query latency histogram's buckets, as numbers and as their
   // `le` labels; +Inf is implied.
   static constexpr std::array<double, 14> kLatencyBuckets = {
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-      0.025,  0.05,    0.1,    0.25,  1,      5,     30};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30};
   static constexpr std::array<const char*, 14> kLatencyBucketLabels = {
       "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01",
       "0.025",  "0.05",    "0.1",    "0.25",  "1",      "5",     "30"};

@@ -13,12 +13,7 @@ namespace json = boost::json;
 
 // One entry per op (each row is defined in server/ops/<op>.cpp).
 constexpr const OpSpec* kTable[] = {
-    &ops::kPing,
-    &ops::kHello,
-    &ops::kQuery,
-    &ops::kLoad,
-    &ops::kDefine,
-    &ops::kCancel,
+    &ops::kPing, &ops::kHello, &ops::kQuery, &ops::kLoad, &ops::kDefine, &ops::kCancel,
 };
 
 // "ping, hello, query, load, define or cancel".

@@ -6,7 +6,6 @@
 // §10). Internal to server/ and its tests.
 
 #include <boost/json/fwd.hpp>  // forward declarations only: the rows' parse takes an object
-
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -27,7 +26,7 @@ struct OpSpec;
 // A request frame, decoded and type-checked by its op's row. Members hold what the ops that
 // have them read; the others leave them at their defaults.
 struct ParsedRequest {
-  const OpSpec* op = nullptr;   // the row: never null in a ParsedRequest that ParseRequest made
+  const OpSpec* op = nullptr;  // the row: never null in a ParsedRequest that ParseRequest made
   // Any op: the request's "id" (a string or an integer) as JSON text, echoed in the response
   // and named by a cancel's "query_id"; "" when absent.
   std::string id;
@@ -40,8 +39,8 @@ struct ParsedRequest {
   std::string format = "auto";
   std::string encoding = "auto";
   std::string vintage;
-  std::string codes = "strict";                    // strict|sanitize
-  std::string ignore_unknown_columns = "false";    // true|false
+  std::string codes = "strict";                  // strict|sanitize
+  std::string ignore_unknown_columns = "false";  // true|false
   // define: the formula (expression empty with drop)
   query::FormulaDefinition formula;
   bool drop = false;

@@ -19,11 +19,16 @@ namespace {
 
 std::string_view ColumnTypeName(query::ColumnType t) {
   switch (t) {
-    case query::ColumnType::kString: return "string";
-    case query::ColumnType::kNumber: return "number";
-    case query::ColumnType::kInteger: return "integer";
-    case query::ColumnType::kDate: return "date";
-    case query::ColumnType::kPeriod: return "period";
+    case query::ColumnType::kString:
+      return "string";
+    case query::ColumnType::kNumber:
+      return "number";
+    case query::ColumnType::kInteger:
+      return "integer";
+    case query::ColumnType::kDate:
+      return "date";
+    case query::ColumnType::kPeriod:
+      return "period";
   }
   return "string";
 }
@@ -45,16 +50,26 @@ bool ParseColumnType(std::string_view s, query::ColumnType* t) {
 
 Status MakeStatus(Status::Code code, std::string msg) {
   switch (code) {
-    case Status::Code::kOk: return Status::OK();
-    case Status::Code::kNotFound: return Status::NotFound(std::move(msg));
-    case Status::Code::kInvalidArgument: return Status::InvalidArgument(std::move(msg));
-    case Status::Code::kIOError: return Status::IOError(std::move(msg));
-    case Status::Code::kCorruption: return Status::Corruption(std::move(msg));
-    case Status::Code::kNotSupported: return Status::NotSupported(std::move(msg));
-    case Status::Code::kBusy: return Status::Busy(std::move(msg));
-    case Status::Code::kLimitExceeded: return Status::LimitExceeded(std::move(msg));
-    case Status::Code::kCancelled: return Status::Cancelled(std::move(msg));
-    case Status::Code::kInternal: return Status::Internal(std::move(msg));
+    case Status::Code::kOk:
+      return Status::OK();
+    case Status::Code::kNotFound:
+      return Status::NotFound(std::move(msg));
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(std::move(msg));
+    case Status::Code::kIOError:
+      return Status::IOError(std::move(msg));
+    case Status::Code::kCorruption:
+      return Status::Corruption(std::move(msg));
+    case Status::Code::kNotSupported:
+      return Status::NotSupported(std::move(msg));
+    case Status::Code::kBusy:
+      return Status::Busy(std::move(msg));
+    case Status::Code::kLimitExceeded:
+      return Status::LimitExceeded(std::move(msg));
+    case Status::Code::kCancelled:
+      return Status::Cancelled(std::move(msg));
+    case Status::Code::kInternal:
+      return Status::Internal(std::move(msg));
   }
   return Status::IOError(std::move(msg));
 }
@@ -155,25 +170,35 @@ Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, s
 
 std::string_view StatusCodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kNotFound: return "NotFound";
-    case Status::Code::kInvalidArgument: return "InvalidArgument";
-    case Status::Code::kIOError: return "IOError";
-    case Status::Code::kCorruption: return "Corruption";
-    case Status::Code::kNotSupported: return "NotSupported";
-    case Status::Code::kBusy: return "Busy";
-    case Status::Code::kLimitExceeded: return "LimitExceeded";
-    case Status::Code::kCancelled: return "Cancelled";
-    case Status::Code::kInternal: return "Internal";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kNotFound:
+      return "NotFound";
+    case Status::Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Status::Code::kIOError:
+      return "IOError";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kNotSupported:
+      return "NotSupported";
+    case Status::Code::kBusy:
+      return "Busy";
+    case Status::Code::kLimitExceeded:
+      return "LimitExceeded";
+    case Status::Code::kCancelled:
+      return "Cancelled";
+    case Status::Code::kInternal:
+      return "Internal";
   }
   return "IOError";
 }
 
 Status::Code StatusCodeFromName(std::string_view name) {
   static constexpr Status::Code kCodes[] = {
-      Status::Code::kOk,          Status::Code::kNotFound,     Status::Code::kInvalidArgument,
-      Status::Code::kIOError,     Status::Code::kCorruption,   Status::Code::kNotSupported,
-      Status::Code::kBusy,        Status::Code::kLimitExceeded, Status::Code::kCancelled,
+      Status::Code::kOk,       Status::Code::kNotFound,      Status::Code::kInvalidArgument,
+      Status::Code::kIOError,  Status::Code::kCorruption,    Status::Code::kNotSupported,
+      Status::Code::kBusy,     Status::Code::kLimitExceeded, Status::Code::kCancelled,
       Status::Code::kInternal,
   };
   for (Status::Code c : kCodes) {
@@ -342,11 +367,15 @@ Result<query::Table> DecodeTableResponse(std::string_view payload) {
     row.reserve(table.columns.size());
     for (const json::value& v : r.get_array()) {
       switch (v.kind()) {
-        case json::kind::null: row.emplace_back(std::monostate{}); break;
+        case json::kind::null:
+          row.emplace_back(std::monostate{});
+          break;
         case json::kind::string:
           row.emplace_back(std::string(v.get_string().data(), v.get_string().size()));
           break;
-        case json::kind::int64: row.emplace_back(v.get_int64()); break;
+        case json::kind::int64:
+          row.emplace_back(v.get_int64());
+          break;
         case json::kind::uint64:
           if (v.get_uint64() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
             row.emplace_back(static_cast<int64_t>(v.get_uint64()));
@@ -354,8 +383,11 @@ Result<query::Table> DecodeTableResponse(std::string_view payload) {
             row.emplace_back(static_cast<double>(v.get_uint64()));
           }
           break;
-        case json::kind::double_: row.emplace_back(v.get_double()); break;
-        default: return bad("a cell is " + std::string(KindName(v.kind())));
+        case json::kind::double_:
+          row.emplace_back(v.get_double());
+          break;
+        default:
+          return bad("a cell is " + std::string(KindName(v.kind())));
       }
     }
     table.rows.push_back(std::move(row));
@@ -379,16 +411,20 @@ Result<std::string> DecodeTextResponse(std::string_view payload, std::string_vie
   if (!s.ok()) return s;
   std::string text;
   s = GetString(doc.get_object(), "text", "text", true, &text);
-  if (!s.ok()) return Status::IOError("bad " + std::string(op) + " response from server: " + s.message());
+  if (!s.ok())
+    return Status::IOError("bad " + std::string(op) + " response from server: " + s.message());
   return text;
 }
 
 }  // namespace
 
-Result<std::string> DecodeLoadResponse(std::string_view payload) { return DecodeTextResponse(payload, "load"); }
+Result<std::string> DecodeLoadResponse(std::string_view payload) {
+  return DecodeTextResponse(payload, "load");
+}
 
-std::string EncodeDefineRequest(const std::string& code, const std::string& expression, const std::string& name,
-                                const std::string& unit, bool drop, std::string_view token) {
+std::string EncodeDefineRequest(const std::string& code, const std::string& expression,
+                                const std::string& name, const std::string& unit, bool drop,
+                                std::string_view token) {
   std::string out;
   JsonWriter json(out);
   json.BeginObject().Key("op").String("define");

@@ -51,8 +51,9 @@ Result<std::string> EncodeLoadRequest(const std::vector<std::pair<std::string, s
 
 // {"op":"define","token":...,"code":...,"expression":...,"name":...,"unit":...} or, with
 // `drop`, {"op":"define","token":...,"code":...,"drop":true}.
-std::string EncodeDefineRequest(const std::string& code, const std::string& expression, const std::string& name,
-                                const std::string& unit, bool drop, std::string_view token);
+std::string EncodeDefineRequest(const std::string& code, const std::string& expression,
+                                const std::string& name, const std::string& unit, bool drop,
+                                std::string_view token);
 
 // ---- Responses ----------------------------------------------------------------------------
 

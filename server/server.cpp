@@ -6,9 +6,8 @@
 
 #include "server/server.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -128,8 +127,8 @@ Status Run(DataBackend& inner_backend, const ServerOptions& options) {
   limits.max_frame_bytes = options.max_frame_bytes;
   limits.idle_timeout = std::chrono::seconds(std::max(1, options.idle_timeout_seconds));
   limits.max_unread_bytes = options.max_unread_bytes;
-  ConnectionServices services{backend,   config, limits, listener.workers(), listener.connections(),
-                              log,       cancels};
+  ConnectionServices services{backend, config, limits, listener.workers(), listener.connections(),
+                              log,     cancels};
   std::string bound;
   Status s = listener.Listen(
       *endpoint, tls ? TlsFrameSessions(services, *tls_context) : FrameSessions(services), &bound);

@@ -95,13 +95,20 @@ Result<load::LoadReport> StoreBackend::Load(const std::vector<LoadFile>& files,
     const Status& s = report.status();
     std::string msg = restore(s.message());
     switch (s.code()) {
-      case Status::Code::kInvalidArgument: return Status::InvalidArgument(msg);
-      case Status::Code::kNotFound: return Status::NotFound(msg);
-      case Status::Code::kLimitExceeded: return Status::LimitExceeded(msg);
-      case Status::Code::kBusy: return Status::Busy(msg);
-      case Status::Code::kCorruption: return Status::Corruption(msg);
-      case Status::Code::kNotSupported: return Status::NotSupported(msg);
-      default: return Status::IOError(msg);
+      case Status::Code::kInvalidArgument:
+        return Status::InvalidArgument(msg);
+      case Status::Code::kNotFound:
+        return Status::NotFound(msg);
+      case Status::Code::kLimitExceeded:
+        return Status::LimitExceeded(msg);
+      case Status::Code::kBusy:
+        return Status::Busy(msg);
+      case Status::Code::kCorruption:
+        return Status::Corruption(msg);
+      case Status::Code::kNotSupported:
+        return Status::NotSupported(msg);
+      default:
+        return Status::IOError(msg);
     }
   }
   for (std::string& note : report->notes) note = restore(note);

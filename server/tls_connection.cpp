@@ -1,10 +1,9 @@
 #include "server/tls_connection.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <chrono>
 
 #include "server/frame.hpp"
@@ -58,8 +57,8 @@ awaitable<bool> AcceptTls(TlsStream& stream, const std::string& peer,
     (void)co_await asio::async_write(socket, bufs, kNoThrow);
     co_return false;
   }
-  auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server,
-                                                          kNoThrow);
+  auto [handshake_error] =
+      co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
   if (handshake_error) {
     services.log(peer + ": refused: TLS handshake failed: " +
                  (deadline.timed_out() ? std::string("timed out")
@@ -78,8 +77,8 @@ awaitable<void> ServeTlsFrames(tcp::socket socket, std::string peer, ConnectionS
   co_await ServeFrames(std::move(stream), std::move(peer), services, std::move(slot));
 }
 
-awaitable<void> RefuseTlsFrames(tcp::socket socket, std::string peer,
-                                ConnectionServices& services, asio::ssl::context& tls) {
+awaitable<void> RefuseTlsFrames(tcp::socket socket, std::string peer, ConnectionServices& services,
+                                asio::ssl::context& tls) {
   TlsStream stream(std::move(socket), tls);
   if (!co_await AcceptTls(stream, peer, services)) co_return;
   co_await RefuseFrames(std::move(stream), std::move(peer), services);

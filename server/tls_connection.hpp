@@ -7,7 +7,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
-
 #include <string>
 
 #include "server/connection.hpp"
@@ -28,7 +27,6 @@ boost::asio::awaitable<bool> AcceptTls(TlsStream& stream, const std::string& pee
 // The sessions of a TLS acceptor of frame connections: AcceptTls, then ServeFrames; over
 // max_connections, AcceptTls then RefuseFrames (the Busy frame travels encrypted). `tls` must
 // outlive the listener.
-Listener::Sessions TlsFrameSessions(ConnectionServices& services,
-                                    boost::asio::ssl::context& tls);
+Listener::Sessions TlsFrameSessions(ConnectionServices& services, boost::asio::ssl::context& tls);
 
 }  // namespace ixdb::server

@@ -190,7 +190,8 @@ class ReadViewImpl final : public ReadView {
       auto b = c.period.begin() + starts_[r];
       auto e2 = r + 1 < starts_.size() ? c.period.begin() + starts_[r + 1] : c.period.end();
       auto it = std::lower_bound(b, e2, period.index);
-      if (it != e2 && *it == period.index) rows.push_back(static_cast<uint32_t>(it - c.period.begin()));
+      if (it != e2 && *it == period.index)
+        rows.push_back(static_cast<uint32_t>(it - c.period.begin()));
     }
     std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
       return c.vintage[a] != c.vintage[b] ? c.vintage[a] < c.vintage[b] : c.seq[a] < c.seq[b];
@@ -203,17 +204,20 @@ class ReadViewImpl final : public ReadView {
     return out;
   }
 
-  Result<std::vector<Version>> ReadRevisionsInRange(std::string_view code, std::optional<Period> from,
+  Result<std::vector<Version>> ReadRevisionsInRange(std::string_view code,
+                                                    std::optional<Period> from,
                                                     std::optional<Period> to) override {
     const CatalogEntry* e = catalog_->Find(code);
     if (e == nullptr) return UnknownSeries(code);
     std::vector<Version> out;
-    if ((from && from->freq != e->meta.frequency) || (to && to->freq != e->meta.frequency)) return out;
+    if ((from && from->freq != e->meta.frequency) || (to && to->freq != e->meta.frequency))
+      return out;
     if (Status s = LoadVersions(e->id); !s.ok()) return s;
     const VersionColumns& c = *sorted_;
     const int32_t lo = from ? from->index : INT32_MIN, hi = to ? to->index : INT32_MAX;
     auto first = std::lower_bound(c.period.begin(), c.period.end(), lo);
-    for (size_t i = static_cast<size_t>(first - c.period.begin()); i < c.size() && c.period[i] <= hi; ++i) {
+    for (size_t i = static_cast<size_t>(first - c.period.begin());
+         i < c.size() && c.period[i] <= hi; ++i) {
       out.push_back(MakeVersion(*e, i));
       out.back().reverted_by = reverted_->RevertedBy(out.back().load_id);
     }
@@ -228,7 +232,8 @@ class ReadViewImpl final : public ReadView {
       for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
         int32_t v;
         uint32_t id;
-        if (!ParseVintageKey(View(it->key()), &v, &id)) return Status::Corruption("bad vintage index key");
+        if (!ParseVintageKey(View(it->key()), &v, &id))
+          return Status::Corruption("bad vintage index key");
         ids.push_back(id);
       }
       if (!it->status().ok()) return FromRocks(it->status(), "reading vintage index");
@@ -236,7 +241,8 @@ class ReadViewImpl final : public ReadView {
     std::vector<std::pair<std::string, std::vector<Change>>> per_series;
     for (uint32_t id : ids) {
       const CatalogEntry* e = catalog_->FindId(id);
-      if (e == nullptr) return Status::Corruption("vintage index names unknown series id " + std::to_string(id));
+      if (e == nullptr)
+        return Status::Corruption("vintage index names unknown series id " + std::to_string(id));
       if (Status s = LoadVersions(id); !s.ok()) return s;
       const VersionColumns& c = *sorted_;
       std::vector<Change> changes;
@@ -323,7 +329,8 @@ class ReadViewImpl final : public ReadView {
       }
       if (reverted_->Hidden(rec.load_id)) continue;  // retracted by a revert
       const CatalogEntry* se = catalog_->FindId(id);
-      if (se == nullptr) return Status::Corruption("target of unknown series id " + std::to_string(id));
+      if (se == nullptr)
+        return Status::Corruption("target of unknown series id " + std::to_string(id));
       Target t;
       t.series = se->meta.code;
       t.period = Period{static_cast<Frequency>(freq), p};
@@ -379,10 +386,10 @@ class ReadViewImpl final : public ReadView {
       end_[r] = r + 1 < k ? starts_[r + 1] : static_cast<uint32_t>(n);
       max_run = std::max<size_t>(max_run, end_[r] - cur_[r]);
       if (req.from) {
-        cur_[r] = static_cast<uint32_t>(
-            std::lower_bound(c.period.begin() + cur_[r], c.period.begin() + end_[r],
-                             req.from->index) -
-            c.period.begin());
+        cur_[r] =
+            static_cast<uint32_t>(std::lower_bound(c.period.begin() + cur_[r],
+                                                   c.period.begin() + end_[r], req.from->index) -
+                                  c.period.begin());
       }
     }
     return max_run;
@@ -409,7 +416,8 @@ class ReadViewImpl final : public ReadView {
   // One run: every period has exactly one version. The two choosing loops are inlined into
   // ReadSeries (the hot path of every read), so that the ChosenRows they fill stays in registers
   // as the loop's locals did before they were cut out of it.
-  [[gnu::always_inline]] void ChooseInOneRun(const VersionColumns& c, const ReadRequest& req, ChosenRows* rows) {
+  [[gnu::always_inline]] void ChooseInOneRun(const VersionColumns& c, const ReadRequest& req,
+                                             ChosenRows* rows) {
     const int32_t to = req.to ? req.to->index : INT32_MAX;
     const int32_t as_of = req.as_of.days;
     const int32_t* period = c.period.data();
@@ -552,7 +560,8 @@ class ReadViewImpl final : public ReadView {
                                             const std::function<bool(const SeriesMeta&)>& pred) {
     std::vector<SeriesMeta> out;
     for (auto it = catalog_->by_code.lower_bound(prefix);
-         it != catalog_->by_code.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix;
+         it != catalog_->by_code.end() &&
+         std::string_view(it->first).substr(0, prefix.size()) == prefix;
          ++it) {
       if (!pred || pred(it->second->meta)) out.push_back(it->second->meta);
     }

@@ -34,8 +34,8 @@ enum class ReadMode : uint8_t {
 
 struct ReadRequest {
   ReadMode mode = ReadMode::kLatest;
-  Date as_of{};                     // for kAsOf
-  std::optional<Period> from, to;   // inclusive bounds; absent: open
+  Date as_of{};                    // for kAsOf
+  std::optional<Period> from, to;  // inclusive bounds; absent: open
 };
 
 class ReadView {

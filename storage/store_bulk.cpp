@@ -102,5 +102,4 @@ Result<std::unique_ptr<BulkWrite>> StoreImpl::BeginBulkWrite(const LoadInfo& inf
 
 }  // namespace internal
 
-
 }  // namespace ixdb::storage

@@ -33,9 +33,11 @@ Status StoreImpl::WriteFormulas(const FormulaBatch& batch) {
   std::set<std::string, std::less<>> seen;
   for (const SeriesMeta& f : batch.put) {
     if (Status s = ValidateMeta(f); !s.ok()) return s;
-    if (!f.IsFormula()) return Status::InvalidArgument("formula " + f.code + ": the expression is empty");
+    if (!f.IsFormula())
+      return Status::InvalidArgument("formula " + f.code + ": the expression is empty");
     if (current.Find(f.code) != nullptr) {
-      return Status::InvalidArgument(f.code + " is a series of stored data: a formula needs a code of its own");
+      return Status::InvalidArgument(
+          f.code + " is a series of stored data: a formula needs a code of its own");
     }
     if (!seen.insert(f.code).second) {
       return Status::InvalidArgument("formula " + f.code + " is written twice in one batch");
@@ -65,9 +67,9 @@ Status StoreImpl::WriteFormulas(const FormulaBatch& batch) {
       }
     }
     if (!users.empty()) {
-      return Status::InvalidArgument("cannot drop formula " + code + ": " +
-                                     (users.size() == 1 ? "formula " : "formulas ") + JoinCodes(users) +
-                                     (users.size() == 1 ? " uses" : " use") + " it");
+      return Status::InvalidArgument(
+          "cannot drop formula " + code + ": " + (users.size() == 1 ? "formula " : "formulas ") +
+          JoinCodes(users) + (users.size() == 1 ? " uses" : " use") + " it");
     }
   }
   for (const SeriesMeta& f : batch.put) {
@@ -80,7 +82,8 @@ Status StoreImpl::WriteFormulas(const FormulaBatch& batch) {
     // Before the batch there was no cycle, so a new one runs through a formula it puts.
     const std::vector<std::string> cycle = FindFormulaCycle(f.code, uses);
     if (!cycle.empty()) {
-      return Status::InvalidArgument("formula " + f.code + " refers to itself: " + FormulaCycleText(cycle));
+      return Status::InvalidArgument("formula " + f.code +
+                                     " refers to itself: " + FormulaCycleText(cycle));
     }
   }
 

@@ -82,8 +82,7 @@ Status StoreImpl::Check(std::string* report) {
   }
   if (report) {
     *report = "series: " + std::to_string(series) + ", formulas: " + std::to_string(formulas) +
-              ", loads: " + std::to_string(loads) +
-              ", chunks: " + std::to_string(counts[kObsCf]) +
+              ", loads: " + std::to_string(loads) + ", chunks: " + std::to_string(counts[kObsCf]) +
               ", observation versions: " + std::to_string(versions) +
               ", target versions: " + std::to_string(counts[kTargetsCf]) +
               ", catalog keys: " + std::to_string(counts[kCatalogCf]) +
@@ -140,7 +139,8 @@ Status StoreImpl::ConsolidateAll() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kObsCf]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ObsKeyParts key;
-    if (!ParseObsKey(View(it->key()), &key)) return Status::Corruption("bad obs key " + Hex(View(it->key())));
+    if (!ParseObsKey(View(it->key()), &key))
+      return Status::Corruption("bad obs key " + Hex(View(it->key())));
     const uint32_t id = key.series_id;
     if (id != current) {
       if (Status s = flush_series(); !s.ok()) return s;
@@ -180,14 +180,14 @@ Status StoreImpl::Compact() {
 Status StoreImpl::TEST_SetFormatVersion(uint32_t version) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Put(wo, handles_[kCatalogCf], CatalogKey(kTagFormat), FormatMarker(version)),
-                   "test");
+  return FromRocks(
+      db_->Put(wo, handles_[kCatalogCf], CatalogKey(kTagFormat), FormatMarker(version)), "test");
 }
 
 Result<uint32_t> StoreImpl::TEST_FormatVersion() {
   std::string v;
-  Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], CatalogKey(kTagFormat), &v),
-                       "test");
+  Status s = FromRocks(
+      db_->Get(rocksdb::ReadOptions(), handles_[kCatalogCf], CatalogKey(kTagFormat), &v), "test");
   if (!s.ok()) return s;
   if (v.size() != sizeof(kFormatMagic) - 1 + 4) return Status::Corruption("bad format marker");
   return DecodeFixed32BE(v.data() + v.size() - 4);

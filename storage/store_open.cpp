@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "storage/internal/store_impl.hpp"
 
@@ -60,8 +60,8 @@ Status PrepareDirectory(const Options& options, const std::string& path, bool* e
   }
   if (!*empty) {
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, cf_names);
-    if (!s.ok() || std::find(cf_names->begin(), cf_names->end(), kCfNames[kCatalogCf]) ==
-                       cf_names->end()) {
+    if (!s.ok() ||
+        std::find(cf_names->begin(), cf_names->end(), kCfNames[kCatalogCf]) == cf_names->end()) {
       return Status::InvalidArgument(path +
                                      " is not an ixdb store (the directory is not empty and "
                                      "holds no ixdb data); choose an empty or new directory");
@@ -82,8 +82,7 @@ Status PrepareDirectory(const Options& options, const std::string& path, bool* e
 
 }  // namespace
 
-Status Store::Open(const Options& options, const std::string& path,
-                   std::unique_ptr<Store>* store) {
+Status Store::Open(const Options& options, const std::string& path, std::unique_ptr<Store>* store) {
   return StoreImpl::Open(options, path, store);
 }
 
@@ -148,9 +147,10 @@ Status StoreImpl::OpenRocks(const std::vector<std::string>& existing_cfs) {
   }
   if (!s.ok()) {
     const std::string msg = s.ToString();
-    if (s.IsIOError() && (msg.find("lock") != std::string::npos ||
-                          msg.find("LOCK") != std::string::npos)) {
-      return Status::Busy("the ixdb store at " + path_ + " is in use by another process (" + msg + ")");
+    if (s.IsIOError() &&
+        (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos)) {
+      return Status::Busy("the ixdb store at " + path_ + " is in use by another process (" + msg +
+                          ")");
     }
     return FromRocks(s, "opening " + path_);
   }
@@ -198,7 +198,8 @@ Status StoreImpl::ReadOrCreateFormat(bool empty) {
 Status StoreImpl::LoadCatalog() {
   rocksdb::ColumnFamilyHandle* catalog = handles_[kCatalogCf];
   std::string counters;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog, CatalogKey(kTagCounters), &counters);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), catalog, CatalogKey(kTagCounters), &counters);
   if (!s.ok() || !DecodeCounters(counters, &counters_)) {
     return Status::Corruption(path_ + ": missing or bad counters record");
   }

@@ -47,8 +47,11 @@ Status ValidateMeta(const SeriesMeta& m) {
 
 Status FormulaNotData(std::string_view code) {
   const std::string c(code);
-  return Status::InvalidArgument(c + " is a formula (ixdb define): its values are computed, not stored; "
-                                 "`ixdb define --drop " + c + "` frees the code for data");
+  return Status::InvalidArgument(
+      c +
+      " is a formula (ixdb define): its values are computed, not stored; "
+      "`ixdb define --drop " +
+      c + "` frees the code for data");
 }
 
 bool IsWidening(const SeriesMeta& from, const SeriesMeta& to) {
@@ -93,8 +96,8 @@ namespace {
 bool SameTarget(const TargetRecord& a, const TargetRecord& b) {
   return a.comparator == b.comparator && SameValue(a.value, b.value) &&
          SameValue(a.tolerance, b.tolerance) && SameValue(a.value_high, b.value_high) &&
-         a.on == b.on && a.about == b.about && a.unit == b.unit &&
-         a.relative_to == b.relative_to && a.text == b.text && a.deleted == b.deleted;
+         a.on == b.on && a.about == b.about && a.unit == b.unit && a.relative_to == b.relative_to &&
+         a.text == b.text && a.deleted == b.deleted;
 }
 
 TargetRecord ToTargetRecord(const Target& t, uint64_t load_id) {
@@ -121,7 +124,8 @@ Status KnownTarget(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                    const std::map<std::string, std::string>& staged, const RevertedLoads& reverted,
                    uint32_t id, const Target& t,
                    std::optional<std::pair<std::string, TargetRecord>>* prev) {
-  const std::string prefix = TargetGroupPrefix(id, static_cast<uint8_t>(t.period.freq), t.period.index);
+  const std::string prefix =
+      TargetGroupPrefix(id, static_cast<uint8_t>(t.period.freq), t.period.index);
   std::string bound = prefix;
   PutOrderedInt32(&bound, t.vintage.days);
   PutFixed64BE(&bound, UINT64_MAX);
@@ -129,7 +133,8 @@ Status KnownTarget(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
     for (it->SeekForPrev(bound); it->Valid() && StartsWith(it->key(), prefix); it->Prev()) {
       TargetRecord r;
-      if (!DecodeTarget(View(it->value()), &r)) return Status::Corruption("bad target record " + Hex(View(it->key())));
+      if (!DecodeTarget(View(it->value()), &r))
+        return Status::Corruption("bad target record " + Hex(View(it->key())));
       if (reverted.Hidden(r.load_id)) continue;
       prev->emplace(it->key().ToString(), std::move(r));
       break;
@@ -139,7 +144,8 @@ Status KnownTarget(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   auto sit = staged.upper_bound(bound);
   if (sit != staged.begin()) {
     --sit;
-    if (sit->first.compare(0, prefix.size(), prefix) == 0 && (!*prev || sit->first > (*prev)->first)) {
+    if (sit->first.compare(0, prefix.size(), prefix) == 0 &&
+        (!*prev || sit->first > (*prev)->first)) {
       TargetRecord r;
       if (!DecodeTarget(sit->second, &r)) return Status::Corruption("bad staged target");
       prev->emplace(sit->first, std::move(r));
@@ -213,7 +219,8 @@ Status StoreImpl::PrepareMetadata(const WriteBatch& batch, uint64_t seq, WriteSt
   for (const SeriesMeta& m : batch.series()) {
     if (Status s = ValidateMeta(m); !s.ok()) return s;
     if (m.IsFormula() || !m.formula_uses.empty()) {
-      return Status::InvalidArgument("series " + m.code + ": a formula is written by WriteFormulas, not with data");
+      return Status::InvalidArgument("series " + m.code +
+                                     ": a formula is written by WriteFormulas, not with data");
     }
     auto [it, inserted] = batch_meta.emplace(m.code, &m);
     if (!inserted && !MetaEqualIgnoringUpdated(*it->second, m)) {
@@ -295,10 +302,12 @@ Status StoreImpl::Widen(const SeriesInfo& before, const SeriesMeta& after, uint6
   st->replaced_chunks.insert(before.id);
   // Targets: every version moves to the widened period (same vintage and seq).
   const std::string prefix = SeriesPrefix(before.id);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kTargetsCf]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kTargetsCf]));
   for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
     TargetKeyParts k;
-    if (!ParseTargetKey(View(it->key()), &k)) return Status::Corruption("bad target key " + Hex(View(it->key())));
+    if (!ParseTargetKey(View(it->key()), &k))
+      return Status::Corruption("bad target key " + Hex(View(it->key())));
     st->target_deletes.push_back(it->key().ToString());
     k.freq = static_cast<uint8_t>(after.frequency);
     k.period = WidenedPeriod(before.meta, after, k.period);
@@ -322,13 +331,15 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteSta
     const Target& t = targets[i];
     if (Status c = ValidateSeriesCode(t.series); !c.ok()) return c;
     Status s = ResolveSeries(t.series, st, &infos[i]);
-    if (s.IsNotFound() && catalog_->FindFormula(t.series) != nullptr) return FormulaNotData(t.series);
+    if (s.IsNotFound() && catalog_->FindFormula(t.series) != nullptr)
+      return FormulaNotData(t.series);
     if (s.IsNotFound()) {
       return Status::InvalidArgument("target of unknown series '" + t.series +
                                      "' (add its metadata to the batch first)");
     }
     if (!s.ok()) return s;
-    if (Status v = ValidatePeriod(t.series, infos[i].meta, t.period, t.vintage, "target"); !v.ok()) {
+    if (Status v = ValidatePeriod(t.series, infos[i].meta, t.period, t.vintage, "target");
+        !v.ok()) {
       return v;
     }
     if (static_cast<uint8_t>(t.comparator) > static_cast<uint8_t>(Comparator::kGreater)) {
@@ -362,8 +373,8 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteSta
       }
     }
     std::optional<std::pair<std::string, TargetRecord>> prev;  // key, record
-    if (Status s = KnownTarget(db_.get(), handles_[kTargetsCf], st->targets, reverted, info.id, t,
-                               &prev);
+    if (Status s =
+            KnownTarget(db_.get(), handles_[kTargetsCf], st->targets, reverted, info.id, t, &prev);
         !s.ok()) {
       return s;
     }
@@ -378,7 +389,8 @@ Status StoreImpl::PrepareTargets(const WriteBatch& batch, uint64_t seq, WriteSta
     }
     std::string v;
     EncodeTarget(rec, &v);
-    st->targets[TargetKey(info.id, static_cast<uint8_t>(t.period.freq), t.period.index, t.vintage.days, seq)] = v;
+    st->targets[TargetKey(info.id, static_cast<uint8_t>(t.period.freq), t.period.index,
+                          t.vintage.days, seq)] = v;
     st->summary.targets_added++;
     st->touched[info.id].first |= kTouchTargets;
   }

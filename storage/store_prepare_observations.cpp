@@ -19,13 +19,13 @@ namespace {
 // (rows of one series are often far apart in the input, e.g. a wide file: one period of every
 // series after the other).
 struct GroupedRows {
-  std::vector<uint32_t> order;       // sorted position -> input row
-  std::vector<size_t> group_start;   // start of each series' rows, then n
-  std::vector<int32_t> P, V;         // period index, vintage
-  std::vector<double> X;             // value
-  std::vector<uint8_t> ST, Q, D;     // status, qualifier, deleted
-  std::vector<uint32_t> SG, SR;      // stage, source (only when the batch has strings)
-  std::vector<uint8_t> E;            // extent (only when the batch has combined periods)
+  std::vector<uint32_t> order;      // sorted position -> input row
+  std::vector<size_t> group_start;  // start of each series' rows, then n
+  std::vector<int32_t> P, V;        // period index, vintage
+  std::vector<double> X;            // value
+  std::vector<uint8_t> ST, Q, D;    // status, qualifier, deleted
+  std::vector<uint32_t> SG, SR;     // stage, source (only when the batch has strings)
+  std::vector<uint8_t> E;           // extent (only when the batch has combined periods)
   bool has_strings = false;
   const std::vector<std::string>* strings = nullptr;  // the batch's
 
@@ -128,7 +128,8 @@ void GroupedRows::SortGroup(size_t b, size_t e) {
 }
 
 // The versions of `all` a read sees: those of retracted loads left out.
-void VisibleVersions(const VersionColumns& all, const RevertedLoads& reverted, VersionColumns* out) {
+void VisibleVersions(const VersionColumns& all, const RevertedLoads& reverted,
+                     VersionColumns* out) {
   out->Clear();
   out->Reserve(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
@@ -188,7 +189,8 @@ Status ValidateObservations(const WriteBatch& batch, const std::vector<SeriesInf
     const uint32_t r = batch.obs_series()[first_bad];
     Status s = ValidatePeriod(codes[r], refs[r].meta, ps[first_bad], vs[first_bad], "observation");
     if (!s.ok()) return s;
-    return Status::InvalidArgument("observation " + DescribeObs(codes[r], ps[first_bad], vs[first_bad]) +
+    return Status::InvalidArgument("observation " +
+                                   DescribeObs(codes[r], ps[first_bad], vs[first_bad]) +
                                    ": bad status or qualifier");
   }
   return Status::OK();
@@ -274,8 +276,8 @@ void PushVersion(const SeriesComparison& s, size_t k, int32_t p, int32_t v) {
   const GroupedRows& g = s.g;
   VersionColumns& fresh = *s.fresh;
   const bool is_del = g.D[k] != 0;
-  fresh.PushRow(p, v, s.seq, s.load_id, is_del ? kMissing : Canonical(g.X[k]),
-                is_del ? 0 : g.ST[k], is_del ? 0 : g.Q[k], is_del ? 1 : 0,
+  fresh.PushRow(p, v, s.seq, s.load_id, is_del ? kMissing : Canonical(g.X[k]), is_del ? 0 : g.ST[k],
+                is_del ? 0 : g.Q[k], is_del ? 1 : 0,
                 is_del || !g.has_strings ? 0 : fresh.InternString(g.Stage(k)),
                 is_del || !g.has_strings ? 0 : fresh.InternString(g.Source(k)));
   fresh.SetExtent(fresh.size() - 1, is_del ? 0 : g.Extent(k));
@@ -283,9 +285,8 @@ void PushVersion(const SeriesComparison& s, size_t k, int32_t p, int32_t v) {
 
 // True if rows a and b (same period and vintage) say different things.
 bool Differ(const GroupedRows& g, size_t a, size_t b) {
-  return !SameValue(g.X[a], g.X[b]) || g.ST[a] != g.ST[b] || g.Q[a] != g.Q[b] ||
-         g.D[a] != g.D[b] || g.Stage(a) != g.Stage(b) || g.Source(a) != g.Source(b) ||
-         g.Extent(a) != g.Extent(b);
+  return !SameValue(g.X[a], g.X[b]) || g.ST[a] != g.ST[b] || g.Q[a] != g.Q[b] || g.D[a] != g.D[b] ||
+         g.Stage(a) != g.Stage(b) || g.Source(a) != g.Source(b) || g.Extent(a) != g.Extent(b);
 }
 
 // One period: rows [k0, ge) of the batch (by vintage) against existing rows [ei, ee).
@@ -301,11 +302,11 @@ Status ComparePeriod(const SeriesComparison& s, size_t k0, size_t ge, size_t ei,
       if (Differ(g, k - 1, k)) {
         const WriteBatch& batch = s.batch;
         const uint32_t row = g.order[k];
-        return Status::InvalidArgument(
-            "observation " +
-            DescribeObs(batch.series_codes()[batch.obs_series()[row]], batch.obs_period()[row],
-                        batch.obs_vintage()[row]) +
-            " appears twice in the batch with different values");
+        return Status::InvalidArgument("observation " +
+                                       DescribeObs(batch.series_codes()[batch.obs_series()[row]],
+                                                   batch.obs_period()[row],
+                                                   batch.obs_vintage()[row]) +
+                                       " appears twice in the batch with different values");
       }
       s.sum->unchanged++;
       continue;
@@ -358,7 +359,8 @@ void AddObservationCounts(const WriteSummary& x, WriteSummary* total_out) {
   total.observations_added += x.observations_added;
   total.revisions += x.revisions;
   total.corrections += x.corrections;
-  if (x.min_vintage.days != 0 && (total.min_vintage.days == 0 || x.min_vintage < total.min_vintage)) {
+  if (x.min_vintage.days != 0 &&
+      (total.min_vintage.days == 0 || x.min_vintage < total.min_vintage)) {
     total.min_vintage = x.min_vintage;
   }
   if (x.max_vintage > total.max_vintage) total.max_vintage = x.max_vintage;
@@ -368,8 +370,8 @@ void AddObservationCounts(const WriteSummary& x, WriteSummary* total_out) {
 
 void StoreImpl::EncodeSeries(uint32_t id, const VersionColumns& existing,
                              const std::vector<std::string>& existing_keys,
-                             const VersionColumns& fresh, uint64_t seq, bool bulk,
-                             SeriesOut* out, std::string* scratch) const {
+                             const VersionColumns& fresh, uint64_t seq, bool bulk, SeriesOut* out,
+                             std::string* scratch) const {
   out->id = id;
   // Consolidate when this write would exceed the chunk limit (not inside a bulk write, whose
   // earlier chunks are staged in files that cannot be deleted before they are ingested).
@@ -416,7 +418,8 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
     if (!used[r]) continue;
     if (Status s = ValidateSeriesCode(codes[r]); !s.ok()) return s;
     Status s = ResolveSeries(codes[r], st, &refs[r]);
-    if (s.IsNotFound() && catalog_->FindFormula(codes[r]) != nullptr) return FormulaNotData(codes[r]);
+    if (s.IsNotFound() && catalog_->FindFormula(codes[r]) != nullptr)
+      return FormulaNotData(codes[r]);
     if (s.IsNotFound()) {
       return Status::InvalidArgument("observation of unknown series '" + codes[r] +
                                      "' (add its metadata to the batch first)");

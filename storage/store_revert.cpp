@@ -27,10 +27,12 @@ Status ReadRevertibleLoad(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* catalog_
   rocksdb::Status rs = db->Get(rocksdb::ReadOptions(), catalog_cf, lkey, &lval);
   if (rs.IsNotFound()) return Status::NotFound("no load " + std::to_string(load_id));
   if (!rs.ok()) return FromRocks(rs, "reading load record");
-  if (!DecodeLoad(lval, old)) return Status::Corruption("bad load record " + std::to_string(load_id));
+  if (!DecodeLoad(lval, old))
+    return Status::Corruption("bad load record " + std::to_string(load_id));
   if (old->reverted_by != 0) {
     return Status::InvalidArgument("load " + std::to_string(load_id) +
-                                   " was already reverted by load " + std::to_string(old->reverted_by));
+                                   " was already reverted by load " +
+                                   std::to_string(old->reverted_by));
   }
   if (old->reverts != 0) {
     return Status::InvalidArgument("load " + std::to_string(load_id) + " is the revert of load " +
@@ -87,13 +89,14 @@ Status RestoreMetadata(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* catalog_cf,
 }
 
 // Step 4 for targets: counts the target versions of series `id` that load_id recorded.
-Status CountRetractedTargets(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* targets_cf,
-                             uint32_t id, uint64_t load_id, uint64_t* retracted) {
+Status CountRetractedTargets(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* targets_cf, uint32_t id,
+                             uint64_t load_id, uint64_t* retracted) {
   const std::string prefix = SeriesPrefix(id);
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), targets_cf));
   for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
     TargetRecord r;
-    if (!DecodeTarget(View(it->value()), &r)) return Status::Corruption("bad target " + Hex(View(it->key())));
+    if (!DecodeTarget(View(it->value()), &r))
+      return Status::Corruption("bad target " + Hex(View(it->key())));
     *retracted += r.load_id == load_id;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading targets");

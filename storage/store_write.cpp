@@ -200,7 +200,8 @@ Result<WriteSummary> StoreImpl::Write(const WriteBatch& batch, const LoadInfo& i
   WritePlan plan;
   if (Status s = PrepareBatch(batch, &st, &plan); !s.ok()) return s;
   FinishLoad(info, &st, &plan);
-  if (Status s = Publish(CatalogAfter(st), nullptr, [&] { return Commit(&plan); }); !s.ok()) return s;
+  if (Status s = Publish(CatalogAfter(st), nullptr, [&] { return Commit(&plan); }); !s.ok())
+    return s;
   counters_ = st.counters;
   return st.summary;
 }

@@ -1,11 +1,11 @@
 #include "storage/types.hpp"
 
-#include "common/strings.hpp"
-
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "common/strings.hpp"
 
 namespace ixdb::storage {
 
@@ -30,12 +30,18 @@ Result<E> Lookup(std::string_view text, const Word<E> (&words)[N], const char* w
 
 const char* MeasureName(MeasureKind k) {
   switch (k) {
-    case MeasureKind::kLevel: return "level";
-    case MeasureKind::kGrowth: return "growth";
-    case MeasureKind::kRate: return "rate";
-    case MeasureKind::kShare: return "share";
-    case MeasureKind::kCount: return "count";
-    case MeasureKind::kRatio: return "ratio";
+    case MeasureKind::kLevel:
+      return "level";
+    case MeasureKind::kGrowth:
+      return "growth";
+    case MeasureKind::kRate:
+      return "rate";
+    case MeasureKind::kShare:
+      return "share";
+    case MeasureKind::kCount:
+      return "count";
+    case MeasureKind::kRatio:
+      return "ratio";
   }
   return "?";
 }
@@ -59,7 +65,7 @@ const char* BetterName(Better b) { return b == Better::kLower ? "lower" : "highe
 
 Result<Better> ParseBetter(std::string_view text) {
   static const Word<Better> kWords[] = {
-      {"", Better::kHigher},     {"higher", Better::kHigher}, {"high", Better::kHigher},
+      {"", Better::kHigher},         {"higher", Better::kHigher}, {"high", Better::kHigher},
       {"越高越好", Better::kHigher}, {"lower", Better::kLower},   {"low", Better::kLower},
       {"越低越好", Better::kLower},
   };
@@ -68,16 +74,21 @@ Result<Better> ParseBetter(std::string_view text) {
 
 const char* TargetOnName(TargetOn o) {
   switch (o) {
-    case TargetOn::kLevel: return "level";
-    case TargetOn::kYoy: return "yoy";
-    case TargetOn::kDiff: return "diff";
+    case TargetOn::kLevel:
+      return "level";
+    case TargetOn::kYoy:
+      return "yoy";
+    case TargetOn::kDiff:
+      return "diff";
   }
   return "?";
 }
 
 Result<TargetOn> ParseTargetOn(std::string_view text) {
   static const Word<TargetOn> kWords[] = {
-      {"", TargetOn::kLevel}, {"level", TargetOn::kLevel}, {"yoy", TargetOn::kYoy},
+      {"", TargetOn::kLevel},
+      {"level", TargetOn::kLevel},
+      {"yoy", TargetOn::kYoy},
       {"diff", TargetOn::kDiff},
   };
   return Lookup(text, kWords, "target basis 'on' (expected level, yoy or diff)");
@@ -85,28 +96,33 @@ Result<TargetOn> ParseTargetOn(std::string_view text) {
 
 const char* ObsStatusName(ObsStatus s) {
   switch (s) {
-    case ObsStatus::kUnspecified: return "";
-    case ObsStatus::kEstimate: return "estimate";
-    case ObsStatus::kPreliminary: return "preliminary";
-    case ObsStatus::kFinal: return "final";
-    case ObsStatus::kRevised: return "revised";
+    case ObsStatus::kUnspecified:
+      return "";
+    case ObsStatus::kEstimate:
+      return "estimate";
+    case ObsStatus::kPreliminary:
+      return "preliminary";
+    case ObsStatus::kFinal:
+      return "final";
+    case ObsStatus::kRevised:
+      return "revised";
   }
   return "?";
 }
 
 Result<ObsStatus> ParseObsStatus(std::string_view text) {
   static const Word<ObsStatus> kWords[] = {
-      {"", ObsStatus::kUnspecified},          {"estimate", ObsStatus::kEstimate},
-      {"e", ObsStatus::kEstimate},            {"est", ObsStatus::kEstimate},
-      {"预计", ObsStatus::kEstimate},         {"预估", ObsStatus::kEstimate},
-      {"估计", ObsStatus::kEstimate},         {"preliminary", ObsStatus::kPreliminary},
-      {"p", ObsStatus::kPreliminary},         {"prelim", ObsStatus::kPreliminary},
-      {"初步", ObsStatus::kPreliminary},      {"初步核算", ObsStatus::kPreliminary},
-      {"快报", ObsStatus::kPreliminary},      {"final", ObsStatus::kFinal},
-      {"f", ObsStatus::kFinal},               {"最终", ObsStatus::kFinal},
-      {"最终核实", ObsStatus::kFinal},        {"终核", ObsStatus::kFinal},
-      {"revised", ObsStatus::kRevised},       {"r", ObsStatus::kRevised},
-      {"修订", ObsStatus::kRevised},          {"初步核实", ObsStatus::kRevised},
+      {"", ObsStatus::kUnspecified},     {"estimate", ObsStatus::kEstimate},
+      {"e", ObsStatus::kEstimate},       {"est", ObsStatus::kEstimate},
+      {"预计", ObsStatus::kEstimate},    {"预估", ObsStatus::kEstimate},
+      {"估计", ObsStatus::kEstimate},    {"preliminary", ObsStatus::kPreliminary},
+      {"p", ObsStatus::kPreliminary},    {"prelim", ObsStatus::kPreliminary},
+      {"初步", ObsStatus::kPreliminary}, {"初步核算", ObsStatus::kPreliminary},
+      {"快报", ObsStatus::kPreliminary}, {"final", ObsStatus::kFinal},
+      {"f", ObsStatus::kFinal},          {"最终", ObsStatus::kFinal},
+      {"最终核实", ObsStatus::kFinal},   {"终核", ObsStatus::kFinal},
+      {"revised", ObsStatus::kRevised},  {"r", ObsStatus::kRevised},
+      {"修订", ObsStatus::kRevised},     {"初步核实", ObsStatus::kRevised},
       {"核实", ObsStatus::kRevised},
   };
   return Lookup(text, kWords, "observation status");
@@ -114,28 +130,36 @@ Result<ObsStatus> ParseObsStatus(std::string_view text) {
 
 const char* QualifierSymbol(Qualifier q) {
   switch (q) {
-    case Qualifier::kNone: return "";
-    case Qualifier::kAbout: return "~";
-    case Qualifier::kAtLeast: return ">=";
-    case Qualifier::kAtMost: return "<=";
+    case Qualifier::kNone:
+      return "";
+    case Qualifier::kAbout:
+      return "~";
+    case Qualifier::kAtLeast:
+      return ">=";
+    case Qualifier::kAtMost:
+      return "<=";
   }
   return "?";
 }
 
 Result<Qualifier> ParseQualifier(std::string_view text) {
   static const Word<Qualifier> kWords[] = {
-      {"", Qualifier::kNone},      {"~", Qualifier::kAbout},      {"≈", Qualifier::kAbout},
-      {"about", Qualifier::kAbout}, {">=", Qualifier::kAtLeast},  {"≥", Qualifier::kAtLeast},
-      {"超", Qualifier::kAtLeast},  {"<=", Qualifier::kAtMost},   {"≤", Qualifier::kAtMost},
+      {"", Qualifier::kNone},       {"~", Qualifier::kAbout},    {"≈", Qualifier::kAbout},
+      {"about", Qualifier::kAbout}, {">=", Qualifier::kAtLeast}, {"≥", Qualifier::kAtLeast},
+      {"超", Qualifier::kAtLeast},  {"<=", Qualifier::kAtMost},  {"≤", Qualifier::kAtMost},
   };
   auto symbol = Lookup(text, kWords, "qualifier");
   if (symbol.ok()) return symbol;
   if (auto w = FindComparatorWord(Trim(text))) {
     switch (w->comparator) {
-      case Comparator::kAbout: return Qualifier::kAbout;
-      case Comparator::kAtLeast: return Qualifier::kAtLeast;
-      case Comparator::kAtMost: return Qualifier::kAtMost;
-      default: break;
+      case Comparator::kAbout:
+        return Qualifier::kAbout;
+      case Comparator::kAtLeast:
+        return Qualifier::kAtLeast;
+      case Comparator::kAtMost:
+        return Qualifier::kAtMost;
+      default:
+        break;
     }
   }
   return symbol.status();
@@ -148,9 +172,11 @@ Status ValidateSeriesCode(std::string_view code) {
   if (code.empty()) return bad("empty");
   if (code.size() > 64) return bad("longer than 64 characters");
   char c0 = code[0];
-  if (!((c0 >= 'A' && c0 <= 'Z') || (c0 >= 'a' && c0 <= 'z'))) return bad("must start with a letter");
+  if (!((c0 >= 'A' && c0 <= 'Z') || (c0 >= 'a' && c0 <= 'z')))
+    return bad("must start with a letter");
   for (char c : code) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return bad("only letters, digits and _ are allowed");
   }
   return Status::OK();
@@ -241,15 +267,15 @@ Observation WriteBatch::ObservationAt(size_t i) const {
 
 // The index is shared between copies of a batch (index_ is a shared_ptr), so it is rebuilt
 // before the first insertion into a copy, or when it does not match the columns.
-#define IXDB_ENSURE_INDEX()                                                                   \
-  do {                                                                                        \
-    if (!index_ || index_.use_count() > 1 || index_->codes.size() != codes_.size() ||          \
-        index_->strings.size() != strings_.size()) {                                          \
-      auto idx = std::make_shared<Index>();                                                   \
-      for (uint32_t i = 0; i < codes_.size(); ++i) idx->codes.emplace(codes_[i], i);          \
-      for (uint32_t i = 0; i < strings_.size(); ++i) idx->strings.emplace(strings_[i], i);    \
-      index_ = std::move(idx);                                                                \
-    }                                                                                         \
+#define IXDB_ENSURE_INDEX()                                                                \
+  do {                                                                                     \
+    if (!index_ || index_.use_count() > 1 || index_->codes.size() != codes_.size() ||      \
+        index_->strings.size() != strings_.size()) {                                       \
+      auto idx = std::make_shared<Index>();                                                \
+      for (uint32_t i = 0; i < codes_.size(); ++i) idx->codes.emplace(codes_[i], i);       \
+      for (uint32_t i = 0; i < strings_.size(); ++i) idx->strings.emplace(strings_[i], i); \
+      index_ = std::move(idx);                                                             \
+    }                                                                                      \
   } while (0)
 
 uint32_t WriteBatch::InternSeries(std::string_view code) {
@@ -274,7 +300,8 @@ void WriteBatch::PutObservation(uint32_t series_ref, Period period, Date vintage
                                 ObsStatus status, Qualifier qualifier, std::string_view stage,
                                 std::string_view source, bool deleted, uint8_t extent) {
   // The extent column exists from the first row that covers several periods on.
-  if (extent != 0 && obs_extent_.size() < obs_series_.size()) obs_extent_.resize(obs_series_.size(), 0);
+  if (extent != 0 && obs_extent_.size() < obs_series_.size())
+    obs_extent_.resize(obs_series_.size(), 0);
   if (extent != 0 || !obs_extent_.empty()) obs_extent_.push_back(extent);
   obs_series_.push_back(series_ref);
   obs_period_.push_back(period);

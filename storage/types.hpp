@@ -31,7 +31,7 @@ enum class MeasureKind : uint8_t {
   kCount = 4,   // a count: 个, 家, 项
   kRatio = 5,   // per capita / per 10k: 28.5 5G base stations per 10k people
 };
-const char* MeasureName(MeasureKind k);          // "level", "growth", ...
+const char* MeasureName(MeasureKind k);  // "level", "growth", ...
 Result<MeasureKind> ParseMeasure(std::string_view text);
 // Rates, shares and growth rates change in percentage points, the rest in percent.
 inline bool ChangesInPoints(MeasureKind k) {
@@ -39,16 +39,22 @@ inline bool ChangesInPoints(MeasureKind k) {
 }
 
 // On-disk values: do not change.
-enum class ObsStatus : uint8_t { kUnspecified = 0, kEstimate = 1, kPreliminary = 2, kFinal = 3, kRevised = 4 };
-const char* ObsStatusName(ObsStatus s);          // "", "estimate", "preliminary", "final", "revised"
+enum class ObsStatus : uint8_t {
+  kUnspecified = 0,
+  kEstimate = 1,
+  kPreliminary = 2,
+  kFinal = 3,
+  kRevised = 4
+};
+const char* ObsStatusName(ObsStatus s);  // "", "estimate", "preliminary", "final", "revised"
 Result<ObsStatus> ParseObsStatus(std::string_view text);  // also 预计/初步核算/最终核实...
 
 // The qualifier a value was published with. On-disk values: do not change.
 enum class Qualifier : uint8_t { kNone = 0, kAbout = 1, kAtLeast = 2, kAtMost = 3 };
-const char* QualifierSymbol(Qualifier q);        // "", "~", ">=", "<="
+const char* QualifierSymbol(Qualifier q);  // "", "~", ">=", "<="
 // Accepts "", ~ >= <= (≈ ≥ ≤, about) and the comparator words of common/comparator.hpp that
-// mean about, at least or at most (左右, 约, 以上, 超过, 突破, 不少于, 不低于, 以内, 不超过, 低于...),
-// and 超 (超2万亿元).
+// mean about, at least or at most (左右, 约, 以上, 超过, 突破, 不少于, 不低于, 以内, 不超过,
+// 低于...), and 超 (超2万亿元).
 Result<Qualifier> ParseQualifier(std::string_view text);
 
 // Comparators and their words live in common/ (one vocabulary for the loader, the query layer
@@ -60,7 +66,7 @@ using ixdb::ComparatorSymbol;
 // lower-is-better indicator (PM2.5, energy intensity) is met at or below it.
 // On-disk values: do not change.
 enum class Better : uint8_t { kHigher = 0, kLower = 1 };
-const char* BetterName(Better b);  // "higher", "lower"
+const char* BetterName(Better b);                   // "higher", "lower"
 Result<Better> ParseBetter(std::string_view text);  // higher/lower (also 越高越好/越低越好)
 
 // What a target is judged on (issue: targets on a change). On-disk values: do not change.
@@ -73,11 +79,11 @@ const char* TargetOnName(TargetOn o);  // "level", "yoy", "diff"
 Result<TargetOn> ParseTargetOn(std::string_view text);
 
 struct SeriesMeta {
-  std::string code;        // [A-Za-z][A-Za-z0-9_]*, e.g. gdp_growth
-  std::string name_zh;     // 地区生产总值增长
-  std::string name_en;     // GDP growth
-  std::string region;      // 武汉 (optional)
-  std::string unit;        // as written: 亿元, %, 万家
+  std::string code;     // [A-Za-z][A-Za-z0-9_]*, e.g. gdp_growth
+  std::string name_zh;  // 地区生产总值增长
+  std::string name_en;  // GDP growth
+  std::string region;   // 武汉 (optional)
+  std::string unit;     // as written: 亿元, %, 万家
   MeasureKind measure = MeasureKind::kLevel;
   Frequency frequency = Frequency::kAnnual;
   bool cumulative = false;   // year-to-date values; only for quarterly and monthly series
@@ -119,41 +125,41 @@ std::string FormulaCycleText(const std::vector<std::string>& cycle);
 
 struct Observation {
   std::string series;
-  Period period;           // must have the series' frequency
-  Date vintage;            // publication date
-  double value = kMissing; // NaN: published as blank
+  Period period;            // must have the series' frequency
+  Date vintage;             // publication date
+  double value = kMissing;  // NaN: published as blank
   ObsStatus status = ObsStatus::kUnspecified;
   Qualifier qualifier = Qualifier::kNone;
-  std::string stage;       // revision stage as published, e.g. 初步核实 (optional)
-  std::string source;      // source document (optional)
-  bool deleted = false;    // a deletion as of the vintage (SDMX ACTION=D); history keeps old values
-  uint8_t extent = 0;      // periods before `period` it also covers (1: combined 1-2月 at M02)
+  std::string stage;     // revision stage as published, e.g. 初步核实 (optional)
+  std::string source;    // source document (optional)
+  bool deleted = false;  // a deletion as of the vintage (SDMX ACTION=D); history keeps old values
+  uint8_t extent = 0;    // periods before `period` it also covers (1: combined 1-2月 at M02)
 };
 
 struct Target {
   std::string series;
-  Period period;           // must have the series' frequency (a bare year on a cumulative
-                           // series is resolved to the full-year span by ResolvePeriod)
-  Date vintage;            // date of the plan document
+  Period period;  // must have the series' frequency (a bare year on a cumulative
+                  // series is resolved to the full-year span by ResolvePeriod)
+  Date vintage;   // date of the plan document
   Comparator comparator = Comparator::kEqual;
-  double value = kMissing;     // NaN for qualitative and relative targets
-  double tolerance = kMissing; // NaN: none given (the query layer applies its defaults)
+  double value = kMissing;       // NaN for qualitative and relative targets
+  double tolerance = kMissing;   // NaN: none given (the query layer applies its defaults)
   double value_high = kMissing;  // kBetween: the upper end of the range (value is the lower)
   TargetOn on = TargetOn::kLevel;
   // The words said "about" as well as a bound (控制在3%左右: <= with the tolerance of 左右).
   bool about = false;
-  std::string unit;            // unit of value, e.g. % (empty: the series' unit)
-  std::string relative_to;     // kRelative: the series this one must keep pace with
-  std::string text;            // the target as words (always for kQualitative)
-  std::string source;          // the exact phrase / document it came from
+  std::string unit;         // unit of value, e.g. % (empty: the series' unit)
+  std::string relative_to;  // kRelative: the series this one must keep pace with
+  std::string text;         // the target as words (always for kQualitative)
+  std::string source;       // the exact phrase / document it came from
   bool deleted = false;
 };
 
 // A description of one write (a load command, a revert...), recorded with its id.
 struct LoadInfo {
-  std::string command;              // e.g. "load --vintage 2024-01-20 a.csv b.csv"
+  std::string command;  // e.g. "load --vintage 2024-01-20 a.csv b.csv"
   std::vector<std::string> files;
-  Date vintage{};                   // the default vintage of the load (informational)
+  Date vintage{};  // the default vintage of the load (informational)
 };
 
 struct WriteSummary {
@@ -168,19 +174,19 @@ struct WriteSummary {
   uint64_t deletions = 0;
   // Versions that replaced a value recorded earlier with the same vintage (a corrected release).
   uint64_t corrections = 0;
-  uint64_t targets_replaced = 0;    // targets that replaced one of the same vintage
-  uint64_t series_widened = 0;      // annual series widened into cumulative ones (see Write)
-  uint64_t retracted = 0;           // a revert: the versions of the load it retracted
+  uint64_t targets_replaced = 0;      // targets that replaced one of the same vintage
+  uint64_t series_widened = 0;        // annual series widened into cumulative ones (see Write)
+  uint64_t retracted = 0;             // a revert: the versions of the load it retracted
   Date min_vintage{}, max_vintage{};  // of the rows written (0: none)
 };
 
 struct LoadRecord {
   uint64_t id = 0;
-  int64_t unix_time = 0;            // when the write committed (seconds)
+  int64_t unix_time = 0;  // when the write committed (seconds)
   LoadInfo info;
   WriteSummary summary;
-  uint64_t reverted_by = 0;         // id of the revert that undid it, 0 if none
-  uint64_t reverts = 0;             // for a revert: the load it undid
+  uint64_t reverted_by = 0;  // id of the revert that undid it, 0 if none
+  uint64_t reverts = 0;      // for a revert: the load it undid
 };
 
 // A batch of writes, applied atomically by Store::Write. Observations are kept in columns so
@@ -218,7 +224,7 @@ class WriteBatch {
   const std::vector<uint8_t>& obs_deleted() const { return obs_deleted_; }
   const std::vector<uint32_t>& obs_stage() const { return obs_stage_; }    // index into strings()
   const std::vector<uint32_t>& obs_source() const { return obs_source_; }  // index into strings()
-  const std::vector<uint8_t>& obs_extent() const { return obs_extent_; }  // empty: all 0
+  const std::vector<uint8_t>& obs_extent() const { return obs_extent_; }   // empty: all 0
   const std::vector<std::string>& strings() const { return strings_; }     // strings()[0] == ""
 
  private:
@@ -259,12 +265,12 @@ struct Version {
 struct SeriesValues {
   SeriesMeta meta;
   std::vector<Period> period;
-  std::vector<double> value;        // NaN where published blank
-  std::vector<Date> vintage;        // the vintage each value comes from
-  std::vector<uint8_t> status;      // ObsStatus
-  std::vector<uint8_t> qualifier;   // Qualifier
-  std::vector<uint32_t> stage;      // index into strings (0 = none)
-  std::vector<uint32_t> source;     // index into strings (0 = none)
+  std::vector<double> value;       // NaN where published blank
+  std::vector<Date> vintage;       // the vintage each value comes from
+  std::vector<uint8_t> status;     // ObsStatus
+  std::vector<uint8_t> qualifier;  // Qualifier
+  std::vector<uint32_t> stage;     // index into strings (0 = none)
+  std::vector<uint32_t> source;    // index into strings (0 = none)
   // Periods before `period` a row also covers (1: NBS's combined 1-2月 at M02 of a plain monthly
   // series). Empty when every row covers one period.
   std::vector<uint8_t> extent;

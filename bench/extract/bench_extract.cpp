@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
       files.push_back(argv[i]);
     }
   }
-  if (files.empty()) files = {IXDB_BENCH_SEED, IXDB_BENCH_GWR_DIR "/gwr2024.txt",
-                              IXDB_BENCH_GWR_DIR "/gwr2025.txt"};
+  if (files.empty())
+    files = {IXDB_BENCH_SEED, IXDB_BENCH_GWR_DIR "/gwr2024.txt", IXDB_BENCH_GWR_DIR "/gwr2025.txt"};
 
   std::printf("%-28s %8s %10s %12s %12s %10s %12s\n", "report", "KB", "candidates", "extract ms",
               "read ms", "extract:read", "1 s budget");

@@ -9,10 +9,10 @@
 // usage: gen_long_csv OUT.csv [REGIONS=700] [INDICATORS=80]
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,8 +28,8 @@ double Unit(uint64_t h) { return static_cast<double>(h >> 11) * (1.0 / 900719925
 
 struct Series {
   std::string code;
-  int ppy;         // periods per year: 1, 4, 12
-  int first;       // first period index (year*ppy + sub)
+  int ppy;    // periods per year: 1, 4, 12
+  int first;  // first period index (year*ppy + sub)
   double base;
   std::vector<int64_t> milli;  // current value of each period since `first`, in thousandths
 };
@@ -127,8 +127,10 @@ int main(int argc, char** argv) {
   // The value of period `index` when first published.
   auto first_value = [](const Series& s, int index) {
     const double years = static_cast<double>(index - s.first) / s.ppy;
-    const double noise = 1 + (Unit(Mix(std::hash<std::string>{}(s.code) ^ (index * 7919ULL))) - 0.5) * 0.04;
-    return static_cast<int64_t>(std::llround(s.base * std::pow(1.05, years) * noise / s.ppy * 1000));
+    const double noise =
+        1 + (Unit(Mix(std::hash<std::string>{}(s.code) ^ (index * 7919ULL))) - 0.5) * 0.04;
+    return static_cast<int64_t>(
+        std::llround(s.base * std::pow(1.05, years) * noise / s.ppy * 1000));
   };
   // Vintage 0: everything up to December 2024.
   const char* v0 = "2025-01-15";
@@ -148,14 +150,15 @@ int main(int argc, char** argv) {
     const int known_month = vmonth - 1;  // the last completed month
     for (size_t si = 0; si < series.size(); ++si) {
       Series& s = series[si];
-      const int known = s.ppy == 12 ? known_month
+      const int known = s.ppy == 12  ? known_month
                         : s.ppy == 4 ? (known_month + 1) / 3 - 1
                                      : (known_month + 1) / 12 - 1;
       const int last_before = s.first + static_cast<int>(s.milli.size()) - 1;
       // Revise ~10% of the last two years' values (as known before this vintage).
       const int from = std::max(s.first, last_before - 2 * s.ppy + 1);
       for (int p = from; p <= last_before; ++p) {
-        const uint64_t h = Mix((si << 20) ^ (static_cast<uint64_t>(p) << 4) ^ static_cast<uint64_t>(k));
+        const uint64_t h =
+            Mix((si << 20) ^ (static_cast<uint64_t>(p) << 4) ^ static_cast<uint64_t>(k));
         if (Unit(h) >= 0.10) continue;
         int64_t& v = s.milli[p - s.first];
         const double factor = 1 + (Unit(Mix(h)) * 2 - 1) * 0.01;

@@ -29,8 +29,8 @@ inline bool SameAnswer(const Answer& a, const Answer& b, std::string* why) {
     const bool close = std::abs(va - vb) <= 1e-9 * std::max(std::abs(va), std::abs(vb));
     if (ka != kb || (!both_missing && !close)) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "row %zu: (%s, %.17g) against (%s, %.17g)", i + 1, ka.c_str(), va,
-                    kb.c_str(), vb);
+      std::snprintf(buf, sizeof buf, "row %zu: (%s, %.17g) against (%s, %.17g)", i + 1, ka.c_str(),
+                    va, kb.c_str(), vb);
       *why = buf;
       return false;
     }

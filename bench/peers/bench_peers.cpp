@@ -51,7 +51,9 @@ namespace {
   std::fprintf(stderr, "bench_peers: %s\n", what.c_str());
   std::exit(1);
 }
-double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double MsSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 uint64_t BytesOf(const std::vector<fs::path>& paths) {
   uint64_t n = 0;
@@ -92,7 +94,8 @@ struct Figures {
 
 void SqliteExec(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) Die("sqlite: " + sql + ": " + err);
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK)
+    Die("sqlite: " + sql + ": " + err);
 }
 
 // Splits "indicator,period,vintage,value" (the generator's CSV: no quotes).
@@ -116,10 +119,13 @@ double SqliteLoad(const fs::path& db_path, const std::string& csv) {
   sqlite3* db = nullptr;
   if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) Die("sqlite open");
   SqliteExec(db, "PRAGMA cache_size=-262144");
-  SqliteExec(db, "CREATE TABLE obs(indicator TEXT NOT NULL, period TEXT NOT NULL, vintage TEXT NOT NULL, value REAL)");
+  SqliteExec(db,
+             "CREATE TABLE obs(indicator TEXT NOT NULL, period TEXT NOT NULL, vintage TEXT NOT "
+             "NULL, value REAL)");
   SqliteExec(db, "BEGIN");
   sqlite3_stmt* ins = nullptr;
-  if (sqlite3_prepare_v2(db, "INSERT INTO obs VALUES (?1, ?2, ?3, ?4)", -1, &ins, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "INSERT INTO obs VALUES (?1, ?2, ?3, ?4)", -1, &ins, nullptr) !=
+      SQLITE_OK) {
     Die(sqlite3_errmsg(db));
   }
   std::ifstream in(csv);
@@ -146,8 +152,10 @@ double SqliteLoad(const fs::path& db_path, const std::string& csv) {
 class SqlitePeer {
  public:
   explicit SqlitePeer(const fs::path& db_path) {
-    if (sqlite3_open_v2(db_path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) Die("sqlite open");
-    SqliteExec(db_, "PRAGMA cache_size=-262144");  // 256 MiB page cache, as PostgreSQL's shared_buffers
+    if (sqlite3_open_v2(db_path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+      Die("sqlite open");
+    SqliteExec(db_,
+               "PRAGMA cache_size=-262144");  // 256 MiB page cache, as PostgreSQL's shared_buffers
   }
   ~SqlitePeer() {
     for (auto& [_, s] : statements_) sqlite3_finalize(s);
@@ -157,13 +165,16 @@ class SqlitePeer {
   double Run(const Query& q, Answer* a) {
     const auto t0 = Clock::now();
     sqlite3_stmt* s = Prepared(q.read);
-    if (ParamCount(q) >= 1) sqlite3_bind_text(s, 1, q.code.data(), static_cast<int>(q.code.size()), SQLITE_STATIC);
-    if (ParamCount(q) >= 2) sqlite3_bind_text(s, 2, q.param.data(), static_cast<int>(q.param.size()), SQLITE_STATIC);
+    if (ParamCount(q) >= 1)
+      sqlite3_bind_text(s, 1, q.code.data(), static_cast<int>(q.code.size()), SQLITE_STATIC);
+    if (ParamCount(q) >= 2)
+      sqlite3_bind_text(s, 2, q.param.data(), static_cast<int>(q.param.size()), SQLITE_STATIC);
     a->rows.clear();
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
       const char* key = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-      const double v = sqlite3_column_type(s, 1) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s, 1);
+      const double v =
+          sqlite3_column_type(s, 1) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s, 1);
       a->rows.emplace_back(key ? key : "", v);
     }
     if (rc != SQLITE_DONE) Die(std::string("sqlite: ") + sqlite3_errmsg(db_));
@@ -177,7 +188,8 @@ class SqlitePeer {
     if (it != statements_.end()) return it->second;
     sqlite3_stmt* s = nullptr;
     const std::string sql = PeerSql(Dialect::kSqlite, r);
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) Die(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+      Die(std::string("sqlite: ") + sqlite3_errmsg(db_));
     statements_[r] = s;
     return s;
   }
@@ -201,12 +213,14 @@ class PostgresPeer {
   void Exec(const std::string& sql) {
     PGresult* r = PQexec(conn_, sql.c_str());
     const auto st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) Die("postgres: " + sql + ": " + PQerrorMessage(conn_));
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      Die("postgres: " + sql + ": " + PQerrorMessage(conn_));
     PQclear(r);
   }
   std::string Value(const std::string& sql) {
     PGresult* r = PQexec(conn_, sql.c_str());
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) Die("postgres: " + sql + ": " + PQerrorMessage(conn_));
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+      Die("postgres: " + sql + ": " + PQerrorMessage(conn_));
     std::string v = PQgetvalue(r, 0, 0);
     PQclear(r);
     return v;
@@ -216,20 +230,25 @@ class PostgresPeer {
   double Load(const std::string& csv) {
     Exec("DROP TABLE IF EXISTS obs");
     const auto t0 = Clock::now();
-    Exec("CREATE TABLE obs(indicator text NOT NULL, period text NOT NULL, vintage date NOT NULL, value float8)");
+    Exec(
+        "CREATE TABLE obs(indicator text NOT NULL, period text NOT NULL, vintage date NOT NULL, "
+        "value float8)");
     PGresult* r = PQexec(conn_, "COPY obs FROM STDIN (FORMAT csv, HEADER true)");
-    if (PQresultStatus(r) != PGRES_COPY_IN) Die(std::string("postgres COPY: ") + PQerrorMessage(conn_));
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+      Die(std::string("postgres COPY: ") + PQerrorMessage(conn_));
     PQclear(r);
     std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(csv.c_str(), "rb"), &std::fclose);
     if (!f) Die("cannot read " + csv);
     std::vector<char> buf(1 << 20);
     size_t n;
     while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
-      if (PQputCopyData(conn_, buf.data(), static_cast<int>(n)) != 1) Die(std::string("postgres: ") + PQerrorMessage(conn_));
+      if (PQputCopyData(conn_, buf.data(), static_cast<int>(n)) != 1)
+        Die(std::string("postgres: ") + PQerrorMessage(conn_));
     }
     if (PQputCopyEnd(conn_, nullptr) != 1) Die(std::string("postgres: ") + PQerrorMessage(conn_));
     r = PQgetResult(conn_);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(std::string("postgres COPY: ") + PQerrorMessage(conn_));
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+      Die(std::string("postgres COPY: ") + PQerrorMessage(conn_));
     PQclear(r);
     while ((r = PQgetResult(conn_)) != nullptr) PQclear(r);
     Exec("CREATE INDEX obs_key ON obs(indicator, period, vintage)");
@@ -242,11 +261,13 @@ class PostgresPeer {
     const std::string& name = Prepared(q.read);
     const char* params[2] = {q.code.c_str(), q.param.c_str()};
     PGresult* r = PQexecPrepared(conn_, name.c_str(), ParamCount(q), params, nullptr, nullptr, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) Die(std::string("postgres: ") + PQerrorMessage(conn_));
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+      Die(std::string("postgres: ") + PQerrorMessage(conn_));
     a->rows.clear();
     const int rows = PQntuples(r);
     for (int i = 0; i < rows; ++i) {
-      const double v = PQgetisnull(r, i, 1) ? std::nan("") : std::strtod(PQgetvalue(r, i, 1), nullptr);
+      const double v =
+          PQgetisnull(r, i, 1) ? std::nan("") : std::strtod(PQgetvalue(r, i, 1), nullptr);
       a->rows.emplace_back(PQgetvalue(r, i, 0), v);
     }
     PQclear(r);
@@ -258,8 +279,10 @@ class PostgresPeer {
     auto it = prepared_.find(read);
     if (it != prepared_.end()) return it->second;
     const std::string name = "read" + std::to_string(static_cast<int>(read));
-    PGresult* r = PQprepare(conn_, name.c_str(), PeerSql(Dialect::kPostgres, read).c_str(), 0, nullptr);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(std::string("postgres prepare: ") + PQerrorMessage(conn_));
+    PGresult* r =
+        PQprepare(conn_, name.c_str(), PeerSql(Dialect::kPostgres, read).c_str(), 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+      Die(std::string("postgres prepare: ") + PQerrorMessage(conn_));
     PQclear(r);
     return prepared_[read] = name;
   }
@@ -270,7 +293,9 @@ class PostgresPeer {
 #else
 class PostgresPeer {  // built without libpq: --pg is refused before this is made
  public:
-  explicit PostgresPeer(const std::string&) { Die("built without libpq (./scripts/install-deps --bench, reconfigure)"); }
+  explicit PostgresPeer(const std::string&) {
+    Die("built without libpq (./scripts/install-deps --bench, reconfigure)");
+  }
   double Load(const std::string&) { return 0; }
   std::string Value(const std::string&) { return "0"; }
   double Run(const Query&, Answer*) { return 0; }
@@ -298,8 +323,9 @@ std::string DuckdbLoadScript() { return std::string(IXDB_BENCH_DIR) + "/load/duc
 double DuckdbLoad(const fs::path& db, const std::string& csv) {
   fs::remove(db);
   fs::remove(db.string() + ".wal");
-  const std::string out = RunCommand("cd " + Quoted(IXDB_BENCH_DIR) + " && node " + Quoted(DuckdbLoadScript()) +
-                                     " " + Quoted(db.string()) + " " + Quoted(csv));
+  const std::string out =
+      RunCommand("cd " + Quoted(IXDB_BENCH_DIR) + " && node " + Quoted(DuckdbLoadScript()) + " " +
+                 Quoted(db.string()) + " " + Quoted(csv));
   const size_t at = out.find("seconds ");
   if (at == std::string::npos) Die("duckdb_load.mjs printed: " + out);
   return std::strtod(out.c_str() + at + 8, nullptr);
@@ -308,7 +334,8 @@ double DuckdbLoad(const fs::path& db, const std::string& csv) {
 // Runs every query of `plan` in DuckDB (one process, prepared statements): a warm-up pass over
 // the one-series reads, then rounds; fills times[i] (ms per run) and answers[i] (the last run).
 void DuckdbRun(const fs::path& db, const std::vector<Query>& plan, const std::vector<int>& reps,
-               const fs::path& work, std::vector<std::vector<double>>* times, std::vector<Answer>* answers) {
+               const fs::path& work, std::vector<std::vector<double>>* times,
+               std::vector<Answer>* answers) {
   const fs::path plan_file = work / "duckdb-plan.tsv";
   {
     std::ofstream out(plan_file);
@@ -320,8 +347,9 @@ void DuckdbRun(const fs::path& db, const std::vector<Query>& plan, const std::ve
       out << '\n';
     }
   }
-  const std::string out = RunCommand("cd " + Quoted(IXDB_BENCH_DIR) + " && node " + Quoted(DuckdbScript()) +
-                                     " query " + Quoted(db.string()) + " " + Quoted(plan_file.string()));
+  const std::string out =
+      RunCommand("cd " + Quoted(IXDB_BENCH_DIR) + " && node " + Quoted(DuckdbScript()) + " query " +
+                 Quoted(db.string()) + " " + Quoted(plan_file.string()));
   times->assign(plan.size(), {});
   answers->assign(plan.size(), {});
   std::istringstream lines(out);
@@ -335,7 +363,8 @@ void DuckdbRun(const fs::path& db, const std::vector<Query>& plan, const std::ve
       (*times)[std::stoul(f[1])].push_back(std::strtod(f[2].c_str(), nullptr));
     } else if (f.size() >= 3 && f[0] == "R") {
       const std::string v = f.size() > 3 ? f[3] : "";
-      (*answers)[std::stoul(f[1])].rows.emplace_back(f[2], v.empty() ? std::nan("") : std::strtod(v.c_str(), nullptr));
+      (*answers)[std::stoul(f[1])].rows.emplace_back(
+          f[2], v.empty() ? std::nan("") : std::strtod(v.c_str(), nullptr));
     } else if (!line.empty()) {
       Die("duckdb_peers.mjs printed: " + line);
     }
@@ -369,7 +398,8 @@ std::string VersusBest(const Line& l) {
   int best = -1;
   for (int s = kSqlite; s < kSystemCount; ++s) {
     if (!l.f.value[s]) continue;
-    if (best < 0 || (higher ? *l.f.value[s] > *l.f.value[best] : *l.f.value[s] < *l.f.value[best])) best = s;
+    if (best < 0 || (higher ? *l.f.value[s] > *l.f.value[best] : *l.f.value[s] < *l.f.value[best]))
+      best = s;
   }
   if (best < 0 || !l.f.value[kIxdb]) return "";
   const double ix = *l.f.value[kIxdb], peer = *l.f.value[best];
@@ -394,22 +424,34 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Die(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--size") size = next();
-    else if (a == "--regions") regions = static_cast<uint32_t>(std::stoul(next()));
-    else if (a == "--pg") pg_conninfo = next();
-    else if (a == "--no-postgres") postgres = false;
-    else if (a == "--no-duckdb") duckdb = false;
-    else if (a == "--reps") reps = std::stoi(next());
-    else if (a == "--full-reps") full_reps = std::stoi(next());
-    else if (a == "--samples") samples = std::stoul(next());
-    else if (a == "--out") out_dir = next();
+    if (a == "--size")
+      size = next();
+    else if (a == "--regions")
+      regions = static_cast<uint32_t>(std::stoul(next()));
+    else if (a == "--pg")
+      pg_conninfo = next();
+    else if (a == "--no-postgres")
+      postgres = false;
+    else if (a == "--no-duckdb")
+      duckdb = false;
+    else if (a == "--reps")
+      reps = std::stoi(next());
+    else if (a == "--full-reps")
+      full_reps = std::stoi(next());
+    else if (a == "--samples")
+      samples = std::stoul(next());
+    else if (a == "--out")
+      out_dir = next();
     else {
-      Die(std::string("usage: bench_peers [--size S] [--regions N] [--pg CONNINFO] [--no-postgres] [--no-duckdb]\n"
-                      "       [--reps N] [--full-reps N] [--samples N] [--out DIR]\n  sizes: ") + SizeNames());
+      Die(std::string("usage: bench_peers [--size S] [--regions N] [--pg CONNINFO] [--no-postgres] "
+                      "[--no-duckdb]\n"
+                      "       [--reps N] [--full-reps N] [--samples N] [--out DIR]\n  sizes: ") +
+          SizeNames());
     }
   }
   if (postgres && pg_conninfo.empty()) {
-    Die("PostgreSQL needs --pg CONNINFO (bench/peers/run.sh starts a private cluster), or --no-postgres");
+    Die("PostgreSQL needs --pg CONNINFO (bench/peers/run.sh starts a private cluster), or "
+        "--no-postgres");
   }
   WorkloadSpec spec;
   if (!SpecForSize(size, &spec)) Die("unknown size '" + size + "': " + SizeNames());
@@ -437,9 +479,11 @@ int main(int argc, char** argv) {
     std::printf("loading PostgreSQL ...\n");
     pg = std::make_unique<PostgresPeer>(pg_conninfo);
     const double s = pg->Load(csv);
-    if (std::stod(pg->Value("SELECT count(*) FROM obs")) != rows) Die("PostgreSQL holds a different row count");
+    if (std::stod(pg->Value("SELECT count(*) FROM obs")) != rows)
+      Die("PostgreSQL holds a different row count");
     load_rate.value[kPostgres] = rows / s;
-    bytes_per_row.value[kPostgres] = std::stod(pg->Value("SELECT pg_total_relation_size('obs')")) / rows;
+    bytes_per_row.value[kPostgres] =
+        std::stod(pg->Value("SELECT pg_total_relation_size('obs')")) / rows;
   }
   const fs::path duck_db = dir / "duck.db";
   if (duckdb) {
@@ -477,15 +521,19 @@ int main(int argc, char** argv) {
   // The in-process systems (ixdb, SQLite, PostgreSQL's client) take turns query by query within
   // each round, so that a burst of other load on the shared machine hits them alike.
   std::unique_ptr<storage::Store> store;
-  const Status open_status = storage::Store::Open(storage::Options{}, (dir / "ixdb").string(), &store);
+  const Status open_status =
+      storage::Store::Open(storage::Options{}, (dir / "ixdb").string(), &store);
   if (!open_status.ok()) Die("open ixdb: " + open_status.ToString());
   SqlitePeer sq(dir / "sqlite.db");
   std::vector<std::pair<System, std::function<double(size_t)>>> runners;
   runners.emplace_back(kIxdb, [&](size_t i) {
-    return TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kCsv, &answers[kIxdb][i]);
+    return TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kCsv,
+                        &answers[kIxdb][i]);
   });
   runners.emplace_back(kSqlite, [&](size_t i) { return sq.Run(plan[i], &answers[kSqlite][i]); });
-  if (pg) runners.emplace_back(kPostgres, [&](size_t i) { return pg->Run(plan[i], &answers[kPostgres][i]); });
+  if (pg)
+    runners.emplace_back(kPostgres,
+                         [&](size_t i) { return pg->Run(plan[i], &answers[kPostgres][i]); });
   std::printf("reading ixdb, SQLite%s (interleaved) ...\n", pg ? ", PostgreSQL" : "");
   for (auto& [sys, run] : runners) {
     for (size_t i = 0; i < plan.size(); ++i) {
@@ -497,7 +545,8 @@ int main(int argc, char** argv) {
       if (r >= plan_reps[i]) continue;
       for (auto& [sys, run] : runners) times[sys][i].push_back(run(i));
       if (plan[i].read == Read::kYoyOne) {
-        ix_table_times.push_back(TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kTable, nullptr));
+        ix_table_times.push_back(
+            TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kTable, nullptr));
       }
     }
   }
@@ -514,7 +563,8 @@ int main(int argc, char** argv) {
       std::string why;
       if (answers[kIxdb][i].rows.empty()) Die(plan[i].ixdb_text + ": ixdb answered no rows");
       if (!SameAnswer(answers[kIxdb][i], answers[sys][i], &why)) {
-        Die(std::string("ANSWERS DIFFER: ") + kSystems[sys] + " and ixdb on " + plan[i].ixdb_text + ": ixdb " + why);
+        Die(std::string("ANSWERS DIFFER: ") + kSystems[sys] + " and ixdb on " + plan[i].ixdb_text +
+            ": ixdb " + why);
       }
       ++checked;
     }
@@ -542,8 +592,10 @@ int main(int argc, char** argv) {
   };
   std::vector<Line> lines;
   lines.push_back({"bulk load, rows/s", load_rate, Better::kHigherRate, Rate});
-  lines.push_back({"bytes on disk per row", bytes_per_row, Better::kLowerSize, [](double v) { return Fmt("%.1f", v); }});
-  Line yoy_csv = read_line("one-series yoy (" + std::to_string(rows_of(Read::kYoyOne)) + " rows), CSV", Read::kYoyOne);
+  lines.push_back({"bytes on disk per row", bytes_per_row, Better::kLowerSize,
+                   [](double v) { return Fmt("%.1f", v); }});
+  Line yoy_csv = read_line(
+      "one-series yoy (" + std::to_string(rows_of(Read::kYoyOne)) + " rows), CSV", Read::kYoyOne);
   Line yoy_table = yoy_csv;
   yoy_table.label = "one-series yoy as a text table (peers: as above)";
   yoy_table.f.value[kIxdb] = Median(ix_table_times);
@@ -551,58 +603,79 @@ int main(int argc, char** argv) {
   lines.push_back(yoy_table);
   const Line full = read_line("yoy of every series (full scan)", Read::kYoyAll);
   lines.push_back(full);
-  const Line latest = read_line("latest one series (" + std::to_string(rows_of(Read::kLatestOne)) + " rows)", Read::kLatestOne);
+  const Line latest =
+      read_line("latest one series (" + std::to_string(rows_of(Read::kLatestOne)) + " rows)",
+                Read::kLatestOne);
   lines.push_back(latest);
-  const Line asof = read_line("as-of one series (" + std::to_string(rows_of(Read::kAsOfOne)) + " rows)", Read::kAsOfOne);
+  const Line asof = read_line(
+      "as-of one series (" + std::to_string(rows_of(Read::kAsOfOne)) + " rows)", Read::kAsOfOne);
   lines.push_back(asof);
-  const Line rev = read_line("revision history of one value (" + std::to_string(rows_of(Read::kRevisionsOne)) +
-                                 " versions)", Read::kRevisionsOne);
+  const Line rev = read_line("revision history of one value (" +
+                                 std::to_string(rows_of(Read::kRevisionsOne)) + " versions)",
+                             Read::kRevisionsOne);
   lines.push_back(rev);
 
-  std::printf("\nbench/peers, size %s: %.0f rows, %zu series, %d vintages; one-series reads: %zu monthly series x %d "
-              "rounds, full scan: %d runs; medians\n\n",
-              size.c_str(), rows, workload.series().size(), spec.vintages, sample.size(), reps, full_reps);
+  std::printf(
+      "\nbench/peers, size %s: %.0f rows, %zu series, %d vintages; one-series reads: %zu monthly "
+      "series x %d "
+      "rounds, full scan: %d runs; medians\n\n",
+      size.c_str(), rows, workload.series().size(), spec.vintages, sample.size(), reps, full_reps);
   std::printf("first sample's ixdb queries:");
   for (size_t i = 0; i < plan.size(); i += plan[i].read == Read::kYoyAll ? 1 : sample.size()) {
     std::printf(" %s%s", plan[i].ixdb_text.c_str(), i + 1 < plan.size() ? "," : "\n\n");
   }
-  std::printf("| figure | ixdb | SQLite %s | PostgreSQL | DuckDB | ixdb vs best peer |\n|---|---|---|---|---|---|\n",
-              sqlite3_libversion());
+  std::printf(
+      "| figure | ixdb | SQLite %s | PostgreSQL | DuckDB | ixdb vs best peer "
+      "|\n|---|---|---|---|---|---|\n",
+      sqlite3_libversion());
   for (const Line& l : lines) {
     std::printf("| %s |", l.label.c_str());
-    for (int sys = 0; sys < kSystemCount; ++sys) std::printf(" %s |", l.f.value[sys] ? l.format(*l.f.value[sys]).c_str() : "–");
+    for (int sys = 0; sys < kSystemCount; ++sys)
+      std::printf(" %s |", l.f.value[sys] ? l.format(*l.f.value[sys]).c_str() : "–");
     std::printf(" %s |\n", VersusBest(l).c_str());
   }
-  std::printf("\nixdb load: peak memory (ru_maxrss) %.0f MiB, %.2f s\n", ix_load.peak_rss_bytes / 1048576.0, ix_load.seconds);
-  std::printf("answers cross-checked: %zu (every read of every sample, each peer against ixdb: same rows, values within 1e-9)\n",
-              checked);
+  std::printf("\nixdb load: peak memory (ru_maxrss) %.0f MiB, %.2f s\n",
+              ix_load.peak_rss_bytes / 1048576.0, ix_load.seconds);
+  std::printf(
+      "answers cross-checked: %zu (every read of every sample, each peer against ixdb: same rows, "
+      "values within 1e-9)\n",
+      checked);
 
   // ---- the goals of issue 13
   std::printf("\ngoals (issue 13)\n");
-  auto goal = [](const char* what, std::optional<double> ratio, const char* cmp, double bound, bool higher) {
+  auto goal = [](const char* what, std::optional<double> ratio, const char* cmp, double bound,
+                 bool higher) {
     if (!ratio) {
       std::printf("  %-58s   n/a (peer skipped)\n", what);
       return;
     }
     const bool met = higher ? *ratio >= bound : *ratio <= bound;
-    std::printf("  %-58s %7.2f× (goal %s %g×): %s\n", what, *ratio, cmp, bound, met ? "met" : "NOT MET");
+    std::printf("  %-58s %7.2f× (goal %s %g×): %s\n", what, *ratio, cmp, bound,
+                met ? "met" : "NOT MET");
   };
   auto ratio = [](std::optional<double> a, std::optional<double> b) -> std::optional<double> {
     if (!a || !b) return std::nullopt;
     return *a / *b;
   };
-  goal("as-of one series: SQLite time / ixdb time", ratio(asof.f.value[kSqlite], asof.f.value[kIxdb]), ">=", 10, true);
-  goal("as-of one series: ixdb as-of / ixdb latest read", ratio(asof.f.value[kIxdb], latest.f.value[kIxdb]), "<=", 1, false);
-  goal("revision history: ixdb time / SQLite time", ratio(rev.f.value[kIxdb], rev.f.value[kSqlite]), "<=", 0.5, false);
-  goal("one-series yoy as CSV: SQLite time / ixdb time", ratio(yoy_csv.f.value[kSqlite], yoy_csv.f.value[kIxdb]), ">=", 20, true);
-  goal("one-series yoy as a table: SQLite time / ixdb time", ratio(yoy_table.f.value[kSqlite], yoy_table.f.value[kIxdb]), ">=", 20,
-       true);
-  goal("bulk load: ixdb rows/s / DuckDB rows/s", ratio(load_rate.value[kIxdb], load_rate.value[kDuckdb]), ">=", 2.5, true);
-  goal("full scan: DuckDB time / ixdb time", ratio(full.f.value[kDuckdb], full.f.value[kIxdb]), ">=", 10, true);
-  goal("bytes per row: ixdb / DuckDB", ratio(bytes_per_row.value[kIxdb], bytes_per_row.value[kDuckdb]), "<=", 0.35, false);
+  goal("as-of one series: SQLite time / ixdb time",
+       ratio(asof.f.value[kSqlite], asof.f.value[kIxdb]), ">=", 10, true);
+  goal("as-of one series: ixdb as-of / ixdb latest read",
+       ratio(asof.f.value[kIxdb], latest.f.value[kIxdb]), "<=", 1, false);
+  goal("revision history: ixdb time / SQLite time", ratio(rev.f.value[kIxdb], rev.f.value[kSqlite]),
+       "<=", 0.5, false);
+  goal("one-series yoy as CSV: SQLite time / ixdb time",
+       ratio(yoy_csv.f.value[kSqlite], yoy_csv.f.value[kIxdb]), ">=", 20, true);
+  goal("one-series yoy as a table: SQLite time / ixdb time",
+       ratio(yoy_table.f.value[kSqlite], yoy_table.f.value[kIxdb]), ">=", 20, true);
+  goal("bulk load: ixdb rows/s / DuckDB rows/s",
+       ratio(load_rate.value[kIxdb], load_rate.value[kDuckdb]), ">=", 2.5, true);
+  goal("full scan: DuckDB time / ixdb time", ratio(full.f.value[kDuckdb], full.f.value[kIxdb]),
+       ">=", 10, true);
+  goal("bytes per row: ixdb / DuckDB",
+       ratio(bytes_per_row.value[kIxdb], bytes_per_row.value[kDuckdb]), "<=", 0.35, false);
   if (rows >= 9e6) {
-    std::printf("  %-58s %7.2f GB (goal <= 1.5 GB): %s\n", "peak memory of the ixdb load", ix_load.peak_rss_bytes / 1e9,
-                ix_load.peak_rss_bytes <= 1.5e9 ? "met" : "NOT MET");
+    std::printf("  %-58s %7.2f GB (goal <= 1.5 GB): %s\n", "peak memory of the ixdb load",
+                ix_load.peak_rss_bytes / 1e9, ix_load.peak_rss_bytes <= 1.5e9 ? "met" : "NOT MET");
   }
   return 0;
 }

@@ -26,9 +26,12 @@ std::vector<std::string> SplitCsvLine(std::string_view line) {
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        out.back() += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        out.back() += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -41,7 +44,9 @@ std::vector<std::string> SplitCsvLine(std::string_view line) {
 }
 
 Answer AnswerFromCsv(Read read, const std::string& csv, const std::string& text) {
-  const char* key_name = read == Read::kRevisionsOne ? "vintage" : read == Read::kYoyAll ? "count" : "period";
+  const char* key_name = read == Read::kRevisionsOne ? "vintage"
+                         : read == Read::kYoyAll     ? "count"
+                                                     : "period";
   const char* value_name = read == Read::kYoyAll ? "sum" : "value";
   Answer a;
   size_t pos = 0, key = SIZE_MAX, value = SIZE_MAX;
@@ -73,11 +78,16 @@ Answer AnswerFromCsv(Read read, const std::string& csv, const std::string& text)
 
 std::string IxdbQueryText(Read read, const std::string& code, const std::string& param) {
   switch (read) {
-    case Read::kYoyOne: return "yoy(" + code + ")";
-    case Read::kLatestOne: return code;
-    case Read::kAsOfOne: return "asof(" + code + ", " + param + ")";
-    case Read::kRevisionsOne: return "revisions(" + code + ", " + param + ")";
-    case Read::kYoyAll: return "stats(yoy(series(*)))";
+    case Read::kYoyOne:
+      return "yoy(" + code + ")";
+    case Read::kLatestOne:
+      return code;
+    case Read::kAsOfOne:
+      return "asof(" + code + ", " + param + ")";
+    case Read::kRevisionsOne:
+      return "revisions(" + code + ", " + param + ")";
+    case Read::kYoyAll:
+      return "stats(yoy(series(*)))";
   }
   return {};
 }
@@ -89,7 +99,8 @@ double TimeIxdbRead(storage::Store& store, Read read, const std::string& text, R
   if (!table.ok()) Die(text + ": " + table.status().ToString());
   const std::string out =
       rendering == Rendering::kCsv ? query::RenderCsv(*table) : query::RenderTextTable(*table);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (out.empty()) Die(text + ": nothing rendered");
   if (answer != nullptr) {
     if (rendering != Rendering::kCsv) Die("an answer is read from CSV only");
@@ -100,7 +111,8 @@ double TimeIxdbRead(storage::Store& store, Read read, const std::string& text, R
 
 IxdbLoadFigures LoadIxdb(const std::string& db_dir, const std::string& csv) {
   std::filesystem::remove_all(db_dir);
-  const std::string cmd = std::string("'") + IXDB_BENCH_LOAD_BIN + "' '" + db_dir + "' '" + csv + "' 2>&1";
+  const std::string cmd =
+      std::string("'") + IXDB_BENCH_LOAD_BIN + "' '" + db_dir + "' '" + csv + "' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) Die("cannot run " + cmd);
   std::string out;

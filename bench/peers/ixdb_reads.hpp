@@ -26,8 +26,8 @@ double TimeIxdbRead(storage::Store& store, Read read, const std::string& text, R
 
 struct IxdbLoadFigures {
   uint64_t rows = 0;
-  double seconds = 0;        // LoadFiles, durable (Options::sync on)
-  uint64_t disk_bytes = 0;   // after a full compaction
+  double seconds = 0;       // LoadFiles, durable (Options::sync on)
+  uint64_t disk_bytes = 0;  // after a full compaction
   uint64_t peak_rss_bytes = 0;
 };
 // Loads `csv` into a fresh store at `db_dir` with bench/load's bench_load (the path CMake gives

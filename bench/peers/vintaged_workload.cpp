@@ -41,15 +41,22 @@ int FormatPeriodTo(char* out, int periods_per_year, int32_t p) {
 
 bool SpecForSize(std::string_view size, WorkloadSpec* spec) {
   *spec = WorkloadSpec{};
-  if (size == "small") spec->regions = 8;
-  else if (size == "medium") spec->regions = 96;
-  else if (size == "large") spec->regions = 462;
-  else if (size == "huge") spec->regions = 4620;
-  else return false;
+  if (size == "small")
+    spec->regions = 8;
+  else if (size == "medium")
+    spec->regions = 96;
+  else if (size == "large")
+    spec->regions = 462;
+  else if (size == "huge")
+    spec->regions = 4620;
+  else
+    return false;
   return true;
 }
 
-const char* SizeNames() { return "small (~170k rows), medium (~2.08M), large (~10M), huge (~100M)"; }
+const char* SizeNames() {
+  return "small (~170k rows), medium (~2.08M), large (~10M), huge (~100M)";
+}
 
 VintagedWorkload::VintagedWorkload(const WorkloadSpec& spec) : spec_(spec) {
   series_.reserve(static_cast<size_t>(spec.regions) * spec.indicators);
@@ -60,11 +67,13 @@ VintagedWorkload::VintagedWorkload(const WorkloadSpec& spec) : spec_(spec) {
       std::snprintf(code, sizeof code, "r%u_ind%u", r, i);
       s.code = code;
       const uint32_t kind = i % 4;
-      s.frequency = kind < 2 ? WorkloadFrequency::kMonthly
-                             : kind == 2 ? WorkloadFrequency::kQuarterly : WorkloadFrequency::kAnnual;
+      s.frequency = kind < 2    ? WorkloadFrequency::kMonthly
+                    : kind == 2 ? WorkloadFrequency::kQuarterly
+                                : WorkloadFrequency::kAnnual;
       s.periods_per_year = kind < 2 ? 12 : kind == 2 ? 4 : 1;
       const uint32_t index = static_cast<uint32_t>(series_.size());
-      const int start_year = kFirstStartYear + static_cast<int>(Hash(spec.seed, index, 1) % kStartYears);
+      const int start_year =
+          kFirstStartYear + static_cast<int>(Hash(spec.seed, index, 1) % kStartYears);
       s.first = start_year * s.periods_per_year;
       series_.push_back(std::move(s));
     }
@@ -91,19 +100,21 @@ std::string VintagedWorkload::PeriodText(uint32_t s, int32_t period) const {
 }
 
 bool VintagedWorkload::Revised(uint32_t s, int32_t period, int vintage) const {
-  return Unit(Hash(spec_.seed, s, static_cast<uint64_t>(period) << 8 | 2, static_cast<uint64_t>(vintage))) <
-         spec_.revision_rate;
+  return Unit(Hash(spec_.seed, s, static_cast<uint64_t>(period) << 8 | 2,
+                   static_cast<uint64_t>(vintage))) < spec_.revision_rate;
 }
 
 double VintagedWorkload::Value(uint32_t s, int32_t period, int vintage) const {
   const WorkloadSeries& ws = series_[s];
   const double base = 50 + Unit(Hash(spec_.seed, s, 3)) * 950;
   const double years = static_cast<double>(period) / ws.periods_per_year - kFirstStartYear;
-  const double noise = 1 + 0.04 * (Unit(Hash(spec_.seed, s, static_cast<uint64_t>(period) << 8 | 4)) - 0.5);
+  const double noise =
+      1 + 0.04 * (Unit(Hash(spec_.seed, s, static_cast<uint64_t>(period) << 8 | 4)) - 0.5);
   double v = base * std::pow(1.04, years) * noise;
   if (vintage > 0) {
     v *= 1 + 0.01 * (Unit(Hash(spec_.seed, s, static_cast<uint64_t>(period) << 8 | 5,
-                               static_cast<uint64_t>(vintage))) - 0.5);
+                               static_cast<uint64_t>(vintage))) -
+                     0.5);
   }
   return std::round(v * 1000) / 1000;
 }
@@ -186,8 +197,10 @@ std::string VintagedWorkload::EnsureCsv(const std::string& dir, std::string* err
   const std::filesystem::path csv = std::filesystem::path(dir) / "obs.csv";
   const std::filesystem::path marker = csv.string() + ".complete";
   const std::string spec = "vintaged v1 regions=" + std::to_string(spec_.regions) +
-                           " indicators=" + std::to_string(spec_.indicators) + " seed=" + std::to_string(spec_.seed) +
-                           " vintages=" + std::to_string(spec_.vintages) + " rate=" + std::to_string(spec_.revision_rate);
+                           " indicators=" + std::to_string(spec_.indicators) +
+                           " seed=" + std::to_string(spec_.seed) +
+                           " vintages=" + std::to_string(spec_.vintages) +
+                           " rate=" + std::to_string(spec_.revision_rate);
   std::string line;
   std::ifstream in(marker);
   if (std::filesystem::exists(csv) && std::getline(in, line) && line == spec) return csv.string();
@@ -203,7 +216,8 @@ std::string VintagedWorkload::EnsureCsv(const std::string& dir, std::string* err
 std::vector<uint32_t> VintagedWorkload::SampleSeries(size_t count) const {
   std::vector<uint32_t> all;
   for (uint32_t s = 0; s < series_.size(); ++s) {
-    if (series_[s].periods_per_year == 12 && series_[s].first == kSampleStartYear * 12) all.push_back(s);
+    if (series_[s].periods_per_year == 12 && series_[s].first == kSampleStartYear * 12)
+      all.push_back(s);
   }
   std::vector<uint32_t> out;
   if (all.empty()) return out;
@@ -216,7 +230,8 @@ int32_t VintagedWorkload::MostRevisedPeriod(uint32_t s) const {
   const int32_t last = LastPeriod(s, spec_.vintages - 1);
   int32_t best = last;
   size_t best_count = 0;
-  for (int32_t p = std::max(series_[s].first, last - 2 * series_[s].periods_per_year); p <= last; ++p) {
+  for (int32_t p = std::max(series_[s].first, last - 2 * series_[s].periods_per_year); p <= last;
+       ++p) {
     const size_t n = VersionsOf(s, p).size();
     if (n > best_count) best = p, best_count = n;
   }

@@ -20,7 +20,8 @@ namespace ixdb::bench {
 
 struct WorkloadSpec {
   uint32_t regions = 96;
-  uint32_t indicators = 120;  // per region; indicator i is monthly (i%4 < 2), quarterly (2), annual (3)
+  uint32_t indicators =
+      120;  // per region; indicator i is monthly (i%4 < 2), quarterly (2), annual (3)
   uint64_t seed = 13;
   int vintages = 13;
   double revision_rate = 0.10;  // per period of the last two years, per vintage

@@ -13,7 +13,8 @@
 //      statement stepping every row; mean latency over the same 300 monthly series. RunQuery
 //      (the same plus a Table of formatted rows) is printed too, and the answer as a user gets
 //      it: RunQuery plus RenderCsv, and plus RenderText (ratios to SQLite's step loop).
-//   2. yoy of every series (full scan, aggregate): ixdb `stats(yoy(series(*)))` (2 threads, best of 5)
+//   2. yoy of every series (full scan, aggregate): ixdb `stats(yoy(series(*)))` (2 threads, best of
+//   5)
 //      vs `SELECT SUM(y), COUNT(y) FROM (SELECT (value / LAG(value, f) OVER (PARTITION BY series
 //      ORDER BY period) - 1) * 100 AS y FROM obs)`; best of 5 (DuckDB: best of 3).
 // Usage: bench_query [--series N] [--threads N] [--no-duckdb] [--no-sqlite-full]
@@ -41,7 +42,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "bench_query: %s\n", what.c_str());
@@ -62,7 +65,9 @@ std::vector<Spec> MakeSpecs(uint32_t n) {
   std::vector<Spec> out;
   std::mt19937 rng(7);
   for (uint32_t i = 0; i < n; ++i) {
-    const Frequency f = i % 4 == 0 ? Frequency::kAnnual : i % 4 == 1 ? Frequency::kQuarterly : Frequency::kMonthly;
+    const Frequency f = i % 4 == 0   ? Frequency::kAnnual
+                        : i % 4 == 1 ? Frequency::kQuarterly
+                                     : Frequency::kMonthly;
     const int ppy = PeriodsPerYear(f);
     const int year = 1995 + static_cast<int>(rng() % 16);
     out.push_back({i, f, year * ppy, 2024 * ppy + ppy - 1});
@@ -110,7 +115,8 @@ void BuildIxdb(const std::vector<Spec>& specs, const fs::path& dir) {
   if (fs::exists(dir) && HasMarker(marker, Marker(specs))) return;
   fs::remove_all(dir);
   fs::remove(marker);
-  std::printf("building the ixdb store (%llu observations)...\n", (unsigned long long)TotalObs(specs));
+  std::printf("building the ixdb store (%llu observations)...\n",
+              (unsigned long long)TotalObs(specs));
   auto t = Clock::now();
   storage::Options o;
   o.sync = false;
@@ -150,10 +156,12 @@ void BuildIxdb(const std::vector<Spec>& specs, const fs::path& dir) {
 
 void Exec(sqlite3* db, const char* sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) Die(std::string("sqlite: ") + err);
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK)
+    Die(std::string("sqlite: ") + err);
 }
 
-void BuildSqliteAndCsv(const std::vector<Spec>& specs, const fs::path& db_path, const fs::path& csv) {
+void BuildSqliteAndCsv(const std::vector<Spec>& specs, const fs::path& db_path,
+                       const fs::path& csv) {
   const fs::path marker = db_path.string() + ".complete";
   if (fs::exists(db_path) && fs::exists(csv) && HasMarker(marker, Marker(specs))) return;
   fs::remove(db_path);
@@ -162,8 +170,9 @@ void BuildSqliteAndCsv(const std::vector<Spec>& specs, const fs::path& db_path, 
   sqlite3* db = nullptr;
   if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) Die("sqlite open");
   Exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
-  Exec(db, "CREATE TABLE obs(series INTEGER, period INTEGER, f INTEGER, value REAL, "
-           "PRIMARY KEY(series, period)) WITHOUT ROWID");
+  Exec(db,
+       "CREATE TABLE obs(series INTEGER, period INTEGER, f INTEGER, value REAL, "
+       "PRIMARY KEY(series, period)) WITHOUT ROWID");
   Exec(db, "BEGIN");
   sqlite3_stmt* ins = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO obs VALUES (?1, ?2, ?3, ?4)", -1, &ins, nullptr);
@@ -181,7 +190,8 @@ void BuildSqliteAndCsv(const std::vector<Spec>& specs, const fs::path& db_path, 
       sqlite3_bind_double(ins, 4, v[p - s.start]);
       if (sqlite3_step(ins) != SQLITE_DONE) Die("sqlite insert");
       sqlite3_reset(ins);
-      const int n = std::snprintf(line, sizeof line, "%u,%d,%d,%.17g\n", s.id, p, f, v[p - s.start]);
+      const int n =
+          std::snprintf(line, sizeof line, "%u,%d,%d,%.17g\n", s.id, p, f, v[p - s.start]);
       out.write(line, n);
     }
   }
@@ -200,16 +210,23 @@ int main(int argc, char** argv) {
   uint32_t nseries = 61000;
   bool duck = true, sqlite_full = true;
   bool profile_one = false, profile_full = false;  // ixdb only, for perf record
-  int threads = 2;  // QueryOptions::threads of the full scan
+  int threads = 2;                                 // QueryOptions::threads of the full scan
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--series" && i + 1 < argc) nseries = static_cast<uint32_t>(std::stoul(argv[++i]));
-    else if (a == "--no-duckdb") duck = false;
-    else if (a == "--no-sqlite-full") sqlite_full = false;
-    else if (a == "--profile-one") profile_one = true;
-    else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
-    else if (a == "--profile-full") profile_full = true;
-    else Die("usage: bench_query [--series N] [--no-duckdb] [--no-sqlite-full]");
+    if (a == "--series" && i + 1 < argc)
+      nseries = static_cast<uint32_t>(std::stoul(argv[++i]));
+    else if (a == "--no-duckdb")
+      duck = false;
+    else if (a == "--no-sqlite-full")
+      sqlite_full = false;
+    else if (a == "--profile-one")
+      profile_one = true;
+    else if (a == "--threads" && i + 1 < argc)
+      threads = std::stoi(argv[++i]);
+    else if (a == "--profile-full")
+      profile_full = true;
+    else
+      Die("usage: bench_query [--series N] [--no-duckdb] [--no-sqlite-full]");
   }
   const fs::path out = fs::path(IXDB_BENCH_DIR) / "out";
   fs::create_directories(out);
@@ -242,7 +259,8 @@ int main(int argc, char** argv) {
     int n = 0;
     while (Since(t0) < 10) {
       if (profile_one) {
-        for (uint32_t id : sample) Check(query::RunValueQuery(*store, "yoy(" + Code(id) + ")").status(), "yoy");
+        for (uint32_t id : sample)
+          Check(query::RunValueQuery(*store, "yoy(" + Code(id) + ")").status(), "yoy");
         n += static_cast<int>(sample.size());
       } else {
         Check(query::RunQuery(*store, "stats(yoy(series(*)))").status(), "full");
@@ -312,7 +330,9 @@ int main(int argc, char** argv) {
   const double storage_one_ms = Since(t) * 1000 / (reps * sample.size());
 
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2((out / "query-sqlite.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) Die("sqlite open");
+  if (sqlite3_open_v2((out / "query-sqlite.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) !=
+      SQLITE_OK)
+    Die("sqlite open");
   Exec(db, "PRAGMA cache_size=-262144");  // 256 MiB page cache
   sqlite3_stmt* one = nullptr;
   if (sqlite3_prepare_v2(db,
@@ -376,7 +396,8 @@ int main(int argc, char** argv) {
   int64_t dk_count = 0;
   if (duck) {
     const std::string bench_dir = IXDB_BENCH_DIR;
-    if (std::system((bench_dir + "/query/ensure_duckdb.sh").c_str()) != 0) Die("cannot install @duckdb/node-api");
+    if (std::system((bench_dir + "/query/ensure_duckdb.sh").c_str()) != 0)
+      Die("cannot install @duckdb/node-api");
     std::string ids;
     for (uint32_t id : sample) ids += (ids.empty() ? "" : ",") + std::to_string(id);
     const std::string cmd = "cd '" + bench_dir + "' && node query/duckdb_bench.mjs '" +
@@ -398,23 +419,33 @@ int main(int argc, char** argv) {
     dk_count = static_cast<int64_t>(num("count"));
   }
 
-  std::printf("\nbench/query: %zu series, %llu observations; one-series yoy over %zu monthly series x %d\n",
-              specs.size(), (unsigned long long)total, sample.size(), reps);
+  std::printf(
+      "\nbench/query: %zu series, %llu observations; one-series yoy over %zu monthly series x %d\n",
+      specs.size(), (unsigned long long)total, sample.size(), reps);
   std::printf("%-44s %14s %14s %14s\n", "", "ixdb", "SQLite", "DuckDB");
-  std::printf("%-44s %14.4f %14.4f %14.4f\n", "yoy of one series, ms (mean)", ix_one_ms, sq_one_ms, dk_one_ms);
+  std::printf("%-44s %14.4f %14.4f %14.4f\n", "yoy of one series, ms (mean)", ix_one_ms, sq_one_ms,
+              dk_one_ms);
   std::printf("%-44s %14.4f\n", "  ixdb with a Table of rows (RunQuery)", ix_table_ms);
   std::printf("%-44s %14.4f\n", "  ixdb rendered to CSV (RunQuery + RenderCsv)", ix_csv_ms);
   std::printf("%-44s %14.4f\n", "  ixdb rendered as a table (+ RenderText)", ix_text_ms);
-  std::printf("%-44s %14.4f\n", "  storage alone (snapshot, GetSeries, ReadSeries)", storage_one_ms);
-  std::printf("%-44s %14llu %14llu\n", "  rows returned", (unsigned long long)ix_rows, (unsigned long long)sq_rows);
-  std::printf("%-44s %14.3f %14.3f %14.3f\n", "yoy of every series (full scan), s", ix_full, sq_full, dk_full);
-  std::printf("%-44s %14lld %14lld %14lld\n", "  yoy values counted", (long long)ix_count, (long long)sq_count, (long long)dk_count);
+  std::printf("%-44s %14.4f\n", "  storage alone (snapshot, GetSeries, ReadSeries)",
+              storage_one_ms);
+  std::printf("%-44s %14llu %14llu\n", "  rows returned", (unsigned long long)ix_rows,
+              (unsigned long long)sq_rows);
+  std::printf("%-44s %14.3f %14.3f %14.3f\n", "yoy of every series (full scan), s", ix_full,
+              sq_full, dk_full);
+  std::printf("%-44s %14lld %14lld %14lld\n", "  yoy values counted", (long long)ix_count,
+              (long long)sq_count, (long long)dk_count);
   std::printf("%-44s %14.6g %14.6g %14.6g\n", "  sum of yoy values", ix_sum, sq_sum, dk_sum);
-  std::printf("\nratios (peer time / ixdb time; goals: one series >= 20x SQLite, full scan >= 10x DuckDB)\n");
-  std::printf("  one series:  %.1fx SQLite, %.1fx DuckDB (RunValueQuery; with Table rows: %.1fx SQLite)\n",
-              sq_one_ms / ix_one_ms, dk_one_ms / ix_one_ms, sq_one_ms / ix_table_ms);
-  std::printf("  one series as rendered (goal >= 20x SQLite): CSV %.1fx SQLite, table %.1fx SQLite\n",
-              sq_one_ms / ix_csv_ms, sq_one_ms / ix_text_ms);
+  std::printf(
+      "\nratios (peer time / ixdb time; goals: one series >= 20x SQLite, full scan >= 10x "
+      "DuckDB)\n");
+  std::printf(
+      "  one series:  %.1fx SQLite, %.1fx DuckDB (RunValueQuery; with Table rows: %.1fx SQLite)\n",
+      sq_one_ms / ix_one_ms, dk_one_ms / ix_one_ms, sq_one_ms / ix_table_ms);
+  std::printf(
+      "  one series as rendered (goal >= 20x SQLite): CSV %.1fx SQLite, table %.1fx SQLite\n",
+      sq_one_ms / ix_csv_ms, sq_one_ms / ix_text_ms);
   std::printf("  full scan:   %.1fx SQLite, %.1fx DuckDB\n", sq_full / ix_full, dk_full / ix_full);
   return 0;
 }

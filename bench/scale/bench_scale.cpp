@@ -37,15 +37,16 @@ namespace {
 }
 
 constexpr Read kReads[] = {Read::kYoyOne, Read::kYoyAll, Read::kAsOfOne, Read::kRevisionsOne};
-constexpr const char* kReadNames[] = {"one-series yoy", "full scan", "as-of one series", "revision history"};
+constexpr const char* kReadNames[] = {"one-series yoy", "full scan", "as-of one series",
+                                      "revision history"};
 
 struct SizeResult {
   std::string size;
   uint64_t rows = 0;
   size_t series = 0;
   IxdbLoadFigures load;
-  double read_ms[4] = {};     // medians, in kReads' order
-  size_t read_rows[4] = {};   // rows of the first sample's answer
+  double read_ms[4] = {};    // medians, in kReads' order
+  size_t read_rows[4] = {};  // rows of the first sample's answer
 };
 
 // One size: its workload, the load's figures, its store (open for the reads) and its queries.
@@ -85,9 +86,10 @@ void LoadSize(const std::string& size, const fs::path& out_dir, size_t samples, 
       continue;
     }
     for (uint32_t id : sample) {
-      const std::string param = read == Read::kAsOfOne       ? workload.VintageDate(5)
-                                : read == Read::kRevisionsOne ? workload.PeriodText(id, workload.MostRevisedPeriod(id))
-                                                              : "";
+      const std::string param = read == Read::kAsOfOne ? workload.VintageDate(5)
+                                : read == Read::kRevisionsOne
+                                    ? workload.PeriodText(id, workload.MostRevisedPeriod(id))
+                                    : "";
       run->texts[k].push_back(IxdbQueryText(read, workload.series()[id].code, param));
     }
   }
@@ -103,14 +105,16 @@ void TimeReads(std::vector<SizeRun>& runs, int reps, int full_reps) {
       TimeIxdbRead(*run.store, read, run.texts[k][0], Rendering::kCsv, &first);
       run.result.read_rows[k] = first.rows.size();
       if (read == Read::kYoyAll) continue;
-      for (const auto& t : run.texts[k]) TimeIxdbRead(*run.store, read, t, Rendering::kCsv, nullptr);  // warm-up
+      for (const auto& t : run.texts[k])
+        TimeIxdbRead(*run.store, read, t, Rendering::kCsv, nullptr);  // warm-up
     }
     const int rounds = read == Read::kYoyAll ? full_reps : reps;
     for (int round = 0; round < rounds; ++round) {
       for (size_t i = 0; i < runs.front().texts[k].size(); ++i) {
         for (auto& run : runs) {
           if (i < run.texts[k].size()) {
-            run.times[k].push_back(TimeIxdbRead(*run.store, read, run.texts[k][i], Rendering::kCsv, nullptr));
+            run.times[k].push_back(
+                TimeIxdbRead(*run.store, read, run.texts[k][i], Rendering::kCsv, nullptr));
           }
         }
       }
@@ -121,7 +125,8 @@ void TimeReads(std::vector<SizeRun>& runs, int reps, int full_reps) {
 
 std::string Verdict(double ratio, double tolerance) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f (%s)", ratio, std::abs(ratio - 1) <= tolerance ? "ok" : "NOT within");
+  std::snprintf(buf, sizeof buf, "%.2f (%s)", ratio,
+                std::abs(ratio - 1) <= tolerance ? "ok" : "NOT within");
   return buf;
 }
 
@@ -140,20 +145,28 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Die(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--huge") sizes.push_back("huge");
+    if (a == "--huge")
+      sizes.push_back("huge");
     else if (a == "--sizes") {
       sizes.clear();
       std::stringstream ss(next());
       std::string s;
       while (std::getline(ss, s, ',')) sizes.push_back(s);
-    } else if (a == "--reps") reps = std::stoi(next());
-    else if (a == "--full-reps") full_reps = std::stoi(next());
-    else if (a == "--samples") samples = std::stoul(next());
-    else if (a == "--out") out_dir = next();
-    else if (a == "--keep") keep = true;
+    } else if (a == "--reps")
+      reps = std::stoi(next());
+    else if (a == "--full-reps")
+      full_reps = std::stoi(next());
+    else if (a == "--samples")
+      samples = std::stoul(next());
+    else if (a == "--out")
+      out_dir = next();
+    else if (a == "--keep")
+      keep = true;
     else {
-      Die(std::string("usage: bench_scale [--huge] [--sizes a,b,c] [--reps N] [--full-reps N] [--samples N] [--out DIR] "
-                      "[--keep]\n  sizes: ") + SizeNames());
+      Die(std::string("usage: bench_scale [--huge] [--sizes a,b,c] [--reps N] [--full-reps N] "
+                      "[--samples N] [--out DIR] "
+                      "[--keep]\n  sizes: ") +
+          SizeNames());
     }
   }
   std::vector<SizeRun> runs(sizes.size());
@@ -167,36 +180,50 @@ int main(int argc, char** argv) {
     if (!keep) fs::remove_all(run.db);
   }
 
-  std::printf("\nbench/scale: ixdb on the vintaged workload of bench/peers; reads timed as query + CSV; medians of "
-              "%zu series x %d rounds (full scan: %d runs)\n\n", samples, reps, full_reps);
-  std::printf("| size | rows | series | load rows/s | load s | bytes/row | peak memory | one-series yoy | full scan | "
-              "as-of one series | revision history |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "\nbench/scale: ixdb on the vintaged workload of bench/peers; reads timed as query + CSV; "
+      "medians of "
+      "%zu series x %d rounds (full scan: %d runs)\n\n",
+      samples, reps, full_reps);
+  std::printf(
+      "| size | rows | series | load rows/s | load s | bytes/row | peak memory | one-series yoy | "
+      "full scan | "
+      "as-of one series | revision history |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : results) {
-    std::printf("| %s | %.2fM | %zu | %.2fM | %.2f | %.2f | %.0f MiB | %.3f ms (%zu rows) | %.3f s | %.3f ms (%zu rows) | "
-                "%.3f ms (%zu versions) |\n",
-                r.size.c_str(), r.rows / 1e6, r.series, r.rows / r.load.seconds / 1e6, r.load.seconds,
-                static_cast<double>(r.load.disk_bytes) / r.rows, r.load.peak_rss_bytes / 1048576.0, r.read_ms[0],
-                r.read_rows[0], r.read_ms[1] / 1000, r.read_ms[2], r.read_rows[2], r.read_ms[3], r.read_rows[3]);
+    std::printf(
+        "| %s | %.2fM | %zu | %.2fM | %.2f | %.2f | %.0f MiB | %.3f ms (%zu rows) | %.3f s | %.3f "
+        "ms (%zu rows) | "
+        "%.3f ms (%zu versions) |\n",
+        r.size.c_str(), r.rows / 1e6, r.series, r.rows / r.load.seconds / 1e6, r.load.seconds,
+        static_cast<double>(r.load.disk_bytes) / r.rows, r.load.peak_rss_bytes / 1048576.0,
+        r.read_ms[0], r.read_rows[0], r.read_ms[1] / 1000, r.read_ms[2], r.read_rows[2],
+        r.read_ms[3], r.read_rows[3]);
   }
   for (const auto& r : results) {
-    if (r.rows >= 9'000'000 && r.rows <= 11'000'000) {  // issue 13: peak memory <= 1.5 GB for 10M rows
+    if (r.rows >= 9'000'000 &&
+        r.rows <= 11'000'000) {  // issue 13: peak memory <= 1.5 GB for 10M rows
       const bool met = r.load.peak_rss_bytes <= 1'500'000'000ull;
-      std::printf("\npeak memory of the %s load: %.2f GB (goal <= 1.5 GB for 10M rows): %s\n", r.size.c_str(),
-                  r.load.peak_rss_bytes / 1e9, met ? "met" : "NOT MET");
+      std::printf("\npeak memory of the %s load: %.2f GB (goal <= 1.5 GB for 10M rows): %s\n",
+                  r.size.c_str(), r.load.peak_rss_bytes / 1e9, met ? "met" : "NOT MET");
     }
   }
   if (results.size() < 2) return 0;
   const SizeResult& base = results.front();
-  std::printf("\ngrowth against %s (per-row ratios: 1.00 is linear; one-series reads: 1.00 is flat)\n", base.size.c_str());
+  std::printf(
+      "\ngrowth against %s (per-row ratios: 1.00 is linear; one-series reads: 1.00 is flat)\n",
+      base.size.c_str());
   bool all_ok = true;
   for (size_t i = 1; i < results.size(); ++i) {
     const SizeResult& r = results[i];
     const double load = (r.load.seconds / r.rows) / (base.load.seconds / base.rows);
-    const double bytes = (static_cast<double>(r.load.disk_bytes) / r.rows) / (static_cast<double>(base.load.disk_bytes) / base.rows);
+    const double bytes = (static_cast<double>(r.load.disk_bytes) / r.rows) /
+                         (static_cast<double>(base.load.disk_bytes) / base.rows);
     const double scan = (r.read_ms[1] / r.rows) / (base.read_ms[1] / base.rows);
-    std::printf("  %s (%.1fx the rows):\n", r.size.c_str(), static_cast<double>(r.rows) / base.rows);
+    std::printf("  %s (%.1fx the rows):\n", r.size.c_str(),
+                static_cast<double>(r.rows) / base.rows);
     std::printf("    load time per row    %s   (goal: linear ±20%%)\n", Verdict(load, 0.2).c_str());
-    std::printf("    bytes per row        %s   (goal: linear ±20%%)\n", Verdict(bytes, 0.2).c_str());
+    std::printf("    bytes per row        %s   (goal: linear ±20%%)\n",
+                Verdict(bytes, 0.2).c_str());
     all_ok = all_ok && std::abs(load - 1) <= 0.2 && std::abs(bytes - 1) <= 0.2;
     for (int k : {0, 2, 3}) {
       const double flat = r.read_ms[k] / base.read_ms[k];

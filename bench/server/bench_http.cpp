@@ -10,12 +10,12 @@
 // machine's cores with the server. Prints one line:
 //   "protocol=http format=csv clients=16 qps=... p50_ms=... p99_ms=... p999_ms=... errors=0
 //    bytes=... client_cpu_us_per_q=..."
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -48,10 +48,11 @@ struct Args {
 };
 
 [[noreturn]] void Usage(const std::string& why) {
-  std::fprintf(stderr,
-               "bench_http: %s\nusage: bench_http --protocol http|tcp --connect HOST:PORT "
-               "[--clients N] [--seconds T] [--query Q] [--series K] [--format csv|json|protocol]\n",
-               why.c_str());
+  std::fprintf(
+      stderr,
+      "bench_http: %s\nusage: bench_http --protocol http|tcp --connect HOST:PORT "
+      "[--clients N] [--seconds T] [--query Q] [--series K] [--format csv|json|protocol]\n",
+      why.c_str());
   std::exit(2);
 }
 
@@ -195,8 +196,8 @@ int main(int argc, char** argv) {
   std::vector<Stats> stats(static_cast<size_t>(a.clients));
   long failed = 0;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(a.seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(a.seconds));
   for (int c = 0; c < a.clients; ++c) {
     auto& s = stats[static_cast<size_t>(c)];
     const unsigned seed = 1234u + static_cast<unsigned>(c);
@@ -230,8 +231,9 @@ int main(int argc, char** argv) {
                         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   const double client_us = all.empty() ? 0 : cpu_us / static_cast<double>(all.size());
   const std::string what = a.protocol == "http" ? "http format=" + a.format : "tcp";
-  std::printf("protocol=%s clients=%d qps=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%ld "
-              "bytes=%lld client_cpu_us_per_q=%.1f\n",
-              what.c_str(), a.clients, qps, p50, p99, p999, errors, bytes, client_us);
+  std::printf(
+      "protocol=%s clients=%d qps=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f errors=%ld "
+      "bytes=%lld client_cpu_us_per_q=%.1f\n",
+      what.c_str(), a.clients, qps, p50, p99, p999, errors, bytes, client_us);
   return errors == 0 ? 0 : 1;
 }

@@ -14,11 +14,10 @@
 //     be byte-identical to Q's answer before the load or after it (one snapshot, never
 //     between). Prints "consistency: before=... after=... between=... errors=..."; exit 1 if
 //     any answer was between or failed.
-#include <boost/asio.hpp>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -191,8 +190,9 @@ int RunLoad(const Args& args) {
   auto end = start + std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(args.seconds));
   for (int i = 0; i < args.clients; ++i) {
-    asio::co_spawn(io, RunClient(std::move(active[static_cast<size_t>(i)]), args, end, i,
-                                 totals[static_cast<size_t>(i)]),
+    asio::co_spawn(io,
+                   RunClient(std::move(active[static_cast<size_t>(i)]), args, end, i,
+                             totals[static_cast<size_t>(i)]),
                    asio::detached);
   }
   io.run();
@@ -206,11 +206,11 @@ int RunLoad(const Args& args) {
     if (first_error.empty()) first_error = t.first_error;
   }
   const double qps = static_cast<double>(all.size()) / elapsed;
-  std::printf("clients=%d idle=%d pipeline=%d answers=%zu qps=%.0f p50_ms=%.3f p99_ms=%.3f "
-              "p999_ms=%.3f errors=%llu\n",
-              args.clients, args.idle, args.pipeline, all.size(), qps, Percentile(all, 0.50),
-              Percentile(all, 0.99), Percentile(all, 0.999),
-              static_cast<unsigned long long>(errors));
+  std::printf(
+      "clients=%d idle=%d pipeline=%d answers=%zu qps=%.0f p50_ms=%.3f p99_ms=%.3f "
+      "p999_ms=%.3f errors=%llu\n",
+      args.clients, args.idle, args.pipeline, all.size(), qps, Percentile(all, 0.50),
+      Percentile(all, 0.99), Percentile(all, 0.999), static_cast<unsigned long long>(errors));
   if (errors > 0) std::fprintf(stderr, "bench_tcp: first error: %s\n", first_error.c_str());
   return errors == 0 ? 0 : 1;
 }
@@ -297,12 +297,12 @@ int RunDuringLoad(const Args& args) {
       ++n_between;
     }
   }
-  std::printf("consistency: clients=%d answers=%llu load_seconds=%.2f distinct_answers: "
-              "before=%llu after=%llu between=%llu errors=%llu\n",
-              args.clients, static_cast<unsigned long long>(answers.load()), load_seconds,
-              static_cast<unsigned long long>(n_before), static_cast<unsigned long long>(n_after),
-              static_cast<unsigned long long>(n_between),
-              static_cast<unsigned long long>(errors.load()));
+  std::printf(
+      "consistency: clients=%d answers=%llu load_seconds=%.2f distinct_answers: "
+      "before=%llu after=%llu between=%llu errors=%llu\n",
+      args.clients, static_cast<unsigned long long>(answers.load()), load_seconds,
+      static_cast<unsigned long long>(n_before), static_cast<unsigned long long>(n_after),
+      static_cast<unsigned long long>(n_between), static_cast<unsigned long long>(errors.load()));
   return n_between == 0 && errors == 0 && before != after ? 0 : 1;
 }
 

@@ -101,14 +101,24 @@ Data MakeData(int series, int periods0) {
   for (int s = 0; s < series; ++s) {
     int k = s % 10 < 4 ? 0 : s % 10 < 7 ? 1 : s % 10 < 9 ? 2 : 3;
     kind[s] = k;
-    double x = k == 0 ? 100 + uni(rng) * 20000 : k == 1 ? 6 : k == 2 ? 5 + uni(rng) * 50
-                                                                     : 100 + uni(rng) * 10000;
+    double x = k == 0   ? 100 + uni(rng) * 20000
+               : k == 1 ? 6
+               : k == 2 ? 5 + uni(rng) * 50
+                        : 100 + uni(rng) * 10000;
     for (int p = 0; p <= periods0; ++p) {
       switch (k) {
-        case 0: x *= 1 + 0.015 + 0.02 * noise(rng); break;
-        case 1: x = 0.7 * x + 1.8 + 1.0 * noise(rng); break;
-        case 2: x = std::max(0.1, x + 0.3 * noise(rng)); break;
-        case 3: x *= 1 + 0.02 + 0.03 * noise(rng); break;
+        case 0:
+          x *= 1 + 0.015 + 0.02 * noise(rng);
+          break;
+        case 1:
+          x = 0.7 * x + 1.8 + 1.0 * noise(rng);
+          break;
+        case 2:
+          x = std::max(0.1, x + 0.3 * noise(rng));
+          break;
+        case 3:
+          x *= 1 + 0.02 + 0.03 * noise(rng);
+          break;
       }
       value[s].push_back(round_to(x, unit_of(k)));
     }
@@ -122,15 +132,23 @@ Data MakeData(int series, int periods0) {
         if (vin > 0 && p < periods0) {
           double r;
           switch (kind[s]) {
-            case 0: r = x * (1 + 0.003 * noise(rng)); break;
-            case 3: r = x * (1 + 0.005 * noise(rng)); break;
-            default: r = x + 0.2 * noise(rng); break;
+            case 0:
+              r = x * (1 + 0.003 * noise(rng));
+              break;
+            case 3:
+              r = x * (1 + 0.005 * noise(rng));
+              break;
+            default:
+              r = x + 0.2 * noise(rng);
+              break;
           }
           r = round_to(r, unit);
           x = r == x ? round_to(x + unit, unit) : r;  // every row is a new version
         }
         d.rows.push_back(Row{static_cast<uint32_t>(s), base + p, vin, x,
-                             static_cast<uint8_t>(vin == 0 ? 2 : vin == 1 ? 4 : 3)});
+                             static_cast<uint8_t>(vin == 0   ? 2
+                                                  : vin == 1 ? 4
+                                                             : 3)});
       }
     }
   }
@@ -187,8 +205,8 @@ Results RunIxdb(const Data& d, const std::string& dir) {
     for (int s = 0; s < d.series; ++s) refs[s] = b.InternSeries(d.codes[s]);
     while (pos < d.rows.size() && d.rows[pos].vintage == vin) {
       const Row& row = d.rows[pos++];
-      b.PutObservation(refs[row.series], Period{Frequency::kQuarterly, row.period},
-                       d.vintages[vin], row.value, static_cast<ObsStatus>(row.status));
+      b.PutObservation(refs[row.series], Period{Frequency::kQuarterly, row.period}, d.vintages[vin],
+                       row.value, static_cast<ObsStatus>(row.status));
     }
     auto w = store->Write(b, LoadInfo{"bench vintage " + std::to_string(vin), {}, d.vintages[vin]});
     Check(w.status(), "ixdb write");
@@ -287,8 +305,8 @@ Results RunSqlite(const Data& d, const std::string& dir) {
   r.bytes = static_cast<double>(DirBytes(dir));
 
   // Latest / as-of: SQLite's bare-column MAX() picks the row of the newest vintage per period.
-  sqlite3_stmt* latest = Prepare(
-      db, "SELECT period, value, MAX(vintage) FROM obs WHERE series=? GROUP BY period");
+  sqlite3_stmt* latest =
+      Prepare(db, "SELECT period, value, MAX(vintage) FROM obs WHERE series=? GROUP BY period");
   sqlite3_stmt* asof = Prepare(
       db,
       "SELECT period, value, MAX(vintage) FROM obs WHERE series=? AND vintage<=? GROUP BY period");
@@ -363,8 +381,8 @@ void RunBig(const std::string& dir) {
   for (size_t p = 0; p < per + 1 && rows < kRows; ++p) {
     for (int s = 0; s < kSeries && rows < kRows; ++s) {
       x[s] = Round2(x[s] * (1 + growth(rng)));
-      b.PutObservation(refs[s], Period{Frequency::kMonthly, static_cast<int32_t>(2000 * 12 + p)},
-                       v, x[s]);
+      b.PutObservation(refs[s], Period{Frequency::kMonthly, static_cast<int32_t>(2000 * 12 + p)}, v,
+                       x[s]);
       ++rows;
     }
   }
@@ -372,8 +390,9 @@ void RunBig(const std::string& dir) {
   auto w = store->Write(b, LoadInfo{"big", {}, v});
   Check(w.status(), "big write");
   auto t1 = Clock::now();
-  std::printf("big: Write of one %zu-row batch (%d series) into an empty store: %.3f s (%.2f M obs/s)\n",
-              rows, kSeries, Seconds(t0, t1), rows / Seconds(t0, t1) / 1e6);
+  std::printf(
+      "big: Write of one %zu-row batch (%d series) into an empty store: %.3f s (%.2f M obs/s)\n",
+      rows, kSeries, Seconds(t0, t1), rows / Seconds(t0, t1) / 1e6);
   std::vector<std::string> codes;
   {
     auto view = store->NewReadView();
@@ -462,20 +481,21 @@ int main(int argc, char** argv) {
   };
   line("write, obs/s (3 vintages, sync)", n / ix.write_s, n / sq.write_s, "%.0f", true);
   line("bytes on disk per observation", ix.bytes / n, sq.bytes / n, "%.2f", false);
-  line("read latest, all series: obs/s", ix.latest_rows / ix.latest_s,
-       sq.latest_rows / sq.latest_s, "%.0f", true);
+  line("read latest, all series: obs/s", ix.latest_rows / ix.latest_s, sq.latest_rows / sq.latest_s,
+       "%.0f", true);
   line("read latest, one series: us", ix.latest_s / series * 1e6, sq.latest_s / series * 1e6,
        "%.2f", false);
-  line("read as-of, all series: obs/s", ix.asof_rows / ix.asof_s, sq.asof_rows / sq.asof_s,
-       "%.0f", true);
+  line("read as-of, all series: obs/s", ix.asof_rows / ix.asof_s, sq.asof_rows / sq.asof_s, "%.0f",
+       true);
   line("read as-of, one series: us", ix.asof_s / series * 1e6, sq.asof_s / series * 1e6, "%.2f",
        false);
   line("revision history of one period: us", ix.rev_s / ix.rev_queries * 1e6,
        sq.rev_s / sq.rev_queries * 1e6, "%.2f", false);
-  std::printf("\ngoals: bytes/obs <= 1/10 of SQLite: %s (%.1fx smaller); as-of one series >= 10x "
-              "faster: %s (%.1fx)\n",
-              ix.bytes * 10 <= sq.bytes ? "met" : "NOT met", sq.bytes / ix.bytes,
-              ix.asof_s * 10 <= sq.asof_s ? "met" : "NOT met", sq.asof_s / ix.asof_s);
+  std::printf(
+      "\ngoals: bytes/obs <= 1/10 of SQLite: %s (%.1fx smaller); as-of one series >= 10x "
+      "faster: %s (%.1fx)\n",
+      ix.bytes * 10 <= sq.bytes ? "met" : "NOT met", sq.bytes / ix.bytes,
+      ix.asof_s * 10 <= sq.asof_s ? "met" : "NOT met", sq.asof_s / ix.asof_s);
   RunVintagedReads(dir, vintaged_series);
   if (big) {
     std::printf("\n");

@@ -9,7 +9,8 @@
 // Reads, over the same 400 monthly series in the same random order for both engines:
 //   latest:    ixdb `CODE`                       SQLite max(vintage) per period
 //   as-of:     ixdb `asof(CODE, 2024-06-30)`     SQLite the same with vintage <= D (185 rows)
-//   revisions: ixdb `revisions(CODE, P)`         SQLite WHERE series=? AND period=? ORDER BY vintage
+//   revisions: ixdb `revisions(CODE, P)`         SQLite WHERE series=? AND period=? ORDER BY
+//   vintage
 // ixdb is timed three ways: the Store alone (one read view, ReadSeries/ReadRevisions), and as a
 // user gets it: RunQuery on the Store (a fresh snapshot each) plus RenderCsv, or plus RenderText.
 // SQLite: a prepared statement stepped over every row, every column fetched.
@@ -41,7 +42,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kReleases = 13;
 constexpr int kSample = 400;  // monthly series read
-constexpr int kReps = 7;      // passes over the sample (the fastest is reported: the machine is shared)
+constexpr int kReps = 7;  // passes over the sample (the fastest is reported: the machine is shared)
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "bench_storage (vintaged): %s\n", what.c_str());
@@ -71,9 +72,12 @@ Date ReleaseDate(int r) { return DateFromYmd(2024 + r / 12, 1 + r % 12, 20); }
 // The last month (year * 12 + month - 1) a period covers.
 int32_t LastMonth(Frequency f, int32_t index) {
   switch (f) {
-    case Frequency::kAnnual: return index * 12 + 11;
-    case Frequency::kQuarterly: return index * 3 + 2;
-    case Frequency::kMonthly: return index;
+    case Frequency::kAnnual:
+      return index * 12 + 11;
+    case Frequency::kQuarterly:
+      return index * 3 + 2;
+    case Frequency::kMonthly:
+      return index;
   }
   return index;
 }
@@ -90,8 +94,9 @@ VData MakeVintagedData(int series) {
     char code[32];
     std::snprintf(code, sizeof code, "r%03d_ind%02d", s / 48, s % 48);
     d.codes.push_back(code);
-    const Frequency f = s % 4 == 0 ? Frequency::kAnnual : s % 4 == 1 ? Frequency::kQuarterly
-                                                                     : Frequency::kMonthly;
+    const Frequency f = s % 4 == 0   ? Frequency::kAnnual
+                        : s % 4 == 1 ? Frequency::kQuarterly
+                                     : Frequency::kMonthly;
     d.freq.push_back(f);
     first[s] = 2009 * PeriodsPerYear(f);
   }
@@ -126,8 +131,8 @@ VData MakeVintagedData(int series) {
 // One timed figure: the fastest of kReps passes, as time per read.
 struct Timing {
   double per_read_s = 0;
-  size_t rows = 0;     // rows of one pass
-  double checksum = 0; // sum of values of one pass (engines must agree)
+  size_t rows = 0;      // rows of one pass
+  double checksum = 0;  // sum of values of one pass (engines must agree)
 };
 
 template <typename Fn>
@@ -235,8 +240,10 @@ IxdbFigures RunIxdb(const VData& d, const std::vector<int>& sample, const std::s
     *n += rv->size();
     for (const auto& v : *rv) *sum += v.value;
   });
-  f.csv = RenderedReads(d, sample, *store, [](const query::Table& t) { return query::RenderCsv(t); });
-  f.table = RenderedReads(d, sample, *store, [](const query::Table& t) { return query::RenderText(t); });
+  f.csv =
+      RenderedReads(d, sample, *store, [](const query::Table& t) { return query::RenderCsv(t); });
+  f.table =
+      RenderedReads(d, sample, *store, [](const query::Table& t) { return query::RenderText(t); });
   return f;
 }
 
@@ -302,8 +309,10 @@ Figures RunSqlite(const VData& d, const std::vector<int>& sample, const std::str
     const int cols = sqlite3_column_count(st);
     while (sqlite3_step(st) == SQLITE_ROW) {
       for (int c = 0; c < cols; ++c) {
-        if (c == 1) *sum += sqlite3_column_double(st, c);
-        else (void)sqlite3_column_int64(st, c);
+        if (c == 1)
+          *sum += sqlite3_column_double(st, c);
+        else
+          (void)sqlite3_column_int64(st, c);
       }
       ++*n;
     }
@@ -341,7 +350,8 @@ void ProfileOne(const VData& d, const std::vector<int>& sample, const std::strin
     req.as_of = kAsOf;
   }
   auto text = [&](int s) {
-    if (what.find("asof") != std::string::npos) return "asof(" + d.codes[s] + ", " + FormatDate(kAsOf) + ")";
+    if (what.find("asof") != std::string::npos)
+      return "asof(" + d.codes[s] + ", " + FormatDate(kAsOf) + ")";
     if (what.find("rev") != std::string::npos) {
       return "revisions(" + d.codes[s] + ", " + FormatPeriod(RevisedPeriod(d, s)) + ")";
     }
@@ -362,7 +372,8 @@ void ProfileOne(const VData& d, const std::vector<int>& sample, const std::strin
       const int s = sample[k];
       if (what.rfind("render-", 0) == 0) {
         const query::Table& t = tables[k];
-        bytes += (what.rfind("render-csv", 0) == 0 ? query::RenderCsv(t) : query::RenderText(t)).size();
+        bytes +=
+            (what.rfind("render-csv", 0) == 0 ? query::RenderCsv(t) : query::RenderText(t)).size();
       } else if (what == "store-rev") {
         bytes += view->ReadRevisions(d.codes[s], RevisedPeriod(d, s))->size();
       } else if (what.rfind("store-", 0) == 0) {
@@ -370,8 +381,11 @@ void ProfileOne(const VData& d, const std::vector<int>& sample, const std::strin
       } else {
         auto t = query::RunQuery(*store, text(s));
         Check(t.status(), "query");
-        if (what.rfind("query-", 0) == 0) bytes += t->rows.size();
-        else bytes += (what.rfind("csv-", 0) == 0 ? query::RenderCsv(*t) : query::RenderText(*t)).size();
+        if (what.rfind("query-", 0) == 0)
+          bytes += t->rows.size();
+        else
+          bytes +=
+              (what.rfind("csv-", 0) == 0 ? query::RenderCsv(*t) : query::RenderText(*t)).size();
       }
     }
     reads += sample.size();
@@ -404,18 +418,20 @@ void RunVintagedReads(const std::string& dir, int series, const std::string& pro
   }
   std::shuffle(sample.begin(), sample.end(), std::mt19937(13));
   if (!profile.empty()) return ProfileOne(d, sample, dir + "/ixdb-vintaged", profile);
-  std::printf("\nvintaged: %d series, %zu rows over %d monthly releases; reads of %zu monthly "
-              "series, best of %d passes\n",
-              series, d.rows.size(), kReleases, sample.size(), kReps);
+  std::printf(
+      "\nvintaged: %d series, %zu rows over %d monthly releases; reads of %zu monthly "
+      "series, best of %d passes\n",
+      series, d.rows.size(), kReleases, sample.size(), kReps);
   const IxdbFigures ix = RunIxdb(d, sample, dir + "/ixdb-vintaged");
   const Figures sq = RunSqlite(d, sample, dir + "/sqlite-vintaged");
   CheckAgree("latest", ix.store.latest, sq.latest);
   CheckAgree("as-of", ix.store.asof, sq.asof);
   CheckAgree("revisions", ix.store.rev, sq.rev);
-  std::printf("rows per read: latest %.1f, as-of %.1f, revision history %.2f; ixdb %.2f bytes/row\n",
-              static_cast<double>(sq.latest.rows) / sample.size(),
-              static_cast<double>(sq.asof.rows) / sample.size(),
-              static_cast<double>(sq.rev.rows) / sample.size(), ix.disk_bytes / d.rows.size());
+  std::printf(
+      "rows per read: latest %.1f, as-of %.1f, revision history %.2f; ixdb %.2f bytes/row\n",
+      static_cast<double>(sq.latest.rows) / sample.size(),
+      static_cast<double>(sq.asof.rows) / sample.size(),
+      static_cast<double>(sq.rev.rows) / sample.size(), ix.disk_bytes / d.rows.size());
   std::printf("%-38s %10s %10s %10s\n", "one series, us per read", "ixdb", "SQLite", "SQLite/ixdb");
   const struct {
     const char* how;

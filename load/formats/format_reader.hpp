@@ -82,8 +82,22 @@ void ParseRecords(FormatReader& reader, const ParseContext& ctx, CsvReader& csv,
 
 // ---- for the column-oriented formats (long, wide, targets) ----------------------------------
 enum class Role : uint8_t {
-  kIndicator, kPeriod, kValue, kVintage, kStatus, kStage, kSource, kQualifier,
-  kTarget, kTargetHigh, kComparator, kTolerance, kUnit, kRelativeTo, kText, kOn,
+  kIndicator,
+  kPeriod,
+  kValue,
+  kVintage,
+  kStatus,
+  kStage,
+  kSource,
+  kQualifier,
+  kTarget,
+  kTargetHigh,
+  kComparator,
+  kTolerance,
+  kUnit,
+  kRelativeTo,
+  kText,
+  kOn,
   kMeta,  // one of MetaField
   kCount
 };
@@ -116,8 +130,9 @@ struct ColumnMap {
 Role RoleOf(std::string_view name, MetaField* meta);
 
 template <typename Extra>
-OpenedHeader ColumnMap::Build(const Header& h, const char* kind, std::initializer_list<Role> allowed,
-                              const HeaderOptions& options, ColumnMap* out, Extra&& extra) {
+OpenedHeader ColumnMap::Build(const Header& h, const char* kind,
+                              std::initializer_list<Role> allowed, const HeaderOptions& options,
+                              ColumnMap* out, Extra&& extra) {
   std::vector<size_t> unknown;
   for (size_t i = 0; i < h.names.size(); ++i) {
     MetaField mf = kMetaName;

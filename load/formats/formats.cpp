@@ -23,13 +23,15 @@ OpenedHeader OpenHeader(const std::vector<std::string_view>& fields, Format form
   for (std::string_view f : fields) h.names.push_back(Lower(Trim(f)));
   if (h.names.empty()) return OpenedHeader::Bad(0, "empty header");
   for (const FormatDef& def : Formats()) {
-    if (format == def.format || (format == Format::kAuto && def.detect(h))) return def.open(h, options);
+    if (format == def.format || (format == Format::kAuto && def.detect(h)))
+      return def.open(h, options);
   }
   if (format != Format::kAuto) return OpenedHeader::Bad(0, "unknown format");
   std::string forms;
-  for (const FormatDef& def : Formats()) forms += std::string(forms.empty() ? "" : ", ") + def.summary;
-  return OpenedHeader::Bad(0, "cannot tell the format from the header; expected " + forms +
-                                  ", or give --format");
+  for (const FormatDef& def : Formats())
+    forms += std::string(forms.empty() ? "" : ", ") + def.summary;
+  return OpenedHeader::Bad(
+      0, "cannot tell the format from the header; expected " + forms + ", or give --format");
 }
 
 void ParseRecords(FormatReader& reader, const ParseContext& ctx, CsvReader& csv, uint64_t line_base,
@@ -75,25 +77,37 @@ void ParseRecords(FormatReader& reader, const ParseContext& ctx, CsvReader& csv,
 
 // ---- columns -----------------------------------------------------------------------------------
 Role RoleOf(std::string_view name, MetaField* meta) {
-  static const std::pair<std::string_view, Role> kRoles[] = {
-      {"indicator", Role::kIndicator},   {"series", Role::kIndicator},
-      {"code", Role::kIndicator},        {"period", Role::kPeriod},
-      {"value", Role::kValue},           {"vintage", Role::kVintage},
-      {"status", Role::kStatus},         {"stage", Role::kStage},
-      {"source", Role::kSource},         {"qualifier", Role::kQualifier},
-      {"target", Role::kTarget},         {"target_high", Role::kTargetHigh},
-      {"comparator", Role::kComparator}, {"tolerance", Role::kTolerance},
-      {"unit", Role::kUnit},             {"relative_to", Role::kRelativeTo},
-      {"text", Role::kText},             {"on", Role::kOn}};
+  static const std::pair<std::string_view, Role> kRoles[] = {{"indicator", Role::kIndicator},
+                                                             {"series", Role::kIndicator},
+                                                             {"code", Role::kIndicator},
+                                                             {"period", Role::kPeriod},
+                                                             {"value", Role::kValue},
+                                                             {"vintage", Role::kVintage},
+                                                             {"status", Role::kStatus},
+                                                             {"stage", Role::kStage},
+                                                             {"source", Role::kSource},
+                                                             {"qualifier", Role::kQualifier},
+                                                             {"target", Role::kTarget},
+                                                             {"target_high", Role::kTargetHigh},
+                                                             {"comparator", Role::kComparator},
+                                                             {"tolerance", Role::kTolerance},
+                                                             {"unit", Role::kUnit},
+                                                             {"relative_to", Role::kRelativeTo},
+                                                             {"text", Role::kText},
+                                                             {"on", Role::kOn}};
   for (const auto& [n, r] : kRoles) {
     if (name == n) return r;
   }
-  static const std::pair<std::string_view, MetaField> kMeta[] = {
-      {"name", kMetaName},           {"name_zh", kMetaName},
-      {"name_en", kMetaNameEn},      {"region", kMetaRegion},
-      {"measure", kMetaMeasure},     {"frequency", kMetaFrequency},
-      {"cumulative", kMetaCumulative}, {"level_series", kMetaLevelSeries},
-      {"notes", kMetaNotes},         {"better", kMetaBetter}};
+  static const std::pair<std::string_view, MetaField> kMeta[] = {{"name", kMetaName},
+                                                                 {"name_zh", kMetaName},
+                                                                 {"name_en", kMetaNameEn},
+                                                                 {"region", kMetaRegion},
+                                                                 {"measure", kMetaMeasure},
+                                                                 {"frequency", kMetaFrequency},
+                                                                 {"cumulative", kMetaCumulative},
+                                                                 {"level_series", kMetaLevelSeries},
+                                                                 {"notes", kMetaNotes},
+                                                                 {"better", kMetaBetter}};
   for (const auto& [n, m] : kMeta) {
     if (name == n) {
       *meta = m;

@@ -36,13 +36,15 @@ class LongReader final : public FormatReader {
     int32_t vintage;
     if (!row.Vintage(f, m_[Role::kVintage], &vintage)) return;
     uint8_t status = 0, qualifier = 0;
-    if (m_[Role::kStatus] >= 0 && !row.StatusCell(f[m_[Role::kStatus]], m_[Role::kStatus], &status)) return;
+    if (m_[Role::kStatus] >= 0 && !row.StatusCell(f[m_[Role::kStatus]], m_[Role::kStatus], &status))
+      return;
     if (m_[Role::kQualifier] >= 0 &&
         !row.QualifierCell(f[m_[Role::kQualifier]], m_[Role::kQualifier], &qualifier)) {
       return;
     }
     const uint32_t stage = m_[Role::kStage] >= 0 ? row.InternString(Trim(f[m_[Role::kStage]])) : 0;
-    const uint32_t source = m_[Role::kSource] >= 0 ? row.InternString(Trim(f[m_[Role::kSource]])) : 0;
+    const uint32_t source =
+        m_[Role::kSource] >= 0 ? row.InternString(Trim(f[m_[Role::kSource]])) : 0;
     row.MetaCells(f, series, m_.meta);
     if (row.bad()) return;
     row.SeePeriod(series, p);
@@ -57,19 +59,20 @@ class LongReader final : public FormatReader {
 };
 
 bool Detect(const Header& h) {
-  return (h.Has("indicator") || h.Has("series") || h.Has("code")) && h.Has("period") && h.Has("value");
+  return (h.Has("indicator") || h.Has("series") || h.Has("code")) && h.Has("period") &&
+         h.Has("value");
 }
 
 OpenedHeader Open(const Header& h, const HeaderOptions& options) {
   ColumnMap m;
-  OpenedHeader r = ColumnMap::Build(
-      h, "long",
-      {Role::kIndicator, Role::kPeriod, Role::kValue, Role::kVintage, Role::kStatus, Role::kStage,
-       Role::kSource, Role::kQualifier, Role::kUnit},
-      options, &m, [](size_t, OpenedHeader*) { return false; });
+  OpenedHeader r =
+      ColumnMap::Build(h, "long",
+                       {Role::kIndicator, Role::kPeriod, Role::kValue, Role::kVintage,
+                        Role::kStatus, Role::kStage, Role::kSource, Role::kQualifier, Role::kUnit},
+                       options, &m, [](size_t, OpenedHeader*) { return false; });
   if (!r.status.ok()) return r;
-  for (auto [role, name] : {std::pair{Role::kIndicator, "indicator"}, std::pair{Role::kPeriod, "period"},
-                            std::pair{Role::kValue, "value"}}) {
+  for (auto [role, name] : {std::pair{Role::kIndicator, "indicator"},
+                            std::pair{Role::kPeriod, "period"}, std::pair{Role::kValue, "value"}}) {
     if (OpenedHeader q = ColumnMap::Require(h, "long", m, role, name); !q.status.ok()) return q;
   }
   r.ignored = m.ignored;

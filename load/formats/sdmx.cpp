@@ -58,7 +58,8 @@ class SdmxReader final : public FormatReader {
       }
       if (!code_.empty()) code_ += '_';
       for (char c : v) {
-        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         code_ += alnum ? static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) : '_';
       }
     }
@@ -74,7 +75,8 @@ class SdmxReader final : public FormatReader {
         *deleted = true;
       } else if (!(a.empty() || a == "I" || a == "A" || a == "R" || a == "i" || a == "a" ||
                    a == "r")) {
-        row.Error(RowContext::Col(sc_.action), "unknown ACTION " + Quote(a) + " (expected I, A, R or D)");
+        row.Error(RowContext::Col(sc_.action),
+                  "unknown ACTION " + Quote(a) + " (expected I, A, R or D)");
         return false;
       }
     }
@@ -105,7 +107,8 @@ class SdmxReader final : public FormatReader {
     }
     if (ok) mult = std::atoi(std::string(m).c_str());
     if (!ok || mult < -30 || mult > 30) {
-      row.Error(RowContext::Col(sc_.unit_mult), "bad UNIT_MULT " + Quote(m) + " (expected an integer power of 10)");
+      row.Error(RowContext::Col(sc_.unit_mult),
+                "bad UNIT_MULT " + Quote(m) + " (expected an integer power of 10)");
       return false;
     }
     double base;
@@ -142,13 +145,15 @@ class SdmxReader final : public FormatReader {
         auto r = ParseFrequency(fr);
         if (!r.ok()) {
           // SDMX also has S (half-yearly), W, D...: not supported.
-          row.Error(RowContext::Col(sc_.freq_dim), "unsupported FREQ " + Quote(fr) + " (expected A, Q or M)");
+          row.Error(RowContext::Col(sc_.freq_dim),
+                    "unsupported FREQ " + Quote(fr) + " (expected A, Q or M)");
           return false;
         }
         row.AddMeta(series, kMetaFrequency, sc_.freq_dim, FrequencyName(*r));
       }
     }
-    if (sc_.area_dim >= 0) row.AddMeta(series, kMetaRegion, sc_.area_dim, std::string(Trim(f[sc_.area_dim])));
+    if (sc_.area_dim >= 0)
+      row.AddMeta(series, kMetaRegion, sc_.area_dim, std::string(Trim(f[sc_.area_dim])));
     if (sc_.unit_measure >= 0) {
       std::string_view u = Trim(f[sc_.unit_measure]);
       if (!u.empty()) row.AddMeta(series, kMetaUnit, sc_.unit_measure, std::string(u));
@@ -200,7 +205,8 @@ OpenedHeader Open(const Header& h, const HeaderOptions&) {
     sc.dimensions.push_back(i);
   }
   if (sc.dimensions.empty()) {
-    return OpenedHeader::Bad(time, "SDMX-CSV needs at least one dimension column before TIME_PERIOD");
+    return OpenedHeader::Bad(time,
+                             "SDMX-CSV needs at least one dimension column before TIME_PERIOD");
   }
   for (size_t i = value + 1; i < names.size(); ++i) {
     const std::string& n = names[i];

@@ -22,12 +22,13 @@ class TargetsReader final : public FormatReader {
     if (!row.PeriodCell(f[col(Role::kPeriod)], col(Role::kPeriod), &p)) return;
     storage::Target t;
     if (!row.Number(f[col(Role::kTarget)], col(Role::kTarget), "target", &t.value, nullptr)) return;
-    if (col(Role::kTolerance) >= 0 &&
-        !row.Number(f[col(Role::kTolerance)], col(Role::kTolerance), "tolerance", &t.tolerance, nullptr)) {
+    if (col(Role::kTolerance) >= 0 && !row.Number(f[col(Role::kTolerance)], col(Role::kTolerance),
+                                                  "tolerance", &t.tolerance, nullptr)) {
       return;
     }
     if (col(Role::kTargetHigh) >= 0 &&
-        !row.Number(f[col(Role::kTargetHigh)], col(Role::kTargetHigh), "target_high", &t.value_high, nullptr)) {
+        !row.Number(f[col(Role::kTargetHigh)], col(Role::kTargetHigh), "target_high", &t.value_high,
+                    nullptr)) {
       return;
     }
     t.text = std::string(cell(Role::kText));
@@ -71,8 +72,9 @@ class TargetsReader final : public FormatReader {
     const bool has_value = !std::isnan(t->value);
     if (comp.empty()) {
       if (has_value || t->text.empty()) {
-        row.Error(RowContext::Col(ccol), has_value ? "empty comparator (expected >=, <=, ~, =, 以上...)"
-                                                   : "empty comparator and no text");
+        row.Error(RowContext::Col(ccol), has_value
+                                             ? "empty comparator (expected >=, <=, ~, =, 以上...)"
+                                             : "empty comparator and no text");
         return false;
       }
       t->comparator = ixdb::Comparator::kQualitative;
@@ -119,14 +121,16 @@ class TargetsReader final : public FormatReader {
         return true;
       case C::kQualitative:
         if (t->text.empty()) {
-          row.Error(at(Role::kText, Role::kComparator), "a qualitative target needs its words in the text column");
+          row.Error(at(Role::kText, Role::kComparator),
+                    "a qualitative target needs its words in the text column");
           return false;
         }
         return true;
       case C::kBetween:
         if (!has_value || std::isnan(t->value_high)) {
           row.Error(at(Role::kTargetHigh, Role::kComparator),
-                    "a between target (增长5.5%-6%) needs its lower end in target and its upper end in target_high");
+                    "a between target (增长5.5%-6%) needs its lower end in target and its upper "
+                    "end in target_high");
           return false;
         }
         if (t->value_high < t->value) {
@@ -137,14 +141,16 @@ class TargetsReader final : public FormatReader {
       case C::kLess:
       case C::kGreater:
         if (!std::isnan(t->tolerance)) {
-          row.Error(at(Role::kTolerance, Role::kComparator), "a strict < or > target takes no tolerance");
+          row.Error(at(Role::kTolerance, Role::kComparator),
+                    "a strict < or > target takes no tolerance");
           return false;
         }
         [[fallthrough]];
       default:
         if (!has_value) {
           if (t->text.empty()) {
-            row.Error(at(Role::kTarget, Role::kTarget), "empty target (a qualitative target needs text instead)");
+            row.Error(at(Role::kTarget, Role::kTarget),
+                      "empty target (a qualitative target needs text instead)");
             return false;
           }
           t->comparator = C::kQualitative;
@@ -160,15 +166,16 @@ bool Detect(const Header& h) { return h.Has("target") && h.Has("comparator"); }
 
 OpenedHeader Open(const Header& h, const HeaderOptions& options) {
   ColumnMap m;
-  OpenedHeader r = ColumnMap::Build(
-      h, "targets",
-      {Role::kIndicator, Role::kPeriod, Role::kTarget, Role::kTargetHigh, Role::kComparator,
-       Role::kTolerance, Role::kUnit, Role::kVintage, Role::kSource, Role::kRelativeTo, Role::kText,
-       Role::kOn},
-      options, &m, [](size_t, OpenedHeader*) { return false; });
+  OpenedHeader r =
+      ColumnMap::Build(h, "targets",
+                       {Role::kIndicator, Role::kPeriod, Role::kTarget, Role::kTargetHigh,
+                        Role::kComparator, Role::kTolerance, Role::kUnit, Role::kVintage,
+                        Role::kSource, Role::kRelativeTo, Role::kText, Role::kOn},
+                       options, &m, [](size_t, OpenedHeader*) { return false; });
   if (!r.status.ok()) return r;
-  for (auto [role, name] : {std::pair{Role::kIndicator, "indicator"}, std::pair{Role::kPeriod, "period"},
-                            std::pair{Role::kTarget, "target"}, std::pair{Role::kComparator, "comparator"}}) {
+  for (auto [role, name] :
+       {std::pair{Role::kIndicator, "indicator"}, std::pair{Role::kPeriod, "period"},
+        std::pair{Role::kTarget, "target"}, std::pair{Role::kComparator, "comparator"}}) {
     if (OpenedHeader q = ColumnMap::Require(h, "targets", m, role, name); !q.status.ok()) return q;
   }
   r.ignored = m.ignored;
@@ -179,7 +186,8 @@ OpenedHeader Open(const Header& h, const HeaderOptions& options) {
 }  // namespace
 
 FormatDef TargetsFormat() {
-  return {Format::kTargets, "targets", "targets (indicator,period,target,comparator)", Detect, Open};
+  return {Format::kTargets, "targets", "targets (indicator,period,target,comparator)", Detect,
+          Open};
 }
 
 }  // namespace ixdb::load::internal

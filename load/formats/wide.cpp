@@ -20,9 +20,11 @@ class WideReader final : public FormatReader {
     int32_t vintage;
     if (!row.Vintage(f, m_[Role::kVintage], &vintage)) return;
     uint8_t status = 0;
-    if (m_[Role::kStatus] >= 0 && !row.StatusCell(f[m_[Role::kStatus]], m_[Role::kStatus], &status)) return;
+    if (m_[Role::kStatus] >= 0 && !row.StatusCell(f[m_[Role::kStatus]], m_[Role::kStatus], &status))
+      return;
     const uint32_t stage = m_[Role::kStage] >= 0 ? row.InternString(Trim(f[m_[Role::kStage]])) : 0;
-    const uint32_t source = m_[Role::kSource] >= 0 ? row.InternString(Trim(f[m_[Role::kSource]])) : 0;
+    const uint32_t source =
+        m_[Role::kSource] >= 0 ? row.InternString(Trim(f[m_[Role::kSource]])) : 0;
     row.MetaCells(f, series, m_.meta);
     if (row.bad()) return;
     bool any_value = false;
@@ -85,7 +87,8 @@ OpenedHeader Open(const Header& h, const HeaderOptions& options) {
       {Role::kIndicator, Role::kVintage, Role::kStatus, Role::kStage, Role::kSource, Role::kUnit},
       options, &m, period_column);
   if (!r.status.ok()) return r;
-  if (OpenedHeader q = ColumnMap::Require(h, "wide", m, Role::kIndicator, "indicator"); !q.status.ok()) {
+  if (OpenedHeader q = ColumnMap::Require(h, "wide", m, Role::kIndicator, "indicator");
+      !q.status.ok()) {
     return q;
   }
   if (periods.empty()) {

@@ -39,7 +39,8 @@ size_t FindInvalidUtf8Parallel(std::string_view text, int threads) {
   const size_t mid = static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
   size_t found[2] = {std::string_view::npos, std::string_view::npos};
   (void)ParallelFor(2, threads, [&](size_t half, int) {
-    found[half] = half == 0 ? FindInvalidUtf8(text.substr(0, mid)) : FindInvalidUtf8(text.substr(mid));
+    found[half] =
+        half == 0 ? FindInvalidUtf8(text.substr(0, mid)) : FindInvalidUtf8(text.substr(mid));
     return Status::OK();
   });
   if (found[0] != std::string_view::npos) return found[0];

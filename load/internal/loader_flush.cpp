@@ -35,16 +35,19 @@ std::string ValueText(const PendingObs& o) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.15g", o.value);
   std::string s = buf;
-  if (o.status) s += std::string(" ") + storage::ObsStatusName(static_cast<storage::ObsStatus>(o.status));
-  if (o.qualifier) s += std::string(" ") + storage::QualifierSymbol(static_cast<storage::Qualifier>(o.qualifier));
+  if (o.status)
+    s += std::string(" ") + storage::ObsStatusName(static_cast<storage::ObsStatus>(o.status));
+  if (o.qualifier)
+    s += std::string(" ") + storage::QualifierSymbol(static_cast<storage::Qualifier>(o.qualifier));
   return s;
 }
 
 bool SameTarget(const storage::Target& a, const storage::Target& b) {
   auto same = [](double x, double y) { return (std::isnan(x) && std::isnan(y)) || x == y; };
   return a.comparator == b.comparator && same(a.value, b.value) && same(a.tolerance, b.tolerance) &&
-         same(a.value_high, b.value_high) && a.on == b.on && a.about == b.about && a.unit == b.unit &&
-         a.relative_to == b.relative_to && a.text == b.text && a.source == b.source;
+         same(a.value_high, b.value_high) && a.on == b.on && a.about == b.about &&
+         a.unit == b.unit && a.relative_to == b.relative_to && a.text == b.text &&
+         a.source == b.source;
 }
 
 // Why a target's unit cannot be compared with its series' (empty: it can). A target on the
@@ -65,7 +68,8 @@ std::string TargetUnitProblem(const storage::Target& t, const std::string& serie
       break;
     case storage::TargetOn::kLevel:
       if (su.percent && tu.percentage_points) {
-        return "a target in " + t.unit + " on a series in % is a target on its change: give it on=diff";
+        return "a target in " + t.unit +
+               " on a series in % is a target on its change: give it on=diff";
       }
       break;
   }
@@ -117,7 +121,8 @@ Loader::Grouped Loader::ResolveAndGroup() {
   size_t split = nvec;
   if (opt_.threads > 1 && pending_rows_ > (1u << 18)) {
     size_t acc = 0;
-    for (split = 0; split < nvec && acc < pending_rows_ / 2; ++split) acc += pending_obs_[split].size();
+    for (split = 0; split < nvec && acc < pending_rows_ / 2; ++split)
+      acc += pending_obs_[split].size();
   }
   const size_t parts = split < nvec ? 2 : 1;
   const size_t from[2] = {0, split}, to[2] = {split, nvec};
@@ -134,13 +139,15 @@ Loader::Grouped Loader::ResolveAndGroup() {
         }
         const SeriesState& s = series_[o.series];
         if (o.pfreq != static_cast<uint8_t>(s.freq) || (o.flags & kObsSpan)) {
-          ParsedPeriod p{Period{static_cast<Frequency>(o.pfreq), o.pindex}, (o.flags & kObsSpan) != 0};
+          ParsedPeriod p{Period{static_cast<Frequency>(o.pfreq), o.pindex},
+                         (o.flags & kObsSpan) != 0};
           uint8_t extent = 0;
           auto r = ResolvePeriod(p, s.freq, s.cumulative, s.code, &extent);
           if (!r.ok()) {
             o.flags |= kObsDropped;
             if (!(o.flags & kObsBlankMisfit)) {
-              errs[part].push_back(RowError{o.file, o.line, o.pcol, r.status().message(), kNoOffset});
+              errs[part].push_back(
+                  RowError{o.file, o.line, o.pcol, r.status().message(), kNoOffset});
             }
             continue;
           }
@@ -176,7 +183,8 @@ Loader::Grouped Loader::ResolveAndGroup() {
       for (uint32_t i = 0; i < vec.size(); ++i) {
         const PendingObs& o = vec[i];
         if (o.flags & kObsDropped) continue;
-        g.slots[next[part][o.series]++] = Slot{SlotKey(o.pindex, o.vintage), static_cast<uint32_t>(v), i};
+        g.slots[next[part][o.series]++] =
+            Slot{SlotKey(o.pindex, o.vintage), static_cast<uint32_t>(v), i};
       }
     }
     return Status::OK();
@@ -190,10 +198,11 @@ void Loader::Dedupe(Grouped& g) {
   const size_t nseries = series_.size();
   const size_t parts = opt_.threads > 1 && g.slots.size() > (1u << 18) ? 2 : 1;
   // Split where half of the rows are.
-  const size_t mid = parts == 1 ? nseries
-                                : static_cast<size_t>(std::lower_bound(g.count.begin(), g.count.end() - 1,
-                                                                       g.slots.size() / 2) -
-                                                      g.count.begin());
+  const size_t mid = parts == 1
+                         ? nseries
+                         : static_cast<size_t>(std::lower_bound(g.count.begin(), g.count.end() - 1,
+                                                                g.slots.size() / 2) -
+                                               g.count.begin());
   const size_t from[2] = {0, mid}, to[2] = {mid, nseries};
   std::vector<RowError> errs[2];
   (void)ParallelFor(parts, opt_.threads, [&](size_t part, int) {
@@ -258,10 +267,12 @@ std::vector<storage::Target> Loader::ResolveTargets() {
         continue;
       }
     }
-    const std::string series_unit =
-        s.emitted ? s.emitted_meta.unit : s.exists ? s.stored.unit : std::string();
+    const std::string series_unit = s.emitted  ? s.emitted_meta.unit
+                                    : s.exists ? s.stored.unit
+                                               : std::string();
     if (std::string why = TargetUnitProblem(t.target, series_unit); !why.empty()) {
-      AddError(RowError{t.file, t.line, t.ucol != 0 ? t.ucol : t.pcol, s.code + ": " + why, t.offset});
+      AddError(
+          RowError{t.file, t.line, t.ucol != 0 ? t.ucol : t.pcol, s.code + ": " + why, t.offset});
       continue;
     }
     t.target.series = s.code;
@@ -378,7 +389,8 @@ Status Loader::WriteRows(bool final, Grouped& g, std::vector<storage::Target> ta
     std::sort(by_code.begin(), by_code.end(),
               [&](uint32_t a, uint32_t b) { return series_[a].code < series_[b].code; });
     const size_t total = g.count.back();
-    const size_t per = std::max(total / 4, std::min<size_t>(opt_.chunk_rows / 4 + 1, size_t{1} << 20));
+    const size_t per =
+        std::max(total / 4, std::min<size_t>(opt_.chunk_rows / 4 + 1, size_t{1} << 20));
     if (total <= per) {
       for (uint32_t sid : by_code) BuildSeries(g, sid, &batch);
     } else {

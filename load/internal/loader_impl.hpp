@@ -86,7 +86,8 @@ class Loader {
   Status ProcessFile(uint16_t idx);
   Status ParseSegments(uint16_t idx, FormatReader& reader, const ParseContext& ctx, size_t body,
                        uint64_t first_line);
-  Status ParseSequential(uint16_t idx, FormatReader& reader, const ParseContext& ctx, CsvReader& csv);
+  Status ParseSequential(uint16_t idx, FormatReader& reader, const ParseContext& ctx,
+                         CsvReader& csv);
   void Progress(uint16_t file, size_t pos_in_file);
 
   // ---- loader_merge.cpp ----

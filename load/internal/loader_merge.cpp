@@ -6,7 +6,6 @@
 
 namespace ixdb::load::internal {
 
-
 Result<uint32_t> Loader::SeriesId(const std::string& code) {
   auto it = series_index_.find(code);
   if (it != series_index_.end()) return it->second;
@@ -25,14 +24,12 @@ Result<uint32_t> Loader::SeriesId(const std::string& code) {
   return id;
 }
 
-
 void Loader::Touch(uint32_t id) {
   if (!series_[id].touched) {
     series_[id].touched = true;
     touched_.push_back(id);
   }
 }
-
 
 Status Loader::Merge(Block* b) {
   std::vector<uint32_t> map;
@@ -44,7 +41,6 @@ Status Loader::Merge(Block* b) {
   return Status::OK();
 }
 
-
 Status Loader::MergePair(Block* a, Block* b) {
   std::vector<uint32_t> map_a, map_b;
   std::vector<uint8_t> used_a, used_b;
@@ -52,15 +48,16 @@ Status Loader::MergePair(Block* a, Block* b) {
   if (s.ok()) s = MergeCodes(b, &map_b);
   if (!s.ok()) return s;
   (void)ParallelFor(2, opt_.threads, [&](size_t half, int) {
-    if (half == 0) RemapObs(a, map_a, &used_a);
-    else RemapObs(b, map_b, &used_b);
+    if (half == 0)
+      RemapObs(a, map_a, &used_a);
+    else
+      RemapObs(b, map_b, &used_b);
     return Status::OK();
   });
   MergeRest(a, map_a, used_a);
   MergeRest(b, map_b, used_b);
   return Status::OK();
 }
-
 
 Status Loader::MergeCodes(Block* b, std::vector<uint32_t>* map) {
   map->resize(b->codes.size());
@@ -79,15 +76,15 @@ Status Loader::MergeCodes(Block* b, std::vector<uint32_t>* map) {
       } else if (s.original != written) {
         const auto [line, col] = b->first_seen[i];
         AddError(RowError{b->file, b->first_line + line, col,
-                          "codes " + Quote(s.original) + " and " + Quote(written) + " both become " +
-                              Quote(s.code) + " with --codes sanitize; rename one of them",
+                          "codes " + Quote(s.original) + " and " + Quote(written) +
+                              " both become " + Quote(s.code) +
+                              " with --codes sanitize; rename one of them",
                           kNoOffset, "sanitize:" + s.code + ":" + written});
       }
     }
   }
   return Status::OK();
 }
-
 
 void Loader::RemapObs(Block* b, const std::vector<uint32_t>& map, std::vector<uint8_t>* used) {
   used->assign(map.size(), 0);
@@ -104,8 +101,8 @@ void Loader::RemapObs(Block* b, const std::vector<uint32_t>& map, std::vector<ui
   }
 }
 
-
-void Loader::MergeRest(Block* b, const std::vector<uint32_t>& map, const std::vector<uint8_t>& used) {
+void Loader::MergeRest(Block* b, const std::vector<uint32_t>& map,
+                       const std::vector<uint8_t>& used) {
   rows_read_ += b->rows;
   used_default_vintage_ = used_default_vintage_ || b->used_default_vintage;
   for (size_t i = 0; i < used.size(); ++i) {
@@ -140,12 +137,10 @@ void Loader::MergeRest(Block* b, const std::vector<uint32_t>& map, const std::ve
   }
 }
 
-
 std::string Loader::Where(uint16_t file, uint64_t line, uint16_t here_file) const {
   if (file == here_file) return "line " + std::to_string(line);
   return files_[file]->name + ":" + std::to_string(line);
 }
-
 
 void Loader::ApplyMeta(uint32_t id, MetaEvent& ev, uint64_t line, uint16_t file) {
   SeriesState& s = series_[id];
@@ -164,9 +159,8 @@ void Loader::ApplyMeta(uint32_t id, MetaEvent& ev, uint64_t line, uint16_t file)
       std::string why = s.code + " was already loaded as " + current + " (from its rows up to " +
                         Where(s.locked_file, s.locked_line, file) + ")";
       AddError(RowError{file, line, ev.col,
-                        "conflicting metadata: " +
-                            std::string(kMetaFieldNames[ev.field]) + " '" + ev.value +
-                            "' but " + why,
+                        "conflicting metadata: " + std::string(kMetaFieldNames[ev.field]) + " '" +
+                            ev.value + "' but " + why,
                         ev.offset});
     }
     return;
@@ -178,12 +172,11 @@ void Loader::ApplyMeta(uint32_t id, MetaEvent& ev, uint64_t line, uint16_t file)
   }
   if (mv.value != ev.value) {
     AddError(RowError{file, line, ev.col,
-                      "conflicting metadata for " + s.code + ": " +
-                          kMetaFieldNames[ev.field] + " '" + ev.value + "' but " +
-                          Where(mv.file, mv.line, file) + " said '" + mv.value + "'",
+                      "conflicting metadata for " + s.code + ": " + kMetaFieldNames[ev.field] +
+                          " '" + ev.value + "' but " + Where(mv.file, mv.line, file) + " said '" +
+                          mv.value + "'",
                       ev.offset});
   }
 }
-
 
 }  // namespace ixdb::load::internal

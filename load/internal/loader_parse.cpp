@@ -58,7 +58,8 @@ Result<LoadReport> Loader::Run() {
     }
   }
   report_.rows_read = rows_read_;
-  report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  report_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (used_default_vintage_ && !opt_.vintage) {
     report_.notes.push_back("no vintage given: using today's date " + FormatDate(default_vintage_));
   }
@@ -113,14 +114,15 @@ Status Loader::ProcessFile(uint16_t idx) {
 }
 
 // A segment at a time, each cut at a line end into two halves parsed side by side.
-Status Loader::ParseSegments(uint16_t idx, FormatReader& reader, const ParseContext& ctx, size_t body,
-                             uint64_t first_line) {
+Status Loader::ParseSegments(uint16_t idx, FormatReader& reader, const ParseContext& ctx,
+                             size_t body, uint64_t first_line) {
   const InputFile& f = *files_[idx];
   const std::string_view text = f.text;
   auto line_end_after = [&](size_t p, size_t limit) {
     if (p >= limit) return limit;
     const void* nl = std::memchr(text.data() + p, '\n', limit - p);
-    return nl == nullptr ? limit : static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+    return nl == nullptr ? limit
+                         : static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1;
   };
   size_t pos = body;
   uint64_t line = first_line;
@@ -163,7 +165,8 @@ Status Loader::ParseSegments(uint16_t idx, FormatReader& reader, const ParseCont
   return Status::OK();
 }
 
-Status Loader::ParseSequential(uint16_t idx, FormatReader& reader, const ParseContext& ctx, CsvReader& csv) {
+Status Loader::ParseSequential(uint16_t idx, FormatReader& reader, const ParseContext& ctx,
+                               CsvReader& csv) {
   const InputFile& f = *files_[idx];
   while (!csv.done() && !Stopped()) {
     Block blk;
@@ -189,7 +192,8 @@ void Loader::Progress(uint16_t file, size_t pos_in_file) {
   for (uint16_t i = 0; i < file; ++i) done += files_[i]->raw_size;
   const InputFile& f = *files_[file];
   // Position in the decoded text, scaled to the raw size.
-  const double frac = f.text.empty() ? 1.0 : static_cast<double>(pos_in_file) / static_cast<double>(f.text.size());
+  const double frac =
+      f.text.empty() ? 1.0 : static_cast<double>(pos_in_file) / static_cast<double>(f.text.size());
   done += static_cast<uint64_t>(frac * static_cast<double>(f.raw_size));
   opt_.progress(done, unknown_total_ ? 0 : total_bytes_);
 }

@@ -34,7 +34,6 @@ bool SameMeta(SeriesMeta a, const SeriesMeta& b) {
   return a == b;
 }
 
-
 // The frequency changes a stored series may undergo (storage widens its stored periods).
 bool Widens(Frequency from, bool from_cum, Frequency to, bool to_cum) {
   if (!to_cum) return false;
@@ -62,8 +61,8 @@ void Loader::ChooseFrequency(SeriesState& s) {
     } else if (s.span_bits != 0 && !(s.freq == Frequency::kMonthly && !s.cumulative)) {
       // Year-to-date spans for an annual (or quarterly cumulative) series: it widens. (A plain
       // monthly series takes 1-2月 as one two-month period.)
-      const Frequency spans = (s.span_bits & (4 | kCombinedJanFebBit)) ? Frequency::kMonthly
-                                                                       : Frequency::kQuarterly;
+      const Frequency spans =
+          (s.span_bits & (4 | kCombinedJanFebBit)) ? Frequency::kMonthly : Frequency::kQuarterly;
       if (Widens(s.freq, s.cumulative, spans, true)) {
         want = spans;
         want_cum = true;
@@ -107,10 +106,11 @@ void Loader::ChooseFrequency(SeriesState& s) {
     s.cumulative = s.span_bits != 0 && s.freq != Frequency::kAnnual && !only_jan_feb;
   }
   if (s.cumulative && s.freq == Frequency::kAnnual) {
-    AddError(RowError{cu.file, cu.line, 0,
-                      "conflicting metadata: " + s.code +
-                          " is annual and cannot be cumulative (only quarterly and monthly series are)",
-                      0});
+    AddError(
+        RowError{cu.file, cu.line, 0,
+                 "conflicting metadata: " + s.code +
+                     " is annual and cannot be cumulative (only quarterly and monthly series are)",
+                 0});
     s.cumulative = false;
   }
 }
@@ -144,7 +144,8 @@ void Loader::Decide(uint32_t id, storage::WriteBatch* batch) {
     if (m.name_zh.empty() && s.fields[kMetaNameHint].set) m.name_zh = s.fields[kMetaNameHint].value;
     if (!s.fields[kMetaMeasure].set) m.measure = DefaultMeasure(m);
   }
-  const bool changed = s.emitted ? !SameMeta(m, s.emitted_meta) : (!s.exists || !SameMeta(m, s.stored));
+  const bool changed =
+      s.emitted ? !SameMeta(m, s.emitted_meta) : (!s.exists || !SameMeta(m, s.stored));
   if (changed) {
     batch->PutSeries(m);
     s.emitted = true;

@@ -77,16 +77,16 @@ enum : uint8_t {
 
 // One observation as read, before its period is resolved against the series' frequency.
 struct PendingObs {
-  uint32_t series;   // block-local id in a Block; global id once merged
-  int32_t pindex;    // Period::index as parsed
-  int32_t vintage;   // Date::days
-  uint32_t line;     // relative to the block's first line in a Block; absolute once merged
+  uint32_t series;  // block-local id in a Block; global id once merged
+  int32_t pindex;   // Period::index as parsed
+  int32_t vintage;  // Date::days
+  uint32_t line;    // relative to the block's first line in a Block; absolute once merged
   double value;
-  uint8_t pfreq;     // Frequency as parsed
+  uint8_t pfreq;  // Frequency as parsed
   uint8_t flags;
-  uint8_t status;    // storage::ObsStatus
-  uint8_t qualifier; // storage::Qualifier
-  uint16_t pcol;     // 1-based field number of the period (or of the value cell in wide CSV)
+  uint8_t status;     // storage::ObsStatus
+  uint8_t qualifier;  // storage::Qualifier
+  uint16_t pcol;      // 1-based field number of the period (or of the value cell in wide CSV)
   uint16_t file;
 };
 static_assert(sizeof(PendingObs) == 32);
@@ -163,7 +163,7 @@ inline uint8_t FreqBit(Frequency f) {
 inline constexpr uint8_t kCombinedJanFebBit = 8;
 inline uint8_t SpanBit(const ParsedPeriod& p) {
   return p.period.freq == Frequency::kMonthly && p.period.sub() == 2 ? kCombinedJanFebBit
-                                                                      : FreqBit(p.period.freq);
+                                                                     : FreqBit(p.period.freq);
 }
 inline int FreqSlot(uint8_t bit) { return bit == 1 ? 0 : bit == 2 ? 1 : 2; }
 

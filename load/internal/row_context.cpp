@@ -5,8 +5,8 @@
 namespace ixdb::load::internal {
 
 const char* const kMetaFieldNames[kMetaFieldCount] = {
-    "name", "name_en", "region", "unit", "measure", "frequency", "cumulative", "level_series",
-    "notes", "better", "unit", "name"};
+    "name",       "name_en",      "region", "unit",   "measure", "frequency",
+    "cumulative", "level_series", "notes",  "better", "unit",    "name"};
 
 std::string Quote(std::string_view s) {
   std::string out = "'";
@@ -90,8 +90,8 @@ bool RowContext::Series(std::string_view raw, int col, uint32_t* id) {
       if (ctx_.codes != CodeMode::kSanitize) {
         // One message per distinct code, however many rows carry it.
         Error(Col(col),
-              s.message() + " (ixdb load --codes sanitize derives a valid code: " +
-                  SanitizeCode(code) + ")",
+              s.message() +
+                  " (ixdb load --codes sanitize derives a valid code: " + SanitizeCode(code) + ")",
               "code:" + std::string(code));
         return false;
       }
@@ -201,7 +201,8 @@ bool RowContext::StatusCell(std::string_view raw, int col, uint8_t* out) {
   }
   auto s = storage::ParseObsStatus(t);
   if (!s.ok()) {
-    Error(Col(col), "unknown status " + Quote(t) + " (expected estimate, preliminary, final or revised)");
+    Error(Col(col),
+          "unknown status " + Quote(t) + " (expected estimate, preliminary, final or revised)");
     return false;
   }
   *out = static_cast<uint8_t>(*s);

@@ -55,7 +55,8 @@ class RowContext {
   // The frequencies a series' rows use (to choose the frequency of a new series).
   void SeePeriod(uint32_t series, const ParsedPeriod& p);
 
-  PendingObs NewObs(uint32_t series, const ParsedPeriod& p, int32_t vintage, double value, int pcol);
+  PendingObs NewObs(uint32_t series, const ParsedPeriod& p, int32_t vintage, double value,
+                    int pcol);
   void PushObs(PendingObs o, uint32_t stage, uint32_t source);
   uint32_t InternString(std::string_view s) { return b_->strings.Intern(s); }
   void PushTarget(PendingTarget t);

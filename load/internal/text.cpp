@@ -64,9 +64,8 @@ bool StripFootnote(std::string_view* s, FootnoteStatus* status) {
   return false;
 }
 
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                             1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 // [+-]?digits[.digits] with at most 18 digits: the digits as an integer divided by a power of
 // ten. Both are exact doubles (< 2^53 and <= 1e22), so the one division is correctly rounded:
@@ -145,7 +144,6 @@ bool ParseGrouped(std::string_view t, double* value) {
 }
 
 }  // namespace
-
 
 bool IsMissingMarker(std::string_view cell) {
   std::string_view t = Trim(cell);
@@ -233,8 +231,6 @@ bool ParseBool(std::string_view text, bool* value) {
   }
   return false;
 }
-
-
 
 bool Gb18030ToUtf8(std::string_view in, std::string* out, size_t* bad_offset) {
   iconv_t cd = iconv_open("UTF-8", "GB18030");

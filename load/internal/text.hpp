@@ -78,8 +78,7 @@ class CsvReader {
   bool done() const { return pos_ >= text_.size(); }
 
  private:
-  bool SlowRecord(std::vector<std::string_view>* fields, std::string* error,
-                  uint32_t* error_field);
+  bool SlowRecord(std::vector<std::string_view>* fields, std::string* error, uint32_t* error_field);
 
   std::string_view text_;
   bool no_quotes_ = false;

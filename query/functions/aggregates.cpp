@@ -2,8 +2,8 @@
 // count of a series(...) selection into one series, period by period. docs/query-language.md §8.
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,46 +53,44 @@ Table Stats(Executor& ex, const ast::Node& n, const Ctx& ctx) {
     a.min = mn;
     a.max = mx;
   };
-  ex.ForEachBinding<Agg>(root, ctx, plan, std::numeric_limits<size_t>::max() / 2, map, [&](Agg&& a) {
-    double f = 1;
-    if (first) {
-      agg.unit = a.unit;
-      first_label = a.label;
-      first = false;
-    } else if (a.unit != agg.unit) {
-      // Combined as + combines them: % and pp as percentages, 万亿元 into 亿元.
-      const SumUnit su = AddableUnits(agg.unit, a.unit);
-      if (!su.ok) {
-        ex.Err(n.pos, "stats(): cannot combine " + first_label + " (" +
-                          (agg.unit.empty() ? std::string("no unit") : agg.unit) + ") and " +
-                          a.label + " (" + (a.unit.empty() ? std::string("no unit") : a.unit) +
-                          "): the units measure different things");
-      }
-      agg.unit = su.unit;
-      f = su.factor;
-    }
-    agg.series += a.series;
-    agg.count += a.count;
-    agg.nulls += a.nulls;
-    if (a.count > 0 && f != 1) {
-      // Unit factors are positive powers of ten: min and max stay min and max.
-      a.sum = ScaleByUnit(a.sum, f);
-      a.min = ScaleByUnit(a.min, f);
-      a.max = ScaleByUnit(a.max, f);
-    }
-    agg.sum += a.sum;
-    agg.min = std::min(agg.min, a.min);
-    agg.max = std::max(agg.max, a.max);
-    return true;
-  });
-  std::vector<Column> cols = {{"series", ColumnType::kInteger, ""},
-                              {"count", ColumnType::kInteger, ""},
-                              {"nulls", ColumnType::kInteger, ""},
-                              {"sum", ColumnType::kNumber, agg.unit},
-                              {"mean", ColumnType::kNumber, agg.unit},
-                              {"min", ColumnType::kNumber, agg.unit},
-                              {"max", ColumnType::kNumber, agg.unit},
-                              {"unit", ColumnType::kString, ""}};
+  ex.ForEachBinding<Agg>(
+      root, ctx, plan, std::numeric_limits<size_t>::max() / 2, map, [&](Agg&& a) {
+        double f = 1;
+        if (first) {
+          agg.unit = a.unit;
+          first_label = a.label;
+          first = false;
+        } else if (a.unit != agg.unit) {
+          // Combined as + combines them: % and pp as percentages, 万亿元 into 亿元.
+          const SumUnit su = AddableUnits(agg.unit, a.unit);
+          if (!su.ok) {
+            ex.Err(n.pos, "stats(): cannot combine " + first_label + " (" +
+                              (agg.unit.empty() ? std::string("no unit") : agg.unit) + ") and " +
+                              a.label + " (" + (a.unit.empty() ? std::string("no unit") : a.unit) +
+                              "): the units measure different things");
+          }
+          agg.unit = su.unit;
+          f = su.factor;
+        }
+        agg.series += a.series;
+        agg.count += a.count;
+        agg.nulls += a.nulls;
+        if (a.count > 0 && f != 1) {
+          // Unit factors are positive powers of ten: min and max stay min and max.
+          a.sum = ScaleByUnit(a.sum, f);
+          a.min = ScaleByUnit(a.min, f);
+          a.max = ScaleByUnit(a.max, f);
+        }
+        agg.sum += a.sum;
+        agg.min = std::min(agg.min, a.min);
+        agg.max = std::max(agg.max, a.max);
+        return true;
+      });
+  std::vector<Column> cols = {
+      {"series", ColumnType::kInteger, ""},    {"count", ColumnType::kInteger, ""},
+      {"nulls", ColumnType::kInteger, ""},     {"sum", ColumnType::kNumber, agg.unit},
+      {"mean", ColumnType::kNumber, agg.unit}, {"min", ColumnType::kNumber, agg.unit},
+      {"max", ColumnType::kNumber, agg.unit},  {"unit", ColumnType::kString, ""}};
   RowCollector rc = ex.Rows(cols);
   const bool any = agg.count > 0;
   rc.Add({Cell{static_cast<int64_t>(agg.series)}, Cell{static_cast<int64_t>(agg.count)},
@@ -106,8 +104,11 @@ Table Stats(Executor& ex, const ast::Node& n, const Ctx& ctx) {
 enum class Fold : uint8_t { kSum, kAvg, kMin, kMax, kCount };
 
 Fold FoldOf(const std::string& name) {
-  return name == "sum" ? Fold::kSum : name == "avg" ? Fold::kAvg : name == "min" ? Fold::kMin
-         : name == "max" ? Fold::kMax : Fold::kCount;
+  return name == "sum"   ? Fold::kSum
+         : name == "avg" ? Fold::kAvg
+         : name == "min" ? Fold::kMin
+         : name == "max" ? Fold::kMax
+                         : Fold::kCount;
 }
 
 // Per period: the running fold and how many series had a value there.
@@ -144,14 +145,15 @@ SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
       out.cumulative = d.cumulative;
       out.unit = fold == Fold::kCount ? "" : d.unit;
       out.measure = fold == Fold::kCount ? storage::MeasureKind::kCount : d.measure;
-      first_text = selection[0].code + " (" + (d.unit.empty() ? std::string("no unit") : d.unit) + ")";
+      first_text =
+          selection[0].code + " (" + (d.unit.empty() ? std::string("no unit") : d.unit) + ")";
       if (fold == Fold::kSum && d.Points()) {
         ev.Err(n.pos, "sum() of " + selection[0].code + " (" + d.unit + ") adds rates; use avg");
       }
     } else {
       if (d.freq != out.freq || d.cumulative != out.cumulative) {
-        ev.Err(n.pos, n.text + "(): cannot align " + first_text + " with " + selection[s].code + " (" +
-                          FrequencyName(d.freq) + (d.cumulative ? ", cumulative" : "") +
+        ev.Err(n.pos, n.text + "(): cannot align " + first_text + " with " + selection[s].code +
+                          " (" + FrequencyName(d.freq) + (d.cumulative ? ", cumulative" : "") +
                           ") by period; select series of one frequency (freq=...)");
       }
       if (fold != Fold::kCount) {
@@ -168,8 +170,10 @@ SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
     for (size_t i = 0; i < d.size(); ++i) {
       Cell_& c = cells[d.period[i].index];
       ++c.seen;
-      if (c.seen == 1) c.extent = d.ExtentAt(i);
-      else if (c.extent != d.ExtentAt(i)) c.mixed_extent = true;  // 1-2月 with February alone
+      if (c.seen == 1)
+        c.extent = d.ExtentAt(i);
+      else if (c.extent != d.ExtentAt(i))
+        c.mixed_extent = true;  // 1-2月 with February alone
       const double v = ScaleByUnit(d.value[i], factor);
       if (std::isnan(v)) continue;
       ++c.present;
@@ -221,26 +225,40 @@ void RegisterAggregateFunctions(FunctionRegistry& r) {
   };
   const FoldInfo folds[] = {
       {"sum", "the sum over a selection of series, period by period (the sum over districts)",
-       "sum over the selected series s of e_s[p], periods every series has", "unit of the first series"},
+       "sum over the selected series s of e_s[p], periods every series has",
+       "unit of the first series"},
       {"avg", "the mean over a selection of series, period by period", "sum / number of series",
        "unit of the first series"},
-      {"min", "the smallest value over a selection of series, period by period", "min over s of e_s[p]",
-       "unit of the first series"},
-      {"max", "the largest value over a selection of series, period by period", "max over s of e_s[p]",
-       "unit of the first series"},
+      {"min", "the smallest value over a selection of series, period by period",
+       "min over s of e_s[p]", "unit of the first series"},
+      {"max", "the largest value over a selection of series, period by period",
+       "max over s of e_s[p]", "unit of the first series"},
       {"count", "how many series of a selection have a value, period by period",
        "number of s with e_s[p] present, every period any series has", "none (a count)"},
   };
   for (const FoldInfo& f : folds) {
-    FunctionDef def{f.name, "aggregates", {{"e", ParamKind::kSeries, "", false, {}}}, ResultShape::kSeries,
-                    f.unit, f.summary, f.formula, std::string(f.name) + "(series(dgdp_*))", FoldCall};
+    FunctionDef def{f.name,
+                    "aggregates",
+                    {{"e", ParamKind::kSeries, "", false, {}}},
+                    ResultShape::kSeries,
+                    f.unit,
+                    f.summary,
+                    f.formula,
+                    std::string(f.name) + "(series(dgdp_*))",
+                    FoldCall};
     def.folds_selection = true;
     r.Add(std::move(def));
   }
-  r.Add({"stats", "aggregates", {{"x", ParamKind::kSeries, "", false, {}}}, ResultShape::kTable,
-         "unit of x", "count, nulls, sum, mean, min and max over every value of x",
+  r.Add({"stats",
+         "aggregates",
+         {{"x", ParamKind::kSeries, "", false, {}}},
+         ResultShape::kTable,
+         "unit of x",
+         "count, nulls, sum, mean, min and max over every value of x",
          "series,count,nulls,sum,mean,min,max,unit (values brought into the first series' unit)",
-         "stats(yoy(series(*)))", nullptr, Stats});
+         "stats(yoy(series(*)))",
+         nullptr,
+         Stats});
 }
 
 }  // namespace ixdb::query

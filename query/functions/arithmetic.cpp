@@ -21,8 +21,8 @@ SeriesData Share(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   SeriesData b = ev.Arg(n, 1, ctx);
   auto f = UnitConversionFactor(b.unit, a.unit);
   if (!f.ok()) {
-    ev.Err(n.pos, "share(): cannot compare " + a.label + " (" + a.unit + ") with " + b.label + " (" +
-                   b.unit + "): the units measure different things");
+    ev.Err(n.pos, "share(): cannot compare " + a.label + " (" + a.unit + ") with " + b.label +
+                      " (" + b.unit + "): the units measure different things");
   }
   ast::Node div;
   div.kind = ast::Node::Kind::kBinary;
@@ -104,16 +104,41 @@ Param S(const char* name) { return {name, ParamKind::kSeries, "", false, {}}; }
 }  // namespace
 
 void RegisterArithmeticFunctions(FunctionRegistry& r) {
-  r.Add({"share", "arithmetic", {S("a"), S("b")}, ResultShape::kSeries, "%",
-         "a as a share of b", "a[p] / b[p] * 100, b converted into a's unit", "share(annual(retail, sum), gdp)",
+  r.Add({"share",
+         "arithmetic",
+         {S("a"), S("b")},
+         ResultShape::kSeries,
+         "%",
+         "a as a share of b",
+         "a[p] / b[p] * 100, b converted into a's unit",
+         "share(annual(retail, sum), gdp)",
          Share});
-  r.Add({"exp", "arithmetic", {S("x")}, ResultShape::kSeries, "none (x has none)", "exponential",
-         "e^x[p]", "exp(log(gdp))", Exp});
-  r.Add({"abs", "arithmetic", {S("x")}, ResultShape::kSeries, "unit of x", "absolute value",
-         "|x[p]|", "abs(gdp_growth - 6)", Abs});
-  r.Add({"round", "arithmetic", {S("x"), {"n", ParamKind::kInteger, "0", false, {}}},
-         ResultShape::kSeries, "unit of x", "rounded half away from zero to n decimals",
-         "n < 0 rounds to tens (-1), hundreds (-2)...; 2.675 -> 2.68 at n = 2", "round(gdp, -2)",
+  r.Add({"exp",
+         "arithmetic",
+         {S("x")},
+         ResultShape::kSeries,
+         "none (x has none)",
+         "exponential",
+         "e^x[p]",
+         "exp(log(gdp))",
+         Exp});
+  r.Add({"abs",
+         "arithmetic",
+         {S("x")},
+         ResultShape::kSeries,
+         "unit of x",
+         "absolute value",
+         "|x[p]|",
+         "abs(gdp_growth - 6)",
+         Abs});
+  r.Add({"round",
+         "arithmetic",
+         {S("x"), {"n", ParamKind::kInteger, "0", false, {}}},
+         ResultShape::kSeries,
+         "unit of x",
+         "rounded half away from zero to n decimals",
+         "n < 0 rounds to tens (-1), hundreds (-2)...; 2.675 -> 2.68 at n = 2",
+         "round(gdp, -2)",
          Round});
 }
 

@@ -21,8 +21,8 @@ SeriesData Discrete(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   }
   if (d.Points()) {
     ev.Err(n.pos, "discrete() derives single periods from cumulative levels; " + d.label +
-                   " holds " + storage::MeasureName(d.measure) + " values (" + d.unit +
-                   "), and single-period growth cannot be derived from cumulative growth rates");
+                      " holds " + storage::MeasureName(d.measure) + " values (" + d.unit +
+                      "), and single-period growth cannot be derived from cumulative growth rates");
   }
   std::vector<double> out(d.size(), kNaN);
   std::vector<uint8_t> extent;
@@ -33,7 +33,8 @@ SeriesData Discrete(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
       out[i] = d.value[i];
     } else if (i > 0 && d.period[i - 1].index == d.period[i].index - 1) {
       out[i] = DecimalDiff(d.value[i], d.value[i - 1]);
-      if (!qual.empty()) qual[i] = CombineQualifiers(d.qualifier[i], FlipQualifier(d.qualifier[i - 1]));
+      if (!qual.empty())
+        qual[i] = CombineQualifiers(d.qualifier[i], FlipQualifier(d.qualifier[i - 1]));
     } else if (i == 0 || d.period[i - 1].year() != d.period[i].year()) {
       // The year's first figure is a span of several periods (NBS's combined 1-2月): it stays
       // one combined period rather than an empty January and February.
@@ -53,7 +54,8 @@ SeriesData Discrete(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
 // A level series that can be accumulated over the year (ytd, ttm): not annual, not rates.
 void RequireLevels(Evaluator& ev, const ast::Node& n, const SeriesData& d) {
   if (d.freq == Frequency::kAnnual) {
-    ev.Err(n.bound[0].pos, n.text + "() needs monthly or quarterly values; " + d.label + " is annual");
+    ev.Err(n.bound[0].pos,
+           n.text + "() needs monthly or quarterly values; " + d.label + " is annual");
   }
   if (d.Points()) {
     ev.Err(n.bound[0].pos, n.text + "() adds up levels; " + d.label + " holds " +
@@ -68,7 +70,8 @@ void RequireLevels(Evaluator& ev, const ast::Node& n, const SeriesData& d) {
 SeriesData Ytd(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   SeriesData d = ev.Arg(n, 0, ctx);
   if (d.cumulative) {
-    ev.Err(n.bound[0].pos, "ytd() accumulates single periods; " + d.label + " is already cumulative");
+    ev.Err(n.bound[0].pos,
+           "ytd() accumulates single periods; " + d.label + " is already cumulative");
   }
   RequireLevels(ev, n, d);
   const int ppy = PeriodsPerYear(d.freq);
@@ -79,7 +82,7 @@ SeriesData Ytd(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   for (size_t i = 0; i < d.size(); ++i) {
     const Period p = d.period[i];
     const int32_t first = p.index - d.ExtentAt(i);  // the first period the row covers
-    if (first == FloorDiv(p.index, ppy) * ppy) {      // the row starts its year
+    if (first == FloorDiv(p.index, ppy) * ppy) {    // the row starts its year
       sum = 0;
       q = 0;
       open = true;
@@ -162,12 +165,12 @@ SeriesData Ttm(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
 SeriesData ToFrequency(Evaluator& ev, const ast::Node& n, SeriesData d, Frequency to, Method m) {
   const int ratio = PeriodsPerYear(d.freq) / PeriodsPerYear(to);
   if (PeriodsPerYear(d.freq) <= PeriodsPerYear(to)) {
-    ev.Err(n.pos, n.text + "() converts to a lower frequency; " +
-                   d.label + " is " + FrequencyName(d.freq));
+    ev.Err(n.pos, n.text + "() converts to a lower frequency; " + d.label + " is " +
+                      FrequencyName(d.freq));
   }
   if (d.cumulative && m != Method::kEnd) {
     ev.Err(n.pos, "cumulative series " + d.label +
-                   " already adds up the year: use end, or discrete(x) before sum/avg");
+                      " already adds up the year: use end, or discrete(x) before sum/avg");
   }
   if (m == Method::kSum && d.Points()) {
     ev.Err(n.pos, "a sum of " + d.label + " (" + d.unit + ") adds rates; use avg or end");
@@ -232,25 +235,54 @@ Param M() { return {"method", ParamKind::kWord, "", false, {"sum", "avg", "end"}
 }  // namespace
 
 void RegisterFrequencyFunctions(FunctionRegistry& r) {
-  r.Add({"ytd", "frequency", {X()}, ResultShape::kSeries, "unit of x",
+  r.Add({"ytd",
+         "frequency",
+         {X()},
+         ResultShape::kSeries,
+         "unit of x",
          "year-to-date spans from a discrete (当月/当季) level series",
-         "ytd[p] = x[first period of the year] + ... + x[p]; a combined 1-2月 stays one two-month value",
-         "ytd(discrete(retail_ytd))", Ytd});
-  r.Add({"ttm", "frequency", {X()}, ResultShape::kSeries, "unit of x",
+         "ytd[p] = x[first period of the year] + ... + x[p]; a combined 1-2月 stays one two-month "
+         "value",
+         "ytd(discrete(retail_ytd))",
+         Ytd});
+  r.Add({"ttm",
+         "frequency",
+         {X()},
+         ResultShape::kSeries,
+         "unit of x",
          "trailing twelve-month (four-quarter) total ending at each period",
-         "discrete: x[p-k+1] + ... + x[p]; cumulative: ytd(p) + full year(y-1) - ytd(p-k); k periods per "
+         "discrete: x[p-k+1] + ... + x[p]; cumulative: ytd(p) + full year(y-1) - ytd(p-k); k "
+         "periods per "
          "year; empty until a full year is covered",
-         "ttm(retail)", Ttm});
-  r.Add({"discrete", "frequency", {X()}, ResultShape::kSeries, "unit of x",
+         "ttm(retail)",
+         Ttm});
+  r.Add({"discrete",
+         "frequency",
+         {X()},
+         ResultShape::kSeries,
+         "unit of x",
          "single quarters or months from a cumulative (year-to-date) level series",
          "x[p] for the first period of the year, else x[p] - x[p-1] within the year",
-         "discrete(gdp_cum)", Discrete});
-  r.Add({"quarterly", "frequency", {X(), M()}, ResultShape::kSeries, "unit of x",
-         "monthly to quarterly", "sum or mean of the quarter's months (all present), or the last (end)",
-         "quarterly(retail, sum)", Quarterly});
-  r.Add({"annual", "frequency", {X(), M()}, ResultShape::kSeries, "unit of x",
-         "monthly or quarterly to annual", "sum or mean of the year's periods (all present), or the last (end)",
-         "annual(retail, sum)", Annual});
+         "discrete(gdp_cum)",
+         Discrete});
+  r.Add({"quarterly",
+         "frequency",
+         {X(), M()},
+         ResultShape::kSeries,
+         "unit of x",
+         "monthly to quarterly",
+         "sum or mean of the quarter's months (all present), or the last (end)",
+         "quarterly(retail, sum)",
+         Quarterly});
+  r.Add({"annual",
+         "frequency",
+         {X(), M()},
+         ResultShape::kSeries,
+         "unit of x",
+         "monthly or quarterly to annual",
+         "sum or mean of the year's periods (all present), or the last (end)",
+         "annual(retail, sum)",
+         Annual});
 }
 
 }  // namespace ixdb::query

@@ -47,9 +47,11 @@ SeriesData Cagr(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   const double a = d.At(from), b = d.At(to);
   const double years = static_cast<double>(to.index - from.index) / PeriodsPerYear(d.freq);
   double r = kNaN;
-  if (!std::isnan(a) && !std::isnan(b) && a > 0 && b >= 0) r = (std::pow(b / a, 1 / years) - 1) * 100;
-  return OneRow(d, from, to, r,
-                CombineQualifiers(QualifierAtPeriod(d, to), FlipQualifier(QualifierAtPeriod(d, from))));
+  if (!std::isnan(a) && !std::isnan(b) && a > 0 && b >= 0)
+    r = (std::pow(b / a, 1 / years) - 1) * 100;
+  return OneRow(
+      d, from, to, r,
+      CombineQualifiers(QualifierAtPeriod(d, to), FlipQualifier(QualifierAtPeriod(d, from))));
 }
 
 // The rows of a growth series that are annual growth rates: every row of an annual series, the
@@ -58,15 +60,17 @@ void RequirePercent(const Evaluator& ev, const ast::Node& n, const SeriesData& d
   if (IsPercent(d)) return;
   ev.Err(pos, n.text + "() takes growth rates in %; " + d.label + " is in " +
                   (d.unit.empty() ? std::string("no unit") : d.unit) +
-                  (n.text == "avg_growth" ? " (for levels: cagr(x, from, to))" : " (for levels: index(x, P))"));
+                  (n.text == "avg_growth" ? " (for levels: cagr(x, from, to))"
+                                          : " (for levels: index(x, P))"));
 }
 
 SeriesData AnnualRates(Evaluator& ev, const ast::Node& n, SeriesData d, size_t pos) {
   RequirePercent(ev, n, d, pos);
   if (d.freq == Frequency::kAnnual) return d;
   if (!d.cumulative) {
-    ev.Err(pos, n.text + "() needs annual growth rates; " + d.label + " is " + FrequencyName(d.freq) +
-                    " (not cumulative): use an annual series or a cumulative one (its full-year spans)");
+    ev.Err(pos,
+           n.text + "() needs annual growth rates; " + d.label + " is " + FrequencyName(d.freq) +
+               " (not cumulative): use an annual series or a cumulative one (its full-year spans)");
   }
   const int ppy = PeriodsPerYear(d.freq);
   size_t w = 0;
@@ -92,7 +96,8 @@ SeriesData AvgGrowth(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   const Period to = ev.PeriodParam(n, 2, raw);
   SeriesData d = AnnualRates(ev, n, std::move(raw), n.bound[0].pos);
   const int ppy = PeriodsPerYear(d.freq);
-  if (to.index < from.index) ev.Err(n.bound[2].pos, "avg_growth() needs the end at or after the start");
+  if (to.index < from.index)
+    ev.Err(n.bound[2].pos, "avg_growth() needs the end at or after the start");
   double product = 1;
   uint8_t q = 0;
   int years = 0;
@@ -130,8 +135,8 @@ SeriesData Index(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   const double b = d.At(base);
   const uint8_t qb = FlipQualifier(QualifierAtPeriod(d, base));
   if (std::isnan(b) || b == 0) {
-    ev.Note("index(): " + d.label + " has " + (std::isnan(b) ? "no value" : "the value 0") + " for " +
-            base_text + ": every row is empty");
+    ev.Note("index(): " + d.label + " has " + (std::isnan(b) ? "no value" : "the value 0") +
+            " for " + base_text + ": every row is empty");
   }
   for (size_t i = 0; i < d.size(); ++i) {
     d.value[i] = std::isnan(b) || b == 0 ? kNaN : d.value[i] / b * 100;
@@ -204,9 +209,9 @@ SeriesData Contrib(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   SeriesData total = ev.Arg(n, 1, ctx);
   for (const SeriesData* d : {&part, &total}) {
     if (d->Points()) {
-      ev.Err(n.bound[d == &part ? 0 : 1].pos,
-             "contrib() takes levels; " + d->label + " holds " + storage::MeasureName(d->measure) +
-                 " values (" + d->unit + ")");
+      ev.Err(n.bound[d == &part ? 0 : 1].pos, "contrib() takes levels; " + d->label + " holds " +
+                                                  storage::MeasureName(d->measure) + " values (" +
+                                                  d->unit + ")");
     }
   }
   auto f = UnitConversionFactor(part.unit, total.unit);
@@ -228,7 +233,8 @@ SeriesData Contrib(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   for (size_t i = 0; i < out.size(); ++i) {
     const double t = base.At(out.period[i]);
     out.value[i] = t != 0 && !std::isnan(t) ? ScaleByUnit(diff.value[i], *f) / t * 100 : kNaN;
-    const uint8_t q = CombineQualifiers(diff.QualifierAt(i), FlipQualifier(QualifierAtPeriod(base, out.period[i])));
+    const uint8_t q = CombineQualifiers(diff.QualifierAt(i),
+                                        FlipQualifier(QualifierAtPeriod(base, out.period[i])));
     if (q != 0 || !out.qualifier.empty()) out.SetQualifier(i, q);
   }
   out.unit = "pp";
@@ -244,30 +250,57 @@ Param P(const char* name) { return {name, ParamKind::kPeriod, "", false, {}}; }
 }  // namespace
 
 void RegisterGrowthFunctions(FunctionRegistry& r) {
-  FunctionDef cagr{"cagr", "growth", {X(), P("from"), P("to")}, ResultShape::kSeries, "%",
+  FunctionDef cagr{"cagr",
+                   "growth",
+                   {X(), P("from"), P("to")},
+                   ResultShape::kSeries,
+                   "%",
                    "compound annual growth of a level from one period to another",
                    "((x[to] / x[from])^(1/y) - 1) * 100, y = years between them",
-                   "cagr(gdp, 2019, 2023)", Cagr};
+                   "cagr(gdp, 2019, 2023)",
+                   Cagr};
   cagr.from_column = true;
   r.Add(std::move(cagr));
-  FunctionDef avg{"avg_growth", "growth", {X("g"), P("from"), P("to")}, ResultShape::kSeries, "%",
-                  "average annual growth over from..to from growth rates (年均增长)",
-                  "((prod over the years t of (1 + g_t/100))^(1/n) - 1) * 100, n years; annual rates or "
-                  "the full-year spans of a cumulative series",
-                  "avg_growth(gdp_growth, 2021, 2023)", AvgGrowth};
+  FunctionDef avg{
+      "avg_growth",
+      "growth",
+      {X("g"), P("from"), P("to")},
+      ResultShape::kSeries,
+      "%",
+      "average annual growth over from..to from growth rates (年均增长)",
+      "((prod over the years t of (1 + g_t/100))^(1/n) - 1) * 100, n years; annual rates or "
+      "the full-year spans of a cumulative series",
+      "avg_growth(gdp_growth, 2021, 2023)",
+      AvgGrowth};
   avg.from_column = true;
   r.Add(std::move(avg));
-  r.Add({"index", "growth", {X(), P("base")}, ResultShape::kSeries, "index (P=100)",
-         "x rebased to 100 at a period", "x[p] / x[base] * 100; empty when x[base] is missing or 0",
-         "index(gdp, 2020)", Index});
-  r.Add({"chain", "growth", {X("g")}, ResultShape::kSeries, "index (P0=100)",
+  r.Add({"index",
+         "growth",
+         {X(), P("base")},
+         ResultShape::kSeries,
+         "index (P=100)",
+         "x rebased to 100 at a period",
+         "x[p] / x[base] * 100; empty when x[base] is missing or 0",
+         "index(gdp, 2020)",
+         Index});
+  r.Add({"chain",
+         "growth",
+         {X("g")},
+         ResultShape::kSeries,
+         "index (P0=100)",
          "an index from growth rates on the previous period",
          "100 at the period before the first rate, then index[p] = index[p-1] * (1 + g[p]/100)",
-         "chain(real_growth)", Chain});
-  r.Add({"contrib", "growth", {X("part"), X("total")}, ResultShape::kSeries, "pp",
+         "chain(real_growth)",
+         Chain});
+  r.Add({"contrib",
+         "growth",
+         {X("part"), X("total")},
+         ResultShape::kSeries,
+         "pp",
          "contribution of a part to the growth of the total (拉动)",
          "(part[p] - part[p-k]) / total[p-k] * 100, k periods per year, part in total's unit",
-         "contrib(industry, gva)", Contrib});
+         "contrib(industry, gva)",
+         Contrib});
 }
 
 }  // namespace ixdb::query

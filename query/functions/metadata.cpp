@@ -18,22 +18,21 @@ using storage::SeriesMeta;
 
 // series(...) evaluates to the series it is bound to in this evaluation (the executor
 // evaluates the expression once per selected series).
-SeriesData SeriesCall(Evaluator& ev, const ast::Node&, const Ctx& ctx) { return ev.Read(*ev.bound(), ctx); }
+SeriesData SeriesCall(Evaluator& ev, const ast::Node&, const Ctx& ctx) {
+  return ev.Read(*ev.bound(), ctx);
+}
 
 std::vector<Column> MetaColumns(bool describe) {
-  std::vector<Column> c = {{"indicator", ColumnType::kString, ""},
-                           {"name", ColumnType::kString, ""},
-                           {"name_en", ColumnType::kString, ""},
-                           {"unit", ColumnType::kString, ""},
-                           {"measure", ColumnType::kString, ""},
-                           {"frequency", ColumnType::kString, ""},
-                           {"cumulative", ColumnType::kString, ""},
-                           {"region", ColumnType::kString, ""},
-                           {"level_series", ColumnType::kString, ""},
-                           {"kind", ColumnType::kString, ""}};
+  std::vector<Column> c = {
+      {"indicator", ColumnType::kString, ""},    {"name", ColumnType::kString, ""},
+      {"name_en", ColumnType::kString, ""},      {"unit", ColumnType::kString, ""},
+      {"measure", ColumnType::kString, ""},      {"frequency", ColumnType::kString, ""},
+      {"cumulative", ColumnType::kString, ""},   {"region", ColumnType::kString, ""},
+      {"level_series", ColumnType::kString, ""}, {"kind", ColumnType::kString, ""}};
   if (describe) {
     for (const char* name : {"source", "notes", "updated"}) {
-      c.push_back({name, name == std::string("updated") ? ColumnType::kDate : ColumnType::kString, ""});
+      c.push_back(
+          {name, name == std::string("updated") ? ColumnType::kDate : ColumnType::kString, ""});
     }
     c.push_back({"periods", ColumnType::kInteger, ""});
     c.push_back({"first_period", ColumnType::kPeriod, ""});
@@ -47,11 +46,16 @@ std::vector<Column> MetaColumns(bool describe) {
 }
 
 std::vector<Cell> MetaCells(const SeriesMeta& m) {
-  return {Str(m.code),           OptStr(m.name_zh),
-          OptStr(m.name_en),     OptStr(m.unit),
-          Str(storage::MeasureName(m.measure)), Str(FrequencyName(m.frequency)),
-          Str(m.cumulative ? "true" : "false"), OptStr(m.region),
-          OptStr(m.level_series), Str(m.IsFormula() ? "formula" : "data")};
+  return {Str(m.code),
+          OptStr(m.name_zh),
+          OptStr(m.name_en),
+          OptStr(m.unit),
+          Str(storage::MeasureName(m.measure)),
+          Str(FrequencyName(m.frequency)),
+          Str(m.cumulative ? "true" : "false"),
+          OptStr(m.region),
+          OptStr(m.level_series),
+          Str(m.IsFormula() ? "formula" : "data")};
 }
 
 // A formula's coverage: its values computed as the latest data gives them.
@@ -73,11 +77,13 @@ Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
     auto formulas = ex.view().ListFormulas();
     if (!formulas.ok()) Fail(formulas.status());
     for (auto& f : *formulas) {
-      if (ContainsIgnoreCase(f.code, text) || ContainsIgnoreCase(f.name_zh, text) || ContainsIgnoreCase(f.name_en, text)) {
+      if (ContainsIgnoreCase(f.code, text) || ContainsIgnoreCase(f.name_zh, text) ||
+          ContainsIgnoreCase(f.name_en, text)) {
         series.push_back(std::move(f));
       }
     }
-    std::sort(series.begin(), series.end(), [](const SeriesMeta& a, const SeriesMeta& b) { return a.code < b.code; });
+    std::sort(series.begin(), series.end(),
+              [](const SeriesMeta& a, const SeriesMeta& b) { return a.code < b.code; });
   } else {
     const ast::Selector& sel = n.bound[0].selector;
     series = ex.Select(sel, n.pos);
@@ -102,7 +108,8 @@ Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
         } else {
           row.insert(row.end(), 2, Cell{});
         }
-        row.insert(row.end(), {Cell{}, Cell{int64_t{0}}, Str(storage::BetterName(m.better)), Str(m.formula)});
+        row.insert(row.end(),
+                   {Cell{}, Cell{int64_t{0}}, Str(storage::BetterName(m.better)), Str(m.formula)});
         if (!rc.Add(std::move(row))) break;
         continue;
       }
@@ -138,12 +145,16 @@ Table Functions(Executor& ex, const ast::Node&, const Ctx&) {
                              {"family", ColumnType::kString, ""},
                              {"returns", ColumnType::kString, ""}});
   for (const FunctionDef& f : FunctionRegistry::Get().all()) {
-    std::vector<Cell> row = {Str(f.name),      Str(f.Signature()), OptStr(f.summary),
-                             OptStr(f.example), OptStr(f.formula),  OptStr(f.unit_rule),
+    std::vector<Cell> row = {Str(f.name),
+                             Str(f.Signature()),
+                             OptStr(f.summary),
+                             OptStr(f.example),
+                             OptStr(f.formula),
+                             OptStr(f.unit_rule),
                              Str(f.family),
                              Str(f.shape == ResultShape::kTable ? "table"
-                                 : f.wraps_tables              ? "series or table"
-                                                               : "series")};
+                                 : f.wraps_tables               ? "series or table"
+                                                                : "series")};
     if (!rc.Add(std::move(row))) break;
   }
   return rc.Finish({});
@@ -154,24 +165,58 @@ Param Sel() { return {"selector", ParamKind::kSelector, "", true, {}}; }
 }  // namespace
 
 void RegisterMetadataFunctions(FunctionRegistry& r) {
-  r.Add({"series", "metadata", {Sel()}, ResultShape::kSeries, "unit of each series",
+  r.Add({"series",
+         "metadata",
+         {Sel()},
+         ResultShape::kSeries,
+         "unit of each series",
          "several series at once, by code pattern and metadata",
          "the expression around it is evaluated once per selected series",
-         "yoy(series(kind=level, freq=annual))", SeriesCall});
-  r.Add({"list", "metadata", {Sel()}, ResultShape::kTable, "",
+         "yoy(series(kind=level, freq=annual))",
+         SeriesCall});
+  r.Add({"list",
+         "metadata",
+         {Sel()},
+         ResultShape::kTable,
+         "",
          "series by the selectors of series(...)",
-         "indicator,name,name_en,unit,measure,frequency,cumulative,region,level_series,kind (data or formula)",
+         "indicator,name,name_en,unit,measure,frequency,cumulative,region,level_series,kind (data "
+         "or formula)",
          "list(kind=rate)",
-         nullptr, Metadata});
-  r.Add({"describe", "metadata", {Sel()}, ResultShape::kTable, "",
-         "series with their coverage: periods, first and last period, last vintage, targets",
-         "list() columns plus source,notes,updated,periods,first_period,last_period,last_vintage,targets,better,formula",
-         "describe(gdp)", nullptr, Metadata});
-  r.Add({"search", "metadata", {{"text", ParamKind::kText, "", false, {}}}, ResultShape::kTable, "",
-         "series whose code, Chinese or English name contains the text", "substring match", "search(零售)",
-         nullptr, Metadata});
-  r.Add({"functions", "metadata", {}, ResultShape::kTable, "", "every function of the language",
-         "name,signature,summary,example,formula,unit,family,returns", "functions()", nullptr, Functions});
+         nullptr,
+         Metadata});
+  r.Add(
+      {"describe",
+       "metadata",
+       {Sel()},
+       ResultShape::kTable,
+       "",
+       "series with their coverage: periods, first and last period, last vintage, targets",
+       "list() columns plus "
+       "source,notes,updated,periods,first_period,last_period,last_vintage,targets,better,formula",
+       "describe(gdp)",
+       nullptr,
+       Metadata});
+  r.Add({"search",
+         "metadata",
+         {{"text", ParamKind::kText, "", false, {}}},
+         ResultShape::kTable,
+         "",
+         "series whose code, Chinese or English name contains the text",
+         "substring match",
+         "search(零售)",
+         nullptr,
+         Metadata});
+  r.Add({"functions",
+         "metadata",
+         {},
+         ResultShape::kTable,
+         "",
+         "every function of the language",
+         "name,signature,summary,example,formula,unit,family,returns",
+         "functions()",
+         nullptr,
+         Functions});
 }
 
 }  // namespace ixdb::query

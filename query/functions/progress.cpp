@@ -37,9 +37,12 @@ std::optional<size_t> LatestInYear(const storage::SeriesValues& v, int year) {
 // Months of the year a figure covers: a year-to-date span from January, or the whole year.
 int MonthsCovered(Period p) {
   switch (p.freq) {
-    case Frequency::kAnnual: return 12;
-    case Frequency::kQuarterly: return 3 * p.sub();
-    default: return p.sub();
+    case Frequency::kAnnual:
+      return 12;
+    case Frequency::kQuarterly:
+      return 3 * p.sub();
+    default:
+      return p.sub();
   }
 }
 
@@ -51,8 +54,8 @@ struct ProgressRow {
 
 // One target: so_far in the target's terms (the level in its unit; for on=yoy / on=diff the
 // change of the figure so far on the same span a year earlier).
-ProgressRow ProgressOf(const SeriesMeta& m, const storage::SeriesValues& data, const storage::Target& t,
-                       int year) {
+ProgressRow ProgressOf(const SeriesMeta& m, const storage::SeriesValues& data,
+                       const storage::Target& t, int year) {
   ProgressRow r;
   const auto at = LatestInYear(data, year);
   if (!at) {
@@ -66,7 +69,7 @@ ProgressRow ProgressOf(const SeriesMeta& m, const storage::SeriesValues& data, c
   double v = data.value[*at];
   if (t.on != storage::TargetOn::kLevel) {
     const double base = ValueAt(data, p.YearAgo());
-    v = std::isnan(base) ? kNaN
+    v = std::isnan(base)                  ? kNaN
         : t.on == storage::TargetOn::kYoy ? (base != 0 ? (v / base - 1) * 100 : kNaN)
                                           : DecimalDiff(v, base);
     r.so_far = v;
@@ -98,15 +101,17 @@ Table Progress(Executor& ex, const ast::Node& n, const Ctx& outer) {
   Ctx ctx = outer;
   std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
   const ast::PeriodArg& year_arg = *n.bound[1].period;
-  if (year_arg.parsed.period.freq != Frequency::kAnnual || year_arg.parsed.span || year_arg.parsed.first) {
+  if (year_arg.parsed.period.freq != Frequency::kAnnual || year_arg.parsed.span ||
+      year_arg.parsed.first) {
     ex.Err(year_arg.pos, "progress() takes a year (targets are annual), not " + year_arg.text);
   }
   const int year = year_arg.parsed.period.year();
-  std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},  {"period", ColumnType::kPeriod, ""},
-                              {"target", ColumnType::kNumber, ""},     {"so_far", ColumnType::kNumber, ""},
-                              {"so_far_period", ColumnType::kPeriod, ""}, {"progress", ColumnType::kNumber, "%"},
-                              {"elapsed", ColumnType::kNumber, "%"},   {"behind", ColumnType::kNumber, "pp"},
-                              {"unit", ColumnType::kString, ""}};
+  std::vector<Column> cols = {
+      {"indicator", ColumnType::kString, ""},     {"period", ColumnType::kPeriod, ""},
+      {"target", ColumnType::kNumber, ""},        {"so_far", ColumnType::kNumber, ""},
+      {"so_far_period", ColumnType::kPeriod, ""}, {"progress", ColumnType::kNumber, "%"},
+      {"elapsed", ColumnType::kNumber, "%"},      {"behind", ColumnType::kNumber, "pp"},
+      {"unit", ColumnType::kString, ""}};
   RowCollector rc = ex.Rows(cols);
   std::vector<std::string> notes;
   bool any_target = false;
@@ -134,38 +139,46 @@ Table Progress(Executor& ex, const ast::Node& n, const Ctx& outer) {
       any_target = true;
       const ProgressRow r = ProgressOf(m, *data, t, year);
       if (!r.note.empty()) notes.push_back(r.note);
-      std::vector<Cell> row = {Str(m.code),
-                               Str(FormatPeriod(t.period, m.cumulative)),
-                               Num(t.value),
-                               Num(r.so_far),
-                               r.so_far_period ? Str(FormatPeriod(*r.so_far_period, m.cumulative)) : Cell{},
-                               Num(r.progress),
-                               Num(r.elapsed),
-                               Num(r.behind),
-                               OptStr(t.unit.empty() ? m.unit : t.unit)};
+      std::vector<Cell> row = {
+          Str(m.code),
+          Str(FormatPeriod(t.period, m.cumulative)),
+          Num(t.value),
+          Num(r.so_far),
+          r.so_far_period ? Str(FormatPeriod(*r.so_far_period, m.cumulative)) : Cell{},
+          Num(r.progress),
+          Num(r.elapsed),
+          Num(r.behind),
+          OptStr(t.unit.empty() ? m.unit : t.unit)};
       if (!rc.Add(std::move(row), m.cumulative)) break;
     }
   }
   if (!any_target && series.size() == 1) {
-    ex.NotFoundAt(n.bound[0].pos, "no numeric annual target for " + series[0].code + " in " +
-                                      std::to_string(year));
+    ex.NotFoundAt(n.bound[0].pos,
+                  "no numeric annual target for " + series[0].code + " in " + std::to_string(year));
   }
-  notes.push_back("progress = so_far / target * 100 (level targets); elapsed = months covered / 12 * "
-                  "100; behind = elapsed - progress (> 0: behind the calendar; for a ceiling <= it "
-                  "is room left)");
+  notes.push_back(
+      "progress = so_far / target * 100 (level targets); elapsed = months covered / 12 * "
+      "100; behind = elapsed - progress (> 0: behind the calendar; for a ceiling <= it "
+      "is room left)");
   return rc.Finish(std::move(notes));
 }
 
 }  // namespace
 
 void RegisterProgressFunctions(FunctionRegistry& r) {
-  r.Add({"progress", "targets",
+  r.Add({"progress",
+         "targets",
          {{"x", ParamKind::kSeries, "", false, {}}, {"year", ParamKind::kPeriod, "", false, {}}},
-         ResultShape::kTable, "the target's unit",
-         "progress toward each numeric annual target of x from the latest in-year figure (时间过半、任务过半)",
-         "indicator,period,target,so_far,so_far_period,progress,elapsed,behind,unit: progress = so_far / "
+         ResultShape::kTable,
+         "the target's unit",
+         "progress toward each numeric annual target of x from the latest in-year figure "
+         "(时间过半、任务过半)",
+         "indicator,period,target,so_far,so_far_period,progress,elapsed,behind,unit: progress = "
+         "so_far / "
          "target * 100, elapsed = months covered / 12 * 100, behind = elapsed - progress",
-         "progress(fai_ytd, 2024)", nullptr, Progress});
+         "progress(fai_ytd, 2024)",
+         nullptr,
+         Progress});
 }
 
 }  // namespace ixdb::query

@@ -43,15 +43,15 @@ double ActualAt(Executor& ex, const SeriesMeta& meta, Period p, const Ctx& ctx, 
 }
 
 std::vector<Column> TargetColumns() {
-  return {{"indicator", ColumnType::kString, ""},  {"period", ColumnType::kPeriod, ""},
-          {"comparator", ColumnType::kString, ""}, {"target", ColumnType::kNumber, ""},
-          {"actual", ColumnType::kNumber, ""},     {"gap", ColumnType::kNumber, ""},
-          {"status", ColumnType::kString, ""},     {"unit", ColumnType::kString, ""},
-          {"gap_unit", ColumnType::kString, ""},   {"tolerance", ColumnType::kNumber, ""},
-          {"shortfall", ColumnType::kNumber, ""},  {"actual_vintage", ColumnType::kDate, ""},
+  return {{"indicator", ColumnType::kString, ""},     {"period", ColumnType::kPeriod, ""},
+          {"comparator", ColumnType::kString, ""},    {"target", ColumnType::kNumber, ""},
+          {"actual", ColumnType::kNumber, ""},        {"gap", ColumnType::kNumber, ""},
+          {"status", ColumnType::kString, ""},        {"unit", ColumnType::kString, ""},
+          {"gap_unit", ColumnType::kString, ""},      {"tolerance", ColumnType::kNumber, ""},
+          {"shortfall", ColumnType::kNumber, ""},     {"actual_vintage", ColumnType::kDate, ""},
           {"actual_status", ColumnType::kString, ""}, {"text", ColumnType::kString, ""},
-          {"source", ColumnType::kString, ""},     {"note", ColumnType::kString, ""},
-          {"target_high", ColumnType::kNumber, ""}, {"on", ColumnType::kString, ""}};
+          {"source", ColumnType::kString, ""},        {"note", ColumnType::kString, ""},
+          {"target_high", ColumnType::kNumber, ""},   {"on", ColumnType::kString, ""}};
 }
 
 // A <= or >= target whose words say 左右 or 约 (控制在3%左右) carries the tolerance of "about":
@@ -86,7 +86,9 @@ TargetBasis BasisOf(const storage::Target& t, const SeriesMeta& m) {
   const UnitInfo tu = ParseUnit(unit);
   const bool rate_series = IsPointsUnit(m.unit) || storage::ChangesInPoints(m.measure);
   switch (t.on) {
-    case storage::TargetOn::kLevel: b.actual_unit = m.unit; break;
+    case storage::TargetOn::kLevel:
+      b.actual_unit = m.unit;
+      break;
     case storage::TargetOn::kYoy:
       b.actual_unit = "%";
       if (!tu.percent) b.why = "a target on yoy is in %, not " + unit;
@@ -94,7 +96,8 @@ TargetBasis BasisOf(const storage::Target& t, const SeriesMeta& m) {
     case storage::TargetOn::kDiff:
       b.actual_unit = rate_series && ParseUnit(m.unit).percent ? "pp" : m.unit;
       if (b.actual_unit == "pp") {
-        if (!tu.percentage_points && !tu.percent) b.why = "a target on the change of a % series is in pp, not " + unit;
+        if (!tu.percentage_points && !tu.percent)
+          b.why = "a target on the change of a % series is in pp, not " + unit;
         return b;
       }
       break;
@@ -108,7 +111,8 @@ TargetBasis BasisOf(const storage::Target& t, const SeriesMeta& m) {
   auto f = UnitConversionFactor(b.actual_unit, unit);
   if (!f.ok()) {
     b.why = "actual in " + (b.actual_unit.empty() ? std::string("no unit") : b.actual_unit) +
-            " cannot be compared with a target in " + (unit.empty() ? std::string("no unit") : unit);
+            " cannot be compared with a target in " +
+            (unit.empty() ? std::string("no unit") : unit);
   } else {
     b.factor = *f;
   }
@@ -122,8 +126,8 @@ double JudgedValue(Executor& ex, const storage::Target& t, const SeriesMeta& m, 
                    Date* vintage, uint8_t* status) {
   const double v = ActualAt(ex, m, t.period, ctx, vintage, status);
   if (t.on == storage::TargetOn::kLevel || std::isnan(v)) return v;
-  const Period base = t.on == storage::TargetOn::kYoy || m.cumulative ? t.period.YearAgo()
-                                                                       : t.period.Shifted(-1);
+  const Period base =
+      t.on == storage::TargetOn::kYoy || m.cumulative ? t.period.YearAgo() : t.period.Shifted(-1);
   const double b = ActualAt(ex, m, base, ctx, nullptr, nullptr);
   if (std::isnan(b)) return kNaN;
   if (t.on == storage::TargetOn::kYoy) return b != 0 ? (v / b - 1) * 100 : kNaN;
@@ -139,13 +143,14 @@ double ToleranceOf(const storage::Target& t, double target, const std::string& u
   using C = Comparator;
   if (t.comparator == C::kLess || t.comparator == C::kGreater) return 0;
   if (!std::isnan(t.tolerance)) return t.tolerance;
-  const bool about = t.comparator == C::kAbout || t.comparator == C::kRelative ||
-                     ((t.comparator == C::kAtMost || t.comparator == C::kAtLeast ||
-                       t.comparator == C::kBetween) &&
-                      SaysAbout(t));
+  const bool about =
+      t.comparator == C::kAbout || t.comparator == C::kRelative ||
+      ((t.comparator == C::kAtMost || t.comparator == C::kAtLeast || t.comparator == C::kBetween) &&
+       SaysAbout(t));
   if (!about) return 0;
   if (IsPointsUnit(unit)) return o.default_about_tolerance;
-  return std::isnan(target) ? kNaN : DecimalProduct(o.default_about_relative_tolerance, std::fabs(target));
+  return std::isnan(target) ? kNaN
+                            : DecimalProduct(o.default_about_relative_tolerance, std::fabs(target));
 }
 
 std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& ctx,
@@ -195,18 +200,24 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
     bool up = true;
     switch (t.comparator) {
       case C::kAtMost:
-      case C::kLess: up = false; break;
+      case C::kLess:
+        up = false;
+        break;
       case C::kEqual:
       case C::kAbout:
-      case C::kRelative: up = !lower_better; break;
-      default: break;
+      case C::kRelative:
+        up = !lower_better;
+        break;
+      default:
+        break;
     }
     bool met;
     if (t.comparator == C::kBetween) {
       met = actual >= target - tol - eps && actual <= t.value_high + tol + eps;
       shortfall = actual < target ? DecimalDiff(target, actual)
-                  : actual > t.value_high ? DecimalDiff(actual, t.value_high)
-                                          : std::max(DecimalDiff(target, actual), DecimalDiff(actual, t.value_high));
+                  : actual > t.value_high
+                      ? DecimalDiff(actual, t.value_high)
+                      : std::max(DecimalDiff(target, actual), DecimalDiff(actual, t.value_high));
     } else if (t.comparator == C::kLess) {
       met = actual < target;
       shortfall = DecimalDiff(actual, target);
@@ -266,14 +277,15 @@ Table Targets(Executor& ex, const ast::Node& n, const Ctx& outer) {
         if (series.size() == 1) ex.Err(n.bound[1].pos, p.status().message());
         continue;
       }
-      auto r = ex.view().ReadTargets(m.code, *p, ctx.mode == storage::ReadMode::kAsOf ? ctx.as_of : kMaxDate);
+      auto r = ex.view().ReadTargets(m.code, *p,
+                                     ctx.mode == storage::ReadMode::kAsOf ? ctx.as_of : kMaxDate);
       if (!r.ok()) Fail(r.status());
       for (auto& t : *r) targets.push_back(std::move(t));
     }
     if (targets.empty() && series.size() == 1) {
-      Fail(Status::NotFound(FormatErrorAt(ex.text(), n.bound[0].pos,
-                                          "no target for " + series[0].code + " in " +
-                                              n.bound[1].period->text)));
+      Fail(Status::NotFound(
+          FormatErrorAt(ex.text(), n.bound[0].pos,
+                        "no target for " + series[0].code + " in " + n.bound[1].period->text)));
     }
   }
   RowCollector rc = ex.Rows(TargetColumns());
@@ -307,7 +319,8 @@ storage::SeriesValues ReadAll(Executor& ex, const std::string& code, const Ctx& 
 
 double ValueAt(const storage::SeriesValues& v, Period p) {
   auto it = std::lower_bound(v.period.begin(), v.period.end(), p);
-  return it != v.period.end() && *it == p ? v.value[static_cast<size_t>(it - v.period.begin())] : kNaN;
+  return it != v.period.end() && *it == p ? v.value[static_cast<size_t>(it - v.period.begin())]
+                                          : kNaN;
 }
 
 // The latest period before `period` with a value (for a cumulative series only the periods of
@@ -336,14 +349,16 @@ std::optional<Period> InYearFigure(const storage::SeriesValues& v, Period period
 // Annual growth target of a cumulative growth series with a figure so far (H1 growth g1): the
 // growth the rest of the year needs, weighted by the level series' cumulative levels a year
 // earlier: (1+g)L_Y = (1+g1)L_k + (1+g2)(L_Y - L_k).
-NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m, const storage::SeriesValues& data,
-                                Period period, double target, const Ctx& ctx) {
+NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m,
+                                const storage::SeriesValues& data, Period period, double target,
+                                const Ctx& ctx) {
   NeedResult r;
   r.method = "rest of year";
   r.from = InYearFigure(data, period);
   if (!r.from) {
     r.need = target;
-    r.note = "no figure for " + std::to_string(period.year()) + " yet: the whole period needs the target";
+    r.note = "no figure for " + std::to_string(period.year()) +
+             " yet: the whole period needs the target";
     return r;
   }
   r.from_value = ValueAt(data, *r.from);
@@ -393,8 +408,8 @@ NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m, const storage
 // Level target of a cumulative (year-to-date) level series with a figure so far (1-5月 300
 // toward 900 for the year): the growth the rest of the year needs against the same months a
 // year earlier, (target - so_far) / (L_Y - L_k) - 1, L_k and L_Y last year's same span and year.
-NeedResult NeedLevelRestOfYear(const SeriesMeta& m, const storage::SeriesValues& data, Period period,
-                               double target, Period from, double factor) {
+NeedResult NeedLevelRestOfYear(const SeriesMeta& m, const storage::SeriesValues& data,
+                               Period period, double target, Period from, double factor) {
   NeedResult r;
   r.method = "rest of year";
   r.from = from;
@@ -443,7 +458,8 @@ NeedResult NeedCompound(const SeriesMeta& m, const storage::SeriesValues& data, 
   }
   r.from_value = ScaleByUnit(ValueAt(data, *r.from), factor);
   if (r.from_value > 0) {
-    const double years = static_cast<double>(period.index - r.from->index) / PeriodsPerYear(m.frequency);
+    const double years =
+        static_cast<double>(period.index - r.from->index) / PeriodsPerYear(m.frequency);
     r.need = (std::pow(target / r.from_value, 1 / years) - 1) * 100;
     if (years != 1) r.note = "over " + NumberText(years) + " years";
   }
@@ -478,7 +494,8 @@ NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, 
   // Targets on a change become the level they ask for: a year's yoy of g is the level of the
   // year before times (1 + g/100); a diff of d is the level before plus d.
   if (t.on != storage::TargetOn::kLevel) {
-    const Period base = t.on == storage::TargetOn::kYoy || m.cumulative ? period.YearAgo() : period.Shifted(-1);
+    const Period base =
+        t.on == storage::TargetOn::kYoy || m.cumulative ? period.YearAgo() : period.Shifted(-1);
     const double b = ValueAt(data, base);
     if (std::isnan(b)) {
       NeedResult r;
@@ -508,17 +525,13 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
   using C = Comparator;
   Ctx ctx = outer;
   std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
-  std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},
-                              {"period", ColumnType::kPeriod, ""},
-                              {"from_period", ColumnType::kPeriod, ""},
-                              {"from_value", ColumnType::kNumber, ""},
-                              {"target", ColumnType::kNumber, ""},
-                              {"need", ColumnType::kNumber, ""},
-                              {"need_unit", ColumnType::kString, ""},
-                              {"unit", ColumnType::kString, ""},
-                              {"comparator", ColumnType::kString, ""},
-                              {"method", ColumnType::kString, ""},
-                              {"note", ColumnType::kString, ""}};
+  std::vector<Column> cols = {
+      {"indicator", ColumnType::kString, ""},   {"period", ColumnType::kPeriod, ""},
+      {"from_period", ColumnType::kPeriod, ""}, {"from_value", ColumnType::kNumber, ""},
+      {"target", ColumnType::kNumber, ""},      {"need", ColumnType::kNumber, ""},
+      {"need_unit", ColumnType::kString, ""},   {"unit", ColumnType::kString, ""},
+      {"comparator", ColumnType::kString, ""},  {"method", ColumnType::kString, ""},
+      {"note", ColumnType::kString, ""}};
   RowCollector rc = ex.Rows(cols);
   const Date as_of = ctx.mode == storage::ReadMode::kAsOf ? ctx.as_of : kMaxDate;
   bool any_target = false;
@@ -532,7 +545,8 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
     auto tr = ex.view().ReadTargets(m.code, period, as_of);
     if (!tr.ok()) Fail(tr.status());
     for (const auto& t : *tr) {
-      if (t.comparator == C::kQualitative || t.comparator == C::kRelative || std::isnan(t.value)) continue;
+      if (t.comparator == C::kQualitative || t.comparator == C::kRelative || std::isnan(t.value))
+        continue;
       any_target = true;
       const std::string unit = t.unit.empty() ? m.unit : t.unit;
       const NeedResult r = NeedFor(ex, m, t, period, ctx);
@@ -551,9 +565,9 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
     }
   }
   if (!any_target && series.size() == 1) {
-    Fail(Status::NotFound(FormatErrorAt(ex.text(), n.bound[0].pos,
-                                        "no numeric target for " + series[0].code + " in " +
-                                            n.bound[1].period->text)));
+    Fail(Status::NotFound(FormatErrorAt(
+        ex.text(), n.bound[0].pos,
+        "no numeric target for " + series[0].code + " in " + n.bound[1].period->text)));
   }
   return rc.Finish({});
 }
@@ -564,18 +578,38 @@ Param P(bool optional = false) { return {"period", ParamKind::kPeriod, "", optio
 }  // namespace
 
 void RegisterTargetFunctions(FunctionRegistry& r) {
-  r.Add({"targets", "targets", {P(true)}, ResultShape::kTable, "unit of each target",
-         "every target whose period lies within P, judged against the actual",
-         "indicator,period,comparator,target,actual,gap,status: met, missed, pending or qualitative",
-         "targets(2024)", nullptr, Targets});
-  r.Add({"gap", "targets", {X(), P()}, ResultShape::kTable, "the target's unit; pp for % targets",
-         "the targets of x for P with the gap to the actual", "gap = actual - target",
-         "gap(gdp_growth, 2024)", nullptr, Targets});
-  r.Add({"need", "targets", {X(), P()}, ResultShape::kTable, "% (growth) or pp (rates)",
+  r.Add(
+      {"targets",
+       "targets",
+       {P(true)},
+       ResultShape::kTable,
+       "unit of each target",
+       "every target whose period lies within P, judged against the actual",
+       "indicator,period,comparator,target,actual,gap,status: met, missed, pending or qualitative",
+       "targets(2024)",
+       nullptr,
+       Targets});
+  r.Add({"gap",
+         "targets",
+         {X(), P()},
+         ResultShape::kTable,
+         "the target's unit; pp for % targets",
+         "the targets of x for P with the gap to the actual",
+         "gap = actual - target",
+         "gap(gdp_growth, 2024)",
+         nullptr,
+         Targets});
+  r.Add({"need",
+         "targets",
+         {X(), P()},
+         ResultShape::kTable,
+         "% (growth) or pp (rates)",
          "the growth still required to reach each numeric target of x for P",
          "levels: ((target / from_value)^(1/y) - 1) * 100; rates: target - from_value; rest of the "
          "year from a cumulative figure so far",
-         "need(hitech_firms, 2024)", nullptr, Need});
+         "need(hitech_firms, 2024)",
+         nullptr,
+         Need});
 }
 
 }  // namespace ixdb::query

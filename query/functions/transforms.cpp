@@ -24,7 +24,8 @@ SeriesData Change(SeriesData d, int lag, bool percent_if_level) {
   const bool points = d.Points();
   const bool percent = percent_if_level && !points;
   if (percent) {
-    WithEarlier(d, lag, [](double cur, double base) { return base != 0 ? (cur / base - 1) * 100 : kNaN; });
+    WithEarlier(d, lag,
+                [](double cur, double base) { return base != 0 ? (cur / base - 1) * 100 : kNaN; });
     d.unit = "%";
     d.measure = MeasureKind::kGrowth;
     d.growth_lag = lag;
@@ -57,7 +58,8 @@ bool WindowOf(const SeriesData& d, size_t i, int64_t w, bool center, Window* out
   const int64_t before = center ? w / 2 : w - 1;
   const int64_t after = center ? w / 2 : 0;
   out->half_ends = center && w % 2 == 0;
-  if (static_cast<int64_t>(i) < before || static_cast<int64_t>(i + after) >= static_cast<int64_t>(d.size())) {
+  if (static_cast<int64_t>(i) < before ||
+      static_cast<int64_t>(i + after) >= static_cast<int64_t>(d.size())) {
     return false;
   }
   out->first = i - static_cast<size_t>(before);
@@ -70,10 +72,11 @@ bool WindowOf(const SeriesData& d, size_t i, int64_t w, bool center, Window* out
   return true;
 }
 
-SeriesData Rolling(Evaluator& ev, const ast::Node& n, SeriesData d, int64_t w, Method m, bool center) {
+SeriesData Rolling(Evaluator& ev, const ast::Node& n, SeriesData d, int64_t w, Method m,
+                   bool center) {
   if (d.cumulative) {
     ev.Err(n.pos, "rolling() over cumulative series " + d.label +
-                   " would add overlapping spans; use rolling(discrete(x), n)");
+                      " would add overlapping spans; use rolling(discrete(x), n)");
   }
   if (m == Method::kSum && d.Points()) {
     ev.Err(n.pos, "a rolling sum of " + d.label + " (" + d.unit + ") adds rates; use avg");
@@ -118,7 +121,8 @@ SeriesData Pop(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
 SeriesData Diff(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   SeriesData d = ev.Arg(n, 0, ctx);
   const int64_t k = *n.bound[1].integer;
-  if (k < 1 || k > kMaxShift) ev.Err(n.bound[1].pos, "diff() needs n between 1 and " + std::to_string(kMaxShift));
+  if (k < 1 || k > kMaxShift)
+    ev.Err(n.bound[1].pos, "diff() needs n between 1 and " + std::to_string(kMaxShift));
   if (d.cumulative && k % PeriodsPerYear(d.freq) != 0) {
     ev.Err(n.bound[1].pos, "diff() of cumulative series " + d.label + " needs n a multiple of " +
                                std::to_string(PeriodsPerYear(d.freq)) +
@@ -135,8 +139,12 @@ SeriesData LagOrLead(Evaluator& ev, const ast::Node& n, const Ctx& ctx, bool lag
   }
   return Shift(std::move(d), lag ? k : -k);
 }
-SeriesData Lag(Evaluator& ev, const ast::Node& n, const Ctx& ctx) { return LagOrLead(ev, n, ctx, true); }
-SeriesData Lead(Evaluator& ev, const ast::Node& n, const Ctx& ctx) { return LagOrLead(ev, n, ctx, false); }
+SeriesData Lag(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
+  return LagOrLead(ev, n, ctx, true);
+}
+SeriesData Lead(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
+  return LagOrLead(ev, n, ctx, false);
+}
 
 SeriesData Log(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   SeriesData d = ev.Arg(n, 0, ctx);
@@ -150,8 +158,10 @@ SeriesData Log(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
 
 SeriesData RollingCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   const int64_t w = *n.bound[1].integer;
-  if (w < 1 || w > kMaxWindow) ev.Err(n.bound[1].pos, "rolling() needs n between 1 and " + std::to_string(kMaxWindow));
-  return Rolling(ev, n, ev.Arg(n, 0, ctx), w, ParseMethod(n.bound[2].word), n.bound[3].word == "center");
+  if (w < 1 || w > kMaxWindow)
+    ev.Err(n.bound[1].pos, "rolling() needs n between 1 and " + std::to_string(kMaxWindow));
+  return Rolling(ev, n, ev.Arg(n, 0, ctx), w, ParseMethod(n.bound[2].word),
+                 n.bound[3].word == "center");
 }
 
 // pca(x): the period's growth compounded over a year (FRED's pca, EViews' @pca).
@@ -182,29 +192,83 @@ Param N(const char* name, const char* def) { return {name, ParamKind::kInteger, 
 }  // namespace
 
 void RegisterTransformFunctions(FunctionRegistry& r) {
-  r.Add({"yoy", "transforms", {X()}, ResultShape::kSeries, "% for levels, counts and ratios; pp for rates, shares and growth rates",
-         "year-over-year change", "levels: (x[p] / x[p-k] - 1) * 100; rates: x[p] - x[p-k] (k periods per year)",
-         "yoy(gdp)", Yoy});
-  r.Add({"pop", "transforms", {X()}, ResultShape::kSeries, "% or pp, as yoy", "change on the previous period",
-         "levels: (x[p] / x[p-1] - 1) * 100; rates: x[p] - x[p-1]", "pop(retail)", Pop});
-  r.Add({"diff", "transforms", {X(), N("n", "1")}, ResultShape::kSeries, "unit of x; pp for %",
-         "difference from n periods earlier", "x[p] - x[p-n]", "diff(gdp)", Diff});
-  r.Add({"lag", "transforms", {X(), N("n", "1")}, ResultShape::kSeries, "unit of x",
-         "the series moved n periods later", "x[p-n]", "lag(gdp, 1)", Lag});
-  r.Add({"lead", "transforms", {X(), N("n", "1")}, ResultShape::kSeries, "unit of x",
-         "the series moved n periods earlier", "x[p+n]", "lead(gdp, 1)", Lead});
-  r.Add({"pca", "transforms", {X()}, ResultShape::kSeries, "%",
+  r.Add({"yoy",
+         "transforms",
+         {X()},
+         ResultShape::kSeries,
+         "% for levels, counts and ratios; pp for rates, shares and growth rates",
+         "year-over-year change",
+         "levels: (x[p] / x[p-k] - 1) * 100; rates: x[p] - x[p-k] (k periods per year)",
+         "yoy(gdp)",
+         Yoy});
+  r.Add({"pop",
+         "transforms",
+         {X()},
+         ResultShape::kSeries,
+         "% or pp, as yoy",
+         "change on the previous period",
+         "levels: (x[p] / x[p-1] - 1) * 100; rates: x[p] - x[p-1]",
+         "pop(retail)",
+         Pop});
+  r.Add({"diff",
+         "transforms",
+         {X(), N("n", "1")},
+         ResultShape::kSeries,
+         "unit of x; pp for %",
+         "difference from n periods earlier",
+         "x[p] - x[p-n]",
+         "diff(gdp)",
+         Diff});
+  r.Add({"lag",
+         "transforms",
+         {X(), N("n", "1")},
+         ResultShape::kSeries,
+         "unit of x",
+         "the series moved n periods later",
+         "x[p-n]",
+         "lag(gdp, 1)",
+         Lag});
+  r.Add({"lead",
+         "transforms",
+         {X(), N("n", "1")},
+         ResultShape::kSeries,
+         "unit of x",
+         "the series moved n periods earlier",
+         "x[p+n]",
+         "lead(gdp, 1)",
+         Lead});
+  r.Add({"pca",
+         "transforms",
+         {X()},
+         ResultShape::kSeries,
+         "%",
          "growth on the previous period, annualized (FRED pca, EViews @pca)",
-         "((x[p] / x[p-1])^k - 1) * 100, k periods per year", "pca(exports_q)", Pca});
-  r.Add({"log", "transforms", {X()}, ResultShape::kSeries, "none", "natural logarithm",
-         "ln x[p], empty when x[p] <= 0", "log(gdp)", Log});
-  r.Add({"rolling", "transforms",
-         {X(), N("n", ""), {"method", ParamKind::kWord, "avg", false, {"avg", "sum"}},
-          {"align", ParamKind::kWord, "trailing", false, {"trailing", "center"}}},
-         ResultShape::kSeries, "unit of x", "moving average (or sum) over n periods, trailing or centered",
-         "trailing: mean or sum of x[p-n+1] ... x[p]; center: of x[p-h] ... x[p+h], h = n/2 (even n: "
-         "the 2 x n average, half weights at both ends)",
-         "rolling(retail, 3, avg, center)", RollingCall});
+         "((x[p] / x[p-1])^k - 1) * 100, k periods per year",
+         "pca(exports_q)",
+         Pca});
+  r.Add({"log",
+         "transforms",
+         {X()},
+         ResultShape::kSeries,
+         "none",
+         "natural logarithm",
+         "ln x[p], empty when x[p] <= 0",
+         "log(gdp)",
+         Log});
+  r.Add(
+      {"rolling",
+       "transforms",
+       {X(),
+        N("n", ""),
+        {"method", ParamKind::kWord, "avg", false, {"avg", "sum"}},
+        {"align", ParamKind::kWord, "trailing", false, {"trailing", "center"}}},
+       ResultShape::kSeries,
+       "unit of x",
+       "moving average (or sum) over n periods, trailing or centered",
+       "trailing: mean or sum of x[p-n+1] ... x[p]; center: of x[p-h] ... x[p+h], h = n/2 (even n: "
+       "the 2 x n average, half weights at both ends)",
+       "rolling(retail, 3, avg, center)",
+       RollingCall});
 }
 
 }  // namespace ixdb::query

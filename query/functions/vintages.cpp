@@ -50,21 +50,17 @@ Table FirstTable(Executor& ex, const ast::Node& n, const Ctx& ctx) {
 Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
   Ctx ctx = outer;
   std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
-  std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},
-                              {"period", ColumnType::kPeriod, ""},
-                              {"vintage", ColumnType::kDate, ""},
-                              {"value", ColumnType::kNumber, ""},
-                              {"status", ColumnType::kString, ""},
-                              {"stage", ColumnType::kString, ""},
-                              {"qualifier", ColumnType::kString, ""},
-                              {"source", ColumnType::kString, ""},
-                              {"unit", ColumnType::kString, ""},
-                              {"load", ColumnType::kInteger, ""},
-                              {"reverted_by", ColumnType::kInteger, ""}};
+  std::vector<Column> cols = {
+      {"indicator", ColumnType::kString, ""},   {"period", ColumnType::kPeriod, ""},
+      {"vintage", ColumnType::kDate, ""},       {"value", ColumnType::kNumber, ""},
+      {"status", ColumnType::kString, ""},      {"stage", ColumnType::kString, ""},
+      {"qualifier", ColumnType::kString, ""},   {"source", ColumnType::kString, ""},
+      {"unit", ColumnType::kString, ""},        {"load", ColumnType::kInteger, ""},
+      {"reverted_by", ColumnType::kInteger, ""}};
   RowCollector rc = ex.Rows(cols);
   const ast::Node::Bound& arg = n.bound[1];
-  const bool single = arg.range && arg.range->from && arg.range->to &&
-                      arg.range->from->text == arg.range->to->text;
+  const bool single =
+      arg.range && arg.range->from && arg.range->to && arg.range->from->text == arg.range->to->text;
   for (const auto& m : series) {
     storage::ReadView& view = ex.view();
     Result<std::vector<storage::Version>> r = std::vector<storage::Version>{};
@@ -79,22 +75,25 @@ Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
       r = view.ReadRevisionsInRange(m.code, std::nullopt, std::nullopt);
     }
     if (!r.ok()) Fail(r.status());
-    const ParsedPeriod* from = !single && arg.range && arg.range->from ? &arg.range->from->parsed : nullptr;
-    const ParsedPeriod* to = !single && arg.range && arg.range->to ? &arg.range->to->parsed : nullptr;
+    const ParsedPeriod* from =
+        !single && arg.range && arg.range->from ? &arg.range->from->parsed : nullptr;
+    const ParsedPeriod* to =
+        !single && arg.range && arg.range->to ? &arg.range->to->parsed : nullptr;
     for (const auto& v : *r) {
       if (ctx.mode == storage::ReadMode::kAsOf && v.vintage > ctx.as_of) continue;
       if ((from || to) && !RowInRange(v.period, m.cumulative, from, to)) continue;
-      std::vector<Cell> row = {Str(m.code),
-                               Str(FormatPeriod(v.period, m.cumulative)),
-                               Str(FormatDate(v.vintage)),
-                               v.deleted ? Cell{} : Num(v.value),
-                               v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
-                               OptStr(v.stage),
-                               OptStr(storage::QualifierSymbol(v.qualifier)),
-                               OptStr(v.source),
-                               OptStr(m.unit),
-                               Cell{static_cast<int64_t>(v.load_id)},
-                               v.reverted_by ? Cell{static_cast<int64_t>(v.reverted_by)} : Cell{}};
+      std::vector<Cell> row = {
+          Str(m.code),
+          Str(FormatPeriod(v.period, m.cumulative)),
+          Str(FormatDate(v.vintage)),
+          v.deleted ? Cell{} : Num(v.value),
+          v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
+          OptStr(v.stage),
+          OptStr(storage::QualifierSymbol(v.qualifier)),
+          OptStr(v.source),
+          OptStr(m.unit),
+          Cell{static_cast<int64_t>(v.load_id)},
+          v.reverted_by ? Cell{static_cast<int64_t>(v.reverted_by)} : Cell{}};
       if (!rc.Add(std::move(row), m.cumulative)) break;
     }
   }
@@ -119,21 +118,21 @@ Table Changes(Executor& ex, const ast::Node& n, const Ctx&) {
     const SeriesMeta& m = ex.Meta(c.series);
     const auto& v = c.version;
     const char* kind = v.deleted ? "deleted" : !c.had_previous ? "new" : "revised";
-    std::vector<Cell> row = {Str(c.series),
-                             Str(FormatPeriod(v.period, m.cumulative)),
-                             v.deleted ? Cell{} : Num(v.value),
-                             Str(FormatDate(v.vintage)),
-                             v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
-                             c.had_previous ? Num(c.previous_value) : Cell{},
-                             c.had_previous ? OptStr(storage::ObsStatusName(c.previous_status)) : Cell{},
-                             c.had_previous && !v.deleted ? Num(DecimalDiff(v.value, c.previous_value)) : Cell{},
-                             Str(kind),
-                             OptStr(m.unit)};
+    std::vector<Cell> row = {
+        Str(c.series),
+        Str(FormatPeriod(v.period, m.cumulative)),
+        v.deleted ? Cell{} : Num(v.value),
+        Str(FormatDate(v.vintage)),
+        v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
+        c.had_previous ? Num(c.previous_value) : Cell{},
+        c.had_previous ? OptStr(storage::ObsStatusName(c.previous_status)) : Cell{},
+        c.had_previous && !v.deleted ? Num(DecimalDiff(v.value, c.previous_value)) : Cell{},
+        Str(kind),
+        OptStr(m.unit)};
     if (!rc.Add(std::move(row), m.cumulative)) break;
   }
   return rc.Finish({});
 }
-
 
 // ---- realtime ----------------------------------------------------------------------------
 // The series whose publication dates drive realtime(e): the first series e reads (left to
@@ -196,8 +195,9 @@ SeriesData Realtime(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
       first_eval = false;
     }
     for (const Period p : periods) {
-      auto it = std::lower_bound(d.period.begin(), d.period.end(), p,
-                                 [](const Period& a, const Period& b) { return a.index < b.index; });
+      auto it =
+          std::lower_bound(d.period.begin(), d.period.end(), p,
+                           [](const Period& a, const Period& b) { return a.index < b.index; });
       if (it == d.period.end() || it->index != p.index) continue;
       const size_t i = static_cast<size_t>(it - d.period.begin());
       out.period.push_back(p);
@@ -210,7 +210,8 @@ SeriesData Realtime(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   // Rows in period order.
   std::vector<size_t> idx(out.size());
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return out.period[a].index < out.period[b].index; });
+  std::sort(idx.begin(), idx.end(),
+            [&](size_t a, size_t b) { return out.period[a].index < out.period[b].index; });
   SeriesData sorted = out;
   for (size_t k = 0; k < idx.size(); ++k) {
     sorted.period[k] = out.period[idx[k]];
@@ -308,7 +309,8 @@ Table Revstats(Executor& ex, const ast::Node& n, const Ctx& outer) {
         if (!x->stage.empty()) stage_first.emplace(x->stage, x);
       }
       all.Add(first->value, latest->value, first->vintage, latest->vintage);
-      for (const auto& [stage, x] : stage_first) by_stage[stage].Add(x->value, latest->value, x->vintage, latest->vintage);
+      for (const auto& [stage, x] : stage_first)
+        by_stage[stage].Add(x->value, latest->value, x->vintage, latest->vintage);
     }
     auto row = [&](const std::string& stage, const RevisionStats& s) {
       const double cnt = static_cast<double>(s.count);
@@ -327,10 +329,11 @@ Table Revstats(Executor& ex, const ast::Node& n, const Ctx& outer) {
       if (!rc.Add(row(stage, s))) break;
     }
   }
-  return rc.Finish({"revision = latest value - first release of a period (stage rows: - the value "
-                    "that stage recorded); bias: upward/downward when the mean revision differs from "
-                    "0 at the 5% level (t-test), none otherwise; first_to_latest: mean days from the "
-                    "first release to the latest version of revised periods"});
+  return rc.Finish(
+      {"revision = latest value - first release of a period (stage rows: - the value "
+       "that stage recorded); bias: upward/downward when the mean revision differs from "
+       "0 at the 5% level (t-test), none otherwise; first_to_latest: mean days from the "
+       "first release to the latest version of revised periods"});
 }
 
 Param X() { return {"x", ParamKind::kSeries, "", false, {}}; }
@@ -338,34 +341,72 @@ Param X() { return {"x", ParamKind::kSeries, "", false, {}}; }
 }  // namespace
 
 void RegisterVintageFunctions(FunctionRegistry& r) {
-  r.Add({"asof", "vintages", {X(), {"date", ParamKind::kDate, "", false, {}}}, ResultShape::kSeries,
-         "unit of x", "what was known at the end of a day",
+  r.Add({"asof",
+         "vintages",
+         {X(), {"date", ParamKind::kDate, "", false, {}}},
+         ResultShape::kSeries,
+         "unit of x",
+         "what was known at the end of a day",
          "every series inside x read as the newest version with vintage <= date",
-         "asof(gdp_growth, 2024-01-25)", AsofSeries, AsofTable, /*wraps_tables=*/true});
-  r.Add({"first", "vintages",
-         {X(), {"status", ParamKind::kWord, "", true, {"estimate", "preliminary", "final", "revised"}}},
-         ResultShape::kSeries, "unit of x", "the first release of each period (with that status)",
+         "asof(gdp_growth, 2024-01-25)",
+         AsofSeries,
+         AsofTable,
+         /*wraps_tables=*/true});
+  r.Add({"first",
+         "vintages",
+         {X(),
+          {"status", ParamKind::kWord, "", true, {"estimate", "preliminary", "final", "revised"}}},
+         ResultShape::kSeries,
+         "unit of x",
+         "the first release of each period (with that status)",
          "every series inside x read as its oldest version with a value (and that status: "
          "first(x, \"preliminary\") skips the plan estimate)",
-         "first(gdp_growth, \"preliminary\")", FirstSeries, FirstTable, /*wraps_tables=*/true});
-  r.Add({"realtime", "vintages", {X()}, ResultShape::kSeries, "unit of e",
-         "each period of e as it was first read: e as known the day that period was first published",
-         "row p = e as of the first-release date of p (of the first series e reads)",
-         "realtime(yoy(gdp))", Realtime});
-  r.Add({"revstats", "vintages", {X()}, ResultShape::kTable, "unit of x",
+         "first(gdp_growth, \"preliminary\")",
+         FirstSeries,
+         FirstTable,
+         /*wraps_tables=*/true});
+  r.Add(
+      {"realtime",
+       "vintages",
+       {X()},
+       ResultShape::kSeries,
+       "unit of e",
+       "each period of e as it was first read: e as known the day that period was first published",
+       "row p = e as of the first-release date of p (of the first series e reads)",
+       "realtime(yoy(gdp))",
+       Realtime});
+  r.Add({"revstats",
+         "vintages",
+         {X()},
+         ResultShape::kTable,
+         "unit of x",
          "revision statistics per series (and per stage): how much first releases were revised",
          "indicator,stage,count,mean_revision,mean_abs_revision,bias,first_to_latest,revised,unit; "
          "revision = latest - first release",
-         "revstats(gdp_growth)", nullptr, Revstats});
-  r.Add({"revisions", "vintages", {X(), {"periods", ParamKind::kPeriodRange, "", true, {}}},
-         ResultShape::kTable, "unit of x",
-         "every version of a period (or of a range of periods, or of all), oldest first: a revision triangle",
+         "revstats(gdp_growth)",
+         nullptr,
+         Revstats});
+  r.Add({"revisions",
+         "vintages",
+         {X(), {"periods", ParamKind::kPeriodRange, "", true, {}}},
+         ResultShape::kTable,
+         "unit of x",
+         "every version of a period (or of a range of periods, or of all), oldest first: a "
+         "revision triangle",
          "indicator,period,vintage,value,status,stage,qualifier,source,unit,load,reverted_by",
-         "revisions(gdp_growth, 2023)", nullptr, Revisions});
-  r.Add({"changes", "vintages", {{"vintage", ParamKind::kDate, "", false, {}}}, ResultShape::kTable,
-         "unit of each series", "every value a release recorded, with what was known before it",
-         "change = value - previous_value; kind new, revised or deleted", "changes(2024-01-28)",
-         nullptr, Changes});
+         "revisions(gdp_growth, 2023)",
+         nullptr,
+         Revisions});
+  r.Add({"changes",
+         "vintages",
+         {{"vintage", ParamKind::kDate, "", false, {}}},
+         ResultShape::kTable,
+         "unit of each series",
+         "every value a release recorded, with what was known before it",
+         "change = value - previous_value; kind new, revised or deleted",
+         "changes(2024-01-28)",
+         nullptr,
+         Changes});
 }
 
 }  // namespace ixdb::query

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <string>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -98,10 +98,15 @@ class Binder {
 
   void ApplyDefault(const Param& p, ast::Node::Bound* b) {
     switch (p.kind) {
-      case ParamKind::kInteger: b->integer = std::stoll(p.default_value); break;
+      case ParamKind::kInteger:
+        b->integer = std::stoll(p.default_value);
+        break;
       case ParamKind::kWord:
-      case ParamKind::kText: b->word = p.default_value; break;
-      default: break;  // the implementation reads `given` for other defaults
+      case ParamKind::kText:
+        b->word = p.default_value;
+        break;
+      default:
+        break;  // the implementation reads `given` for other defaults
     }
   }
 
@@ -118,8 +123,11 @@ class Binder {
         if (a.expr->kind != ast::Node::Kind::kSeries) return false;
         *out = a.expr->text;
         return true;
-      case Kind::kFilter: return false;
-      default: *out = a.text; return true;
+      case Kind::kFilter:
+        return false;
+      default:
+        *out = a.text;
+        return true;
     }
   }
 
@@ -173,7 +181,8 @@ class Binder {
         const std::string_view from = colon == std::string::npos ? t : t.substr(0, colon);
         const std::string_view to = colon == std::string::npos ? t : t.substr(colon + 1);
         if (!from.empty()) r.from = PeriodOf(sig, p, a, from, a.pos);
-        if (!to.empty()) r.to = PeriodOf(sig, p, a, to, a.pos + (colon == std::string::npos ? 0 : colon + 1));
+        if (!to.empty())
+          r.to = PeriodOf(sig, p, a, to, a.pos + (colon == std::string::npos ? 0 : colon + 1));
         b->range = std::move(r);
         return;
       }
@@ -216,7 +225,8 @@ class Binder {
         b->word = std::string(Trim(w));
         return;
       }
-      case ParamKind::kSelector: return;  // handled by BindCall
+      case ParamKind::kSelector:
+        return;  // handled by BindCall
     }
   }
 
@@ -224,10 +234,11 @@ class Binder {
     using FK = ast::Filter::Key;
     if (a.kind == Kind::kFilter) {
       static const std::pair<std::string_view, FK> kKeys[] = {
-          {"code", FK::kCode},        {"name", FK::kName},   {"text", FK::kName},
-          {"unit", FK::kUnit},        {"kind", FK::kKind},   {"measure", FK::kKind},
-          {"freq", FK::kFreq},        {"frequency", FK::kFreq}, {"region", FK::kRegion},
-          {"cumulative", FK::kCumulative},
+          {"code", FK::kCode},     {"name", FK::kName},
+          {"text", FK::kName},     {"unit", FK::kUnit},
+          {"kind", FK::kKind},     {"measure", FK::kKind},
+          {"freq", FK::kFreq},     {"frequency", FK::kFreq},
+          {"region", FK::kRegion}, {"cumulative", FK::kCumulative},
       };
       for (const auto& [name, key] : kKeys) {
         if (a.key == name) {
@@ -258,7 +269,8 @@ void Bind(ast::Query& query, std::string_view text) {
 bool ReturnsTable(const ast::Node& n) {
   if (n.kind != ast::Node::Kind::kCall || n.def == nullptr) return false;
   if (n.def->shape == ResultShape::kTable) return true;
-  return n.def->wraps_tables && !n.bound.empty() && n.bound[0].expr && ReturnsTable(*n.bound[0].expr);
+  return n.def->wraps_tables && !n.bound.empty() && n.bound[0].expr &&
+         ReturnsTable(*n.bound[0].expr);
 }
 
 }  // namespace ixdb::query

@@ -16,10 +16,14 @@ std::string ExprText(const ast::Node& n, const storage::SeriesMeta* bound, int p
                      bool right) {
   using K = ast::Node::Kind;
   switch (n.kind) {
-    case K::kNumber: return NumberText(n.number);
-    case K::kSeries: return n.text;
-    case K::kNegate: return "-" + ExprText(*n.args[0], bound, 4);
-    case K::kRange: return ExprText(*n.args[0], bound, parent_prec, right);  // rows show periods
+    case K::kNumber:
+      return NumberText(n.number);
+    case K::kSeries:
+      return n.text;
+    case K::kNegate:
+      return "-" + ExprText(*n.args[0], bound, 4);
+    case K::kRange:
+      return ExprText(*n.args[0], bound, parent_prec, right);  // rows show periods
     case K::kConvert: {
       std::string s = ExprText(*n.args[0], bound, 1) + " in " + n.text;
       return parent_prec > 0 ? "(" + s + ")" : s;
@@ -41,10 +45,18 @@ std::string ExprText(const ast::Node& n, const storage::SeriesMeta* bound, int p
         const ast::CallArg& a = n.call_args[i];
         if (i) s += ",";
         switch (a.kind) {
-          case ast::CallArg::Kind::kExpr: s += ExprText(*a.expr, inner); break;
-          case ast::CallArg::Kind::kString: s += "\"" + a.text + "\""; break;
-          case ast::CallArg::Kind::kFilter: s += a.key + "=" + a.text; break;
-          default: s += a.text; break;
+          case ast::CallArg::Kind::kExpr:
+            s += ExprText(*a.expr, inner);
+            break;
+          case ast::CallArg::Kind::kString:
+            s += "\"" + a.text + "\"";
+            break;
+          case ast::CallArg::Kind::kFilter:
+            s += a.key + "=" + a.text;
+            break;
+          default:
+            s += a.text;
+            break;
         }
       }
       return s + ")";
@@ -107,8 +119,10 @@ SeriesData Evaluator::Eval(const ast::Node& n, const Ctx& ctx, const storage::Se
       }
       for (double& v : d.value) v = -v;
       for (uint8_t& q : d.qualifier) q = FlipQualifier(q);
-      if (n.args[0]->kind != ast::Node::Kind::kSeries) d.label = ExprText(n, bound);
-      else d.label = "-" + d.label;
+      if (n.args[0]->kind != ast::Node::Kind::kSeries)
+        d.label = ExprText(n, bound);
+      else
+        d.label = "-" + d.label;
       d.Derived();
       return d;
     }
@@ -153,8 +167,9 @@ SeriesData Evaluator::Arg(const ast::Node& call, size_t param, const Ctx& ctx) {
 }
 
 void Evaluator::ErrPercentProduct(const ast::Node& n) const {
-  Err(n.pos, Text(n) + " multiplies two percentages: divide it by 100 for percentage points "
-                       "(拉动 = growth * share / 100 is in pp)");
+  Err(n.pos, Text(n) +
+                 " multiplies two percentages: divide it by 100 for percentage points "
+                 "(拉动 = growth * share / 100 is in pp)");
 }
 
 const std::vector<storage::SeriesMeta>& Evaluator::Folded(const ast::Node& call) const {
@@ -162,11 +177,13 @@ const std::vector<storage::SeriesMeta>& Evaluator::Folded(const ast::Node& call)
 }
 
 void Evaluator::Note(std::string note) {
-  if (std::find(notes_.begin(), notes_.end(), note) == notes_.end()) notes_.push_back(std::move(note));
+  if (std::find(notes_.begin(), notes_.end(), note) == notes_.end())
+    notes_.push_back(std::move(note));
 }
 
 Evaluator::CacheKey Evaluator::KeyOf(const ast::Node& n, const Ctx& ctx) {
-  return {&n, ctx.mode, ctx.as_of.days, ctx.first_status ? static_cast<int>(*ctx.first_status) : -1};
+  return {&n, ctx.mode, ctx.as_of.days,
+          ctx.first_status ? static_cast<int>(*ctx.first_status) : -1};
 }
 
 Period Evaluator::PeriodParam(const ast::Node& call, size_t param, const SeriesData& d) const {
@@ -202,11 +219,16 @@ namespace {
 
 double Apply(char op, double x, double y) {
   switch (op) {
-    case '+': return DecimalSum(x, y);
-    case '-': return DecimalDiff(x, y);
-    case '*': return x * y;
-    case '^': return std::pow(x, y);
-    default: return y == 0 ? kNaN : x / y;
+    case '+':
+      return DecimalSum(x, y);
+    case '-':
+      return DecimalDiff(x, y);
+    case '*':
+      return x * y;
+    case '^':
+      return std::pow(x, y);
+    default:
+      return y == 0 ? kNaN : x / y;
   }
 }
 
@@ -314,7 +336,8 @@ SeriesData Evaluator::Binary(const ast::Node& n, char op, SeriesData a, SeriesDa
       }
     }
   }
-  if (a.scalar || b.scalar) return WithScalar(n, op, std::move(a), std::move(b), std::move(label), unit, measure);
+  if (a.scalar || b.scalar)
+    return WithScalar(n, op, std::move(a), std::move(b), std::move(label), unit, measure);
   return Aligned(n, op, std::move(a), std::move(b), factor, std::move(label), unit, measure, a_text,
                  b_text);
 }
@@ -335,16 +358,27 @@ SeriesData Evaluator::WithScalar(const ast::Node&, char op, SeriesData a, Series
   out.value = std::move(s.value);
   out.extent = std::move(s.extent);
   out.qualifier = std::move(s.qualifier);
-  if ((op == '+' || op == '-') && s.growth_lag != 0 && unit == s.unit) out.growth_lag = s.growth_lag;
+  if ((op == '+' || op == '-') && s.growth_lag != 0 && unit == s.unit)
+    out.growth_lag = s.growth_lag;
   for (double& v : out.value) v = scalar_left ? Apply(op, k, v) : Apply(op, v, k);
   // Is the result decreasing in the series (positive values)? Then >= and <= swap.
   bool flips = false;
   switch (op) {
-    case '+': flips = false; break;
-    case '-': flips = scalar_left; break;             // k - x
-    case '*': flips = k < 0; break;
-    case '/': flips = scalar_left ? k > 0 : k < 0; break;  // k / x; x / (negative k)
-    default: flips = scalar_left ? k < 1 : k < 0; break;   // k ^ x; x ^ (negative k)
+    case '+':
+      flips = false;
+      break;
+    case '-':
+      flips = scalar_left;
+      break;  // k - x
+    case '*':
+      flips = k < 0;
+      break;
+    case '/':
+      flips = scalar_left ? k > 0 : k < 0;
+      break;  // k / x; x / (negative k)
+    default:
+      flips = scalar_left ? k < 1 : k < 0;
+      break;  // k ^ x; x ^ (negative k)
   }
   if (flips) {
     for (uint8_t& q : out.qualifier) q = FlipQualifier(q);
@@ -353,9 +387,10 @@ SeriesData Evaluator::WithScalar(const ast::Node&, char op, SeriesData a, Series
 }
 
 // Two series aligned by period (rows where both have the period).
-SeriesData Evaluator::Aligned(const ast::Node& n, char op, SeriesData a, SeriesData b, double factor,
-                              std::string label, std::string unit, MeasureKind measure,
-                              const std::string& a_text, const std::string& b_text) {
+SeriesData Evaluator::Aligned(const ast::Node& n, char op, SeriesData a, SeriesData b,
+                              double factor, std::string label, std::string unit,
+                              MeasureKind measure, const std::string& a_text,
+                              const std::string& b_text) {
   if (a.freq != b.freq || a.cumulative != b.cumulative) {
     auto desc = [](const SeriesData& d, const std::string& text) {
       return text + " (" + FrequencyName(d.freq) + (d.cumulative ? ", cumulative" : "") + ")";
@@ -382,7 +417,8 @@ SeriesData Evaluator::Aligned(const ast::Node& n, char op, SeriesData a, SeriesD
       out.period.push_back(a.period[i]);
       // A combined 1-2月 is not combined with February alone.
       const bool same_span = a.ExtentAt(i) == b.ExtentAt(j);
-      out.value.push_back(same_span ? Apply(op, a.value[i], ScaleByUnit(b.value[j], factor)) : kNaN);
+      out.value.push_back(same_span ? Apply(op, a.value[i], ScaleByUnit(b.value[j], factor))
+                                    : kNaN);
       if (qualified) out.qualifier.push_back(QualifierOf(op, a.QualifierAt(i), b.QualifierAt(j)));
       if (a.ExtentAt(i) != 0) {
         out.extent.resize(out.period.size(), 0);

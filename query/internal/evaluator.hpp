@@ -75,8 +75,8 @@ class Evaluator {
   SeriesData ReadFormula(const storage::SeriesMeta& meta, const Ctx& ctx);  // internal/formula.cpp
   SeriesData ConvertUnit(const ast::Node& n, SeriesData d);
   SeriesData RangeFilter(const ast::Node& n, SeriesData d);
-  SeriesData WithScalar(const ast::Node& n, char op, SeriesData a, SeriesData b,
-                        std::string label, std::string unit, storage::MeasureKind measure);
+  SeriesData WithScalar(const ast::Node& n, char op, SeriesData a, SeriesData b, std::string label,
+                        std::string unit, storage::MeasureKind measure);
   SeriesData Aligned(const ast::Node& n, char op, SeriesData a, SeriesData b, double factor,
                      std::string label, std::string unit, storage::MeasureKind measure,
                      const std::string& a_text, const std::string& b_text);
@@ -92,8 +92,8 @@ class Evaluator {
   };
   struct CacheKeyHash {
     size_t operator()(const CacheKey& k) const {
-      return std::hash<const void*>()(k.node) ^ (static_cast<size_t>(k.as_of) * 31 + k.status * 7 +
-                                                 static_cast<size_t>(k.mode));
+      return std::hash<const void*>()(k.node) ^
+             (static_cast<size_t>(k.as_of) * 31 + k.status * 7 + static_cast<size_t>(k.mode));
     }
   };
   static CacheKey KeyOf(const ast::Node& n, const Ctx& ctx);

@@ -16,12 +16,13 @@ namespace ixdb::query {
 inline constexpr size_t kParallelThreshold = 64;
 
 template <typename Slot, typename Map, typename Sink>
-void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan& plan,
-                              size_t chunk, const Map& map, const Sink& sink) {
+void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan& plan, size_t chunk,
+                              const Map& map, const Sink& sink) {
   if (plan.driver == nullptr) {
     Evaluator ev(view_, plan, text_, options_);
     SeriesData d = ev.Eval(root, ctx, nullptr);
-    if (d.scalar) Err(root.pos, "the query names no series (e.g. gdp, yoy(gdp), series(kind=rate))");
+    if (d.scalar)
+      Err(root.pos, "the query names no series (e.g. gdp, yoy(gdp), series(kind=rate))");
     Slot slot;
     map(std::move(d), slot);
     for (const std::string& note : ev.notes()) Note(note);

@@ -49,20 +49,23 @@ void Collect(const ast::Node& n, std::map<std::string, size_t>* out) {
 }  // namespace
 
 void CheckFormulaExpression(const ast::Query& q, std::string_view text) {
-  const char* clauses = "a formula is an expression: where, order by and limit belong to the queries that read it";
+  const char* clauses =
+      "a formula is an expression: where, order by and limit belong to the queries that read it";
   if (q.where) Err(text, q.where->pos, clauses);
   if (!q.order.empty()) Err(text, q.order.front().pos, clauses);
   if (q.limit) Err(text, std::min(text.size(), text.rfind("limit")), clauses);
   const ast::Node& root = *q.expr;
   if (ReturnsTable(root)) {
     const ast::Node* table = &root;
-    while (table->def != nullptr && table->def->shape != ResultShape::kTable && table->bound[0].expr) {
+    while (table->def != nullptr && table->def->shape != ResultShape::kTable &&
+           table->bound[0].expr) {
       table = table->bound[0].expr;  // asof(...) or first(...) around a table function
     }
     Err(text, table->pos, table->text + "() returns a table; a formula must give a series");
   }
   if (const ast::Node* s = FindSelection(root)) {
-    Err(text, s->pos, "a formula stands for one series: series(...) selects several and cannot be used in it");
+    Err(text, s->pos,
+        "a formula stands for one series: series(...) selects several and cannot be used in it");
   }
 }
 
@@ -107,10 +110,11 @@ Result<std::vector<storage::SeriesMeta>> Executor::AllSeries() {
   if (formulas->empty()) return series;
   std::vector<storage::SeriesMeta> out;
   out.reserve(series->size() + formulas->size());
-  std::merge(std::make_move_iterator(series->begin()), std::make_move_iterator(series->end()),
-             std::make_move_iterator(formulas->begin()), std::make_move_iterator(formulas->end()),
-             std::back_inserter(out),
-             [](const storage::SeriesMeta& a, const storage::SeriesMeta& b) { return a.code < b.code; });
+  std::merge(
+      std::make_move_iterator(series->begin()), std::make_move_iterator(series->end()),
+      std::make_move_iterator(formulas->begin()), std::make_move_iterator(formulas->end()),
+      std::back_inserter(out),
+      [](const storage::SeriesMeta& a, const storage::SeriesMeta& b) { return a.code < b.code; });
   return out;
 }
 
@@ -135,13 +139,15 @@ void Executor::AddFormula(const storage::SeriesMeta& meta, Plan& plan) {
     return it == plan.formulas.end() ? nullptr : &it->second->meta.formula_uses;
   };
   if (std::vector<std::string> cycle = storage::FindFormulaCycle(meta.code, uses); !cycle.empty()) {
-    Fail(Status::Corruption("formula " + meta.code + " refers to itself: " + storage::FormulaCycleText(cycle)));
+    Fail(Status::Corruption("formula " + meta.code +
+                            " refers to itself: " + storage::FormulaCycleText(cycle)));
   }
 }
 
 SeriesData Evaluator::ReadFormula(const storage::SeriesMeta& meta, const Ctx& ctx) {
   auto it = plan_.formulas.find(meta.code);
-  if (it == plan_.formulas.end()) Fail(Status::Internal("formula " + meta.code + " was not resolved"));
+  if (it == plan_.formulas.end())
+    Fail(Status::Internal("formula " + meta.code + " was not resolved"));
   const BoundFormula& f = *it->second;
   // Inside the formula, positions refer to its text. (Its nodes are shared by every place that
   // reads it, each perhaps under its own as-of: the read cache is keyed by node and context.)

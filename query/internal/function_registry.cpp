@@ -6,14 +6,22 @@ namespace ixdb::query {
 
 const char* ParamKindName(ParamKind k) {
   switch (k) {
-    case ParamKind::kSeries: return "a series expression";
-    case ParamKind::kPeriod: return "a period like 2023, 2023Q3 or 2023H1";
-    case ParamKind::kPeriodRange: return "a period or a range of periods like 2022:2023";
-    case ParamKind::kDate: return "a date like 2024-01-20";
-    case ParamKind::kInteger: return "a whole number";
-    case ParamKind::kWord: return "a word";
-    case ParamKind::kText: return "a text";
-    case ParamKind::kSelector: return "a code pattern or a key=value filter";
+    case ParamKind::kSeries:
+      return "a series expression";
+    case ParamKind::kPeriod:
+      return "a period like 2023, 2023Q3 or 2023H1";
+    case ParamKind::kPeriodRange:
+      return "a period or a range of periods like 2022:2023";
+    case ParamKind::kDate:
+      return "a date like 2024-01-20";
+    case ParamKind::kInteger:
+      return "a whole number";
+    case ParamKind::kWord:
+      return "a word";
+    case ParamKind::kText:
+      return "a text";
+    case ParamKind::kSelector:
+      return "a code pattern or a key=value filter";
   }
   return "?";
 }

@@ -34,7 +34,7 @@ enum class ParamKind : uint8_t {
 const char* ParamKindName(ParamKind k);
 
 struct Param {
-  std::string name;                // as shown in the signature: x, from, n, method
+  std::string name;  // as shown in the signature: x, from, n, method
   ParamKind kind = ParamKind::kSeries;
   std::string default_value;       // shown as n=1; empty: required (unless `optional`)
   bool optional = false;           // may be left out even without a default (targets())
@@ -50,13 +50,14 @@ using TableImpl = Table (*)(Executor& ex, const ast::Node& call, const Ctx& ctx)
 
 struct FunctionDef {
   std::string name;
-  std::string family;     // transforms, growth, frequency, arithmetic, targets, vintages, metadata, aggregates
+  std::string
+      family;  // transforms, growth, frequency, arithmetic, targets, vintages, metadata, aggregates
   std::vector<Param> params;
   ResultShape shape = ResultShape::kSeries;
-  std::string unit_rule;  // "unit of x", "%", "pp for rates, % for levels", ...
-  std::string summary;    // one line
-  std::string formula;    // what is computed, in the notation of docs/query-language.md
-  std::string example;    // a query that runs against the demo data
+  std::string unit_rule;        // "unit of x", "%", "pp for rates, % for levels", ...
+  std::string summary;          // one line
+  std::string formula;          // what is computed, in the notation of docs/query-language.md
+  std::string example;          // a query that runs against the demo data
   SeriesImpl series = nullptr;  // kSeries
   TableImpl table = nullptr;    // kTable; also set for wrappers (asof, first) of tables
   // asof(...)/first(...) take series or a table function and give the same shape back.

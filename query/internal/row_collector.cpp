@@ -12,7 +12,6 @@
 
 namespace ixdb::query {
 
-
 struct RowCollector::Compiled {
   ast::Condition::Kind kind;
   int col = -1;
@@ -24,19 +23,18 @@ struct RowCollector::Compiled {
   std::vector<std::unique_ptr<Compiled>> args;
 };
 
-
-RowCollector::RowCollector(const ast::Query& q, std::vector<Column> columns, const QueryOptions& options,
-             std::string_view text)
+RowCollector::RowCollector(const ast::Query& q, std::vector<Column> columns,
+                           const QueryOptions& options, std::string_view text)
     : columns_(std::move(columns)), options_(options), text_(text) {
   if (q.where) where_ = Compile(*q.where);
-  for (const auto& k : q.order) order_.push_back({ColumnIndex(k.column, k.pos, "order by"), k.descending});
+  for (const auto& k : q.order)
+    order_.push_back({ColumnIndex(k.column, k.pos, "order by"), k.descending});
   if (q.limit) {
     limit_ = static_cast<size_t>(std::max<int64_t>(0, *q.limit));
   }
 }
 
 RowCollector::~RowCollector() = default;
-
 
 bool RowCollector::Add(std::vector<Cell>&& row, bool cumulative) {
   if (where_ && !Eval(*where_, row, cumulative)) return true;
@@ -106,7 +104,8 @@ std::unique_ptr<RowCollector::Compiled> RowCollector::Compile(const ast::Conditi
     auto [p, ec] = std::from_chars(c.literal.data(), c.literal.data() + c.literal.size(), v);
     if (ec != std::errc() || p != c.literal.data() + c.literal.size()) {
       Fail(Status::InvalidArgument(FormatErrorAt(
-          text_, c.pos, "column '" + c.column + "' holds numbers: '" + c.literal + "' is not one")));
+          text_, c.pos,
+          "column '" + c.column + "' holds numbers: '" + c.literal + "' is not one")));
     }
     if (c.op == "~") {
       Fail(Status::InvalidArgument(FormatErrorAt(
@@ -125,15 +124,17 @@ std::unique_ptr<RowCollector::Compiled> RowCollector::Compile(const ast::Conditi
 
 static int Cmp3(double a, double b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
-
-bool RowCollector::Eval(const Compiled& c, const std::vector<Cell>& row, bool row_cumulative) const {
+bool RowCollector::Eval(const Compiled& c, const std::vector<Cell>& row,
+                        bool row_cumulative) const {
   switch (c.kind) {
     case ast::Condition::Kind::kAnd:
       return Eval(*c.args[0], row, row_cumulative) && Eval(*c.args[1], row, row_cumulative);
     case ast::Condition::Kind::kOr:
       return Eval(*c.args[0], row, row_cumulative) || Eval(*c.args[1], row, row_cumulative);
-    case ast::Condition::Kind::kNot: return !Eval(*c.args[0], row, row_cumulative);
-    case ast::Condition::Kind::kCompare: break;
+    case ast::Condition::Kind::kNot:
+      return !Eval(*c.args[0], row, row_cumulative);
+    case ast::Condition::Kind::kCompare:
+      break;
   }
   const Cell& cell = row[c.col];
   const bool is_null = std::holds_alternative<std::monostate>(cell);
@@ -164,8 +165,9 @@ bool RowCollector::Eval(const Compiled& c, const std::vector<Cell>& row, bool ro
     return false;
   } else {
     std::string text = std::holds_alternative<std::string>(cell) ? std::get<std::string>(cell)
-                       : std::holds_alternative<double>(cell) ? NumberText(std::get<double>(cell))
-                                                              : std::to_string(std::get<int64_t>(cell));
+                       : std::holds_alternative<double>(cell)
+                           ? NumberText(std::get<double>(cell))
+                           : std::to_string(std::get<int64_t>(cell));
     if (c.op == "~") return ContainsIgnoreCase(text, c.literal);
     cmp = text.compare(c.literal);
     cmp = cmp < 0 ? -1 : (cmp > 0 ? 1 : 0);
@@ -184,7 +186,7 @@ int RowCollector::CompareCells(const Cell& a, const Cell& b, ColumnType type) co
   const bool bn = std::holds_alternative<std::monostate>(b);
   if (an || bn) return an == bn ? 0 : (an ? 2 : -2);  // +-2: null ordering ignores direction
   auto num = [](const Cell& c) {
-    return std::holds_alternative<double>(c) ? std::get<double>(c)
+    return std::holds_alternative<double>(c)    ? std::get<double>(c)
            : std::holds_alternative<int64_t>(c) ? static_cast<double>(std::get<int64_t>(c))
                                                 : kNaN;
   };
@@ -215,7 +217,8 @@ void RowCollector::Sort(size_t keep) {
     return false;
   };
   if (keep < rows_.size()) {
-    std::partial_sort(rows_.begin(), rows_.begin() + static_cast<ptrdiff_t>(keep), rows_.end(), less);
+    std::partial_sort(rows_.begin(), rows_.begin() + static_cast<ptrdiff_t>(keep), rows_.end(),
+                      less);
   } else {
     std::stable_sort(rows_.begin(), rows_.end(), less);
   }

@@ -30,7 +30,8 @@ Result<storage::SeriesValues> ReadAsCtx(storage::ReadView& view, const std::stri
   storage::SeriesValues out;
   out.meta = std::move(*meta);
   for (const storage::Version& v : *versions) {  // by period, then oldest first
-    if (v.reverted_by != 0 || v.deleted || v.status != *ctx.first_status || std::isnan(v.value)) continue;
+    if (v.reverted_by != 0 || v.deleted || v.status != *ctx.first_status || std::isnan(v.value))
+      continue;
     if (!out.period.empty() && out.period.back() == v.period) continue;  // already have its first
     out.period.push_back(v.period);
     out.vintage.push_back(v.vintage);
@@ -84,15 +85,17 @@ std::string SeriesData::PeriodTextAt(size_t i) const {
 double SeriesData::At(Period p) const {
   auto it = std::lower_bound(period.begin(), period.end(), p,
                              [](const Period& a, const Period& b) { return a.index < b.index; });
-  return (it != period.end() && it->index == p.index) ? value[static_cast<size_t>(it - period.begin())]
-                                                      : kNaN;
+  return (it != period.end() && it->index == p.index)
+             ? value[static_cast<size_t>(it - period.begin())]
+             : kNaN;
 }
 
 int DecimalPlaces(double v) {
   double scaled = v;
   for (int k = 0; k <= 9; ++k) {
     if (!(std::fabs(scaled) < 1e15)) return -1;
-    if (std::fabs(scaled - std::round(scaled)) <= 1e-13 * std::max(1.0, std::fabs(scaled))) return k;
+    if (std::fabs(scaled - std::round(scaled)) <= 1e-13 * std::max(1.0, std::fabs(scaled)))
+      return k;
     scaled *= 10;
   }
   return -1;
@@ -126,7 +129,7 @@ double ScaleByUnit(double v, double factor) {
     return v * factor;
   }
   const double mantissa = std::round(v * std::pow(10.0, d));  // exact: |v * 10^d| < 1e15
-  const int shift = static_cast<int>(e) - d;                   // result = mantissa * 10^shift
+  const int shift = static_cast<int>(e) - d;                  // result = mantissa * 10^shift
   return shift >= 0 ? mantissa * std::pow(10.0, shift) : mantissa / std::pow(10.0, -shift);
 }
 
@@ -138,9 +141,12 @@ std::string NumberText(double v) {
 
 std::pair<int64_t, int64_t> MonthSpan(Period p) {
   switch (p.freq) {
-    case Frequency::kAnnual: return {int64_t{p.index} * 12, int64_t{p.index} * 12 + 11};
-    case Frequency::kQuarterly: return {int64_t{p.index} * 3, int64_t{p.index} * 3 + 2};
-    case Frequency::kMonthly: return {p.index, p.index};
+    case Frequency::kAnnual:
+      return {int64_t{p.index} * 12, int64_t{p.index} * 12 + 11};
+    case Frequency::kQuarterly:
+      return {int64_t{p.index} * 3, int64_t{p.index} * 3 + 2};
+    case Frequency::kMonthly:
+      return {p.index, p.index};
   }
   return {0, 0};
 }
@@ -197,7 +203,8 @@ std::string FastPeriodText(Period p, bool cumulative) {
     *o++ = static_cast<char>('0' + v % 10);
   };
   switch (p.freq) {
-    case Frequency::kAnnual: break;
+    case Frequency::kAnnual:
+      break;
     case Frequency::kQuarterly:
       if (!cumulative || s == 1) {
         *o++ = 'Q';

@@ -84,7 +84,7 @@ struct SeriesData {
   // Periods before `period` a row also covers (1: NBS's combined 1-2月 of a plain monthly
   // series, or the first figure of a year that discrete() could not split). Empty: all 0.
   std::vector<uint8_t> extent;
-  bool scalar = false;       // a number literal (value in `number`)
+  bool scalar = false;  // a number literal (value in `number`)
   double number = 0;
   size_t size() const { return period.size(); }
   // Changes of this series are in percentage points (rates, shares, growth rates, % units).

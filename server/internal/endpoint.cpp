@@ -1,8 +1,7 @@
 #include "server/internal/endpoint.hpp"
 
-#include <boost/asio/io_context.hpp>
-
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 
 namespace ixdb::server::internal {
@@ -26,9 +25,8 @@ Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
     return bad("write an IPv6 address in brackets, [::1]:7380");
   }
   if (h.empty()) return bad("no host");
-  if (p.empty() || p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      })) {
+  if (p.empty() || p.size() > 5 ||
+      !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return bad("port must be a number 0-65535");
   }
   unsigned long n = std::stoul(p);

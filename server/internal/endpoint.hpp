@@ -2,7 +2,6 @@
 // Listen addresses: "HOST:PORT" text to an endpoint and back. Internal to server/ (Asio types).
 
 #include <boost/asio/ip/tcp.hpp>
-
 #include <string>
 
 #include "common/status.hpp"

@@ -2,7 +2,6 @@
 
 // Boost.JSON is header-only: its implementation is compiled here, in exactly one TU of ixdb.
 #include <boost/json/src.hpp>
-
 #include <charconv>
 #include <exception>
 #include <new>
@@ -120,14 +119,20 @@ Status ParseJson(std::string_view text, json::value* out) {
 
 std::string_view KindName(json::kind k) {
   switch (k) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "?";
 }
@@ -136,7 +141,8 @@ Status GetString(const json::object& obj, std::string_view key, std::string_view
                  bool required, std::string* out) {
   const json::value* v = obj.if_contains(key);
   if (v == nullptr) {
-    if (required) return Status::InvalidArgument("missing \"" + std::string(where) + "\" (a string)");
+    if (required)
+      return Status::InvalidArgument("missing \"" + std::string(where) + "\" (a string)");
     return Status::OK();
   }
   if (!v->is_string()) {
@@ -149,12 +155,24 @@ Status GetString(const json::object& obj, std::string_view key, std::string_view
 
 void WriteValue(JsonWriter& out, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: out.Null(); break;
-    case json::kind::bool_: out.Bool(v.get_bool()); break;
-    case json::kind::int64: out.Int(v.get_int64()); break;
-    case json::kind::uint64: out.Uint(v.get_uint64()); break;
-    case json::kind::double_: out.Double(v.get_double()); break;
-    case json::kind::string: out.String(v.get_string()); break;
+    case json::kind::null:
+      out.Null();
+      break;
+    case json::kind::bool_:
+      out.Bool(v.get_bool());
+      break;
+    case json::kind::int64:
+      out.Int(v.get_int64());
+      break;
+    case json::kind::uint64:
+      out.Uint(v.get_uint64());
+      break;
+    case json::kind::double_:
+      out.Double(v.get_double());
+      break;
+    case json::kind::string:
+      out.String(v.get_string());
+      break;
     case json::kind::array:
       out.BeginArray();
       for (const auto& e : v.get_array()) WriteValue(out, e);

@@ -4,7 +4,6 @@
 // implementation is compiled once, in json.cpp (it is header-only).
 
 #include <boost/json/value.hpp>
-
 #include <cstddef>
 #include <string>
 #include <string_view>

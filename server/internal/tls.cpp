@@ -4,7 +4,6 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/error.hpp>
-
 #include <filesystem>
 #include <fstream>
 

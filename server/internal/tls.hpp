@@ -3,7 +3,6 @@
 // server/ (Asio and OpenSSL types).
 
 #include <boost/asio/ssl/context.hpp>
-
 #include <memory>
 #include <string>
 
@@ -20,8 +19,7 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
 // A client context that verifies the server's certificate against `ca_file` (PEM), or the
 // system's certificate store when it is empty; TLS 1.2 or later. InvalidArgument naming the
 // file when it cannot be read.
-Result<std::unique_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
-    const std::string& ca_file);
+Result<std::unique_ptr<boost::asio::ssl::context>> MakeClientTlsContext(const std::string& ca_file);
 
 // OpenSSL's reason for a failed handshake, for people: "certificate verify failed (self-signed
 // certificate)" rather than an error number.

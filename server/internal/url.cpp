@@ -1,10 +1,9 @@
 // Boost.URL's header-only mode: its implementation is compiled here, once for the server.
-#include <boost/url/src.hpp>
-
 #include "server/internal/url.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
+#include <boost/url/src.hpp>
 
 namespace ixdb::server::internal {
 namespace {

@@ -27,18 +27,20 @@ Result<CancelAnswer> HandleCancel(const OpContext& context, const ParsedRequest&
   const std::string* query_id =
       request.cancel_query_id.empty() ? nullptr : &request.cancel_query_id;
   switch (context.config.cancels->Cancel(request.cancel_key, query_id)) {
-    case CancelRegistry::Outcome::kCancelled: return CancelAnswer{true, "cancel: query stopped"};
+    case CancelRegistry::Outcome::kCancelled:
+      return CancelAnswer{true, "cancel: query stopped"};
     case CancelRegistry::Outcome::kIdle:
       return CancelAnswer{false, "cancel: the connection runs no such query"};
-    case CancelRegistry::Outcome::kUnknownKey: break;
+    case CancelRegistry::Outcome::kUnknownKey:
+      break;
   }
   return Status::NotFound("no connection has this cancel key (it may have closed)");
 }
 
 Response EncodeCancel(const CancelAnswer& answer) {
-  return Response{answer.cancelled ? R"({"ok":true,"cancelled":true})"
-                                   : R"({"ok":true,"cancelled":false})",
-                  true, answer.log};
+  return Response{
+      answer.cancelled ? R"({"ok":true,"cancelled":true})" : R"({"ok":true,"cancelled":false})",
+      true, answer.log};
 }
 
 }  // namespace

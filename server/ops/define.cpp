@@ -18,7 +18,8 @@ using internal::KindName;
 Status ParseDefine(const json::object& obj, ParsedRequest* req) {
   if (const json::value* drop = obj.if_contains("drop"); drop != nullptr && !drop->is_null()) {
     if (!drop->is_bool()) {
-      return Status::InvalidArgument("\"drop\" must be true or false, not " + std::string(KindName(drop->kind())));
+      return Status::InvalidArgument("\"drop\" must be true or false, not " +
+                                     std::string(KindName(drop->kind())));
     }
     req->drop = drop->get_bool();
   }

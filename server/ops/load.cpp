@@ -20,7 +20,8 @@ using internal::KindName;
 Status ParseLoad(const json::object& obj, ParsedRequest* req) {
   const json::value* files = obj.if_contains("files");
   if (files == nullptr) {
-    return Status::InvalidArgument("load request needs \"files\": [{\"name\":...,\"content\":...}]");
+    return Status::InvalidArgument(
+        "load request needs \"files\": [{\"name\":...,\"content\":...}]");
   }
   if (!files->is_array()) {
     return Status::InvalidArgument("\"files\" must be an array, not " +
@@ -99,7 +100,8 @@ Result<load::LoadOptions> MakeLoadOptions(const ParsedRequest& req, const std::s
   if (!codes.ok()) return Status::InvalidArgument("options.codes: " + codes.status().message());
   options.codes = *codes;
   if (req.ignore_unknown_columns != "true" && req.ignore_unknown_columns != "false") {
-    return Status::InvalidArgument("options.ignore_unknown_columns: expected \"true\" or \"false\"");
+    return Status::InvalidArgument(
+        "options.ignore_unknown_columns: expected \"true\" or \"false\"");
   }
   options.ignore_unknown_columns = req.ignore_unknown_columns == "true";
   // Never skip_bad_path: a network client must not make the server write files.

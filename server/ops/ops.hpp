@@ -6,11 +6,11 @@
 
 namespace ixdb::server::ops {
 
-extern const OpSpec kPing;   // ping.cpp
-extern const OpSpec kHello;  // hello.cpp
-extern const OpSpec kQuery;  // query.cpp
-extern const OpSpec kLoad;   // load.cpp
-extern const OpSpec kDefine; // define.cpp
-extern const OpSpec kCancel; // cancel.cpp
+extern const OpSpec kPing;    // ping.cpp
+extern const OpSpec kHello;   // hello.cpp
+extern const OpSpec kQuery;   // query.cpp
+extern const OpSpec kLoad;    // load.cpp
+extern const OpSpec kDefine;  // define.cpp
+extern const OpSpec kCancel;  // cancel.cpp
 
 }  // namespace ixdb::server::ops

@@ -61,8 +61,7 @@ Result<query::Table> HandleQuery(const OpContext& context, const ParsedRequest& 
   Result<query::Table> table = context.backend.Query(request.query, running.control());
   if (table.ok() || !table.status().IsCancelled()) return table;
   // Say which of the two stopped it, in the terms of the server's flags.
-  const bool cancelled =
-      running.control().cancel != nullptr && running.control().cancel->load();
+  const bool cancelled = running.control().cancel != nullptr && running.control().cancel->load();
   if (cancelled) return Status::Cancelled("the query was cancelled by a cancel request");
   if (Clock::now() >= running.control().deadline) {
     const double seconds = std::chrono::duration<double>(timeout).count();

@@ -1,8 +1,8 @@
 #pragma once
 // What a ReadView sees besides its RocksDB snapshot (internal to storage/): the catalog of
-// series (and of named formulas) and the set of retracted (reverted) loads, both immutable snapshots replaced
-// copy-on-write by the writes that change them, so that lookups cost no RocksDB read. A
-// ReadView holds the ones that match its RocksDB snapshot (taken under StoreImpl's publish
+// series (and of named formulas) and the set of retracted (reverted) loads, both immutable
+// snapshots replaced copy-on-write by the writes that change them, so that lookups cost no RocksDB
+// read. A ReadView holds the ones that match its RocksDB snapshot (taken under StoreImpl's publish
 // mutex).
 
 #include <algorithm>

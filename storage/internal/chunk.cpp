@@ -286,8 +286,8 @@ Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scr
     if (blob.size() < 4) return Status::Corruption("short raw chunk");
     std::string_view raw = blob.substr(0, blob.size() - 4);
     const auto* t = reinterpret_cast<const unsigned char*>(blob.data() + raw.size());
-    uint32_t crc = uint32_t{t[0]} | (uint32_t{t[1]} << 8) | (uint32_t{t[2]} << 16) |
-                   (uint32_t{t[3]} << 24);
+    uint32_t crc =
+        uint32_t{t[0]} | (uint32_t{t[1]} << 8) | (uint32_t{t[2]} << 16) | (uint32_t{t[3]} << 24);
     if (crc != Crc32c(raw)) return Status::Corruption("chunk checksum mismatch");
     return DecodeColumns(raw, cols, run_starts);
   }

@@ -15,11 +15,11 @@ namespace ixdb::storage::internal {
 // Versions of one series in columns. A row is (period, vintage, seq) -> the rest. Strings
 // (stage, source) are indexes into `strings`, whose entry 0 is "".
 struct VersionColumns {
-  std::vector<int32_t> period;  // Period::index (the series' frequency is implied)
-  std::vector<int32_t> vintage; // Date::days
-  std::vector<uint64_t> seq;    // write sequence: orders versions of equal vintage
+  std::vector<int32_t> period;   // Period::index (the series' frequency is implied)
+  std::vector<int32_t> vintage;  // Date::days
+  std::vector<uint64_t> seq;     // write sequence: orders versions of equal vintage
   std::vector<uint64_t> load_id;
-  std::vector<double> value;    // NaN: blank
+  std::vector<double> value;  // NaN: blank
   std::vector<uint8_t> status, qualifier, deleted;
   std::vector<uint32_t> stage, source;
   std::vector<std::string> strings{""};
@@ -38,8 +38,8 @@ struct VersionColumns {
   // Appends row i of `src` (its strings re-interned here).
   void AppendRow(const VersionColumns& src, size_t i);
   // Appends a row whose string indexes already refer to this->strings.
-  void PushRow(int32_t p, int32_t v, uint64_t s, uint64_t load, double val, uint8_t st,
-               uint8_t q, uint8_t del, uint32_t stage_ix, uint32_t source_ix);
+  void PushRow(int32_t p, int32_t v, uint64_t s, uint64_t load, double val, uint8_t st, uint8_t q,
+               uint8_t del, uint32_t stage_ix, uint32_t source_ix);
   // True if rows are ordered by (period, vintage, seq).
   bool IsSorted() const;
   // Reorders rows by (period, vintage, seq) (stable).

@@ -36,8 +36,9 @@ inline constexpr double kPow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 inline constexpr uint8_t kFlagStatusMask = 0x07;  // bits 0-2: ObsStatus
 inline constexpr int kFlagQualifierShift = 3;     // bits 3-4: Qualifier
 inline constexpr uint8_t kFlagDeleted = 0x20;
-inline constexpr uint8_t kFlagBlank = 0x40;       // NaN: no value stored
-inline constexpr uint8_t kFlagException = 0x80;   // value stored as raw bits, not in the decimal column
+inline constexpr uint8_t kFlagBlank = 0x40;  // NaN: no value stored
+inline constexpr uint8_t kFlagException =
+    0x80;  // value stored as raw bits, not in the decimal column
 
 // Column modes. On-disk format: do not change.
 // The optional last column of a chunk (tag byte, then an RLE column). On-disk format.

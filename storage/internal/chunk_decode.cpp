@@ -1,11 +1,10 @@
 // DecodeColumns (chunk_columns.hpp), cut along the columns in the order they are stored. This
 // is the hot path of every read: its steps work on raw pointers into the already sized columns.
-#include "storage/internal/chunk_columns.hpp"
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
 
+#include "storage/internal/chunk_columns.hpp"
 #include "storage/internal/key_codec.hpp"
 
 namespace ixdb::storage::internal {
@@ -141,8 +140,8 @@ const char* DecodePeriodGaps(Reader* r, size_t n, uint64_t m, size_t base, size_
     for (size_t i = 1; i < n; ++i) period[i] = period[0] + static_cast<int32_t>(i);
     return nullptr;
   }
-  size_t row = 0;            // current row (0-based within this chunk)
-  size_t run = runs_base;    // current run
+  size_t row = 0;          // current row (0-based within this chunk)
+  size_t run = runs_base;  // current run
   int64_t gap = 0;
   uint64_t left = 0;
   auto next_run_start = [&](size_t k) {

@@ -1,11 +1,10 @@
 // EncodeColumns (chunk_columns.hpp), cut along the columns in the order they are stored.
-#include "storage/internal/chunk_columns.hpp"
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 
+#include "storage/internal/chunk_columns.hpp"
 #include "storage/internal/key_codec.hpp"
 
 namespace ixdb::storage::internal {
@@ -48,10 +47,9 @@ void PutRle(std::string* out, const std::vector<T>& col) {
 }
 
 inline uint8_t MakeFlags(const VersionColumns& c, size_t i) {
-  return static_cast<uint8_t>((c.status[i] & kFlagStatusMask) |
-                              ((c.qualifier[i] & 3) << kFlagQualifierShift) |
-                              (c.deleted[i] ? kFlagDeleted : 0) |
-                              (std::isnan(c.value[i]) ? kFlagBlank : 0));
+  return static_cast<uint8_t>(
+      (c.status[i] & kFlagStatusMask) | ((c.qualifier[i] & 3) << kFlagQualifierShift) |
+      (c.deleted[i] ? kFlagDeleted : 0) | (std::isnan(c.value[i]) ? kFlagBlank : 0));
 }
 
 inline void PutFixed64LE(std::string* out, uint64_t v) {
@@ -228,7 +226,8 @@ void PutDecimalValues(const VersionColumns& c, const std::vector<uint32_t>& orde
   for (size_t j = 0; j < n; ++j) {
     if (flags[j] & (kFlagBlank | kFlagException)) continue;
     const int64_t mm = layout.scaled[j];
-    PutVarsint64(out, static_cast<int64_t>(static_cast<uint64_t>(mm) - static_cast<uint64_t>(prev_m)));
+    PutVarsint64(out,
+                 static_cast<int64_t>(static_cast<uint64_t>(mm) - static_cast<uint64_t>(prev_m)));
     prev_m = mm;
   }
   for (size_t j = 0; j < n; ++j) {

@@ -155,14 +155,14 @@ inline bool GetLengthPrefixed(std::string_view* in, std::string* s) {
 
 // ---- keys ---------------------------------------------------------------------------------
 // Catalog column family: one tag byte, then the fields below. On-disk format: do not change.
-inline constexpr char kTagFormat = 'F';      // "F"                          -> "ixdb" + u32 version
-inline constexpr char kTagCounters = 'N';    // "N"                          -> counters record
-inline constexpr char kTagCode = 'C';        // "C" + code                   -> u32 id + meta record
-inline constexpr char kTagId = 'I';          // "I" + u32 id                 -> code
-inline constexpr char kTagHistory = 'H';     // "H" + u32 id + u64 seq       -> meta replaced at seq
-inline constexpr char kTagLoad = 'L';        // "L" + u64 load id            -> load record
-inline constexpr char kTagLoadTouch = 'R';   // "R" + u64 load id + u32 id   -> u8 flags + u64 seq
-inline constexpr char kTagFormula = 'D';     // "D" + code                   -> meta record (v3+)
+inline constexpr char kTagFormat = 'F';     // "F"                          -> "ixdb" + u32 version
+inline constexpr char kTagCounters = 'N';   // "N"                          -> counters record
+inline constexpr char kTagCode = 'C';       // "C" + code                   -> u32 id + meta record
+inline constexpr char kTagId = 'I';         // "I" + u32 id                 -> code
+inline constexpr char kTagHistory = 'H';    // "H" + u32 id + u64 seq       -> meta replaced at seq
+inline constexpr char kTagLoad = 'L';       // "L" + u64 load id            -> load record
+inline constexpr char kTagLoadTouch = 'R';  // "R" + u64 load id + u32 id   -> u8 flags + u64 seq
+inline constexpr char kTagFormula = 'D';    // "D" + code                   -> meta record (v3+)
 
 // Each key kind below has an encoder and a parser that is its exact inverse (leveldb's
 // AppendInternalKey / ParseInternalKey); nothing else decodes keys by hand.
@@ -181,7 +181,8 @@ inline std::string ObsKey(uint32_t series_id, uint64_t seq) {
   return k;
 }
 inline bool ParseObsKey(std::string_view k, ObsKeyParts* out) {
-  return k.size() == kObsKeySize && GetFixed32BE(&k, &out->series_id) && GetFixed64BE(&k, &out->seq);
+  return k.size() == kObsKeySize && GetFixed32BE(&k, &out->series_id) &&
+         GetFixed64BE(&k, &out->seq);
 }
 // The prefix of every key (obs, targets) of one series.
 inline std::string SeriesPrefix(uint32_t series_id) {

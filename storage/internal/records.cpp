@@ -136,9 +136,9 @@ bool DecodeLoad(std::string_view in, LoadRecord* r) {
   uint8_t version;
   int64_t t, vintage;
   uint64_t nfiles;
-  if (!GetU8(&in, &version) || version < 1 || !GetVarint64(&in, &r->id) ||
-      !GetVarsint64(&in, &t) || !GetLengthPrefixed(&in, &r->info.command) ||
-      !GetVarint64(&in, &nfiles) || nfiles > in.size()) {
+  if (!GetU8(&in, &version) || version < 1 || !GetVarint64(&in, &r->id) || !GetVarsint64(&in, &t) ||
+      !GetLengthPrefixed(&in, &r->info.command) || !GetVarint64(&in, &nfiles) ||
+      nfiles > in.size()) {
     return false;
   }
   r->unix_time = t;
@@ -149,9 +149,9 @@ bool DecodeLoad(std::string_view in, LoadRecord* r) {
   if (!GetVarsint64(&in, &vintage)) return false;
   r->info.vintage = Date{static_cast<int32_t>(vintage)};
   WriteSummary& s = r->summary;
-  for (uint64_t* v : {&s.load_id, &s.series_created, &s.series_updated, &s.observations_added,
-                      &s.revisions, &s.unchanged, &s.targets_added, &s.targets_unchanged,
-                      &s.deletions}) {
+  for (uint64_t* v :
+       {&s.load_id, &s.series_created, &s.series_updated, &s.observations_added, &s.revisions,
+        &s.unchanged, &s.targets_added, &s.targets_unchanged, &s.deletions}) {
     if (!GetVarint64(&in, v)) return false;
   }
   if (!GetVarint64(&in, &r->reverted_by) || !GetVarint64(&in, &r->reverts)) return false;

@@ -9,9 +9,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
-#include "cli_test_util.hpp"
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -22,9 +19,10 @@
 #include <utility>
 #include <vector>
 
+#include "cli_test_util.hpp"
+
 namespace fs = std::filesystem;
 using namespace ixdb::cli::test;
-
 
 TEST_CASE("ixdb: --help, COMMAND --help and --version exit 0", "[cli]") {
   Proc p = Run({"--help"});
@@ -96,7 +94,9 @@ TEST_CASE("ixdb: --bom puts a UTF-8 byte-order mark before CSV", "[cli]") {
   LoadedStore s;
   Proc p = Run({"--db", s.db, "query", "--format", "csv", "--bom", "gdp"});
   REQUIRE(p.code == 0);
-  CHECK(StartsWith(p.out, "\xEF\xBB\xBF" "indicator,period,value"));
+  CHECK(StartsWith(p.out,
+                   "\xEF\xBB\xBF"
+                   "indicator,period,value"));
 }
 
 TEST_CASE("ixdb: global options are accepted after the subcommand", "[cli]") {
@@ -200,7 +200,8 @@ TEST_CASE("ixdb: load flags for other systems' files (codes, unknown columns, dr
   Proc p = Run({"--db", db, "load", "--vintage", "2024-01-01", dir / "r.csv"});
   CHECK(p.code == 1);
   CHECK(Contains(p.err, "unknown column 'colour' (column 4)"));
-  p = Run({"--db", db, "load", "--vintage", "2024-01-01", "--ignore-unknown-columns", dir / "r.csv"});
+  p = Run(
+      {"--db", db, "load", "--vintage", "2024-01-01", "--ignore-unknown-columns", dir / "r.csv"});
   CHECK(p.code == 1);
   CHECK(Contains(p.err, "bad series code 'R-datasets:AirPassengers'"));
   CHECK(Contains(p.err, "(on 2 rows; the first is shown)"));
@@ -264,7 +265,8 @@ TEST_CASE("ixdb: loads lists each load, revert retracts one", "[cli]") {
   p = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
   CHECK(Contains(p.out, "gdp,2023,20000,亿元,2024-01-20,estimate,"));
   p = Run({"--db", s.db, "query", "--format", "csv", "changes(2024-01-28)"});
-  CHECK(p.out == "indicator,period,value,vintage,status,previous_value,previous_status,change,kind,unit\n");
+  CHECK(p.out ==
+        "indicator,period,value,vintage,status,previous_value,previous_status,change,kind,unit\n");
   // History keeps the bulletin's value, with its load and the revert that retracted it.
   p = Run({"--db", s.db, "query", "--format", "csv", "revisions(gdp, 2023)"});
   CHECK(Contains(p.out, "gdp,2023,2024-01-28,20011.65,preliminary,,,,亿元,2,3\n"));
@@ -355,11 +357,10 @@ TEST_CASE("ixdb: shell reads queries from a pipe without prompts", "[cli]") {
   CHECK(p.out.find('\n') == p.out.size() - 1);
 }
 
-
 TEST_CASE("ixdb: shell -f runs a script: output, places of errors, exit status", "[cli]") {
   LoadedStore s;
   WriteFile(s.dir / "report.q",
-            "\xEF\xBB\xBF.format csv\n"   // a BOM (Notepad) is skipped
+            "\xEF\xBB\xBF.format csv\n"  // a BOM (Notepad) is skipped
             "gdp[2023]\n"
             "yoy(gdp,\n"
             "    2)\n"
@@ -394,7 +395,9 @@ TEST_CASE("ixdb: shell -f runs a script: output, places of errors, exit status",
   CHECK(p.err.empty());
   p = Run({"--db", s.db, "shell", "-c", ".format csv", "-c", "gdp_growth"});
   CHECK(p.code == 0);
-  CHECK(p.out == "indicator,period,value,unit,vintage,status,qualifier\ngdp_growth,2023,5.7,%,2024-01-28,preliminary,\n");
+  CHECK(p.out ==
+        "indicator,period,value,unit,vintage,status,qualifier\ngdp_growth,2023,5.7,%,2024-01-28,"
+        "preliminary,\n");
   p = Run({"--db", s.db, "shell", "-c", "nosuch"});
   CHECK(p.code == 1);
   CHECK(StartsWith(p.err, "error: 1:1: unknown series 'nosuch'"));
@@ -445,7 +448,9 @@ TEST_CASE("ixdb: query takes a trailing ; and - for the query from standard inpu
   LoadedStore s;
   Proc p = Run({"--db", s.db, "query", "--format", "csv", "gdp_growth;"});
   CHECK(p.code == 0);
-  CHECK(p.out == "indicator,period,value,unit,vintage,status,qualifier\ngdp_growth,2023,5.7,%,2024-01-28,preliminary,\n");
+  CHECK(p.out ==
+        "indicator,period,value,unit,vintage,status,qualifier\ngdp_growth,2023,5.7,%,2024-01-28,"
+        "preliminary,\n");
   RunOptions opts;
   opts.input = "gdp_growth ;\n";
   Proc q = Run({"--db", s.db, "query", "--format", "csv", "-"}, opts);
@@ -497,7 +502,7 @@ TEST_CASE("ixdb: query, shell and load with --connect to ixdb serve", "[cli]") {
   // Over --connect, .asof sends the date with each query: the answer of the local shell, the
   // estimate of 2024-01-20 rather than the bulletin's revision.
   const std::vector<std::string> asof = {"shell", "--format", "csv", "-c", ".asof 2024-01-27",
-                                         "-c", "gdp[2023]"};
+                                         "-c",    "gdp[2023]"};
   std::vector<std::string> local_asof = {"--db", s.db}, remote_asof = {"--connect", ep};
   local_asof.insert(local_asof.end(), asof.begin(), asof.end());
   remote_asof.insert(remote_asof.end(), asof.begin(), asof.end());
@@ -545,7 +550,8 @@ TEST_CASE("ixdb: serve --token: loads need the same --token", "[cli]") {
 
 TEST_CASE("ixdb: define stores a formula series, read as of a date, listed, dropped", "[cli]") {
   LoadedStore s;
-  Proc p = Run({"--db", s.db, "define", "gdp_wan", "gdp", "--name", "地区生产总值（万亿元）", "--unit", "万亿元"});
+  Proc p = Run({"--db", s.db, "define", "gdp_wan", "gdp", "--name", "地区生产总值（万亿元）",
+                "--unit", "万亿元"});
   INFO(p.err);
   REQUIRE(p.code == 0);
   CHECK(p.out == "defined gdp_wan = gdp (万亿元, annual)\n");
@@ -569,7 +575,8 @@ TEST_CASE("ixdb: define stores a formula series, read as of a date, listed, drop
   REQUIRE(p.code == 0);
   p = Run({"--db", s.db, "define", "gdp_wan", "twice / 2"});
   CHECK(p.code == 1);
-  CHECK(Contains(p.err, "ixdb: 1:1: formula gdp_wan refers to itself: gdp_wan -> twice -> gdp_wan"));
+  CHECK(
+      Contains(p.err, "ixdb: 1:1: formula gdp_wan refers to itself: gdp_wan -> twice -> gdp_wan"));
   p = Run({"--db", s.db, "define", "x", "gdp + gpd"});
   CHECK(p.code == 1);
   CHECK(Contains(p.err, "unknown series 'gpd'; did you mean gdp"));
@@ -597,7 +604,8 @@ TEST_CASE("ixdb: define --connect defines on the server, with its token", "[cli]
   ServerProcess server(s.db, s.dir / "server.log", {"--token", "s3cret"});
   Proc p = Run({"--connect", server.endpoint(), "define", "gdp_wan", "gdp", "--unit", "万亿元"});
   CHECK(p.code == 1);
-  p = Run({"--connect", server.endpoint(), "--token", "s3cret", "define", "gdp_wan", "gdp", "--unit", "万亿元"});
+  p = Run({"--connect", server.endpoint(), "--token", "s3cret", "define", "gdp_wan", "gdp",
+           "--unit", "万亿元"});
   INFO(p.err);
   REQUIRE(p.code == 0);
   CHECK(p.out == "defined gdp_wan = gdp (万亿元, annual)\n");
@@ -638,9 +646,9 @@ TEST_CASE("ixdb: the token comes from --token-file or IXDB_TOKEN; two sources ar
   CHECK(p.code == 0);
   CHECK(p.err.empty());  // no warning: the token is not on the command line
   // Two sources: an error before anything is done.
-  p = Run({"--connect", server.endpoint(), "--token-file", s.dir / "token", "load",
-           s.dir / "more.csv"},
-          env_right);
+  p = Run(
+      {"--connect", server.endpoint(), "--token-file", s.dir / "token", "load", s.dir / "more.csv"},
+      env_right);
   CHECK(p.code == 1);
   CHECK(Contains(p.err, "the token is given twice (--token-file and IXDB_TOKEN)"));
   p = Run({"--token", "x", "--token-file", s.dir / "token", "query", "gdp"});
@@ -659,9 +667,10 @@ TEST_CASE("ixdb: serve --tls-cert/--tls-key; clients --tls --tls-ca; plaintext i
           "[cli]") {
   LoadedStore s;
   const std::string cert = s.dir / "cert.pem", key = s.dir / "key.pem";
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ixdb-test "
-                    "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + key +
-                    "' -out '" + cert + "' >/dev/null 2>&1";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ixdb-test "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" +
+      key + "' -out '" + cert + "' >/dev/null 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
   Proc local = Run({"--db", s.db, "query", "--format", "csv", "gdp"});
   ServerProcess server(s.db, s.dir / "server.log", {"--tls-cert", cert, "--tls-key", key});
@@ -687,9 +696,9 @@ TEST_CASE("ixdb: serve --tls-cert/--tls-key; clients --tls --tls-ca; plaintext i
 TEST_CASE("ixdb: serve's limit flags are checked and take effect", "[cli]") {
   LoadedStore s;
   Proc p = Run({"serve", "--help"});
-  for (const char* flag : {"--max-connections", "--max-frame-bytes", "--idle-timeout",
-                           "--query-timeout", "--max-result-bytes", "--tls-cert", "--tls-key",
-                           "--insecure"}) {
+  for (const char* flag :
+       {"--max-connections", "--max-frame-bytes", "--idle-timeout", "--query-timeout",
+        "--max-result-bytes", "--tls-cert", "--tls-key", "--insecure"}) {
     CHECK(Contains(p.out, flag));
   }
   p = Run({"--db", s.db, "serve", "--query-timeout", "-1"});
@@ -699,8 +708,7 @@ TEST_CASE("ixdb: serve's limit flags are checked and take effect", "[cli]") {
   CHECK(Contains(p.err, "the token would travel in clear text"));
   ServerProcess server(s.db, s.dir / "server.log",
                        {"--max-frame-bytes", "200", "--max-result-bytes", "300"});
-  WriteFile(s.dir / "more.csv",
-            "indicator,period,vintage,value\n" + std::string(300, '#') + "\n");
+  WriteFile(s.dir / "more.csv", "indicator,period,vintage,value\n" + std::string(300, '#') + "\n");
   p = Run({"--connect", server.endpoint(), "load", s.dir / "more.csv"});
   CHECK(p.code == 1);
   CHECK(Contains(p.err, "exceeds the limit of 200 bytes"));

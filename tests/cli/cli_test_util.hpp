@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -58,8 +57,8 @@ struct Proc {
 };
 
 struct RunOptions {
-  std::string input;   // standard input
-  std::string cwd;     // working directory (default: the test's)
+  std::string input;                                     // standard input
+  std::string cwd;                                       // working directory (default: the test's)
   std::vector<std::pair<std::string, std::string>> env;  // set in the child
 };
 
@@ -103,7 +102,9 @@ inline Proc Run(const std::vector<std::string>& args, const RunOptions& opts = {
 inline bool Contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
-inline bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+inline bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 // GDP (a level) with its first releases, and the growth rate: the data of DOMAIN.md.
 inline const char* kFirstLoad =

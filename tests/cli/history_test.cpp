@@ -1,10 +1,9 @@
 #include "cli/history.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -48,14 +47,17 @@ TEST_CASE("HistoryFile: entries round-trip in libedit's format", "[cli]") {
 TEST_CASE("HistoryFile: a file written by libedit (the earlier shell) reads back", "[cli]") {
   ixdb::test::TempDir dir;
   // Bytes of a ~/.ixdb_history the libedit-based shell wrote (checked with od -c).
-  const std::string path = dir.Write("h", "_HiStOrY_V2_\nsearch(\"\xe9\x9b\xb6\xe5\x94\xae\\040a\\134b\")\nyoy(gdp\\012)\n.quit\n");
+  const std::string path = dir.Write(
+      "h",
+      "_HiStOrY_V2_\nsearch(\"\xe9\x9b\xb6\xe5\x94\xae\\040a\\134b\")\nyoy(gdp\\012)\n.quit\n");
   HistoryFile h(path);
   auto loaded = h.Load();
   REQUIRE(loaded.ok());
   CHECK(*loaded == std::vector<std::string>{"search(\"零售 a\\b\")", "yoy(gdp\n)", ".quit"});
 }
 
-TEST_CASE("HistoryFile: trimming keeps the newest entries and replaces the file atomically", "[cli]") {
+TEST_CASE("HistoryFile: trimming keeps the newest entries and replaces the file atomically",
+          "[cli]") {
   ixdb::test::TempDir dir;
   const std::string path = dir.Sub("h");
   HistoryFile h(path, 10);
@@ -68,7 +70,8 @@ TEST_CASE("HistoryFile: trimming keeps the newest entries and replaces the file 
   CHECK(*loaded == expected);
   // No temporary file is left behind.
   int files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    files += e.is_regular_file();
   CHECK(files == 1);
 }
 
@@ -112,7 +115,8 @@ std::vector<std::string> AppendFromTwoProcesses(const std::string& path, int eac
 // For each process, the indexes of its entries in file order.
 std::vector<std::vector<int>> ByProcess(const std::vector<std::string>& entries) {
   std::vector<std::vector<int>> out(2);
-  for (const auto& e : entries) out[static_cast<size_t>(e[1] - '0')].push_back(std::stoi(e.substr(3)));
+  for (const auto& e : entries)
+    out[static_cast<size_t>(e[1] - '0')].push_back(std::stoi(e.substr(3)));
   return out;
 }
 

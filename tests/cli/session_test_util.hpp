@@ -4,7 +4,6 @@
 // to run lines through a Session and collect what it printed.
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -88,8 +87,8 @@ struct ShellRun {
 };
 
 // Runs `script` as the lines of standard input ("<stdin>" in errors), or with `options`.
-inline ShellRun RunScript(QueryBackend& backend, const std::string& script, ShellSettings settings = {},
-                          ShellOptions options = {}) {
+inline ShellRun RunScript(QueryBackend& backend, const std::string& script,
+                          ShellSettings settings = {}, ShellOptions options = {}) {
   options.read_rc = false;
   std::istringstream in(script);
   std::ostringstream out, err;

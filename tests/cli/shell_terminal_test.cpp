@@ -6,9 +6,6 @@
 #include <sys/types.h>
 
 #include <catch2/catch.hpp>
-
-#include "tests/common/text_lines.hpp"
-
 #include <chrono>
 #include <string>
 #include <thread>
@@ -17,16 +14,15 @@
 #include "cli/history.hpp"
 #include "cli_test_util.hpp"
 #include "common/utf8.hpp"
+#include "tests/common/text_lines.hpp"
 
 namespace {
 
-using ixdb::test::Lines;
 using ixdb::test::BorderColumns;
+using ixdb::test::Lines;
 
 using namespace ixdb::cli::test;
 namespace fs = std::filesystem;
-
-
 
 // The shell in a terminal, its pid written to a file so a test can wait for the process
 // itself to end after a hangup.
@@ -41,8 +37,8 @@ struct ShellInTerminal {
     if (!home_dir.empty()) home = home_dir;
     fs::create_directories(home);
     const std::string command = "echo $$ > " + pid_file + "; exec env HOME=" + home +
-                                " LANG=C.UTF-8 TERM=screen " + env + " " + IXDB_BIN + " " + db_args +
-                                " shell";
+                                " LANG=C.UTF-8 TERM=screen " + env + " " + IXDB_BIN + " " +
+                                db_args + " shell";
     terminal = std::make_unique<Terminal>("sh -c " + ShellQuote(command), width, height);
     REQUIRE(terminal->WaitFor("ixdb>"));
   }
@@ -123,16 +119,18 @@ TEST_CASE("shell in a terminal: a hangup at the prompt keeps every history entry
   }
 }
 
-TEST_CASE("shell in a terminal: SIGTERM and a crash (SIGKILL), at the prompt and in a query, keep "
-          "the history",
-          "[cli]") {
+TEST_CASE(
+    "shell in a terminal: SIGTERM and a crash (SIGKILL), at the prompt and in a query, keep "
+    "the history",
+    "[cli]") {
   LongStore s;
   TempDir home;
   std::vector<std::string> expected;
   for (int signal : {SIGTERM, SIGKILL}) {
     for (bool in_query : {false, true}) {
       ShellInTerminal sh("--db " + s.db, 100, 40, "", home.path.string());
-      const std::string entry = "a[1000-01]  # " + std::to_string(signal) + (in_query ? " query" : " prompt");
+      const std::string entry =
+          "a[1000-01]  # " + std::to_string(signal) + (in_query ? " query" : " prompt");
       sh->Line(entry);
       CHECK(sh->WaitFor("1 row"));
       expected.push_back(entry);
@@ -161,7 +159,8 @@ TEST_CASE("shell in a terminal: Ctrl-C cancels a long query, the next one works,
   const auto start = std::chrono::steady_clock::now();
   sh->Keys("C-c");
   REQUIRE(sh->WaitFor("error: the query was cancelled", 10));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(seconds < 3.0);  // the whole query takes about a minute
   // The shell is back at the prompt and the next query works.
   sh->Clear();
@@ -228,7 +227,8 @@ TEST_CASE("shell in a terminal: \\d and \\d CODE on the demo data", "[cli]") {
   CHECK(sh->WaitFor("missed"));
   screen = sh->Screen();
   INFO(screen);
-  CHECK(Contains(screen, "gdp_growth · 地区生产总值增长 · GDP growth (constant prices, year to date)"));
+  CHECK(Contains(screen,
+                 "gdp_growth · 地区生产总值增长 · GDP growth (constant prices, year to date)"));
   CHECK(Contains(screen, "20 periods, 2012Q1-Q4 … 2024Q1-Q4; last vintage 2025-03-31; 1 target"));
   CHECK(Contains(screen, "latest values"));
   CHECK(Contains(screen, "│ 2024Q1-Q4 │   5.2 │"));
@@ -329,7 +329,8 @@ void CheckAsOf(ShellInTerminal& sh) {
 
 }  // namespace
 
-TEST_CASE("shell in a terminal: .asof reads every query as of a day, shown in the prompt", "[cli]") {
+TEST_CASE("shell in a terminal: .asof reads every query as of a day, shown in the prompt",
+          "[cli]") {
   DemoStore s;
   ShellInTerminal sh("--db " + s.db);
   CheckAsOf(sh);
@@ -344,7 +345,8 @@ TEST_CASE("shell in a terminal: a result taller than the screen goes through the
   fs::permissions(pager, fs::perms::owner_all);
   ShellInTerminal sh("--db " + s.db, 100, 30, "PAGER=" + pager);
   sh->Line("list()");  // 332 series: far taller than 30 rows
-  for (int i = 0; i < 100 && !fs::exists(paged); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && !fs::exists(paged); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   REQUIRE(sh->WaitFor("ixdb>"));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   CHECK(ReadFile(log) == "called\n");
@@ -363,9 +365,10 @@ TEST_CASE("shell in a terminal: ixdb query fits its table to the terminal", "[cl
   const std::string ixdb = std::string(IXDB_BIN) + " --db " + s.db + " query ";
   // Nine columns with long Chinese and English names cannot fit 80 columns even wrapped: records.
   // A value query fits as a table.
-  Terminal term("env LANG=C.UTF-8 TERM=screen sh -c " +
-                    ShellQuote(ixdb + "'list(name=零售)'; " + ixdb + "'gdp_growth[2023]'; sleep 30"),
-                80, 40);
+  Terminal term(
+      "env LANG=C.UTF-8 TERM=screen sh -c " +
+          ShellQuote(ixdb + "'list(name=零售)'; " + ixdb + "'gdp_growth[2023]'; sleep 30"),
+      80, 40);
   REQUIRE(term.WaitFor("4 rows"));
   REQUIRE(term.WaitFor("│ gdp_growth │ 2023Q1"));
   const std::string screen = term.Screen();
@@ -378,7 +381,9 @@ TEST_CASE("shell in a terminal: ixdb with no command opens the shell, errors fit
           "[cli]") {
   LoadedStore s;
   TempDir scratch;
-  Terminal term("env HOME=" + (scratch / "") + " LANG=C.UTF-8 TERM=screen " + IXDB_BIN + " --db " + s.db, 60, 30);
+  Terminal term(
+      "env HOME=" + (scratch / "") + " LANG=C.UTF-8 TERM=screen " + IXDB_BIN + " --db " + s.db, 60,
+      30);
   REQUIRE(term.WaitFor("ixdb>"));
   term.Line("nosuchthing + yoy(gdp_growth, 2)");
   REQUIRE(term.WaitFor("error: "));
@@ -391,9 +396,10 @@ TEST_CASE("shell in a terminal: ixdb with no command opens the shell, errors fit
   CHECK(term.WaitEnded());
 }
 
-TEST_CASE("shell in a terminal over --connect: Ctrl-C cancels the query on the server, the "
-          "connection stays usable",
-          "[cli]") {
+TEST_CASE(
+    "shell in a terminal over --connect: Ctrl-C cancels the query on the server, the "
+    "connection stays usable",
+    "[cli]") {
   LongStore s;
   const std::string log = s.dir / "server.log";
   ServerProcess server(s.db, log);
@@ -406,7 +412,8 @@ TEST_CASE("shell in a terminal over --connect: Ctrl-C cancels the query on the s
   const auto start = std::chrono::steady_clock::now();
   sh->Keys("C-c");
   REQUIRE(sh->WaitFor("error: the query was cancelled by a cancel request", 10));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(seconds < 3.0);  // the whole query takes about a minute
   sh->Clear();
   sh->Line("a[9999-12]");

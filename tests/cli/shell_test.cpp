@@ -1,17 +1,15 @@
 #include "cli/shell.hpp"
 
-#include <catch2/catch.hpp>
-
-#include "tests/common/text_lines.hpp"
-
 #include <stdlib.h>
 
+#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "session_test_util.hpp"
 #include "tests/common/test_util.hpp"
+#include "tests/common/text_lines.hpp"
 
 namespace ixdb::cli {
 namespace {
@@ -32,7 +30,6 @@ ShellRun Echo(const std::string& script, const std::string& format = "csv",
   if (queries != nullptr) *queries = backend.queries;
   return r;
 }
-
 
 }  // namespace
 
@@ -78,19 +75,19 @@ TEST_CASE("Shell script: errors name the script's line and column, not the state
   ShellOptions options;
   test::TempDir dir;
   options.files = {dir.Write("report.q",
-                             "# The report's tables\n"       // 1
-                             ".format csv\n"                 // 2
-                             "\n"                            // 3
-                             "gdp[2023]\n"                   // 4
-                             "gdp_growth[2024]\n"            // 5
-                             "# the history\n"               // 6
-                             "yoy(gdp)[2018]\n"              // 7
-                             "  targets(2024) \\\n"          // 8
+                             "# The report's tables\n"              // 1
+                             ".format csv\n"                        // 2
+                             "\n"                                   // 3
+                             "gdp[2023]\n"                          // 4
+                             "gdp_growth[2024]\n"                   // 5
+                             "# the history\n"                      // 6
+                             "yoy(gdp)[2018]\n"                     // 7
+                             "  targets(2024) \\\n"                 // 8
                              "  where indicator = gdp_growth \\\n"  // 9
-                             "  and status = nosuch\n"       // 10
-                             "share(gdp,\n"                  // 11
-                             "    gpd)\n"                    // 12
-                             "gdp_growth[2024\n")};          // 13
+                             "  and status = nosuch\n"              // 10
+                             "share(gdp,\n"                         // 11
+                             "    gpd)\n"                           // 12
+                             "gdp_growth[2024\n")};                 // 13
   ShellRun r = RunScript(*demo.backend, "", {}, options);
   const std::string file = dir.Sub("report.q");
   CHECK(r.out ==
@@ -109,9 +106,10 @@ TEST_CASE("Shell script: errors name the script's line and column, not the state
         "actual_vintage,actual_status,text,source,note,target_high,on\n");
   // Line 12, column 5 of the script (line 2, column 5 of its statement); the statement of
   // line 13 never closes its [ and is reported at its place when the file ends.
-  CHECK(r.err == file + ":12:5: unknown series 'gpd'; did you mean gdp?\n"
-                        "      gpd)\n"
-                        "      ^\n" +
+  CHECK(r.err == file +
+                     ":12:5: unknown series 'gpd'; did you mean gdp?\n"
+                     "      gpd)\n"
+                     "      ^\n" +
                      file + ":13:11: unclosed '[': the input ended before it was closed\n");
   CHECK(r.failures == 2);
 }
@@ -132,7 +130,9 @@ TEST_CASE("Shell script: json mode writes one line per result (JSON Lines)", "[c
   DemoBackend demo;
   ShellSettings settings;
   settings.format = "json";
-  ShellRun r = RunScript(*demo.backend, "gdp[2022:2023]\nnosuch_series\ngdp_growth[2024]\nlist(code=nosuch*)\n", settings);
+  ShellRun r =
+      RunScript(*demo.backend,
+                "gdp[2022:2023]\nnosuch_series\ngdp_growth[2024]\nlist(code=nosuch*)\n", settings);
   CHECK(r.out ==
         "[{\"indicator\":\"gdp\",\"period\":\"2022\",\"value\":18866.43,\"unit\":\"亿元\","
         "\"vintage\":\"2023-02-01\",\"status\":\"preliminary\",\"qualifier\":null},"
@@ -170,12 +170,15 @@ TEST_CASE("Shell: meta commands, both spellings", "[cli]") {
   }
   SECTION(".bom on prefixes the first CSV result only") {
     ShellRun r = Echo("\\bom on\ngdp\nretail\n");
-    CHECK(r.out == "\xEF\xBB\xBF" "indicator,value\ngdp,1.5\n\nindicator,value\nretail,1.5\n");
+    CHECK(r.out ==
+          "\xEF\xBB\xBF"
+          "indicator,value\ngdp,1.5\n\nindicator,value\nretail,1.5\n");
   }
   SECTION(".series is the catalog search of the query language") {
     std::vector<std::string> queries;
     Echo(".series 生产总值\n\\series\n.series say \"hi\"\n", "csv", &queries);
-    CHECK(queries == std::vector<std::string>{"search(\"生产总值\")", "list()", "search('say \"hi\"')"});
+    CHECK(queries ==
+          std::vector<std::string>{"search(\"生产总值\")", "list()", "search('say \"hi\"')"});
   }
   SECTION(".quit, \\q, quit and exit stop reading") {
     for (const char* stop : {".quit", "\\q", ".exit", "quit", "exit", "quit;"}) {
@@ -187,7 +190,8 @@ TEST_CASE("Shell: meta commands, both spellings", "[cli]") {
   }
   SECTION("unknown meta commands and bad arguments are errors, not the end") {
     std::vector<std::string> queries;
-    ShellRun r = Echo(".frob\n.format xml\n\\timer maybe\n\\x sideways\n.precision many\ngdp\n", "csv", &queries);
+    ShellRun r = Echo(".frob\n.format xml\n\\timer maybe\n\\x sideways\n.precision many\ngdp\n",
+                      "csv", &queries);
     CHECK(r.failures == 5);
     CHECK(queries == std::vector<std::string>{"gdp"});
     CHECK(r.err ==
@@ -201,8 +205,9 @@ TEST_CASE("Shell: meta commands, both spellings", "[cli]") {
     for (const char* help : {".help", "\\?", "help"}) {
       ShellRun r = Echo(std::string(help) + "\n");
       INFO(help);
-      for (const char* word : {".format", ".series", ".quit", ".timer", ".bom", ".d", ".x", ".plot", ".spark",
-                               ".asof", ".pager", ".precision", ".nullvalue", ".separators", ".o", ".i"}) {
+      for (const char* word :
+           {".format", ".series", ".quit", ".timer", ".bom", ".d", ".x", ".plot", ".spark", ".asof",
+            ".pager", ".precision", ".nullvalue", ".separators", ".o", ".i"}) {
         CHECK(r.out.find("\n  " + std::string(word) + " ") != std::string::npos);
       }
       for (const auto& line : Lines(r.out)) CHECK(line.size() <= 100);
@@ -278,12 +283,16 @@ TEST_CASE("Shell: \\o FILE and \\i FILE", "[cli]") {
   ShellSettings settings;
   settings.format = "csv";
   ShellRun r = RunScript(*demo.backend,
-                         "\\o " + out_file + "\n"
-                         "gdp[2023]\n"
-                         "\\i " + inner + "\n"
-                         ".output\n"
-                         "gdp[2022]\n"
-                         ".read " + dir.Sub("missing.q") + "\n",
+                         "\\o " + out_file +
+                             "\n"
+                             "gdp[2023]\n"
+                             "\\i " +
+                             inner +
+                             "\n"
+                             ".output\n"
+                             "gdp[2022]\n"
+                             ".read " +
+                             dir.Sub("missing.q") + "\n",
                          settings);
   CHECK(test::ReadFile(out_file) ==
         "indicator,period,value,unit,vintage,status,qualifier\n"
@@ -306,7 +315,8 @@ TEST_CASE("Shell: a file that reads itself stops at 16 levels", "[cli]") {
   const std::string self = dir.Sub("self.q");
   dir.Write("self.q", "\\i " + self + "\n");
   ShellRun r = RunScript(backend, "\\i " + self + "\n");
-  CHECK(r.err.find("nest more than 16 deep (does '" + self + "' read itself?)") != std::string::npos);
+  CHECK(r.err.find("nest more than 16 deep (does '" + self + "' read itself?)") !=
+        std::string::npos);
   CHECK(r.failures == 1);
 }
 
@@ -330,20 +340,22 @@ TEST_CASE("Shell: ~/.ixdbrc ($IXDB_RC) holds meta commands only", "[cli]") {
 TEST_CASE("Shell: .help FUNCTION from functions()", "[cli]") {
   DemoBackend demo;
   ShellRun r = RunScript(*demo.backend, ".help yoy\n\\h cagr(\n.help yyo\n.help .x\n");
-  CHECK(r.out.rfind(
-            "yoy(x)\n"
-            "  year-over-year change\n"
-            // 80 columns at most: "  formula: " (11) and 69 of the formula.
-            "  formula: levels: (x[p] / x[p-k] - 1) * 100; rates: x[p] - x[p-k] (k periods\n"
-            "           per year)\n"
-            "  unit: % for levels, counts and ratios; pp for rates, shares and growth rates\n"
-            "  returns: series\n"
-            "  example: yoy(gdp)\n",
-            0) == 0);
+  CHECK(
+      r.out.rfind("yoy(x)\n"
+                  "  year-over-year change\n"
+                  // 80 columns at most: "  formula: " (11) and 69 of the formula.
+                  "  formula: levels: (x[p] / x[p-k] - 1) * 100; rates: x[p] - x[p-k] (k periods\n"
+                  "           per year)\n"
+                  "  unit: % for levels, counts and ratios; pp for rates, shares and growth rates\n"
+                  "  returns: series\n"
+                  "  example: yoy(gdp)\n",
+                  0) == 0);
   CHECK(r.out.find("cagr(x, from, to)\n") != std::string::npos);
   CHECK(r.out.find(".x [on|off|auto]\n  records instead of a table") != std::string::npos);
-  CHECK(r.err == "<stdin>:3: no function 'yyo'; did you mean yoy, ytd? (functions() lists them all, .help the meta "
-                 "commands)\n");
+  CHECK(r.err ==
+        "<stdin>:3: no function 'yyo'; did you mean yoy, ytd? (functions() lists them all, .help "
+        "the meta "
+        "commands)\n");
 }
 
 TEST_CASE("Shell: a Chinese name where a code goes suggests search(...)", "[cli]") {
@@ -351,7 +363,8 @@ TEST_CASE("Shell: a Chinese name where a code goes suggests search(...)", "[cli]
   ShellRun r = RunScript(*demo.backend, "yoy(地区生产总值（经济总量）)\n");
   CHECK(r.failures == 1);
   CHECK(r.err.find("\nhint: 地区生产总值（经济总量） is a name, not a series code; "
-                   "search(\"地区生产总值（经济总量）\") finds gdp (地区生产总值（经济总量）)\n") != std::string::npos);
+                   "search(\"地区生产总值（经济总量）\") finds gdp (地区生产总值（经济总量）)\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("Shell: .plot and .spark of a value query, and of what is not one", "[cli]") {
@@ -390,7 +403,8 @@ TEST_CASE("Shell: .plot marks the targets in the axis's unit and names the other
   CHECK(r.out.find("┈┈ target ≥ 19000 (2022)") != std::string::npos);
   CHECK(r.out.find("20011.65 ┤") != std::string::npos);
   CHECK(r.out.find("17716.76 ┤") != std::string::npos);
-  CHECK(r.out.find("targets in another unit than the axis (亿元), not drawn: gdp 2023 (2 万亿元)\n") !=
+  CHECK(r.out.find(
+            "targets in another unit than the axis (亿元), not drawn: gdp 2023 (2 万亿元)\n") !=
         std::string::npos);
   CHECK(r.out.find("2030") == std::string::npos);
 }

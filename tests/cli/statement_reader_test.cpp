@@ -1,7 +1,6 @@
 #include "cli/statement_reader.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -20,9 +19,9 @@ TEST_CASE("StatementReader: where statements end", "[cli]") {
       {{"yoy(", "gdp)[2019:", "2023]"}, {"yoy(\ngdp)[2019:\n2023]"}, false},
       {{"yoy(gdp # a comment (", ")"}, {"yoy(gdp # a comment (\n)"}, false},
       {{"gdp + \\", "retail"}, {"gdp +\nretail"}, false},
-      {{"search(\"(\")"}, {"search(\"(\")"}, false},        // a bracket in quotes
-      {{"search('a)b'"}, {}, true},                          // the ( is still open
-      {{"gdp)"}, {"gdp)"}, false},                           // a stray closer ends it
+      {{"search(\"(\")"}, {"search(\"(\")"}, false},  // a bracket in quotes
+      {{"search('a)b'"}, {}, true},                   // the ( is still open
+      {{"gdp)"}, {"gdp)"}, false},                    // a stray closer ends it
       {{"yoy(gdp"}, {}, true},
       {{"", "   "}, {}, false},
       {{"a", "b;"}, {"a", "b"}, false},

@@ -14,7 +14,8 @@ TEST_CASE("Date: parse and format round trip", "[common]") {
 }
 
 TEST_CASE("Date: impossible dates are rejected", "[common]") {
-  for (const char* text : {"2023-02-29", "2024-13-01", "2024-00-10", "2024-1-20", "x", "", "2024-01-20x"}) {
+  for (const char* text :
+       {"2023-02-29", "2024-13-01", "2024-00-10", "2024-1-20", "x", "", "2024-01-20x"}) {
     INFO(text);
     CHECK_FALSE(ixdb::ParseDate(text).ok());
   }

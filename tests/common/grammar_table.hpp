@@ -2,12 +2,10 @@
 // Grammar tables for PEGTL rules (PEGTL contrib_json test style): inputs a rule accepts whole
 // and inputs it rejects. Used by the grammar tests of query/ and extract/.
 
-#include <tao/pegtl.hpp>
-
-#include <string>
-#include <vector>
-
 #include <catch2/catch.hpp>
+#include <string>
+#include <tao/pegtl.hpp>
+#include <vector>
 
 namespace ixdb::test {
 

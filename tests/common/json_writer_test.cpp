@@ -17,8 +17,7 @@ std::string Quoted(std::string_view raw) {
   return out;
 }
 
-TEST_CASE("AppendJsonString: escapes what JSON requires, keeps Chinese text as it is",
-          "[common]") {
+TEST_CASE("AppendJsonString: escapes what JSON requires, keeps Chinese text as it is", "[common]") {
   const std::pair<std::string, std::string> cases[] = {
       {"", R"("")"},
       {"gdp", R"("gdp")"},
@@ -103,8 +102,7 @@ TEST_CASE("JsonWriter: integers exactly, at both ends of their range", "[common]
       .Uint(std::numeric_limits<uint64_t>::max())
       .Number("20011.65")
       .EndArray();
-  REQUIRE(out ==
-          "[0,-9223372036854775808,9223372036854775807,18446744073709551615,20011.65]");
+  REQUIRE(out == "[0,-9223372036854775808,9223372036854775807,18446744073709551615,20011.65]");
 }
 
 TEST_CASE("JsonWriter: doubles are shortest, stay doubles, non-finite is null", "[common]") {

@@ -1,11 +1,10 @@
 #include "common/parallel.hpp"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <new>
 #include <stdexcept>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 namespace ixdb {
 

@@ -64,9 +64,9 @@ TEST_CASE("Period: the second half-year is Jul-Dec, not a year-to-date span", "[
 }
 
 TEST_CASE("Period: rejected forms say what is wrong", "[common]") {
-  const char* bad[] = {"", "23", "2023Q5", "2023Q0", "2023-13", "2023M00", "2023H3",
-                       "2023Q2-Q3", "2023M02-M05", "2023-01-05", "abc", "2023Q1-Q", "2023年前季度",
-                       "2023x", "2023年3-5月"};
+  const char* bad[] = {"",        "23",       "2023Q5",       "2023Q0",      "2023-13",
+                       "2023M00", "2023H3",   "2023Q2-Q3",    "2023M02-M05", "2023-01-05",
+                       "abc",     "2023Q1-Q", "2023年前季度", "2023x",       "2023年3-5月"};
   for (const char* text : bad) {
     INFO(text);
     auto r = ParsePeriod(text);

@@ -10,9 +10,14 @@ TEST_CASE("Strings: Trim removes ASCII white space and the ideographic space", "
     const char* out;
   };
   const Case cases[] = {
-      {"", ""},           {"gdp", "gdp"},        {"  gdp\t", "gdp"},
-      {"\r\n gdp \n", "gdp"}, {"\u3000武汉\u3000", "武汉"}, {" \u3000 a b \u3000", "a b"},
-      {"\u3000", ""},     {"   ", ""},
+      {"", ""},
+      {"gdp", "gdp"},
+      {"  gdp\t", "gdp"},
+      {"\r\n gdp \n", "gdp"},
+      {"\u3000武汉\u3000", "武汉"},
+      {" \u3000 a b \u3000", "a b"},
+      {"\u3000", ""},
+      {"   ", ""},
   };
   for (const auto& c : cases) {
     INFO(c.in);
@@ -44,8 +49,8 @@ TEST_CASE("Strings: GlobMatch of whole codes", "[common]") {
     bool match;
   };
   const Case cases[] = {
-      {"gdp*", "gdp_growth", true}, {"gdp*", "xgdp", false}, {"*growth", "gdp_growth", true},
-      {"g?p", "gdp", true},         {"g?p", "gp", false},    {"*", "", true},
+      {"gdp*", "gdp_growth", true}, {"gdp*", "xgdp", false},  {"*growth", "gdp_growth", true},
+      {"g?p", "gdp", true},         {"g?p", "gp", false},     {"*", "", true},
       {"a*b*c", "aXbYc", true},     {"a*b*c", "aXbY", false}, {"gdp", "gdp", true},
   };
   for (const auto& c : cases) {

@@ -2,18 +2,17 @@
 // Helpers shared by every module's tests.
 #include <stdlib.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include <catch2/catch.hpp>
-
 // REQUIRE_OK prints the Status message when it fails (like RocksDB's ASSERT_OK).
-#define REQUIRE_OK(expr)                                            \
-  do {                                                              \
-    const auto _s = (expr); /* a copy: expr may be a temporary */   \
-    INFO(_s.ToString());                                            \
-    REQUIRE(_s.ok());                                               \
+#define REQUIRE_OK(expr)                                          \
+  do {                                                            \
+    const auto _s = (expr); /* a copy: expr may be a temporary */ \
+    INFO(_s.ToString());                                          \
+    REQUIRE(_s.ok());                                             \
   } while (0)
 
 namespace ixdb::test {

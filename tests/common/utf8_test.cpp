@@ -4,7 +4,8 @@
 
 namespace ixdb {
 
-TEST_CASE("Utf8: validation rejects overlong forms, surrogates and truncated sequences", "[common]") {
+TEST_CASE("Utf8: validation rejects overlong forms, surrogates and truncated sequences",
+          "[common]") {
   struct Case {
     std::string text;
     size_t first_bad;
@@ -12,11 +13,11 @@ TEST_CASE("Utf8: validation rejects overlong forms, surrogates and truncated seq
   const Case cases[] = {
       {"gdp 增长 5%", std::string_view::npos},
       {"", std::string_view::npos},
-      {"abc\xC0\xAF", 3},               // overlong '/'
-      {"\xED\xA0\x80", 0},              // a surrogate
-      {"ok\xE6\xAD", 2},                // truncated 3-byte sequence
-      {"\xF4\x90\x80\x80", 0},          // above U+10FFFF
-      {std::string(20, 'a') + "\xFF", 20},  // past the 8-byte ASCII skip
+      {"abc\xC0\xAF", 3},                            // overlong '/'
+      {"\xED\xA0\x80", 0},                           // a surrogate
+      {"ok\xE6\xAD", 2},                             // truncated 3-byte sequence
+      {"\xF4\x90\x80\x80", 0},                       // above U+10FFFF
+      {std::string(20, 'a') + "\xFF", 20},           // past the 8-byte ASCII skip
       {"\xF0\x9F\x98\x80", std::string_view::npos},  // U+1F600
   };
   for (const auto& c : cases) {
@@ -28,7 +29,10 @@ TEST_CASE("Utf8: validation rejects overlong forms, surrogates and truncated seq
 
 TEST_CASE("Utf8: SanitizeUtf8 replaces each bad byte with U+FFFD", "[common]") {
   CHECK(SanitizeUtf8("武汉") == "武汉");
-  CHECK(SanitizeUtf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(SanitizeUtf8("a\xFF"
+                     "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(SanitizeUtf8("\xE6\xAD") == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 

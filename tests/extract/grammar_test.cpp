@@ -4,9 +4,8 @@
 #include "extract/internal/grammar.hpp"
 
 #include <catch2/catch.hpp>
-#include <tao/pegtl/contrib/analyze.hpp>
-
 #include <string>
+#include <tao/pegtl/contrib/analyze.hpp>
 #include <vector>
 
 #include "tests/common/grammar_table.hpp"

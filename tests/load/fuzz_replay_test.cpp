@@ -2,7 +2,6 @@
 // and every example file under each option byte: a report or an error with a message, never a
 // crash; nothing is written.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,7 +35,8 @@ TEST_CASE("Loader fuzz corpus: every input loads (dry) or fails with a message",
     const std::string content = ReadAll(e.path());
     for (int b = 0; b < 128; b += 3) {
       INFO(e.path().filename().string() << " options " << b);
-      CHECK(ixdb::load::fuzz::RunInput(t.store(), std::string(1, static_cast<char>(b)) + content, t.path()));
+      CHECK(ixdb::load::fuzz::RunInput(t.store(), std::string(1, static_cast<char>(b)) + content,
+                                       t.path()));
     }
   }
   CHECK(t.store().NewReadView()->ListSeries()->empty());  // dry runs write nothing

@@ -22,8 +22,7 @@ namespace {
 // Runs load_child on `db` with `file`. With kill_at_progress > 0, kills it `delay_s` after its
 // kill_at_progress-th progress report (each comes after a chunk of rows has been staged).
 // Returns the wait status.
-int RunChild(const std::string& db, const std::string& file, int kill_at_progress,
-             double delay_s) {
+int RunChild(const std::string& db, const std::string& file, int kill_at_progress, double delay_s) {
   int err_pipe[2];
   REQUIRE(pipe(err_pipe) == 0);
   const pid_t pid = fork();
@@ -90,8 +89,9 @@ TEST_CASE("Kill test: SIGKILL during a large load leaves the store as it was", "
     REQUIRE_OK(storage::Store::Open(storage::Options{}, db, &store));
     load::LoadOptions o;
     o.vintage = DateFromYmd(2024, 1, 1);
-    auto base = load::LoadText(
-        *store, "base.csv", "indicator,period,value\nkeep,2022,1\nkeep,2023,2\nbig7,1990Q1,99\n", o);
+    auto base =
+        load::LoadText(*store, "base.csv",
+                       "indicator,period,value\nkeep,2022,1\nkeep,2023,2\nbig7,1990Q1,99\n", o);
     REQUIRE_OK(base.status());
     before_codes = Codes(*store);
     before_loads = store->NewReadView()->ListLoads()->size();
@@ -106,7 +106,7 @@ TEST_CASE("Kill test: SIGKILL during a large load leaves the store as it was", "
   int interrupted = 0;
   // Killed right after a chunk was staged, or a little later (inside the store's staging of
   // the next one); the last ones may hit the commit itself.
-  const std::pair<int, double> kills[] = {{1, 0},     {2, 0.001}, {3, 0}, {4, 0.003},
+  const std::pair<int, double> kills[] = {{1, 0},     {2, 0.001}, {3, 0},   {4, 0.003},
                                           {5, 0.002}, {6, 0},     {6, 0.01}};
   for (const auto& [at, delay] : kills) {
     INFO("killed " << delay << " s after progress report " << at);

@@ -3,18 +3,16 @@
 
 #include <stdlib.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
 
-#include <catch2/catch.hpp>
-
 #include "storage/store.hpp"
 #include "tests/common/test_util.hpp"
 
 namespace ixdb::test {
-
 
 // A store in a fresh temporary directory (sync off: tests do not need power-loss durability).
 class LoadTestStore {

@@ -110,7 +110,8 @@ TEST_CASE("Long CSV: status, stage, source, qualifier and explicit metadata", "[
   CHECK((*m)[0].stage == "最终核实");
 }
 
-TEST_CASE("Targets CSV: comparators, Chinese qualifiers, 控制在…左右, qualitative, 同步", "[load]") {
+TEST_CASE("Targets CSV: comparators, Chinese qualifiers, 控制在…左右, qualitative, 同步",
+          "[load]") {
   LoadTestStore t;
   const std::string csv =
       "indicator,period,target,comparator,tolerance,unit,vintage,source,relative_to,text\n"
@@ -341,7 +342,8 @@ TEST_CASE("Errors: each kind with its exact position, nothing is loaded", "[load
       {h + "gdp,2023,abc\n", "e.csv:2:3: not a number: 'abc' (value)"},
       {h + "gdp,2023,1\ngdp,20x3,2\n", "e.csv:3:2: bad period '20x3'"},
       {h + "gdp,2023Q5,1\n", "e.csv:2:2: bad period '2023Q5': quarter must be 1-4"},
-      {h + "gdp,2023,1\ngdp,2023,1,4\n", "e.csv:3:4: expected 3 fields (as in the header), found 4"},
+      {h + "gdp,2023,1\ngdp,2023,1,4\n",
+       "e.csv:3:4: expected 3 fields (as in the header), found 4"},
       {h + "gdp,2023\n", "e.csv:2:3: expected 3 fields (as in the header), found 2"},
       {h + "9gdp,2023,1\n", "e.csv:2:1: bad series code '9gdp': must start with a letter"},
       {h + "gdp,2023,1\ngdp,2023,2\n",
@@ -365,7 +367,8 @@ TEST_CASE("Errors: each kind with its exact position, nothing is loaded", "[load
       {th + "gdp,2024,,>=\n", "e.csv:2:3: empty target"},
       {th + "gdp,2024,6,>=\ngdp,2024,7,>=\n",
        "e.csv:3:2: duplicate target: gdp 2024 vintage 2024-03-01 is given twice"},
-      {"indicator,period,value,colour\n", "e.csv:1:4: unknown column 'colour' (column 4) for a long file"},
+      {"indicator,period,value,colour\n",
+       "e.csv:1:4: unknown column 'colour' (column 4) for a long file"},
       {"indicator,period\n", "e.csv:1:1: cannot tell the format from the header"},
       {"indicator,period,value,period\n", "e.csv:1:4: column 'period' appears twice"},
       {h + "gdp,2023,\"1\"x\n", "e.csv:2:3: unexpected text after a closing quote"},
@@ -387,7 +390,8 @@ TEST_CASE("Errors: each kind with its exact position, nothing is loaded", "[load
 TEST_CASE("Errors: every bad row is listed, up to max_errors", "[load]") {
   LoadTestStore t;
   std::string csv = "indicator,period,value\n";
-  for (int i = 0; i < 10; ++i) csv += "gdp," + std::to_string(2000 + i) + ",x" + std::to_string(i) + "\n";
+  for (int i = 0; i < 10; ++i)
+    csv += "gdp," + std::to_string(2000 + i) + ",x" + std::to_string(i) + "\n";
   csv += "gdp,2020,1\n";
   auto r = LoadText(t.store(), "e.csv", csv, At("2024-03-01"));
   REQUIRE_FALSE(r.ok());
@@ -554,8 +558,8 @@ TEST_CASE("Skip-bad: good rows load, bad rows go to the file with reasons", "[lo
 TEST_CASE("All-or-nothing: a bad row at the end of a large file leaves the store unchanged",
           "[load]") {
   LoadTestStore t;
-  auto base = LoadText(t.store(), "base.csv", "indicator,period,value\nkeep,2020,1\n",
-                       At("2024-01-01"));
+  auto base =
+      LoadText(t.store(), "base.csv", "indicator,period,value\nkeep,2020,1\n", At("2024-01-01"));
   REQUIRE_OK(base.status());
   ixdb::test::TempDir dir;
   std::string csv = "indicator,period,vintage,value\n";
@@ -616,7 +620,9 @@ TEST_CASE("Format detection and ParseFormat/ParseEncoding", "[load]") {
   o.format = Format::kLong;
   auto r = LoadText(t.store(), "w.csv", "indicator,2022,2023\ngdp,1,2\n", o);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.status().message().rfind("w.csv:1:2: unknown columns '2022' (column 2), '2023' (column 3) for a long file", 0) == 0);
+  CHECK(r.status().message().rfind(
+            "w.csv:1:2: unknown columns '2022' (column 2), '2023' (column 3) for a long file", 0) ==
+        0);
 }
 
 TEST_CASE("FormatLoadSummary prints counts, time and notes", "[load]") {
@@ -681,10 +687,18 @@ TEST_CASE("Robustness: mutated files never crash, they load or fail with positio
     for (int e = 0; e < edits && !s.empty(); ++e) {
       const size_t pos = next() % s.size();
       switch (next() % 4) {
-        case 0: s[pos] = static_cast<char>(next()); break;
-        case 1: s.insert(pos, 1, specials[next() % sizeof specials]); break;
-        case 2: s.erase(pos, 1 + next() % 8); break;
-        case 3: s.resize(pos); break;
+        case 0:
+          s[pos] = static_cast<char>(next());
+          break;
+        case 1:
+          s.insert(pos, 1, specials[next() % sizeof specials]);
+          break;
+        case 2:
+          s.erase(pos, 1 + next() % 8);
+          break;
+        case 3:
+          s.resize(pos);
+          break;
       }
     }
     LoadOptions o = At("2024-03-01");
@@ -725,8 +739,8 @@ TEST_CASE("Two-thread parse: line numbers, duplicates and metadata across the ha
   std::string csv = "indicator,period,vintage,value\n";
   const int rows = 60000;
   for (int i = 0; i < rows; ++i) {
-    csv += "s" + std::to_string(i % 500) + "," + std::to_string(1900 + i / 500) +
-           ",2024-01-01," + std::to_string(i) + ".25\n";
+    csv += "s" + std::to_string(i % 500) + "," + std::to_string(1900 + i / 500) + ",2024-01-01," +
+           std::to_string(i) + ".25\n";
   }
   REQUIRE(csv.size() > (1u << 20));
   ixdb::test::TempDir dir;
@@ -758,6 +772,7 @@ TEST_CASE("Two-thread parse: line numbers, duplicates and metadata across the ha
   const std::string& m = r.status().message();
   CHECK(m.find(p + ":12:4: not a number: 'x'") != std::string::npos);
   CHECK(m.find(p + ":59000:4: not a number: 'y'") != std::string::npos);
-  CHECK(m.find(p + ":59500:2: duplicate of line 2: s0 1900 vintage 2024-01-01") != std::string::npos);
+  CHECK(m.find(p + ":59500:2: duplicate of line 2: s0 1900 vintage 2024-01-01") !=
+        std::string::npos);
   CHECK(t.store().NewReadView()->ListSeries()->empty());
 }

@@ -2,7 +2,6 @@
 // loads, unknown columns, in-year releases of annual indicators, combined 1-2月, and targets
 // whose units must fit their series.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 
@@ -32,8 +31,10 @@ size_t Count(const std::string& s, const std::string& part) {
 std::string ForeignCodes(int rows) {
   std::string csv = "indicator,period,value\n";
   for (int i = 0; i < rows; ++i) {
-    csv += "AER:ChinaIncome:agriculture," + std::to_string(1960 + i) + "," + std::to_string(100 + i) + "\n";
-    csv += "statsmodels:elec_equip:STS.M.I7.W.TOVT.NS0016.4.000," + std::to_string(1960 + i) + ",1\n";
+    csv += "AER:ChinaIncome:agriculture," + std::to_string(1960 + i) + "," +
+           std::to_string(100 + i) + "\n";
+    csv +=
+        "statsmodels:elec_equip:STS.M.I7.W.TOVT.NS0016.4.000," + std::to_string(1960 + i) + ",1\n";
   }
   return csv;
 }
@@ -50,16 +51,19 @@ TEST_CASE("Codes from other systems: each bad code reported once, with its row c
   CHECK(Count(msg, "bad series code") == 2);
   CHECK(msg.find("r.csv:2:1: bad series code 'AER:ChinaIncome:agriculture'") == 0);
   CHECK(msg.find("(on 60 rows; the first is shown)") != std::string::npos);
-  CHECK(msg.find("--codes sanitize derives a valid code: AER_ChinaIncome_agriculture") != std::string::npos);
+  CHECK(msg.find("--codes sanitize derives a valid code: AER_ChinaIncome_agriculture") !=
+        std::string::npos);
   CHECK(msg.find("stopped") == std::string::npos);
   CHECK(msg.find("(120 bad rows; nothing was loaded)") != std::string::npos);
 }
 
-TEST_CASE("Codes from other systems: sanitize derives codes and keeps the original as name", "[load]") {
+TEST_CASE("Codes from other systems: sanitize derives codes and keeps the original as name",
+          "[load]") {
   LoadTestStore t;
   LoadOptions o = At("2024-01-01");
   o.codes = CodeMode::kSanitize;
-  auto r = LoadText(t.store(), "r.csv", ForeignCodes(3) + "R-datasets:AirPassengers,1949-01,112\n", o);
+  auto r =
+      LoadText(t.store(), "r.csv", ForeignCodes(3) + "R-datasets:AirPassengers,1949-01,112\n", o);
   REQUIRE_OK(r.status());
   CHECK(r->summary.series_created == 3);
   auto view = t.store().NewReadView();
@@ -85,10 +89,12 @@ TEST_CASE("Codes from other systems: two originals that map to one code fail", "
   LoadTestStore t;
   LoadOptions o = At("2024-01-01");
   o.codes = CodeMode::kSanitize;
-  auto r = LoadText(t.store(), "c.csv", "indicator,period,value\na:b,2020,1\na.b,2020,2\na_b,2021,3\n", o);
+  auto r = LoadText(t.store(), "c.csv",
+                    "indicator,period,value\na:b,2020,1\na.b,2020,2\na_b,2021,3\n", o);
   REQUIRE_FALSE(r.ok());
   INFO(r.status().message());
-  CHECK(r.status().message().find("c.csv:3:1: codes 'a:b' and 'a.b' both become 'a_b' with --codes sanitize") == 0);
+  CHECK(r.status().message().find(
+            "c.csv:3:1: codes 'a:b' and 'a.b' both become 'a_b' with --codes sanitize") == 0);
   CHECK(r.status().message().find("codes 'a:b' and 'a_b' both become 'a_b'") != std::string::npos);
   CHECK(t.store().NewReadView()->ListSeries()->empty());
 }
@@ -113,8 +119,10 @@ TEST_CASE("Unknown columns: all reported at once, or ignored and named", "[load]
   const std::string csv = "indicator,colour,period,value,weight\ngdp,red,2020,1,3\n";
   auto r = LoadText(t.store(), "u.csv", csv, At("2024-01-01"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.status().message().find(
-            "u.csv:1:2: unknown columns 'colour' (column 2), 'weight' (column 5) for a long file") == 0);
+  CHECK(
+      r.status().message().find(
+          "u.csv:1:2: unknown columns 'colour' (column 2), 'weight' (column 5) for a long file") ==
+      0);
   LoadOptions o = At("2024-01-01");
   o.ignore_unknown_columns = true;
   auto ok = LoadText(t.store(), "u.csv", csv, o);
@@ -151,17 +159,20 @@ TEST_CASE("In-year releases widen an annual indicator into a cumulative one", "[
   CHECK(values->period[0] == Period::Month(2023, 12));  // the year is now its 1-12月 span
   CHECK(values->vintage[0] == *ParseDate("2024-01-20"));
   // Later annual figures are full-year spans of the widened series.
-  auto later = LoadText(t.store(), "c.csv", "indicator,period,value\niva_growth,2024,7.0\n", At("2025-01-20"));
+  auto later = LoadText(t.store(), "c.csv", "indicator,period,value\niva_growth,2024,7.0\n",
+                        At("2025-01-20"));
   REQUIRE_OK(later.status());
   CHECK(t.store().NewReadView()->ReadSeries("iva_growth", storage::ReadRequest{})->period.back() ==
         Period::Month(2024, 12));
   // A monthly cumulative series takes the quarter spans: 上半年 is 1-6月.
-  auto quarters = LoadText(t.store(), "q.csv", "indicator,period,value\niva_growth,2024年上半年,7.2\n",
-                           At("2024-07-15"));
+  auto quarters =
+      LoadText(t.store(), "q.csv", "indicator,period,value\niva_growth,2024年上半年,7.2\n",
+               At("2024-07-15"));
   REQUIRE_OK(quarters.status());
   auto v = t.store().NewReadView()->ReadSeries("iva_growth", storage::ReadRequest{});
   bool has_h1 = false;
-  for (size_t i = 0; i < v->size(); ++i) has_h1 = has_h1 || (v->period[i] == Period::Month(2024, 6) && v->value[i] == 7.2);
+  for (size_t i = 0; i < v->size(); ++i)
+    has_h1 = has_h1 || (v->period[i] == Period::Month(2024, 6) && v->value[i] == 7.2);
   CHECK(has_h1);
 }
 
@@ -186,10 +197,11 @@ TEST_CASE("A plain monthly series takes NBS's combined 1-2月 as one two-month p
   auto again = LoadText(t.store(), "m.csv", csv, At("2024-05-15"));
   CHECK(again->summary.unchanged == 3);
   // 1-3月 is not a period of a plain monthly series.
-  auto bad = LoadText(t.store(), "x.csv", "indicator,period,value\nretail_m,2024年1-3月,1\n", At("2024-05-15"));
+  auto bad = LoadText(t.store(), "x.csv", "indicator,period,value\nretail_m,2024年1-3月,1\n",
+                      At("2024-05-15"));
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().message().find("is a year-to-date span but series retail_m is not cumulative") !=
-        std::string::npos);
+  CHECK(bad.status().message().find(
+            "is a year-to-date span but series retail_m is not cumulative") != std::string::npos);
 }
 
 TEST_CASE("Targets: a unit the series cannot be compared with is an error at that cell", "[load]") {
@@ -206,11 +218,15 @@ TEST_CASE("Targets: a unit the series cannot be compared with is an error at tha
   };
   const Case cases[] = {
       {"gdp,2024,2.1,>=,,万亿元,,", ""},
-      {"gdp,2024,3000,>=,,亿美元,,", "t.csv:2:6: gdp: target unit 亿美元 cannot be compared with the series' unit 亿元"},
-      {"gdp,2024,6,=,,%,,", "t.csv:2:6: gdp: target unit % cannot be compared with the series' unit 亿元"},
+      {"gdp,2024,3000,>=,,亿美元,,",
+       "t.csv:2:6: gdp: target unit 亿美元 cannot be compared with the series' unit 亿元"},
+      {"gdp,2024,6,=,,%,,",
+       "t.csv:2:6: gdp: target unit % cannot be compared with the series' unit 亿元"},
       {"gdp,2024,6,=,,%,yoy,", ""},
       {"gdp,2024,6,=,,亿元,yoy,", "t.csv:2:6: gdp: a target on yoy is in %, not 亿元"},
-      {"unemp,2024,0.5,<=,,百分点,,", "t.csv:2:6: unemp: a target in 百分点 on a series in % is a target on its change: give it on=diff"},
+      {"unemp,2024,0.5,<=,,百分点,,",
+       "t.csv:2:6: unemp: a target in 百分点 on a series in % is a target on its change: give it "
+       "on=diff"},
       {"unemp,2024,-0.5,<=,,百分点,diff,", ""},
       {"unemp,2024,5.5,between,,%,,", "t.csv:2:8: a between target (增长5.5%-6%) needs"},
       {"unemp,2024,5.5,between,,%,,6", ""},
@@ -223,7 +239,8 @@ TEST_CASE("Targets: a unit the series cannot be compared with is an error at tha
                         "unemp,2023,5.5,%,rate\n",
                         At("2024-01-20"))
                    .status());
-    const std::string csv = "indicator,period,target,comparator,tolerance,unit,on,target_high\n" + c.row + "\n";
+    const std::string csv =
+        "indicator,period,target,comparator,tolerance,unit,on,target_high\n" + c.row + "\n";
     auto r = LoadText(s.store(), "t.csv", csv, At("2024-01-20"));
     INFO(c.row << " -> " << r.status().ToString());
     if (c.error.empty()) {
@@ -235,7 +252,8 @@ TEST_CASE("Targets: a unit the series cannot be compared with is an error at tha
   }
 }
 
-TEST_CASE("Targets: one replaced at the same vintage is counted; a correction is not a revision", "[load]") {
+TEST_CASE("Targets: one replaced at the same vintage is counted; a correction is not a revision",
+          "[load]") {
   LoadTestStore t;
   const std::string head = "indicator,period,target,comparator,unit,vintage\n";
   REQUIRE_OK(LoadText(t.store(), "a.csv", head + "gdp,2024,6,=,%,2024-01-20\n", {}).status());

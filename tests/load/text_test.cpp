@@ -8,12 +8,29 @@ using namespace ixdb::load::internal;
 
 TEST_CASE("ParseNumber: forms as published", "[load]") {
   const std::pair<const char*, double> good[] = {
-      {"20011.65", 20011.65}, {"-3", -3},          {"+2", 2},           {"1.5e3", 1500},
-      {".5", 0.5},            {"20,011.65", 20011.65}, {"1,234,567", 1234567},
-      {" 7 ", 7},             {"5.5%", 5.5},       {"48*", 48},         {"48**", 48},
-      {"6†", 6},              {"6‡", 6},           {"6#", 6},           {"99.4①", 99.4},
-      {"99.4⑳", 99.4},        {"1.45[1]", 1.45},   {"1.45[a]", 1.45},   {"3 [12]", 3},
-      {"5.2(p)", 5.2},        {"5.2 (E)", 5.2},    {"-1,000.5", -1000.5}, {"7　", 7},
+      {"20011.65", 20011.65},
+      {"-3", -3},
+      {"+2", 2},
+      {"1.5e3", 1500},
+      {".5", 0.5},
+      {"20,011.65", 20011.65},
+      {"1,234,567", 1234567},
+      {" 7 ", 7},
+      {"5.5%", 5.5},
+      {"48*", 48},
+      {"48**", 48},
+      {"6†", 6},
+      {"6‡", 6},
+      {"6#", 6},
+      {"99.4①", 99.4},
+      {"99.4⑳", 99.4},
+      {"1.45[1]", 1.45},
+      {"1.45[a]", 1.45},
+      {"3 [12]", 3},
+      {"5.2(p)", 5.2},
+      {"5.2 (E)", 5.2},
+      {"-1,000.5", -1000.5},
+      {"7　", 7},
   };
   for (const auto& [cell, want] : good) {
     double v = NAN;
@@ -21,8 +38,8 @@ TEST_CASE("ParseNumber: forms as published", "[load]") {
     REQUIRE(ParseNumber(cell, &v));
     REQUIRE(v == want);
   }
-  const char* bad[] = {"", "abc", "1,23", "12,3456", ",123", "1..2", "inf", "nan", "1 2",
-                       "0x10", "1.45[abcd]", "(p)", "5.2(x)", "1,234,56", "--1"};
+  const char* bad[] = {"",    "abc",  "1,23",       "12,3456", ",123",   "1..2",     "inf", "nan",
+                       "1 2", "0x10", "1.45[abcd]", "(p)",     "5.2(x)", "1,234,56", "--1"};
   for (const char* cell : bad) {
     double v = 42;
     INFO(cell);
@@ -51,10 +68,11 @@ TEST_CASE("IsMissingMarker: blanks and yearbook dashes", "[load]") {
 }
 
 TEST_CASE("ParsePeriodFast agrees with ParsePeriod", "[load]") {
-  for (const char* p : {"2023", "2023Q3", "2023q1", "2023-07", "2023M07", "2023-Q1", "2023-M01",
-                        "2023-S1", "2023H1", "2023Q1-Q3", "2023M01-M05", "2023年一季度",
-                        "2023年上半年", "2023年前三季度", "2023年1-5月", "2023-13", "2023Q5",
-                        "0999", "999", "2023-1", "2023M7"}) {
+  for (const char* p :
+       {"2023",         "2023Q3",         "2023q1",      "2023-07",   "2023M07",     "2023-Q1",
+        "2023-M01",     "2023-S1",        "2023H1",      "2023Q1-Q3", "2023M01-M05", "2023年一季度",
+        "2023年上半年", "2023年前三季度", "2023年1-5月", "2023-13",   "2023Q5",      "0999",
+        "999",          "2023-1",         "2023M7"}) {
     INFO(p);
     auto a = ParsePeriodFast(p);
     auto b = ParsePeriod(p);
@@ -138,7 +156,7 @@ TEST_CASE("CsvReader: malformed quotes are errors with their field", "[load]") {
 
 TEST_CASE("Encodings: UTF-8 validation and GB18030 conversion", "[load]") {
   REQUIRE(FindInvalidUtf8("plain ascii, 武汉 and more ascii text") == std::string_view::npos);
-  REQUIRE(FindInvalidUtf8("abc\xC0\xAF") == 3);           // overlong
+  REQUIRE(FindInvalidUtf8("abc\xC0\xAF") == 3);              // overlong
   REQUIRE(FindInvalidUtf8("abcdefghij\xED\xA0\x80") == 10);  // surrogate
   REQUIRE(FindInvalidUtf8("\xE6\xAD") == 0);                 // truncated
   // 武汉 in GB18030 is CE E4 BA BA.

@@ -1,7 +1,6 @@
 // QueryOptions::as_of (the shell's `.asof DATE`): a whole query read as known at the end of a
 // day, the same answers as wrapping it in asof(...), and an asof inside the query still wins.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "query/query.hpp"
@@ -37,7 +36,8 @@ TEST_CASE("QueryOptions::as_of: the whole query reads as known at the end of the
   // An explicit asof or first inside the query decides for what it wraps.
   CHECK(Csv(*fixture.store, "asof(gdp, 2024-01-28)[2023:]", o) ==
         Csv(*fixture.store, "asof(gdp, 2024-01-28)[2023:]"));
-  CHECK(Csv(*fixture.store, "first(gdp)", o) == Csv(*fixture.store, "asof(first(gdp), 2024-01-27)"));
+  CHECK(Csv(*fixture.store, "first(gdp)", o) ==
+        Csv(*fixture.store, "asof(first(gdp), 2024-01-27)"));
   // Without the option: the latest.
   CHECK(Csv(*fixture.store, "gdp[2023]") ==
         "indicator,period,value,unit,vintage,status,qualifier\n"

@@ -3,7 +3,6 @@
 #include "query/internal/binder.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -27,12 +26,29 @@ Status BindText(const std::string& text, ast::Query* out = nullptr) {
 }
 
 TEST_CASE("Binder: calls that match their signature bind", "[query]") {
-  for (const char* text :
-       {"yoy(gdp)", "diff(gdp)", "diff(gdp, 4)", "lag(x, 1000)", "rolling(x, 3)", "rolling(x, 3, sum)",
-        "annual(x, end)", "cagr(x, 2019, 2023Q4)", "asof(gdp, 2024-01-20)", "asof(targets(2024), 2024-12-31)",
-        "first(revisions(gdp, 2023))", "series(gdp*, kind=rate)", "list()", "describe(gdp)",
-        "search(零售 总额)", "search(\"GDP growth\")", "search(GDP)", "targets()", "targets(2024)",
-        "stats(yoy(series(*)))", "changes(2024-01-28)", "functions()", "share(a, b)"}) {
+  for (const char* text : {"yoy(gdp)",
+                           "diff(gdp)",
+                           "diff(gdp, 4)",
+                           "lag(x, 1000)",
+                           "rolling(x, 3)",
+                           "rolling(x, 3, sum)",
+                           "annual(x, end)",
+                           "cagr(x, 2019, 2023Q4)",
+                           "asof(gdp, 2024-01-20)",
+                           "asof(targets(2024), 2024-12-31)",
+                           "first(revisions(gdp, 2023))",
+                           "series(gdp*, kind=rate)",
+                           "list()",
+                           "describe(gdp)",
+                           "search(零售 总额)",
+                           "search(\"GDP growth\")",
+                           "search(GDP)",
+                           "targets()",
+                           "targets(2024)",
+                           "stats(yoy(series(*)))",
+                           "changes(2024-01-28)",
+                           "functions()",
+                           "share(a, b)"}) {
     INFO(text);
     CHECK(BindText(text).ok());
   }
@@ -71,13 +87,15 @@ TEST_CASE("Binder: errors name the place and print the signature", "[query]") {
       {"diff(gdp, 1.5)", "1:11: diff(x, n=1): n must be a whole number"},
       {"rolling(gdp)", "1:12: rolling(x, n, method=avg, align=trailing): n is missing"},
       {"annual(gdp)", "1:11: annual(x, method:sum|avg|end): method is missing"},
-      {"annual(gdp, median)", "1:13: annual(x, method:sum|avg|end): method must be sum, avg or end, not 'median'"},
+      {"annual(gdp, median)",
+       "1:13: annual(x, method:sum|avg|end): method must be sum, avg or end, not 'median'"},
       {"cagr(gdp, 2019)", "1:15: cagr(x, from, to): to is missing"},
       {"cagr(gdp, 2019, 2023Q5)", "1:17: bad period '2023Q5': quarter must be 1-4"},
       {"yoy(2023)", "1:5: yoy(x): x must be a series expression ('2023' is not one)"},
       {"search()", "1:8: search(text): text is missing"},
       {"series(kind=rate, colour=red)", "1:19: unknown filter 'colour'"},
-      {"yoy(targets(2024))", "1:5: targets() returns a table and cannot be used inside an expression"},
+      {"yoy(targets(2024))",
+       "1:5: targets() returns a table and cannot be used inside an expression"},
       {"gdp + need(gdp, 2024)", "1:7: need() returns a table"},
       {"stats(list())", "1:7: list() returns a table"},
   };

@@ -1,8 +1,7 @@
 // Cancellation and time limits of queries (the shell's Ctrl-C, the server's cancel and
 // --query-timeout): a full scan stops with Cancelled, and nothing else changes.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 

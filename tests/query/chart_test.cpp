@@ -1,21 +1,18 @@
 #include "query/chart.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "tests/common/text_lines.hpp"
-
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/utf8.hpp"
+#include "tests/common/text_lines.hpp"
 
 namespace ixdb::query {
 namespace {
 
 using ixdb::test::Lines;
-
 
 std::string StripEscapes(const std::string& s) {
   std::string out;
@@ -74,8 +71,10 @@ TEST_CASE("PeriodEndMonth: where a period ends, in months since year 0", "[query
 
 TEST_CASE("SeriesForPlot: the series of a value result, and tables that are not one", "[query]") {
   Table t;
-  t.columns = {{"indicator", ColumnType::kString, ""}, {"period", ColumnType::kPeriod, ""},
-               {"value", ColumnType::kNumber, ""}, {"unit", ColumnType::kString, ""}};
+  t.columns = {{"indicator", ColumnType::kString, ""},
+               {"period", ColumnType::kPeriod, ""},
+               {"value", ColumnType::kNumber, ""},
+               {"unit", ColumnType::kString, ""}};
   t.rows.push_back({std::string("a"), std::string("2022"), 1.0, std::string("%")});
   t.rows.push_back({std::string("a"), std::string("2023"), Cell{}, std::string("%")});
   t.rows.push_back({std::string("b"), std::string("2023"), int64_t{3}, std::string("%")});
@@ -90,11 +89,13 @@ TEST_CASE("SeriesForPlot: the series of a value result, and tables that are not 
   CHECK((*s)[1].points[0].value == 3);
 
   Table targets;
-  targets.columns = {{"indicator", ColumnType::kString, ""}, {"period", ColumnType::kPeriod, ""},
+  targets.columns = {{"indicator", ColumnType::kString, ""},
+                     {"period", ColumnType::kPeriod, ""},
                      {"target", ColumnType::kNumber, ""}};
   auto bad = SeriesForPlot(targets);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().message() == "only the values of series can be drawn: the result has no 'value' column");
+  CHECK(bad.status().message() ==
+        "only the values of series can be drawn: the result has no 'value' column");
 }
 
 TEST_CASE("RenderLineChart: first point bottom left, last top right, labels and axis", "[query]") {
@@ -112,7 +113,11 @@ TEST_CASE("RenderLineChart: first point bottom left, last top right, labels and 
   CHECK(lines[0] == "a (%)");
   CHECK(lines[1].rfind("10 ┤", 0) == 0);
   CHECK(lines[2].rfind(" 0 ┤", 0) == 0);
-  CHECK(lines[3] == "   └" + [] { std::string s; for (int i = 0; i < 25; ++i) s += "─"; return s; }());
+  CHECK(lines[3] == "   └" + [] {
+    std::string s;
+    for (int i = 0; i < 25; ++i) s += "─";
+    return s;
+  }());
   // The last period ends under the last plot column (display column 28).
   CHECK(lines[4] == "    2020                 2021");
   // Plot columns start at display column 4. The first point is dot (0, 7): the bottom-left dot
@@ -155,16 +160,18 @@ TEST_CASE("RenderLineChart: several series, and what it refuses", "[query]") {
   ChartStyle style;
   style.width = 40;
   style.height = 4;
-  auto two = RenderLineChart({Series("a", "%", {{"2020", 0}, {"2021", 1}}),
-                              Series("b", "%", {{"2020", 1}, {"2021", 0}})},
-                             {}, style);
+  auto two = RenderLineChart(
+      {Series("a", "%", {{"2020", 0}, {"2021", 1}}), Series("b", "%", {{"2020", 1}, {"2021", 0}})},
+      {}, style);
   REQUIRE(two.ok());
   CHECK(two->find("a, b (%)") == 0);
   CHECK(two->find("1 a  2 b") != std::string::npos);  // the legend names the numbers
 
-  auto units = RenderLineChart({Series("gdp", "亿元", {{"2020", 1}}), Series("g", "%", {{"2020", 1}})}, {}, style);
+  auto units = RenderLineChart(
+      {Series("gdp", "亿元", {{"2020", 1}}), Series("g", "%", {{"2020", 1}})}, {}, style);
   REQUIRE_FALSE(units.ok());
-  CHECK(units.status().message() == "one axis cannot show gdp (亿元) and g (%): draw them one at a time");
+  CHECK(units.status().message() ==
+        "one axis cannot show gdp (亿元) and g (%): draw them one at a time");
 
   std::vector<PlotSeries> seven;
   for (int i = 0; i < 7; ++i) seven.push_back(Series("s" + std::to_string(i), "%", {{"2020", 1}}));
@@ -176,8 +183,15 @@ TEST_CASE("RenderLineChart: several series, and what it refuses", "[query]") {
 TEST_CASE("RenderSparklines: one block per period, lowest to highest", "[query]") {
   ChartStyle style;
   // Values 1..8: level (v - 1) / 7 * 7 = v - 1, the eight blocks in order.
-  auto s = Series("a", "%", {{"2001", 1}, {"2002", 2}, {"2003", 3}, {"2004", 4}, {"2005", 5},
-                             {"2006", 6}, {"2007", 7}, {"2008", 8}});
+  auto s = Series("a", "%",
+                  {{"2001", 1},
+                   {"2002", 2},
+                   {"2003", 3},
+                   {"2004", 4},
+                   {"2005", 5},
+                   {"2006", 6},
+                   {"2007", 7},
+                   {"2008", 8}});
   CHECK(RenderSparklines({s}, style) == "a ▁▂▃▄▅▆▇█ 2001…2008  1…8 %\n");
   auto gap = Series("gdp_growth", "%", {{"2001", 2}, {"2002", kNaN}, {"2003", 4}});
   CHECK(RenderSparklines({s, gap}, style) ==

@@ -3,7 +3,6 @@
 #include "query/formulas.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -24,7 +23,8 @@ std::vector<std::string> FormulaCodes(storage::Store& store) {
   return out;
 }
 
-TEST_CASE("Formulas: a definition learns its unit, frequency and uses from its expression", "[query]") {
+TEST_CASE("Formulas: a definition learns its unit, frequency and uses from its expression",
+          "[query]") {
   test::FixtureStore fixture;
   auto r = DefineFormula(*fixture.store, {"per_firm", " gdp / hitech_firms ", "人均", ""}, kToday);
   REQUIRE(r.ok());
@@ -64,22 +64,29 @@ TEST_CASE("Formulas: bad definitions are refused, positioned, and store nothing"
        "Invalid argument: 1:1: formula c refers to itself: c -> c\n  c + 1\n  ^"},
       {{"a", "gdp + b", "", ""},
        "Invalid argument: 1:7: formula a refers to itself: a -> b -> a\n  gdp + b\n        ^"},
-      {{"c", "gdp + gpd", "", ""}, "Not found: 1:7: unknown series 'gpd'; did you mean gdp?\n  gdp + gpd\n        ^"},
+      {{"c", "gdp + gpd", "", ""},
+       "Not found: 1:7: unknown series 'gpd'; did you mean gdp?\n  gdp + gpd\n        ^"},
       {{"c", "gdp + retail", "", ""},
-       "Invalid argument: 1:5: cannot align gdp (annual) with retail (monthly) by period; convert one first, "
+       "Invalid argument: 1:5: cannot align gdp (annual) with retail (monthly) by period; convert "
+       "one first, "
        "e.g. annual(x, sum) or discrete(x)\n  gdp + retail\n      ^"},
       {{"c", "gdp +", "", ""}, ""},
-      {{"c", "1 + 2", "", ""}, "Invalid argument: 1:1: a formula must give a series, not a number\n  1 + 2\n  ^"},
+      {{"c", "1 + 2", "", ""},
+       "Invalid argument: 1:1: a formula must give a series, not a number\n  1 + 2\n  ^"},
       {{"c", "list()", "", ""},
-       "Invalid argument: 1:1: list() returns a table; a formula must give a series\n  list()\n  ^"},
+       "Invalid argument: 1:1: list() returns a table; a formula must give a series\n  list()\n  "
+       "^"},
       {{"c", "yoy(series(kind=level))", "", ""},
-       "Invalid argument: 1:5: a formula stands for one series: series(...) selects several and cannot be used "
+       "Invalid argument: 1:5: a formula stands for one series: series(...) selects several and "
+       "cannot be used "
        "in it\n  yoy(series(kind=level))\n      ^"},
       {{"c", "gdp where value > 1", "", ""}, ""},
       {{"c", "gdp", "", "%"},
-       "Invalid argument: 1:1: --unit %: cannot convert gdp (亿元) to it: the units measure different things\n  "
+       "Invalid argument: 1:1: --unit %: cannot convert gdp (亿元) to it: the units measure "
+       "different things\n  "
        "gdp\n  ^"},
-      {{"gdp", "a / 2", "", ""}, "Invalid argument: gdp is a series of stored data: a formula needs a code of its own"},
+      {{"gdp", "a / 2", "", ""},
+       "Invalid argument: gdp is a series of stored data: a formula needs a code of its own"},
       {{"9c", "gdp", "", ""}, ""},
       {{"c", "  ", "", ""}, "Invalid argument: formula c: the expression is empty"},
   };

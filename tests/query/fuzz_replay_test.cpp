@@ -1,10 +1,7 @@
 // Replays the fuzz seed corpus (tests/query/fuzz/corpus) and a few thousand random token
 // strings through the parser and the executor, in the ordinary (gcc) build: every input gives
 // a table or an error with a message, never a crash.
-#include "query/parser.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -12,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "query/parser.hpp"
 #include "query/query.hpp"
 #include "query_test_util.hpp"
 
@@ -38,7 +36,8 @@ void RunOne(storage::Store& store, const std::string& text) {
 TEST_CASE("Fuzz corpus: every seed input parses or fails cleanly, and runs", "[query]") {
   test::FixtureStore fixture;
   size_t n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(IXDB_QUERY_TEST_DIR) + "/fuzz/corpus")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(IXDB_QUERY_TEST_DIR) + "/fuzz/corpus")) {
     std::ifstream in(e.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -51,15 +50,20 @@ TEST_CASE("Fuzz corpus: every seed input parses or fails cleanly, and runs", "[q
 TEST_CASE("Fuzz replay: random token strings never crash the parser or the executor", "[query]") {
   test::FixtureStore fixture;
   const std::vector<std::string> tokens = {
-      "gdp", "gdp_growth", "retail", "gdp_cum", "retail_ytd", "unemployment_rate", "zero_base",
-      "yoy(", "pop(", "diff(", "lag(", "lead(", "cagr(", "log(", "rolling(", "discrete(",
-      "annual(", "quarterly(", "share(", "asof(", "first(", "revisions(", "changes(",
-      "targets(", "gap(", "need(", "series(", "list(", "describe(", "search(", "stats(",
-      "(", ")", "[", "]", ":", ",", "+", "-", "*", "/", " ", " in ", "万亿元", "%", "2023",
-      "2024", "2023Q1", "2023H1", "2023-07", "2023M01-M05", "2024-01-28", "0", "1", "4", "1000",
-      "1e308", "sum", "avg", "end", "kind=rate", "unit=%", "freq=q", "name=零售", "*", "\"",
-      "'", " where ", "value", ">", "=", "null", " and ", " or ", " not ", " order by ",
-      " desc", " limit ", "#", "\n", "\xff", "\xe5\xa2", "增长"};
+      "gdp",       "gdp_growth", "retail",      "gdp_cum",    "retail_ytd", "unemployment_rate",
+      "zero_base", "yoy(",       "pop(",        "diff(",      "lag(",       "lead(",
+      "cagr(",     "log(",       "rolling(",    "discrete(",  "annual(",    "quarterly(",
+      "share(",    "asof(",      "first(",      "revisions(", "changes(",   "targets(",
+      "gap(",      "need(",      "series(",     "list(",      "describe(",  "search(",
+      "stats(",    "(",          ")",           "[",          "]",          ":",
+      ",",         "+",          "-",           "*",          "/",          " ",
+      " in ",      "万亿元",     "%",           "2023",       "2024",       "2023Q1",
+      "2023H1",    "2023-07",    "2023M01-M05", "2024-01-28", "0",          "1",
+      "4",         "1000",       "1e308",       "sum",        "avg",        "end",
+      "kind=rate", "unit=%",     "freq=q",      "name=零售",  "*",          "\"",
+      "'",         " where ",    "value",       ">",          "=",          "null",
+      " and ",     " or ",       " not ",       " order by ", " desc",      " limit ",
+      "#",         "\n",         "\xff",        "\xe5\xa2",   "增长"};
   std::mt19937 rng(12345);
   for (int i = 0; i < 3000; ++i) {
     std::string q;

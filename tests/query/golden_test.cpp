@@ -11,20 +11,18 @@
 // or, for a query that must fail, `error: <Status::ToString()>` followed by the message's
 // further lines (the caret lines). IXDB_GOLDEN_UPDATE=1 rewrites the files with what the
 // queries return now (review the diff before committing).
-#include "query/query.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "query/formulas.hpp"
 #include "query/internal/function_registry.hpp"
+#include "query/query.hpp"
 #include "query/render.hpp"
 #include "query_test_util.hpp"
 
@@ -85,11 +83,16 @@ std::string Actual(storage::Store& store, const Case& c) {
     auto eq = o.find('=');
     REQUIRE(eq != std::string::npos);
     const std::string key = o.substr(0, eq), val = o.substr(eq + 1);
-    if (key == "default_about_tolerance") opts.default_about_tolerance = std::stod(val);
-    else if (key == "default_about_relative_tolerance") opts.default_about_relative_tolerance = std::stod(val);
-    else if (key == "max_rows") opts.max_rows = std::stoul(val);
-    else if (key == "notes") notes = val == "1";
-    else FAIL("unknown option " << key);
+    if (key == "default_about_tolerance")
+      opts.default_about_tolerance = std::stod(val);
+    else if (key == "default_about_relative_tolerance")
+      opts.default_about_relative_tolerance = std::stod(val);
+    else if (key == "max_rows")
+      opts.max_rows = std::stoul(val);
+    else if (key == "notes")
+      notes = val == "1";
+    else
+      FAIL("unknown option " << key);
   }
   auto r = RunQuery(store, c.query, opts);
   if (!r.ok()) return "error: " + r.status().ToString() + "\n";
@@ -176,7 +179,8 @@ TEST_CASE("Golden: the worked examples of docs/query-language.md", "[query]") {
 
 // Issue 7, right answers on real plan and statistics data: spans, tolerance, need, stats and
 // lower-is-better indicators, against their own fixture (tests/query/fixtures/trust).
-TEST_CASE("Golden: right answers on plan and statistics data (spans, units, tolerance)", "[query]") {
+TEST_CASE("Golden: right answers on plan and statistics data (spans, units, tolerance)",
+          "[query]") {
   const std::string dir = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/trust/";
   test::FixtureStore fixture(std::vector<std::vector<std::string>>{
       {dir + "observations.csv", dir + "targets.csv"},
@@ -206,8 +210,10 @@ TEST_CASE("Golden: every function's example runs and returns rows", "[query]") {
 }
 
 // Issue 8, the language of plan analysis: growth over several periods, accumulation, folds,
-// releases, units and targets on changes, against their own fixture (tests/query/fixtures/analysis).
-TEST_CASE("Golden: the functions of plan analysis (growth, ytd, folds, releases, units)", "[query]") {
+// releases, units and targets on changes, against their own fixture
+// (tests/query/fixtures/analysis).
+TEST_CASE("Golden: the functions of plan analysis (growth, ytd, folds, releases, units)",
+          "[query]") {
   const std::string dir = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/analysis/";
   test::FixtureStore fixture({dir + "observations.csv", dir + "targets.csv"});
   CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/analysis") >= 60);
@@ -225,8 +231,8 @@ TEST_CASE("Golden: the seed report's examples on the demo data set", "[query]") 
 // and yoy over the earlier years, and the 2023/2024 figures the seed gives.
 TEST_CASE("Golden: the demo data set with its history", "[query]") {
   const std::string data = std::string(IXDB_QUERY_TEST_DIR) + "/../../data/wuhan/";
-  test::FixtureStore fixture({data + "observations.csv", data + "bulletins.csv", data + "targets.csv",
-                              data + "history.csv"});
+  test::FixtureStore fixture({data + "observations.csv", data + "bulletins.csv",
+                              data + "targets.csv", data + "history.csv"});
   CHECK(RunGoldenDir(*fixture.store, std::string(IXDB_QUERY_TEST_DIR) + "/golden/history") >= 8);
 }
 
@@ -296,8 +302,8 @@ TEST_CASE("Demo data: history.csv changes no 2023 or 2024 figure of the seed and
   std::vector<std::string> queries = {"targets(2024)"};
   for (const auto& d : release_dates) queries.push_back("changes(" + d + ")");
   for (const auto& c : codes) {
-    for (const char* q : {"%[2023:2024]", "first(%)[2023:2024]", "revisions(%, 2023)",
-                          "revisions(%, 2024)"}) {
+    for (const char* q :
+         {"%[2023:2024]", "first(%)[2023:2024]", "revisions(%, 2023)", "revisions(%, 2024)"}) {
       std::string text = q;
       text.replace(text.find('%'), 1, c);
       queries.push_back(text);

@@ -3,9 +3,8 @@
 #include "query/grammar.hpp"
 
 #include <catch2/catch.hpp>
-#include <tao/pegtl/contrib/analyze.hpp>
-
 #include <string>
+#include <tao/pegtl/contrib/analyze.hpp>
 #include <vector>
 
 #include "query/parser.hpp"
@@ -25,7 +24,8 @@ TEST_CASE("Grammar: analysis finds no infinite loops or left recursion", "[query
 }
 
 TEST_CASE("Grammar: literals", "[query]") {
-  CheckTable<g::Number>({"0", "12", "3.5", "1e3", "2.5E-2", "7."}, {"", ".5", "-1", "1e", "abc", "1,5"});
+  CheckTable<g::Number>({"0", "12", "3.5", "1e3", "2.5E-2", "7."},
+                        {"", ".5", "-1", "1e", "abc", "1,5"});
   CheckTable<g::Integer>({"0", "42"}, {"", "-1", "4.2", "x"});
   CheckTable<g::PeriodLit>({"2023", "2023Q3", "2023-07", "2023M07", "2023H1", "2023Q1-Q3",
                             "2023M01-M05", "2023年上半年", "2023年1-5月"},
@@ -43,14 +43,13 @@ TEST_CASE("Grammar: expressions", "[query]") {
        "gdp[:2023]", "gdp[:]", "gdp[2023]", "gdp [2020:2021]", "gdp+1", "gdp + 1", "-gdp",
        "- - gdp", "(gdp)", "gdp*2/3-1", "a - (b - c)", "gdp in 万亿元", "gdp in \"%\"",
        "asof(gdp, 2024-02-01)", "first(gdp)", "revisions(gdp, 2023)", "changes(2024-01-28)",
-       "pop(x)", "diff(x)", "diff(x, 4)", "lag(x,1)", "lead(x, 2)", "cagr(x, 2019, 2023)",
-       "log(x)", "rolling(x, 3)", "rolling(x, 3, sum)", "discrete(x)", "annual(x, sum)",
-       "quarterly(x, avg)", "share(a, b)", "targets(2024)", "targets()", "gap(x, 2024)",
-       "need(x, 2024)", "series(gdp*)", "series()", "series(kind=rate, unit=%)",
-       "series(name=\"零售 总额\")", "list()", "list(kind=rate)", "describe(gdp)",
-       "search(零售)", "search(\"GDP growth\")", "stats(yoy(series(kind=level)))",
-       "yoy(gdp)[2020:2023] in 万亿元", "gdp # a comment\n + 1", "yoy(yoy(gdp))",
-       "gdp ^ 2", "2 ^ -1", "-gdp^2", "(1 + g / 100) ^ (1 / 5)", "a ^ b ^ c",
+       "pop(x)", "diff(x)", "diff(x, 4)", "lag(x,1)", "lead(x, 2)", "cagr(x, 2019, 2023)", "log(x)",
+       "rolling(x, 3)", "rolling(x, 3, sum)", "discrete(x)", "annual(x, sum)", "quarterly(x, avg)",
+       "share(a, b)", "targets(2024)", "targets()", "gap(x, 2024)", "need(x, 2024)", "series(gdp*)",
+       "series()", "series(kind=rate, unit=%)", "series(name=\"零售 总额\")", "list()",
+       "list(kind=rate)", "describe(gdp)", "search(零售)", "search(\"GDP growth\")",
+       "stats(yoy(series(kind=level)))", "yoy(gdp)[2020:2023] in 万亿元", "gdp # a comment\n + 1",
+       "yoy(yoy(gdp))", "gdp ^ 2", "2 ^ -1", "-gdp^2", "(1 + g / 100) ^ (1 / 5)", "a ^ b ^ c",
        "revisions(gdp, 2022:2023)", "first(gdp, \"preliminary\")", "round(x, -1)",
        // The grammar reads every call alike; the binder checks names and arguments.
        "yoy()", "yoy(gdp, 2)", "foo(gdp)", "annual(gdp)", "search()"},
@@ -67,12 +66,13 @@ TEST_CASE("Grammar: where, order by and limit", "[query]") {
        "gdp order by value desc, period asc", "gdp limit 10",
        "targets(2024) where status = missed order by gap limit 5", "  gdp  "},
       {"gdp where", "gdp where value", "gdp where value >", "gdp where value > 5 and",
-       "gdp order value", "gdp order by", "gdp limit", "gdp limit -1", "gdp limit 1 where value > 1",
-       "gdp where (value > 1", "gdp gdp"});
+       "gdp order value", "gdp order by", "gdp limit", "gdp limit -1",
+       "gdp limit 1 where value > 1", "gdp where (value > 1", "gdp gdp"});
 }
 
 TEST_CASE("Parser: builds the AST with precedence, ranges and call arguments", "[query]") {
-  auto q = ParseQuery("yoy(gdp)[2020:] * 2 - x in 万亿元 where value > 1 order by value desc limit 3");
+  auto q =
+      ParseQuery("yoy(gdp)[2020:] * 2 - x in 万亿元 where value > 1 order by value desc limit 3");
   REQUIRE(q.ok());
   const ast::Node& conv = *q->expr;
   REQUIRE(conv.kind == ast::Node::Kind::kConvert);
@@ -158,7 +158,9 @@ TEST_CASE("Parser: errors give line:col, what was expected and a caret", "[query
   };
   const std::vector<Case> cases = {
       {"yoy(gdp", "1:8: expected ')' (or too many arguments)\n  yoy(gdp\n         ^"},
-      {"gdp +", "1:6: expected an operand (a series code, a number, a function call or '(')\n  gdp +\n       ^"},
+      {"gdp +",
+       "1:6: expected an operand (a series code, a number, a function call or '(')\n  gdp +\n      "
+       " ^"},
       {"gdp\n  where", "2:8: expected a condition like value > 5\n    where\n         ^"},
       {"gdp[2023Q9]", "1:5: bad period '2023Q9': quarter must be 1-4"},
       {"增长(gdp)", "1:1: expected an operand"},

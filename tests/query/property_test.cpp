@@ -1,16 +1,14 @@
 // Property test: yoy/pop/diff from the evaluator equal a naive reference (a map lookup of the
 // period a lag earlier) over thousands of random series with gaps, blanks and zeros, in all
 // three frequencies, cumulative or not, for every measure kind.
-#include "query/query.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "query/query.hpp"
 #include "query_test_util.hpp"
 
 namespace ixdb::query {
@@ -29,20 +27,26 @@ std::vector<Generated> Generate(size_t n, uint32_t seed) {
     Generated g;
     g.meta.code = "p" + std::to_string(100000 + i);
     const int f = static_cast<int>(rng() % 3);
-    g.meta.frequency = f == 0 ? Frequency::kAnnual : f == 1 ? Frequency::kQuarterly : Frequency::kMonthly;
+    g.meta.frequency = f == 0   ? Frequency::kAnnual
+                       : f == 1 ? Frequency::kQuarterly
+                                : Frequency::kMonthly;
     g.meta.cumulative = g.meta.frequency != Frequency::kAnnual && u(rng) < 0.3;
     g.meta.measure = static_cast<storage::MeasureKind>(rng() % 6);
     g.meta.unit = storage::ChangesInPoints(g.meta.measure) ? "%" : "亿元";
     const int ppy = PeriodsPerYear(g.meta.frequency);
-    const int32_t start = (1990 + static_cast<int>(rng() % 30)) * ppy + static_cast<int>(rng() % ppy);
+    const int32_t start =
+        (1990 + static_cast<int>(rng() % 30)) * ppy + static_cast<int>(rng() % ppy);
     const int len = 1 + static_cast<int>(rng() % 60);
     for (int k = 0; k < len; ++k) {
       if (u(rng) < 0.2) continue;  // a gap
       double v;
       const double r = u(rng);
-      if (r < 0.05) v = storage::kMissing;
-      else if (r < 0.08) v = 0;
-      else v = std::round((u(rng) * 1100 - 100) * 1000) / 1000;
+      if (r < 0.05)
+        v = storage::kMissing;
+      else if (r < 0.08)
+        v = 0;
+      else
+        v = std::round((u(rng) * 1100 - 100) * 1000) / 1000;
       g.values[start + k] = v;
     }
     if (g.values.empty()) g.values[start] = 1;
@@ -58,7 +62,8 @@ double Reference(const Generated& g, int32_t index, int lag, bool percent_if_lev
   if (base == g.values.end()) return storage::kMissing;
   const bool points = storage::ChangesInPoints(g.meta.measure) || g.meta.unit == "%";
   if (percent_if_level && !points) {
-    if (base->second == 0 || std::isnan(base->second) || std::isnan(cur->second)) return storage::kMissing;
+    if (base->second == 0 || std::isnan(base->second) || std::isnan(cur->second))
+      return storage::kMissing;
     return (cur->second / base->second - 1) * 100;
   }
   // Values have 3 decimals, so their difference is an exact number of thousandths: the
@@ -68,8 +73,8 @@ double Reference(const Generated& g, int32_t index, int lag, bool percent_if_lev
          1000;
 }
 
-void Compare(const Table& t, const std::vector<Generated>& series, int which_lag,
-             bool percent, const std::map<std::string, size_t>& by_code, size_t* compared) {
+void Compare(const Table& t, const std::vector<Generated>& series, int which_lag, bool percent,
+             const std::map<std::string, size_t>& by_code, size_t* compared) {
   REQUIRE(t.columns.size() >= 3);
   REQUIRE(t.columns[0].name == "indicator");
   REQUIRE(t.columns[1].name == "period");
@@ -138,8 +143,10 @@ TEST_CASE("Property: yoy, pop and diff equal a naive reference on random series"
       REQUIRE(row < yoy->rows.size());
       CHECK(std::get<std::string>(yoy->rows[row][0]) == sc.indicator);
       CHECK(std::get<std::string>(yoy->rows[row][1]) == FormatPeriod(sc.period[i], sc.cumulative));
-      if (std::isnan(sc.value[i])) CHECK(std::holds_alternative<std::monostate>(yoy->rows[row][2]));
-      else CHECK(std::get<double>(yoy->rows[row][2]) == sc.value[i]);
+      if (std::isnan(sc.value[i]))
+        CHECK(std::holds_alternative<std::monostate>(yoy->rows[row][2]));
+      else
+        CHECK(std::get<double>(yoy->rows[row][2]) == sc.value[i]);
     }
   }
   CHECK(row == yoy->rows.size());
@@ -159,7 +166,8 @@ TEST_CASE("Property: yoy, pop and diff equal a naive reference on random series"
     auto r = RunQuery(*store, "yoy(" + g.meta.code + ")");
     REQUIRE(r.ok());
     Compare(*r, series, 0, true, by_code, &compared);
-    auto d = RunQuery(*store, "diff(" + g.meta.code + ", " + std::to_string(PeriodsPerYear(g.meta.frequency)) + ")");
+    auto d = RunQuery(*store, "diff(" + g.meta.code + ", " +
+                                  std::to_string(PeriodsPerYear(g.meta.frequency)) + ")");
     REQUIRE(d.ok());
     Compare(*d, series, 0, false, by_code, &compared);
     if (!g.meta.cumulative) {

@@ -4,12 +4,11 @@
 
 #include <stdlib.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "load/loader.hpp"
 #include "storage/store.hpp"
@@ -37,7 +36,8 @@ struct FixtureStore {
   FixtureStore()
       : FixtureStore({std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/observations.csv",
                       std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/targets.csv"}) {}
-  explicit FixtureStore(const std::vector<std::string>& files) : FixtureStore(std::vector<std::vector<std::string>>{files}) {}
+  explicit FixtureStore(const std::vector<std::string>& files)
+      : FixtureStore(std::vector<std::vector<std::string>>{files}) {}
   // One load per list of files, in order.
   explicit FixtureStore(const std::vector<std::vector<std::string>>& loads) {
     store = OpenStore(dir);

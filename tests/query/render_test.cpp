@@ -1,15 +1,14 @@
 #include "query/render.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "tests/common/text_lines.hpp"
-
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "tests/common/text_lines.hpp"
 
 namespace ixdb::query {
 namespace {
@@ -35,11 +34,21 @@ size_t TerminalWidth(const std::string& line) {
     unsigned char c = static_cast<unsigned char>(line[i]);
     uint32_t cp;
     size_t n;
-    if (c < 0x80) { cp = c; n = 1; }
-    else if ((c >> 5) == 6) { cp = c & 0x1f; n = 2; }
-    else if ((c >> 4) == 14) { cp = c & 0x0f; n = 3; }
-    else { cp = c & 0x07; n = 4; }
-    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3f);
+    if (c < 0x80) {
+      cp = c;
+      n = 1;
+    } else if ((c >> 5) == 6) {
+      cp = c & 0x1f;
+      n = 2;
+    } else if ((c >> 4) == 14) {
+      cp = c & 0x0f;
+      n = 3;
+    } else {
+      cp = c & 0x07;
+      n = 4;
+    }
+    for (size_t k = 1; k < n; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3f);
     bool wide = (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3000 && cp <= 0x303F) ||
                 (cp >= 0xFF00 && cp <= 0xFF60);
     w += wide ? 2 : 1;
@@ -47,7 +56,6 @@ size_t TerminalWidth(const std::string& line) {
   }
   return w;
 }
-
 
 }  // namespace
 
@@ -57,10 +65,18 @@ TEST_CASE("FormatNumber: shortest form that reads back to the same double", "[qu
     const char* want;
   };
   const Case cases[] = {
-      {20011.65, "20011.65"}, {5.5, "5.5"},        {0.1 + 0.2, "0.30000000000000004"},
-      {6, "6"},               {-0.8, "-0.8"},       {1e8, "100000000"},
-      {1.45e4, "14500"},      {0.0, "0"},           {-0.0, "0"},
-      {1e-7, "1e-07"},        {1e22, "1e+22"},      {123456789012.5, "123456789012.5"},
+      {20011.65, "20011.65"},
+      {5.5, "5.5"},
+      {0.1 + 0.2, "0.30000000000000004"},
+      {6, "6"},
+      {-0.8, "-0.8"},
+      {1e8, "100000000"},
+      {1.45e4, "14500"},
+      {0.0, "0"},
+      {-0.0, "0"},
+      {1e-7, "1e-07"},
+      {1e22, "1e+22"},
+      {123456789012.5, "123456789012.5"},
       {std::numeric_limits<double>::infinity(), "inf"},
   };
   for (const auto& c : cases) {
@@ -101,8 +117,8 @@ TEST_CASE("FormatNumber: published decimals print as to_chars prints them", "[qu
     REQUIRE(FormatNumber(v) == std::string(buf, r.ptr));
   }
   // Near the fast path's edges: 15 digits, 9 places, halves, values just off a decimal.
-  for (double v : {999999999999999.0, 99999999999999.9, 0.000001, 0.123456789, 1.5, 2.5,
-                   0.1 + 0.2, 1e15, 1e15 + 1, 123456.0000001, 5e-7 * 3}) {
+  for (double v : {999999999999999.0, 99999999999999.9, 0.000001, 0.123456789, 1.5, 2.5, 0.1 + 0.2,
+                   1e15, 1e15 + 1, 123456.0000001, 5e-7 * 3}) {
     if (std::fabs(v) < 1e-6) continue;
     char buf[512];
     const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
@@ -145,7 +161,9 @@ TEST_CASE("RenderCsv: RFC 4180 quoting", "[query]") {
 
 TEST_CASE("RenderCsv: --bom prefixes a UTF-8 byte-order mark", "[query]") {
   std::string csv = RenderCsv(SampleTable(), true);
-  REQUIRE(csv.rfind("\xEF\xBB\xBF" "indicator,period,value\n", 0) == 0);
+  REQUIRE(csv.rfind("\xEF\xBB\xBF"
+                    "indicator,period,value\n",
+                    0) == 0);
   CHECK(RenderCsv(SampleTable(), false).rfind("indicator", 0) == 0);
 }
 
@@ -202,8 +220,7 @@ TEST_CASE("RenderText: no unit in the header when a unit column says it", "[quer
   CHECK(text.find("(亿元)") == std::string::npos);
 }
 
-TEST_CASE("RenderText: CJK text counts two columns, so every line has the same width",
-          "[query]") {
+TEST_CASE("RenderText: CJK text counts two columns, so every line has the same width", "[query]") {
   Table t;
   t.columns = {{"indicator", ColumnType::kString, ""},
                {"name", ColumnType::kString, ""},

@@ -15,8 +15,10 @@ Table Collect(const std::string& clauses, const std::vector<std::vector<Cell>>& 
   const std::string text = "x " + clauses;
   auto q = ParseQuery(text);
   REQUIRE(q.ok());
-  RowCollector rc(*q, {{"indicator", ColumnType::kString, ""}, {"period", ColumnType::kPeriod, ""},
-                       {"value", ColumnType::kNumber, ""}},
+  RowCollector rc(*q,
+                  {{"indicator", ColumnType::kString, ""},
+                   {"period", ColumnType::kPeriod, ""},
+                   {"value", ColumnType::kNumber, ""}},
                   options, text);
   for (auto row : rows) {
     if (!rc.Add(std::move(row))) break;
@@ -54,7 +56,8 @@ TEST_CASE("RowCollector: an unknown column names the columns; max_rows is a limi
     RowCollector rc(*q, {{"value", ColumnType::kNumber, ""}}, QueryOptions{}, text);
     FAIL("no error");
   } catch (const QueryError& e) {
-    CHECK(e.status.message().find("unknown column 'colour' in where (columns: value)") != std::string::npos);
+    CHECK(e.status.message().find("unknown column 'colour' in where (columns: value)") !=
+          std::string::npos);
   }
   QueryOptions small;
   small.max_rows = 3;

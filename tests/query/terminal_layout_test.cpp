@@ -1,23 +1,19 @@
 #include "query/terminal_layout.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "tests/common/text_lines.hpp"
-
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "common/utf8.hpp"
 #include "query/render.hpp"
+#include "tests/common/text_lines.hpp"
 
 namespace ixdb::query {
 namespace {
 
-using ixdb::test::Lines;
 using ixdb::test::BorderColumns;
-
-
+using ixdb::test::Lines;
 
 // A catalog-like table: codes, Chinese and English names, numbers.
 Table CatalogTable() {
@@ -32,9 +28,11 @@ Table CatalogTable() {
   t.rows.push_back({std::string("retail_ytd"), std::string("社会消费品零售总额（累计）"),
                     std::string("Retail sales, year to date"), std::string("亿元"), 7436.2});
   t.rows.push_back({std::string("gdp_growth"), std::string("地区生产总值增长"),
-                    std::string("GDP growth (constant prices, year to date)"), std::string("%"), 5.7});
-  t.notes.push_back("changes of rates, shares and growth rates are in percentage points (pp); "
-                    "changes of levels, counts and ratios are in percent (%)");
+                    std::string("GDP growth (constant prices, year to date)"), std::string("%"),
+                    5.7});
+  t.notes.push_back(
+      "changes of rates, shares and growth rates are in percentage points (pp); "
+      "changes of levels, counts and ratios are in percent (%)");
   return t;
 }
 
@@ -49,7 +47,9 @@ TEST_CASE("WrapToWidth: breaks at spaces, between CJK characters, inside over-lo
   };
   const Case cases[] = {
       // "GDP growth (constant" is 3+1+6+1+9 = 20 columns; "prices, year to date)" would be 21.
-      {"GDP growth (constant prices, year to date)", 20, {"GDP growth (constant", "prices, year to", "date)"}},
+      {"GDP growth (constant prices, year to date)",
+       20,
+       {"GDP growth (constant", "prices, year to", "date)"}},
       // 13 CJK characters of 2 columns: 5 per line of 10.
       {"社会消费品零售总额（当月）", 10, {"社会消费品", "零售总额（", "当月）"}},
       {"abcdefghij", 4, {"abcd", "efgh", "ij"}},
@@ -140,7 +140,8 @@ TEST_CASE("RenderTextTable: a CJK table fits 40, 60, 80 and 160 columns with ali
 
 TEST_CASE("RenderTextTable: a column wrapped to fit, exactly", "[query]") {
   Table t;
-  t.columns = {{"indicator", ColumnType::kString, ""}, {"name_en", ColumnType::kString, ""},
+  t.columns = {{"indicator", ColumnType::kString, ""},
+               {"name_en", ColumnType::kString, ""},
                {"value", ColumnType::kNumber, ""}};
   t.rows.push_back({std::string("gdp"), std::string("GDP growth (constant prices)"), 5.7});
   TextLayout layout;
@@ -191,10 +192,10 @@ TEST_CASE("RenderTextTable: \\x on, off, auto", "[query]") {
   CHECK(RenderTextTable(t, layout).rfind("┌", 0) == 0);
 }
 
-TEST_CASE("RenderTextTable: records without a width, precision, separators, null text",
-          "[query]") {
+TEST_CASE("RenderTextTable: records without a width, precision, separators, null text", "[query]") {
   Table t;
-  t.columns = {{"indicator", ColumnType::kString, ""}, {"period", ColumnType::kPeriod, ""},
+  t.columns = {{"indicator", ColumnType::kString, ""},
+               {"period", ColumnType::kPeriod, ""},
                {"value", ColumnType::kNumber, "亿元"}};
   t.rows.push_back({std::string("gdp"), std::string("2023"), 20011.65});
   t.rows.push_back({std::string("gdp"), std::string("2024"), Cell{}});

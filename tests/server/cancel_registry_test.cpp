@@ -1,7 +1,6 @@
 #include "server/cancel_registry.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 
 namespace ixdb::server {
@@ -66,8 +65,7 @@ TEST_CASE("CancelRegistry: keys of closed connections and made-up keys are unkno
   }
   REQUIRE(registry.Cancel(key, nullptr) == CancelRegistry::Outcome::kUnknownKey);
   REQUIRE(registry.Cancel("", nullptr) == CancelRegistry::Outcome::kUnknownKey);
-  REQUIRE(registry.Cancel(std::string(32, '0'), nullptr) ==
-          CancelRegistry::Outcome::kUnknownKey);
+  REQUIRE(registry.Cancel(std::string(32, '0'), nullptr) == CancelRegistry::Outcome::kUnknownKey);
 }
 
 }  // namespace

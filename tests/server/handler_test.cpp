@@ -24,9 +24,10 @@ TEST_CASE("HandleRequest: ping and hello", "[server]") {
   config.max_frame_bytes = 1000;
   config.token = "t";
   r = Handle(backend, R"({"op":"hello"})", config);
-  REQUIRE(r.payload ==
-          R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":2,"max_frame_bytes":1000,)"
-          R"("writes":true,"token_required":true,"query_timeout_ms":60000,"max_result_bytes":268435456})");
+  REQUIRE(
+      r.payload ==
+      R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":2,"max_frame_bytes":1000,)"
+      R"("writes":true,"token_required":true,"query_timeout_ms":60000,"max_result_bytes":268435456})");
 }
 
 TEST_CASE("HandleRequest: a query answers its table", "[server]") {
@@ -41,8 +42,7 @@ TEST_CASE("HandleRequest: a query answers its table", "[server]") {
   REQUIRE(table->columns[2].unit == "亿元");
 }
 
-TEST_CASE("HandleRequest: query errors pass the backend's code and message unchanged",
-          "[server]") {
+TEST_CASE("HandleRequest: query errors pass the backend's code and message unchanged", "[server]") {
   FakeBackend backend;
   Response r = Handle(backend, R"({"op":"query","q":"fail"})");
   REQUIRE_FALSE(r.ok);
@@ -140,8 +140,8 @@ TEST_CASE("HandleRequest: loads are refused when writes are disabled, token or n
 
 TEST_CASE("HandleRequest: a failed load passes the loader's error", "[server]") {
   FakeBackend backend;
-  Response r = Handle(
-      backend, R"({"op":"load","files":[{"name":"bad.csv","content":"indicator\n"}]})");
+  Response r =
+      Handle(backend, R"({"op":"load","files":[{"name":"bad.csv","content":"indicator\n"}]})");
   Status s = DecodeStatusResponse(r.payload);
   REQUIRE(s.IsInvalidArgument());
   REQUIRE(s.message() == "bad.csv:3:7: unparsable number 'abc'");
@@ -171,11 +171,21 @@ TEST_CASE("HandleRequest: random and mutated payloads always get a well-formed a
     for (int e = 0; e < edits && !p.empty(); ++e) {
       size_t at = rng() % p.size();
       switch (rng() % 5) {
-        case 0: p[at] = kAlphabet[rng() % (sizeof kAlphabet - 1)]; break;
-        case 1: p.erase(at, 1 + rng() % 8); break;
-        case 2: p.insert(at, 1, kAlphabet[rng() % (sizeof kAlphabet - 1)]); break;
-        case 3: p.resize(at); break;
-        case 4: p[at] = static_cast<char>(rng()); break;
+        case 0:
+          p[at] = kAlphabet[rng() % (sizeof kAlphabet - 1)];
+          break;
+        case 1:
+          p.erase(at, 1 + rng() % 8);
+          break;
+        case 2:
+          p.insert(at, 1, kAlphabet[rng() % (sizeof kAlphabet - 1)]);
+          break;
+        case 3:
+          p.resize(at);
+          break;
+        case 4:
+          p[at] = static_cast<char>(rng());
+          break;
       }
     }
     if (i % 10 == 0) {  // pure noise as well

@@ -47,8 +47,8 @@ struct Fixture {
   HttpReply Call(std::string_view method, std::string_view target, std::string_view body = "",
                  std::string_view content_type = "", std::string_view authorization = "",
                  std::string_view origin = "") {
-    HttpRequest request{method, target, content_type, authorization, origin, body,
-                        "127.0.0.1:5555"};
+    HttpRequest request{method, target, content_type,    authorization,
+                        origin, body,   "127.0.0.1:5555"};
     return RouteHttp(request, HttpContext{backend, handler, http, metrics, 3});
   }
   HttpReply Get(std::string_view target) { return Call("GET", target); }
@@ -170,7 +170,8 @@ TEST_CASE("HTTP routes: /series turns its parameters into list() selectors", "[s
   (void)f.Get("/series");
   (void)f.Get("/series?code=gdp*&unit=%E4%BA%BF%E5%85%83&format=csv");
   (void)f.Get("/series?name=a%22b");  // a value with a double quote gets single quotes
-  CHECK(f.backend.texts() == std::vector<std::string>{"list()", "list(code=\"gdp*\", unit=\"亿元\")",
+  CHECK(f.backend.texts() == std::vector<std::string>{"list()",
+                                                      "list(code=\"gdp*\", unit=\"亿元\")",
                                                       "list(name='a\"b')"});
   HttpReply r = f.Get("/series?name=%22%27");
   CHECK(r.status == 400);
@@ -186,11 +187,12 @@ TEST_CASE("HTTP routes: /health, /metrics, the console, unknown paths and method
   HttpReply r = f.Get("/health");
   CHECK(r.status == 200);
   // The hello of the TCP protocol, without a cancel key (HTTP has no cancel request).
-  CHECK(r.body == R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":2,"max_frame_bytes":)" +
-                      std::to_string(f.handler.max_frame_bytes) +
-                      R"(,"writes":true,"token_required":true,"query_timeout_ms":60000,)"
-                      R"("max_result_bytes":)" +
-                      std::to_string(f.handler.max_result_bytes) + "}");
+  CHECK(r.body ==
+        R"({"ok":true,"server":"ixdb","version":"9.9.9","protocol":2,"max_frame_bytes":)" +
+            std::to_string(f.handler.max_frame_bytes) +
+            R"(,"writes":true,"token_required":true,"query_timeout_ms":60000,)"
+            R"("max_result_bytes":)" +
+            std::to_string(f.handler.max_result_bytes) + "}");
 
   f.metrics.RecordQuery(Status::Code::kOk, std::chrono::milliseconds(2));
   r = f.Get("/metrics");
@@ -258,8 +260,7 @@ TEST_CASE("HTTP routes: /load needs the token as Bearer: 401 without, 403 wrong"
   CHECK(r.status == 403);
   CHECK(DecodeStatusResponse(r.body).message() == "wrong token for loads");
   CHECK(f.backend.load_count() == 0);
-  r = f.Call("POST", "/load?vintage=2024-01-20&name=gdp.csv", csv, "text/csv",
-             "bearer s3cret");
+  r = f.Call("POST", "/load?vintage=2024-01-20&name=gdp.csv", csv, "text/csv", "bearer s3cret");
   CHECK(r.status == 200);
   CHECK(r.content_type == "application/json");
   CHECK(r.body.find("\"ok\":true") != std::string::npos);

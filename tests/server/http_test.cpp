@@ -119,9 +119,9 @@ size_t CheckGolden(LoadedStore& data, const std::string& golden_dir) {
       HttpResult got = client.Get("/query?format=" + std::string(format) + "&q=" + UrlEncode(q));
       CHECK(got.status == want.status);
       CHECK(got.body == want.body);
-      CHECK(got.Header("Content-Type") ==
-            (want.status == 200 && std::string(format) == "csv" ? "text/csv; charset=utf-8"
-                                                                : "application/json"));
+      CHECK(got.Header("Content-Type") == (want.status == 200 && std::string(format) == "csv"
+                                               ? "text/csv; charset=utf-8"
+                                               : "application/json"));
       got = client.Request("POST", "/query?format=" + std::string(format), q);
       CHECK(got.status == want.status);
       CHECK(got.body == want.body);
@@ -130,8 +130,7 @@ size_t CheckGolden(LoadedStore& data, const std::string& golden_dir) {
   return queries.size();
 }
 
-TEST_CASE("HTTP: the golden queries answer the bytes of ixdb query --format csv|json",
-          "[server]") {
+TEST_CASE("HTTP: the golden queries answer the bytes of ixdb query --format csv|json", "[server]") {
   const std::string fixtures = kSource + "/tests/query/fixtures/";
   LoadedStore data({fixtures + "observations.csv", fixtures + "targets.csv"});
   CHECK(CheckGolden(data, kSource + "/tests/query/golden") >= 100);
@@ -241,8 +240,9 @@ TEST_CASE("HTTP: a body over the limit is 413 before it is read; headers over 25
   {
     HttpClient c(server.http_port());
     // curl's way: Expect: 100-continue, then the body only if the server agrees.
-    REQUIRE(c.SendRaw("POST /query?format=csv HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n"
-                      "Expect: 100-continue\r\n\r\n"));
+    REQUIRE(
+        c.SendRaw("POST /query?format=csv HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n"
+                  "Expect: 100-continue\r\n\r\n"));
     HttpResult r = c.ReadResponse();
     CHECK(r.status == 413);
     Status s = DecodeStatusResponse(r.body);
@@ -254,8 +254,10 @@ TEST_CASE("HTTP: a body over the limit is 413 before it is read; headers over 25
     // A chunked body has no length up front: refused once it passes the limit.
     HttpClient c(server.http_port());
     std::string chunk(600, 'a');
-    REQUIRE(c.SendRaw("POST /query HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n"));
+    REQUIRE(
+        c.SendRaw("POST /query HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "258\r\n" +
+                  chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n"));
     HttpResult r = c.ReadResponse();
     CHECK(r.status == 413);
     CHECK(DecodeStatusResponse(r.body).code() == Status::Code::kLimitExceeded);
@@ -263,8 +265,9 @@ TEST_CASE("HTTP: a body over the limit is 413 before it is read; headers over 25
   {
     // Under the limit with 100-continue: the server says continue, then answers.
     HttpClient c(server.http_port());
-    REQUIRE(c.SendRaw("POST /query?format=csv HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n"
-                      "Expect: 100-continue\r\n\r\n"));
+    REQUIRE(
+        c.SendRaw("POST /query?format=csv HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n"
+                  "Expect: 100-continue\r\n\r\n"));
     REQUIRE(c.SendRaw("rows 2"));
     HttpResult r = c.ReadResponse();
     CHECK(r.status == 200);
@@ -333,7 +336,8 @@ TEST_CASE("HTTP: /load on a real store: 401 without the token, 403 wrong, nothin
   RunningServer server([&](const ServerOptions& opts) { return Serve(data.store(), opts); }, o);
   const size_t before = data.LoadCount();
   const std::string csv =
-      "indicator,period,value,unit,measure,frequency,name\nfresh,2023,12.5,万人,count,annual,新指标\n";
+      "indicator,period,value,unit,measure,frequency,name\nfresh,2023,12.5,万人,count,annual,"
+      "新指标\n";
   HttpClient c(server.http_port());
   HttpResult r = c.Request("POST", "/load?vintage=2024-03-01", csv, {{"Content-Type", "text/csv"}});
   CHECK(r.status == 401);
@@ -352,8 +356,9 @@ TEST_CASE("HTTP: /load on a real store: 401 without the token, 403 wrong, nothin
   CHECK(data.LoadCount() == before + 1);
   r = c.Get("/query?format=csv&q=fresh");
   CHECK(r.status == 200);
-  CHECK(r.body == "indicator,period,value,unit,vintage,status,qualifier\n"
-                  "fresh,2023,12.5,万人,2024-03-01,,\n");
+  CHECK(r.body ==
+        "indicator,period,value,unit,vintage,status,qualifier\n"
+        "fresh,2023,12.5,万人,2024-03-01,,\n");
   // A bad file loads nothing, and the error names its row.
   r = c.Request("POST", "/load?name=bad.csv", "indicator,period,value\nfresh,2024,abc\n",
                 {{"Authorization", "Bearer s3cret"}});

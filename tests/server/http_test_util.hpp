@@ -16,7 +16,7 @@
 namespace ixdb::server::testing {
 
 struct HttpResult {
-  int status = 0;                             // 0: no response (closed, timed out, garbage)
+  int status = 0;                              // 0: no response (closed, timed out, garbage)
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string Header(const std::string& name) const {

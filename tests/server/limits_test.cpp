@@ -74,8 +74,7 @@ TEST_CASE("Server: a cancel on a second connection stops the first one's query",
   REQUIRE(answer.find("cancel request") != std::string::npos);
   REQUIRE(Seconds(took) < 2.0);
   // The connection goes on, and its next query is not cancelled by the old request.
-  REQUIRE(busy.Request(R"({"op":"query","q":"spin 10"})").find("\"ok\":true") !=
-          std::string::npos);
+  REQUIRE(busy.Request(R"({"op":"query","q":"spin 10"})").find("\"ok\":true") != std::string::npos);
   REQUIRE(server.LogContains("cancel: query stopped"));
 }
 
@@ -84,7 +83,8 @@ TEST_CASE("Server: a cancel with an unknown key is NotFound, a bad one InvalidAr
   FakeBackend backend;
   RunningServer server(backend, TestOptions());
   RawConnection c(server.port());
-  std::string unknown = c.Request(R"({"op":"cancel","cancel_key":"00000000000000000000000000000000"})");
+  std::string unknown =
+      c.Request(R"({"op":"cancel","cancel_key":"00000000000000000000000000000000"})");
   REQUIRE(unknown.find("\"code\":\"NotFound\"") != std::string::npos);
   REQUIRE(c.Request(R"({"op":"cancel"})").find("\"code\":\"InvalidArgument\"") !=
           std::string::npos);
@@ -106,8 +106,7 @@ TEST_CASE("Server: request ids are echoed, and must be strings or integers", "[s
           std::string::npos);
 }
 
-TEST_CASE("Client: Cancel() from another thread stops the query Query() waits for",
-          "[server]") {
+TEST_CASE("Client: Cancel() from another thread stops the query Query() waits for", "[server]") {
   FakeBackend backend;
   RunningServer server(backend, TestOptions());
   auto c = Client::Connect(server.endpoint());
@@ -147,8 +146,7 @@ TEST_CASE("Server: --query-timeout stops a long query with Cancelled", "[server]
   REQUIRE(c.Request(R"({"op":"query","q":"spin 20"})").find("\"ok\":true") != std::string::npos);
 }
 
-TEST_CASE("Client: --timeout gives up, says so, and cancels the query on the server",
-          "[server]") {
+TEST_CASE("Client: --timeout gives up, says so, and cancels the query on the server", "[server]") {
   FakeBackend backend;
   RunningServer server(backend, TestOptions());
   ClientOptions co;
@@ -160,8 +158,7 @@ TEST_CASE("Client: --timeout gives up, says so, and cancels the query on the ser
   INFO(r.status().ToString());
   REQUIRE(r.status().IsCancelled());
   REQUIRE(r.status().message().find("within 0.3 s (--timeout") != std::string::npos);
-  REQUIRE(r.status().message().find("the query was cancelled on the server") !=
-          std::string::npos);
+  REQUIRE(r.status().message().find("the query was cancelled on the server") != std::string::npos);
   REQUIRE(Seconds(Clock::now() - start) < 2.0);
   // The server stopped the query rather than letting it spin for 30 s.
   REQUIRE(server.LogContains("cancel: query stopped"));
@@ -204,7 +201,8 @@ TEST_CASE("Server: a client that sends queries but reads no answers is cut off, 
   // Warm up (threads, allocator) so that the growth measured is the connection's.
   {
     RawConnection warm(server.port());
-    for (int i = 0; i < 20; ++i) REQUIRE(warm.Request(R"({"op":"query","q":"rows 3000"})").size() > 100000);
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(warm.Request(R"({"op":"query","q":"rows 3000"})").size() > 100000);
   }
   const size_t before = ResidentBytes();
   RawConnection slow(server.port());

@@ -109,13 +109,17 @@ TEST_CASE("Server: pipelined requests are answered in order", "[server]") {
   REQUIRE(std::get<std::string>(DecodeTableResponse(d)->rows[0][0]) == "x_0");
 }
 
-TEST_CASE("Server: a bad request gets an error frame and the connection stays usable",
-          "[server]") {
+TEST_CASE("Server: a bad request gets an error frame and the connection stays usable", "[server]") {
   FakeBackend backend;
   RunningServer server(backend, TestOptions());
   RawConnection c(server.port());
-  const std::string bad[] = {"", "not json", "{\"op\":", R"({"op":"drop"})", "[]",
-                             std::string("\x00\xff\xfe", 3), R"({"op":"query","q":42})"};
+  const std::string bad[] = {"",
+                             "not json",
+                             "{\"op\":",
+                             R"({"op":"drop"})",
+                             "[]",
+                             std::string("\x00\xff\xfe", 3),
+                             R"({"op":"query","q":42})"};
   for (const std::string& payload : bad) {
     INFO(payload);
     std::string response = c.Request(payload);
@@ -180,8 +184,7 @@ TEST_CASE("Server: garbage bytes (an HTTP request) get an error and a close", "[
   REQUIRE(after.Request(EncodePingRequest()) == EncodePong());
 }
 
-TEST_CASE("Server: random byte streams neither crash it nor disturb other clients",
-          "[server]") {
+TEST_CASE("Server: random byte streams neither crash it nor disturb other clients", "[server]") {
   FakeBackend backend;
   ServerOptions o = TestOptions();
   o.max_frame_bytes = 256;
@@ -366,8 +369,14 @@ TEST_CASE("Server: SIGTERM stops it", "[server]") {
 
 TEST_CASE("Server: listen addresses are checked before serving", "[server]") {
   FakeBackend backend;
-  const char* bad[] = {"7380", "localhost", "127.0.0.1:", ":7380", "127.0.0.1:99999",
-                       "127.0.0.1:80a", "::1:7380", "no-such-host.invalid:7380"};
+  const char* bad[] = {"7380",
+                       "localhost",
+                       "127.0.0.1:",
+                       ":7380",
+                       "127.0.0.1:99999",
+                       "127.0.0.1:80a",
+                       "::1:7380",
+                       "no-such-host.invalid:7380"};
   for (const char* listen : bad) {
     INFO(listen);
     ServerOptions o = TestOptions();
@@ -421,8 +430,7 @@ TEST_CASE("Client: loads carry the token, errors come back with the server's cod
   ServerOptions o = TestOptions();
   o.token = "s3cret";
   RunningServer server(backend, o);
-  std::vector<std::pair<std::string, std::string>> files = {{"a.csv", "h\n1\n"},
-                                                            {"b.csv", "h\n"}};
+  std::vector<std::pair<std::string, std::string>> files = {{"a.csv", "h\n1\n"}, {"b.csv", "h\n"}};
   auto without = MustConnect(server);
   auto refused = without->Load(files, R"({"format":"long"})");
   REQUIRE(refused.status().IsInvalidArgument());
@@ -463,8 +471,7 @@ TEST_CASE("Client: connecting to nothing names the address", "[server]") {
   REQUIRE(Client::Connect(":7380").status().IsInvalidArgument());
 }
 
-TEST_CASE("Client: a server that goes away mid-session gives IOError, not a crash",
-          "[server]") {
+TEST_CASE("Client: a server that goes away mid-session gives IOError, not a crash", "[server]") {
   FakeBackend backend;
   auto server = std::make_unique<RunningServer>(backend, TestOptions());
   auto c = MustConnect(*server);

@@ -17,12 +17,11 @@ std::string SampleValue(const std::string& text, const std::string& name_and_lab
   return "";
 }
 
-TEST_CASE("Metrics: counters and the latency histogram in the Prometheus text format",
-          "[server]") {
+TEST_CASE("Metrics: counters and the latency histogram in the Prometheus text format", "[server]") {
   ServerMetrics m;
   using std::chrono::microseconds;
-  m.RecordQuery(Status::Code::kOk, microseconds(50));       // le 0.0001
-  m.RecordQuery(Status::Code::kOk, microseconds(300));      // le 0.0005
+  m.RecordQuery(Status::Code::kOk, microseconds(50));          // le 0.0001
+  m.RecordQuery(Status::Code::kOk, microseconds(300));         // le 0.0005
   m.RecordQuery(Status::Code::kNotFound, microseconds(2000));  // le 0.0025
   m.RecordQuery(Status::Code::kOk, std::chrono::seconds(60));  // only +Inf
   m.RecordLoad(Status::Code::kOk, 120);

@@ -23,10 +23,10 @@ TEST_CASE("Protocol: requests that parse", "[server]") {
   REQUIRE_OK(dated.status());
   REQUIRE(dated->as_of.has_value());
   REQUIRE(FormatDate(*dated->as_of) == "2024-03-01");
-  auto load = ParseRequest(
-      R"({"op":"load","token":"s3cret","files":[{"name":"a.csv","content":"x\n"},)"
-      R"({"name":"b.csv","content_base64":"1tDOxA=="}],)"
-      R"("options":{"format":"long","vintage":"2024-01-20","encoding":null}})");
+  auto load =
+      ParseRequest(R"({"op":"load","token":"s3cret","files":[{"name":"a.csv","content":"x\n"},)"
+                   R"({"name":"b.csv","content_base64":"1tDOxA=="}],)"
+                   R"("options":{"format":"long","vintage":"2024-01-20","encoding":null}})");
   REQUIRE_OK(load.status());
   REQUIRE(load->op == FindOp("load"));
   REQUIRE(load->token == "s3cret");
@@ -49,7 +49,8 @@ TEST_CASE("Op table: every row has a distinct name, an answer, and is found by i
     REQUIRE(names.insert(op->name).second);
     REQUIRE(FindOp(op->name) == op);
   }
-  REQUIRE(names == std::set<std::string_view>{"ping", "hello", "query", "load", "define", "cancel"});
+  REQUIRE(names ==
+          std::set<std::string_view>{"ping", "hello", "query", "load", "define", "cancel"});
   REQUIRE(FindOp("Ping") == nullptr);  // names are case-sensitive
   REQUIRE(FindOp("") == nullptr);
   // Only load and define write.
@@ -92,7 +93,8 @@ TEST_CASE("Protocol: bad requests are rejected with a message saying what is wro
 
 TEST_CASE("Op table: an unknown op names itself and lists the table's ops", "[server]") {
   const BadRequest cases[] = {
-      {R"({"op":"drop"})", "unknown op \"drop\" (expected ping, hello, query, load, define or cancel)"},
+      {R"({"op":"drop"})",
+       "unknown op \"drop\" (expected ping, hello, query, load, define or cancel)"},
       {R"({"op":""})", "unknown op \"\" (expected ping, hello, query, load, define or cancel)"},
       {R"({"op":"PING"})", "unknown op \"PING\""},
       // Shown as a JSON string: a quote or a newline cannot break the message.
@@ -100,7 +102,8 @@ TEST_CASE("Op table: an unknown op names itself and lists the table's ops", "[se
   };
   for (const BadRequest& c : cases) RequireRejected(c);
   auto r = ParseRequest(R"({"op":"drop"})");
-  REQUIRE(r.status().message() == "unknown op \"drop\" (expected ping, hello, query, load, define or cancel)");
+  REQUIRE(r.status().message() ==
+          "unknown op \"drop\" (expected ping, hello, query, load, define or cancel)");
 }
 
 TEST_CASE("Op table: ping and hello have no members and ignore unknown ones", "[server]") {
@@ -149,7 +152,8 @@ TEST_CASE("Op table: load's parse errors", "[server]") {
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":[]})",
        "\"options\" must be an object"},
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"vintag":"2024-01-01"}})",
-       "unknown load option \"vintag\" (expected format, encoding, vintage, codes or ignore_unknown_columns)"},
+       "unknown load option \"vintag\" (expected format, encoding, vintage, codes or "
+       "ignore_unknown_columns)"},
       {R"({"op":"load","files":[{"name":"a","content":""}],"options":{"format":5}})",
        "\"options.format\" must be a string"},
   };
@@ -162,7 +166,8 @@ TEST_CASE("Op table: load's parse errors", "[server]") {
 }
 
 TEST_CASE("Op table: define reads its members and refuses wrong ones", "[server]") {
-  auto r = ParseRequest(R"({"op":"define","code":"gdp_pc","expression":"gdp / pop","name":"人均","unit":"元"})");
+  auto r = ParseRequest(
+      R"({"op":"define","code":"gdp_pc","expression":"gdp / pop","name":"人均","unit":"元"})");
   REQUIRE_OK(r.status());
   CHECK(r->op->name == "define");
   CHECK(r->formula.code == "gdp_pc");
@@ -176,9 +181,12 @@ TEST_CASE("Op table: define reads its members and refuses wrong ones", "[server]
   const BadRequest cases[] = {
       {R"({"op":"define","expression":"gdp"})", "missing \"code\" (a string)"},
       {R"({"op":"define","code":"x"})", "define request needs \"expression\" (or \"drop\":true)"},
-      {R"({"op":"define","code":"x","expression":3})", "\"expression\" must be a string, not a number"},
-      {R"({"op":"define","code":"x","drop":"yes"})", "\"drop\" must be true or false, not a string"},
-      {R"({"op":"define","code":"x","drop":true,"expression":"gdp"})", "with \"drop\" takes no \"expression\""},
+      {R"({"op":"define","code":"x","expression":3})",
+       "\"expression\" must be a string, not a number"},
+      {R"({"op":"define","code":"x","drop":"yes"})",
+       "\"drop\" must be true or false, not a string"},
+      {R"({"op":"define","code":"x","drop":true,"expression":"gdp"})",
+       "with \"drop\" takes no \"expression\""},
   };
   for (const BadRequest& c : cases) RequireRejected(c);
 }

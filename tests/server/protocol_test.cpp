@@ -17,9 +17,12 @@ namespace {
 
 TEST_CASE("Protocol: every status code survives the wire with its message", "[server]") {
   const Status statuses[] = {
-      Status::NotFound("unknown series 'gpd'"),  Status::InvalidArgument("1:9: expected ')'\n  ^"),
-      Status::IOError("disk"),                   Status::Corruption("bad chunk"),
-      Status::NotSupported("newer format"),      Status::Busy("locked"),
+      Status::NotFound("unknown series 'gpd'"),
+      Status::InvalidArgument("1:9: expected ')'\n  ^"),
+      Status::IOError("disk"),
+      Status::Corruption("bad chunk"),
+      Status::NotSupported("newer format"),
+      Status::Busy("locked"),
       Status::LimitExceeded("too many rows"),
   };
   for (const Status& s : statuses) {
@@ -44,8 +47,8 @@ TEST_CASE("Protocol: an error that starts with line:column carries its position"
           R"({"ok":false,"code":"NotFound","error":"12:34: unknown series 'gpd'\n  gpd\n  ^",)"
           R"("position":{"line":12,"column":34}})");
   // Not a position: a file name first, no column, a zero, no space after the colon, none at all.
-  for (const char* message : {"bad.csv:3:7: unparsable number", "3: what", "0:4: x", "1:2:x",
-                              "1:2", "wrong token for loads", ""}) {
+  for (const char* message : {"bad.csv:3:7: unparsable number", "3: what", "0:4: x", "1:2:x", "1:2",
+                              "wrong token for loads", ""}) {
     INFO(message);
     REQUIRE_FALSE(ErrorPosition(message).has_value());
     REQUIRE(EncodeError(Status::InvalidArgument(message)).find("position") == std::string::npos);
@@ -70,9 +73,12 @@ TEST_CASE("Protocol: a table survives the wire exactly (cells, kinds, doubles bi
                {"n", query::ColumnType::kInteger, "家"}};
   t.notes = {"yoy of rates in percentage points", "默认容差 0.5"};
   std::mt19937_64 rng(7);
-  const double specials[] = {0.0,   -0.0,  5.0,     1.0 / 3,  20011.65,  5.7,
-                             1e300, 1e-300, 4.9e-324, std::numeric_limits<double>::max(),
-                             -1e22, 123456789012345678.0};
+  const double specials[] = {0.0,      -0.0,
+                             5.0,      1.0 / 3,
+                             20011.65, 5.7,
+                             1e300,    1e-300,
+                             4.9e-324, std::numeric_limits<double>::max(),
+                             -1e22,    123456789012345678.0};
   const int64_t ints[] = {0, -1, 42, std::numeric_limits<int64_t>::max(),
                           std::numeric_limits<int64_t>::min()};
   for (int i = 0; i < 3000; ++i) {
@@ -131,8 +137,11 @@ TEST_CASE("Protocol: invalid UTF-8 in a table becomes U+FFFD, keeping the frame 
   query::Table t;
   t.columns = {{"name", query::ColumnType::kString, ""}};
   // A stray continuation byte, a truncated 3-byte sequence, an overlong '/', a surrogate.
-  t.rows = {{std::string("a\x80z")}, {std::string("\xE6\xAD")}, {std::string("\xC0\xAF")},
-            {std::string("\xED\xA0\x80")}, {std::string("武汉")}};
+  t.rows = {{std::string("a\x80z")},
+            {std::string("\xE6\xAD")},
+            {std::string("\xC0\xAF")},
+            {std::string("\xED\xA0\x80")},
+            {std::string("武汉")}};
   auto back = DecodeTableResponse(EncodeTable(t));
   REQUIRE_OK(back.status());
   REQUIRE(std::get<std::string>(back->rows[0][0]) == "a\xEF\xBF\xBDz");
@@ -143,7 +152,12 @@ TEST_CASE("Protocol: invalid UTF-8 in a table becomes U+FFFD, keeping the frame 
 
 TEST_CASE("Protocol: malformed responses are IOError, not a crash", "[server]") {
   const char* cases[] = {
-      "", "nope", "[]", R"({"ok":"yes"})", R"({"ok":true})", R"({"ok":true,"columns":[],"rows":{}})",
+      "",
+      "nope",
+      "[]",
+      R"({"ok":"yes"})",
+      R"({"ok":true})",
+      R"({"ok":true,"columns":[],"rows":{}})",
       R"({"ok":true,"columns":[{"name":1}],"rows":[]})",
       R"({"ok":true,"columns":[{"name":"a","type":"blob"}],"rows":[]})",
       R"({"ok":true,"columns":[{"name":"a"}],"rows":[[1,2]]})",

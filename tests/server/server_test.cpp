@@ -118,7 +118,8 @@ bool SameTable(const query::Table& a, const query::Table& b) {
   return a.notes == b.notes;
 }
 
-Response Handle(DataBackend& backend, const std::string& payload, const HandlerConfig& config = {}) {
+Response Handle(DataBackend& backend, const std::string& payload,
+                const HandlerConfig& config = {}) {
   return HandleRequest(Request{payload, "127.0.0.1:5555"}, backend, config);
 }
 
@@ -192,16 +193,19 @@ TEST_CASE("Server (store): load writes through LoadText and needs the token when
   REQUIRE(loads->back().info.command.find("load (remote from 127.0.0.1:5555) new.csv") == 0);
 }
 
-TEST_CASE("Server (store): define stores a formula with the token, errors keep their code and position",
-          "[server]") {
+TEST_CASE(
+    "Server (store): define stores a formula with the token, errors keep their code and position",
+    "[server]") {
   StoreFixture f;
   StoreBackend backend(f.store(), {});
   HandlerConfig config;
   config.token = "s3cret";
-  Response refused = Handle(backend, EncodeDefineRequest("twice", "s01 * 2", "", "", false, ""), config);
+  Response refused =
+      Handle(backend, EncodeDefineRequest("twice", "s01 * 2", "", "", false, ""), config);
   REQUIRE(DecodeStatusResponse(refused.payload).IsInvalidArgument());
   REQUIRE(f.Local("twice").status().IsNotFound());
-  Response ok = Handle(backend, EncodeDefineRequest("twice", "s01 * 2", "两倍", "", false, "s3cret"), config);
+  Response ok =
+      Handle(backend, EncodeDefineRequest("twice", "s01 * 2", "两倍", "", false, "s3cret"), config);
   auto text = DecodeDefineResponse(ok.payload);
   REQUIRE_OK(text.status());
   CHECK(*text == "defined twice = s01 * 2 (亿元, annual)");
@@ -211,7 +215,8 @@ TEST_CASE("Server (store): define stores a formula with the token, errors keep t
   REQUIRE_OK(formula.status());
   REQUIRE(formula->rows.size() == 3);
   for (size_t i = 0; i < 3; ++i) CHECK(formula->rows[i][2] == expr->rows[i][2]);
-  Response bad = Handle(backend, EncodeDefineRequest("x", "s01 + s99", "", "", false, "s3cret"), config);
+  Response bad =
+      Handle(backend, EncodeDefineRequest("x", "s01 + s99", "", "", false, "s3cret"), config);
   Status s = DecodeDefineResponse(bad.payload).status();
   CHECK(s.IsNotFound());
   CHECK(s.message().find("1:7: unknown series 's99'") == 0);
@@ -226,9 +231,8 @@ TEST_CASE("Server (store): several files are one all-or-nothing load, errors nam
   StoreBackend backend(f.store(), {});
   size_t loads_before = f.LoadCount();
   std::string bad = "indicator,period,vintage,value\nfresh_b,2023,2024-02-01,abc\n";
-  auto request = EncodeLoadRequest({{"dir/a.csv", NewSeriesCsv("fresh_a", 1, "2024-02-01")},
-                                    {"b.csv", bad}},
-                                   "", "");
+  auto request = EncodeLoadRequest(
+      {{"dir/a.csv", NewSeriesCsv("fresh_a", 1, "2024-02-01")}, {"b.csv", bad}}, "", "");
   REQUIRE_OK(request.status());
   Status s = DecodeStatusResponse(Handle(backend, *request).payload);
   REQUIRE(s.IsInvalidArgument());
@@ -311,8 +315,8 @@ TEST_CASE("Server (store): many clients query while another loads, answers stay 
       return;
     }
     for (int i = 0; i < 5; ++i) {
-      auto r = (*c)->Load({{"x.csv", NewSeriesCsv("busy" + std::to_string(i), i, "2024-03-01")}},
-                          "");
+      auto r =
+          (*c)->Load({{"x.csv", NewSeriesCsv("busy" + std::to_string(i), i, "2024-03-01")}}, "");
       if (!r.ok()) ++load_failures;
     }
   });
@@ -429,8 +433,7 @@ TEST_CASE("Server (store): clients querying during a large load see one snapshot
   for (auto& th : clients) th.join();
   INFO(loaded.status().ToString());
   REQUIRE(loaded.ok());
-  INFO("before " << before << ", after " << after << ", mixed " << mixed << ", failed "
-                 << failed);
+  INFO("before " << before << ", after " << after << ", mixed " << mixed << ", failed " << failed);
   REQUIRE(failed == 0);
   REQUIRE(mixed == 0);
   REQUIRE(before >= kClients);
@@ -561,7 +564,8 @@ TEST_CASE("Server (store): a GB18030 file loads over the wire", "[server]") {
   RunningServer server([&store](const ServerOptions& opts) { return Serve(store, opts); },
                        ServerOptions());
   // name = 武汉 in GB18030 (CE E4 BA BA): not UTF-8, so it travels as base64.
-  std::string csv = "indicator,period,vintage,value,name\ngbk_series,2023,2024-01-20,7.5,\xCE\xE4\xBA\xBA\n";
+  std::string csv =
+      "indicator,period,vintage,value,name\ngbk_series,2023,2024-01-20,7.5,\xCE\xE4\xBA\xBA\n";
   auto c = Client::Connect(server.endpoint());
   REQUIRE_OK(c.status());
   auto loaded = (*c)->Load({{"gbk.csv", csv}}, R"({"encoding":"gb18030"})");

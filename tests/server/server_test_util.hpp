@@ -30,14 +30,16 @@
 namespace ixdb::server::testing {
 
 // Queries: "rows N" answers a table of N rows (indicator, period, value, count) whose values
-// are exact functions of the row number; "megabytes N" one cell of N MiB; "fail" answers the caret error a parse error has;
-// "missing" answers NotFound; "slow MS" sleeps first; "spin MS" works for MS milliseconds
-// (at most 60 s) but stops with Cancelled as soon as its cancel flag or deadline says so, as a
-// real scan does; "throw" throws. Loads are recorded; a
-// first file named bad.csv fails as a bad row does.
+// are exact functions of the row number; "megabytes N" one cell of N MiB; "fail" answers the caret
+// error a parse error has; "missing" answers NotFound; "slow MS" sleeps first; "spin MS" works for
+// MS milliseconds (at most 60 s) but stops with Cancelled as soon as its cancel flag or deadline
+// says so, as a real scan does; "throw" throws. Loads are recorded; a first file named bad.csv
+// fails as a bad row does.
 class FakeBackend : public DataBackend {
  public:
-  static double ValueOf(int64_t i) { return static_cast<double>(i) / 3.0 + 1e-7 * static_cast<double>(i); }
+  static double ValueOf(int64_t i) {
+    return static_cast<double>(i) / 3.0 + 1e-7 * static_cast<double>(i);
+  }
 
   Result<query::Table> Query(std::string_view text, const QueryControl& control) override {
     queries_.fetch_add(1);
@@ -45,10 +47,13 @@ class FakeBackend : public DataBackend {
     if (t.rfind("spin ", 0) == 0) {
       int64_t ms = 0;
       std::from_chars(t.data() + 5, t.data() + t.size(), ms);
-      auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<int64_t>(ms, 60000));
+      auto end = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(std::min<int64_t>(ms, 60000));
       while (std::chrono::steady_clock::now() < end) {
-        if (control.cancel != nullptr && control.cancel->load()) return Status::Cancelled("cancelled");
-        if (std::chrono::steady_clock::now() > control.deadline) return Status::Cancelled("deadline");
+        if (control.cancel != nullptr && control.cancel->load())
+          return Status::Cancelled("cancelled");
+        if (std::chrono::steady_clock::now() > control.deadline)
+          return Status::Cancelled("deadline");
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
       return Rows(1, "spin");
@@ -86,8 +91,8 @@ class FakeBackend : public DataBackend {
     for (int64_t i = 0; i < n; ++i) {
       query::Cell value = ValueOf(i);
       if (i % 7 == 3) value = std::monostate{};
-      table.rows.push_back({std::string(tag) + "_" + std::to_string(i), std::to_string(2000 + i % 30),
-                            value, int64_t{i * 1000003}});
+      table.rows.push_back({std::string(tag) + "_" + std::to_string(i),
+                            std::to_string(2000 + i % 30), value, int64_t{i * 1000003}});
     }
     table.notes = {"fake note: " + tag};
     return table;

@@ -29,9 +29,10 @@ class Certificate {
     std::string tmpl = std::string(base && *base ? base : "/tmp") + "/ixdb-tls-XXXXXX";
     REQUIRE(mkdtemp(tmpl.data()) != nullptr);
     dir_ = tmpl;
-    std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ixdb-test"
-                      " -addext subjectAltName=" + names + " -keyout '" + key() + "' -out '" +
-                      cert() + "' >/dev/null 2>&1";
+    std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ixdb-test"
+        " -addext subjectAltName=" +
+        names + " -keyout '" + key() + "' -out '" + cert() + "' >/dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
   }
   ~Certificate() {

@@ -103,7 +103,8 @@ TEST_CASE("Chunk: malformed input is Corruption, never a crash", "[storage]") {
     if (kind == 0 && bad.size() > 1) {
       bad.resize(rng() % bad.size());
     } else {
-      for (int k = 0; k < 1 + iter % 4; ++k) bad[rng() % bad.size()] ^= static_cast<char>(1 + rng() % 255);
+      for (int k = 0; k < 1 + iter % 4; ++k)
+        bad[rng() % bad.size()] ^= static_cast<char>(1 + rng() % 255);
     }
     VersionColumns d;
     Status s = DecodeChunkSorted(bad, &d, &scratch);
@@ -145,7 +146,8 @@ TEST_CASE("KeyCodec: big-endian keys sort numerically, varints round-trip", "[st
   CHECK(TargetKey(1, 4, -1, 0, 0) < TargetKey(1, 4, 0, 0, 0));
   std::string s;
   for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 300ull, 1ull << 40, ~0ull}) PutVarint64(&s, v);
-  for (int64_t v : std::initializer_list<int64_t>{0, -1, 1, -1000000, INT64_MIN, INT64_MAX}) PutVarsint64(&s, v);
+  for (int64_t v : std::initializer_list<int64_t>{0, -1, 1, -1000000, INT64_MIN, INT64_MAX})
+    PutVarsint64(&s, v);
   PutOrderedInt32(&s, -7);
   PutFixed64BE(&s, 0x0102030405060708ull);
   PutLengthPrefixed(&s, "武汉");

@@ -75,8 +75,7 @@ std::set<int> RunAndKill(const std::string& dir, std::chrono::milliseconds delay
   return acked;
 }
 
-TEST_CASE("Store: crash test: SIGKILL at random moments loses no acknowledged batch",
-          "[storage]") {
+TEST_CASE("Store: crash test: SIGKILL at random moments loses no acknowledged batch", "[storage]") {
   TempDir dir;
   const std::string path = dir.Sub("store");
   std::mt19937 rng(std::random_device{}());
@@ -92,7 +91,7 @@ TEST_CASE("Store: crash test: SIGKILL at random moments loses no acknowledged ba
     acked_total.insert(acked.begin(), acked.end());
 
     INFO("iteration " << iter << ", killed " << delay.count() << " ms after "
-                       << (after_first_ack ? "its first acknowledgement" : "it started"));
+                      << (after_first_ack ? "its first acknowledgement" : "it started"));
     auto store = OpenStore(path);
     REQUIRE_OK(store->Check(nullptr));
     auto view = store->NewReadView();

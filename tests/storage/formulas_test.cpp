@@ -2,7 +2,6 @@
 // unknown uses and cycles under the write lock, all or nothing, and a store without formulas
 // keeps the format version an older ixdb reads.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -50,7 +49,8 @@ void StoreData(Store& store) {
   MustWrite(store, b);
 }
 
-TEST_CASE("Formulas: defined, replaced and dropped, kept apart from the series, across reopen", "[storage]") {
+TEST_CASE("Formulas: defined, replaced and dropped, kept apart from the series, across reopen",
+          "[storage]") {
   TempDir dir;
   {
     auto store = OpenStore(dir.path());
@@ -87,14 +87,16 @@ TEST_CASE("Formulas: defined, replaced and dropped, kept apart from the series, 
   CHECK(FormulaCodes(*store) == std::vector<std::string>{"gdp_pc"});
 }
 
-TEST_CASE("Formulas: a formula that refers to itself is refused, directly or through others", "[storage]") {
+TEST_CASE("Formulas: a formula that refers to itself is refused, directly or through others",
+          "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
   StoreData(*store);
   Status s = store->WriteFormulas(Put({Formula("a", "a + 1", {"a"})}));
   CHECK(s.IsInvalidArgument());
   CHECK(s.message() == "formula a refers to itself: a -> a");
-  REQUIRE_OK(store->WriteFormulas(Put({Formula("a", "b * 2", {"b"}), Formula("b", "gdp", {"gdp"})})));
+  REQUIRE_OK(
+      store->WriteFormulas(Put({Formula("a", "b * 2", {"b"}), Formula("b", "gdp", {"gdp"})})));
   REQUIRE_OK(store->WriteFormulas(Put({Formula("c", "a + b", {"a", "b"})})));
   // Redefining b in terms of c closes the loop b -> c -> a -> b.
   s = store->WriteFormulas(Put({Formula("b", "c - gdp", {"c", "gdp"})}));
@@ -176,7 +178,8 @@ TEST_CASE("Formulas: data is never written under a formula's code", "[storage]")
   CHECK(store->NewReadView()->ListSeries()->size() == 2);
 }
 
-TEST_CASE("Formulas: a store without formulas keeps format v2, the first formula marks it v3", "[storage]") {
+TEST_CASE("Formulas: a store without formulas keeps format v2, the first formula marks it v3",
+          "[storage]") {
   TempDir dir;
   {
     auto store = OpenStore(dir.path());
@@ -205,8 +208,8 @@ TEST_CASE("Formulas: a store without formulas keeps format v2, the first formula
 
 TEST_CASE("Formulas: FindFormulaCycle walks each formula once and names the loop", "[storage]") {
   const std::map<std::string, std::vector<std::string>> graph = {
-      {"a", {"b", "c"}}, {"b", {"c", "gdp"}}, {"c", {"d"}}, {"d", {"gdp"}}, {"e", {"f"}}, {"f", {"g"}},
-      {"g", {"e"}}};
+      {"a", {"b", "c"}}, {"b", {"c", "gdp"}}, {"c", {"d"}}, {"d", {"gdp"}},
+      {"e", {"f"}},      {"f", {"g"}},        {"g", {"e"}}};
   auto uses = [&](std::string_view code) -> const std::vector<std::string>* {
     auto it = graph.find(std::string(code));
     return it == graph.end() ? nullptr : &it->second;

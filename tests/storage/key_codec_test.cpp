@@ -2,9 +2,8 @@
 // order reads rely on (series, then period, then vintage, then seq).
 #include "storage/internal/key_codec.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <vector>
 
 namespace ixdb::storage::internal {
@@ -60,7 +59,8 @@ TEST_CASE("Key codec: bytewise order is numeric order, negative first", "[storag
   for (int32_t p : {2024, -1, 0, 1, -300, 12, INT32_MIN, INT32_MAX}) {
     keys.emplace_back(p, TargetKey(9, 1, p, 0, 0));
   }
-  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
   for (size_t i = 1; i < keys.size(); ++i) CHECK(keys[i - 1].first < keys[i].first);
   CHECK(ObsKey(1, UINT64_MAX) < ObsKey(2, 0));  // all of a series before the next
   CHECK(VintageKey(-1, 5) < VintageKey(0, 1));

@@ -3,7 +3,6 @@
 #include "storage/internal/records.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "storage/internal/key_codec.hpp"
@@ -74,7 +73,8 @@ TEST_CASE("Records: series metadata, targets and loads round-trip", "[storage]")
   CHECK(seq == 1234);
 }
 
-TEST_CASE("Records: version 1 records still decode, with the new fields at their defaults", "[storage]") {
+TEST_CASE("Records: version 1 records still decode, with the new fields at their defaults",
+          "[storage]") {
   // A v1 metadata record is a v2 one without the trailing better byte, and version 1.
   SeriesMeta m;
   m.code = "gdp";
@@ -98,7 +98,8 @@ TEST_CASE("Records: version 1 records still decode, with the new fields at their
   CHECK(std::isnan(tb.value_high));
 }
 
-TEST_CASE("Records: a formula's metadata is v3, a stored series' stays v2 (older builds read it)", "[storage]") {
+TEST_CASE("Records: a formula's metadata is v3, a stored series' stays v2 (older builds read it)",
+          "[storage]") {
   SeriesMeta m;
   m.code = "gdp";
   m.unit = "亿元";
@@ -118,7 +119,8 @@ TEST_CASE("Records: a formula's metadata is v3, a stored series' stays v2 (older
   REQUIRE(DecodeMeta(data, &back));
   CHECK(back == m);
   CHECK_FALSE(back.IsFormula());
-  for (size_t n = data.size(); n + 1 < enc.size(); ++n) CHECK_FALSE(DecodeMeta(enc.substr(0, n), &back));
+  for (size_t n = data.size(); n + 1 < enc.size(); ++n)
+    CHECK_FALSE(DecodeMeta(enc.substr(0, n), &back));
 }
 
 TEST_CASE("Records: truncated and unknown values are refused", "[storage]") {

@@ -155,9 +155,21 @@ TEST_CASE("Store: every field of metadata, observations and targets round-trips"
 TEST_CASE("Store: values survive bit-exactly whatever their decimal shape", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const double values[] = {0,       1,         -1,       0.1,        123456.789012, 1e15,
-                           -2.5e-7, 3.14159265358979, 1e300, -0.0,   0.000001,      99999999.99,
-                           std::numeric_limits<double>::infinity(), kMissing, 5e-324};
+  const double values[] = {0,
+                           1,
+                           -1,
+                           0.1,
+                           123456.789012,
+                           1e15,
+                           -2.5e-7,
+                           3.14159265358979,
+                           1e300,
+                           -0.0,
+                           0.000001,
+                           99999999.99,
+                           std::numeric_limits<double>::infinity(),
+                           kMissing,
+                           5e-324};
   WriteBatch b;
   b.PutSeries(Meta("x"));
   for (size_t i = 0; i < std::size(values); ++i) {
@@ -229,9 +241,12 @@ TEST_CASE("Store: as-of before, at and after a revision, latest, first release",
     size_t rows;
     double v2023;
   } cases[] = {
-      {AsOf(D(2024, 1, 9)), 0, 0},     {AsOf(D(2024, 1, 10)), 2, 6},
-      {AsOf(D(2024, 2, 28)), 2, 6},    {AsOf(D(2024, 3, 1)), 2, 5.7},
-      {AsOf(D(2030, 1, 1)), 2, 5.7},   {ReadRequest{}, 2, 5.7},
+      {AsOf(D(2024, 1, 9)), 0, 0},
+      {AsOf(D(2024, 1, 10)), 2, 6},
+      {AsOf(D(2024, 2, 28)), 2, 6},
+      {AsOf(D(2024, 3, 1)), 2, 5.7},
+      {AsOf(D(2030, 1, 1)), 2, 5.7},
+      {ReadRequest{}, 2, 5.7},
       {ReadRequest{ReadMode::kFirst, {}, {}, {}}, 2, 6},
   };
   for (const auto& c : cases) {
@@ -361,13 +376,42 @@ TEST_CASE("Store: a batch that fails validation leaves nothing behind", "[storag
     std::function<void(WriteBatch&)> spoil;
     const char* message_part;
   } cases[] = {
-      {"unknown series", [](WriteBatch& b) { b.PutObservation(Obs("zz", Period::Annual(2021), D(2022, 1, 1), 1)); }, "zz"},
-      {"wrong frequency", [](WriteBatch& b) { b.PutObservation(Obs("a", Period::Quarter(2021, 1), D(2022, 1, 1), 1)); }, "quarterly"},
+      {"unknown series",
+       [](WriteBatch& b) { b.PutObservation(Obs("zz", Period::Annual(2021), D(2022, 1, 1), 1)); },
+       "zz"},
+      {"wrong frequency",
+       [](WriteBatch& b) {
+         b.PutObservation(Obs("a", Period::Quarter(2021, 1), D(2022, 1, 1), 1));
+       },
+       "quarterly"},
       {"bad code", [](WriteBatch& b) { b.PutSeries(Meta("9bad")); }, "9bad"},
-      {"annual cumulative", [](WriteBatch& b) { auto m = Meta("c"); m.cumulative = true; b.PutSeries(m); }, "cumulative"},
-      {"duplicate with different values", [](WriteBatch& b) { b.PutObservation(Obs("b", Period::Annual(2021), D(2022, 1, 1), 4)); }, "twice"},
-      {"target of unknown series", [](WriteBatch& b) { Target t; t.series = "nope"; t.vintage = D(2022, 1, 1); b.PutTarget(t); }, "nope"},
-      {"target of wrong frequency", [](WriteBatch& b) { Target t; t.series = "a"; t.period = Period::Month(2022, 1); t.vintage = D(2022, 1, 1); b.PutTarget(t); }, "monthly"},
+      {"annual cumulative",
+       [](WriteBatch& b) {
+         auto m = Meta("c");
+         m.cumulative = true;
+         b.PutSeries(m);
+       },
+       "cumulative"},
+      {"duplicate with different values",
+       [](WriteBatch& b) { b.PutObservation(Obs("b", Period::Annual(2021), D(2022, 1, 1), 4)); },
+       "twice"},
+      {"target of unknown series",
+       [](WriteBatch& b) {
+         Target t;
+         t.series = "nope";
+         t.vintage = D(2022, 1, 1);
+         b.PutTarget(t);
+       },
+       "nope"},
+      {"target of wrong frequency",
+       [](WriteBatch& b) {
+         Target t;
+         t.series = "a";
+         t.period = Period::Month(2022, 1);
+         t.vintage = D(2022, 1, 1);
+         b.PutTarget(t);
+       },
+       "monthly"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -570,10 +614,10 @@ TEST_CASE("Store: a revert retracts a load, which stays in the history only", "[
   info.command = "revert";
   auto r = store->Revert(third.load_id, info);
   REQUIRE_OK(r.status());
-  CHECK(r->retracted == 3);      // 2024, 2023 and the target
+  CHECK(r->retracted == 3);  // 2024, 2023 and the target
   CHECK(r->observations_added == 0);
   auto latest = MustRead(*store, "g");
-  REQUIRE(latest.size() == 2);   // 2024 is gone
+  REQUIRE(latest.size() == 2);  // 2024 is gone
   CHECK(latest.value[1] == 5.7);
   CHECK(latest.vintage[1] == D(2024, 3, 1));
   CHECK(latest.meta.unit == "亿元");
@@ -602,7 +646,8 @@ TEST_CASE("Store: a revert retracts a load, which stays in the history only", "[
   CHECK(store->Revert(999, info).status().IsNotFound());
 }
 
-TEST_CASE("Store: after reverting a revision the earlier release reads with its own vintage", "[storage]") {
+TEST_CASE("Store: after reverting a revision the earlier release reads with its own vintage",
+          "[storage]") {
   TempDir dir;
   auto store = RevisedStore(dir);
   auto r = store->Revert(2, LoadInfo{"revert 2", {}, {}});
@@ -675,7 +720,8 @@ TEST_CASE("Store: a later load at the same vintage corrects that release", "[sto
   CHECK_FALSE(any_2023);
 }
 
-TEST_CASE("Store: an annual series widens into a cumulative one, keeping every vintage", "[storage]") {
+TEST_CASE("Store: an annual series widens into a cumulative one, keeping every vintage",
+          "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
   WriteBatch a;
@@ -990,8 +1036,7 @@ TEST_CASE("WriteBatch: interning and copies", "[storage]") {
   CHECK(a.InternSeries("q") == 0);
 }
 
-TEST_CASE("Types: parsing names of statuses, qualifiers and measures",
-          "[storage]") {
+TEST_CASE("Types: parsing names of statuses, qualifiers and measures", "[storage]") {
   CHECK(*ParseObsStatus("预计") == ObsStatus::kEstimate);
   CHECK(*ParseObsStatus("Final") == ObsStatus::kFinal);
   CHECK(*ParseObsStatus("最终核实") == ObsStatus::kFinal);
@@ -1035,7 +1080,8 @@ TEST_CASE("Store: one view reading many series in any order returns each series'
     b.PutSeries(testing::Meta(code));
     // Series 2 has no observations at all.
     for (int y = 0; y < (s == 2 ? 0 : s + 1); ++y) {
-      b.PutObservation(testing::Obs(code, Period::Annual(2000 + y), testing::D(2024, 1, 1), s * 10 + y));
+      b.PutObservation(
+          testing::Obs(code, Period::Annual(2000 + y), testing::D(2024, 1, 1), s * 10 + y));
     }
   }
   testing::MustWrite(*store, b);

@@ -18,8 +18,9 @@ namespace ixdb::load::fuzz {
 
 inline LoadOptions OptionsFor(uint8_t b, const std::string& scratch_dir) {
   LoadOptions o;
-  static constexpr Format kFormats[] = {Format::kAuto, Format::kLong, Format::kWide, Format::kSdmx,
-                                        Format::kTargets, Format::kAuto, Format::kAuto, Format::kAuto};
+  static constexpr Format kFormats[] = {Format::kAuto, Format::kLong,    Format::kWide,
+                                        Format::kSdmx, Format::kTargets, Format::kAuto,
+                                        Format::kAuto, Format::kAuto};
   o.format = kFormats[b & 7];
   o.encoding = (b & 8) ? Encoding::kGb18030 : Encoding::kAuto;
   o.codes = (b & 16) ? CodeMode::kSanitize : CodeMode::kStrict;
@@ -33,7 +34,8 @@ inline LoadOptions OptionsFor(uint8_t b, const std::string& scratch_dir) {
 }
 
 // Returns false when the loader broke its contract (an error without a message).
-inline bool RunInput(storage::Store& store, std::string_view input, const std::string& scratch_dir) {
+inline bool RunInput(storage::Store& store, std::string_view input,
+                     const std::string& scratch_dir) {
   if (input.empty()) return true;
   const LoadOptions o = OptionsFor(static_cast<uint8_t>(input[0]), scratch_dir);
   auto r = LoadText(store, "fuzz.csv", std::string(input.substr(1)), o);

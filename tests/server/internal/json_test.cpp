@@ -70,8 +70,8 @@ TEST_CASE("GetString: absent, present, wrong type, and the path in messages", "[
 
 TEST_CASE("WriteValue: a parsed value writes back as compact JSON", "[server]") {
   json::value v;
-  REQUIRE_OK(
-      ParseJson(R"( {"format" : "long", "n":[1, -2, 5.0, 0.1, true, null, {}], "s":"武汉\n"} )", &v));
+  REQUIRE_OK(ParseJson(
+      R"( {"format" : "long", "n":[1, -2, 5.0, 0.1, true, null, {}], "s":"武汉\n"} )", &v));
   std::string out;
   JsonWriter writer(out);
   WriteValue(writer, v);
