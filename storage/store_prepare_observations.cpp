@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/huge_pages.hpp"
 #include "common/parallel.hpp"
 #include "storage/internal/store_impl.hpp"
 
@@ -12,7 +13,7 @@ namespace ixdb::storage {
 
 using namespace internal;  // NOLINT: the internal codecs are this file's vocabulary
 
-namespace {
+namespace internal {
 
 // The rows of a batch regrouped by series (a stable counting sort: O(n)) with each column
 // scattered into that order once, so that the per-series work reads memory sequentially
@@ -26,6 +27,7 @@ struct GroupedRows {
   std::vector<uint8_t> ST, Q, D;    // status, qualifier, deleted
   std::vector<uint32_t> SG, SR;     // stage, source (only when the batch has strings)
   std::vector<uint8_t> E;           // extent (only when the batch has combined periods)
+  std::vector<uint32_t> dest;       // scratch: input row -> sorted position
   bool has_strings = false;
   const std::vector<std::string>* strings = nullptr;  // the batch's
 
@@ -37,13 +39,19 @@ struct GroupedRows {
   void SortGroup(size_t b, size_t e);
 };
 
-GroupedRows GroupBySeries(const WriteBatch& batch, int threads) {
-  GroupedRows g;
+// Refills *out, reusing its buffers: a bulk write regroups batch after batch of about the same
+// size, and memory already touched costs no page faults.
+void GroupBySeries(const WriteBatch& batch, int threads, GroupedRows* out) {
+  GroupedRows& g = *out;
+  g.group_start.clear();
   const size_t n = batch.observation_count();
   const auto& sref = batch.obs_series();
   const size_t ncodes = batch.series_codes().size();
+  ReserveHuge(g.order, n);
   g.order.resize(n);
-  std::vector<uint32_t> dest(n);  // input row -> sorted position
+  std::vector<uint32_t>& dest = g.dest;
+  ReserveHuge(dest, n);
+  dest.resize(n);  // input row -> sorted position
   {
     std::vector<size_t> count(ncodes + 1, 0);
     for (size_t i = 0; i < n; ++i) ++count[sref[i] + 1];
@@ -59,16 +67,23 @@ GroupedRows GroupBySeries(const WriteBatch& batch, int threads) {
   g.group_start.push_back(n);
   g.has_strings = batch.strings().size() > 1;
   g.strings = &batch.strings();
-  g.P.resize(n);
-  g.V.resize(n);
-  g.X.resize(n);
-  g.ST.resize(n);
-  g.Q.resize(n);
-  g.D.resize(n);
+  auto size = [n](auto& col) {
+    ReserveHuge(col, n);
+    col.resize(n);
+  };
+  size(g.P);
+  size(g.V);
+  size(g.X);
+  size(g.ST);
+  size(g.Q);
+  size(g.D);
+  g.SG.clear();
+  g.SR.clear();
   if (g.has_strings) {
-    g.SG.resize(n);
-    g.SR.resize(n);
+    size(g.SG);
+    size(g.SR);
   }
+  g.E.clear();
   if (!batch.obs_extent().empty()) {
     g.E.resize(n);
     for (size_t i = 0; i < n; ++i) g.E[dest[i]] = batch.obs_extent()[i];
@@ -93,7 +108,6 @@ GroupedRows GroupBySeries(const WriteBatch& batch, int threads) {
     return Status::OK();
   };
   (void)ParallelFor(2, n >= kParallelRows ? threads : 1, scatter);  // cannot fail
-  return g;
 }
 
 void GroupedRows::SortGroup(size_t b, size_t e) {
@@ -126,6 +140,10 @@ void GroupedRows::SortGroup(size_t b, size_t e) {
   }
   if (!E.empty()) permute(E);
 }
+
+}  // namespace internal
+
+namespace {
 
 // The versions of `all` a read sees: those of retracted loads left out.
 void VisibleVersions(const VersionColumns& all, const RevertedLoads& reverted,
@@ -430,7 +448,9 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
   // 2b. Validate every row.
   if (Status s = ValidateObservations(batch, refs, used, threads); !s.ok()) return s;
   // 2c. Group the rows by series.
-  GroupedRows g = GroupBySeries(batch, threads);
+  if (!st->grouped) st->grouped = std::make_shared<GroupedRows>();
+  GroupedRows& g = *st->grouped;
+  GroupBySeries(batch, threads, &g);
   const RevertedLoads& reverted = *reverted_;  // current: writers hold write_mu_
 
   // 2d. Compare each series with what is stored and encode its new versions, independently (on

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/huge_pages.hpp"
 #include "common/strings.hpp"
 
 namespace ixdb::storage {
@@ -248,6 +249,18 @@ void WriteBatch::Clear() {
   obs_source_.clear();
   obs_extent_.clear();
   index_.reset();
+}
+
+void WriteBatch::Reserve(size_t rows) {
+  ReserveHuge(obs_series_, rows);
+  ReserveHuge(obs_period_, rows);
+  ReserveHuge(obs_vintage_, rows);
+  ReserveHuge(obs_value_, rows);
+  ReserveHuge(obs_status_, rows);
+  ReserveHuge(obs_qualifier_, rows);
+  ReserveHuge(obs_deleted_, rows);
+  ReserveHuge(obs_stage_, rows);
+  ReserveHuge(obs_source_, rows);
 }
 
 Observation WriteBatch::ObservationAt(size_t i) const {

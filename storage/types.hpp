@@ -198,7 +198,12 @@ class WriteBatch {
   void PutSeries(SeriesMeta meta);
   void PutObservation(const Observation& obs);
   void PutTarget(Target target);
+  // Keeps columns' capacity (a loader reuses its batches).
   void Clear();
+  // Makes room for `rows` observations in every column at once (a bulk loader that knows its
+  // row count: no column regrows, and the room is advised to huge pages, see
+  // common/huge_pages.hpp). Only capacity changes.
+  void Reserve(size_t rows);
 
   size_t observation_count() const { return obs_series_.size(); }
   const std::vector<SeriesMeta>& series() const { return series_; }

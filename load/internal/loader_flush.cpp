@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/huge_pages.hpp"
 #include "common/parallel.hpp"
 #include "common/units.hpp"
 #include "load/internal/loader_impl.hpp"
@@ -176,6 +177,7 @@ Loader::Grouped Loader::ResolveAndGroup() {
     }
     g.count[sid + 1] = at;
   }
+  ReserveHuge(g.slots, g.count.back());
   g.slots.resize(g.count.back());
   (void)ParallelFor(parts, opt_.threads, [&](size_t part, int) {
     for (size_t v = from[part]; v < to[part]; ++v) {
@@ -341,6 +343,9 @@ Status Loader::StageInBatches(Grouped& g, const std::vector<uint32_t>& by_code, 
     bulk_ = std::move(*bw);
   }
   storage::WriteBatch spare;
+  // Room for `per` rows plus the overshoot of the last series, once (see WriteBatch::Reserve).
+  batch.Reserve(per + per / 16);
+  spare.Reserve(per + per / 16);
   storage::WriteBatch* cur = &batch;
   storage::WriteBatch* other = &spare;
   BackgroundTask writer;

@@ -9,6 +9,7 @@
 //   loader_report.cpp  bad rows: the error list, --skip-bad's file, the summary line
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -146,7 +147,8 @@ class Loader {
   std::vector<std::unique_ptr<FormatReader>> readers_;
   uint64_t total_bytes_ = 0;
   bool unknown_total_ = false;
-  std::vector<SeriesState> series_;
+  // A deque: a SeriesState is large, and a vector would copy them all each time it grows.
+  std::deque<SeriesState> series_;
   std::unordered_map<std::string, uint32_t> series_index_;
   std::vector<uint32_t> touched_;
   StringTable strings_;

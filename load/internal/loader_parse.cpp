@@ -3,6 +3,7 @@
 // segment at a time, so that memory holds one segment's blocks).
 #include <cstring>
 
+#include "common/huge_pages.hpp"
 #include "common/parallel.hpp"
 #include "load/internal/loader_impl.hpp"
 
@@ -136,7 +137,7 @@ Status Loader::ParseSegments(uint16_t idx, FormatReader& reader, const ParseCont
     for (int h = 0; h < 2; ++h) {
       halves[h].file = idx;
       // Capacity that is never touched costs no memory; growing by copies costs page faults.
-      halves[h].obs.reserve((to[h] - from[h]) / 16);
+      ReserveHuge(halves[h].obs, (to[h] - from[h]) / 16);
     }
     // The second half's lines are counted from 0 and shifted once the first half's are known.
     Status s = ParallelFor(2, 2, [&](size_t h, int) {

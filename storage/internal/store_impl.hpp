@@ -127,6 +127,8 @@ struct SeriesInfo {
 };
 
 // State of one write being prepared (a Write, a Revert or one BulkWrite).
+struct GroupedRows;  // store_prepare_observations.cpp
+
 struct WriteState {
   Counters counters;
   uint64_t load_id = 0;
@@ -144,6 +146,9 @@ struct WriteState {
   std::map<std::string, std::string> targets;  // target puts (merged over a bulk write)
   std::vector<std::string> target_deletes;
   bool bulk = false;
+  // The buffers observations are regrouped in, kept from one batch of a bulk write to the next
+  // (memory touched once is not faulted in again).
+  std::shared_ptr<GroupedRows> grouped;
 };
 
 // One series' part of a write: its new chunk and the chunks it replaces.

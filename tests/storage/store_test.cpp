@@ -767,6 +767,57 @@ TEST_CASE("Store: an annual series widens into a cumulative one, keeping every v
   CHECK(refused.status().message().find("cannot become quarterly cumulative") != std::string::npos);
 }
 
+// The store regroups each batch of a bulk write in the buffers of the previous one: nothing of
+// a larger batch with stages, sources and a combined 1-2月 may leak into a smaller plain one.
+TEST_CASE(
+    "Store: bulk write batches after a larger one keep only their own stage, source and extent",
+    "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto bulk = store->BeginBulkWrite(LoadInfo{"bulk", {}, {}});
+  REQUIRE_OK(bulk.status());
+  WriteBatch first;
+  first.PutSeries(Meta("m", Frequency::kMonthly));
+  const uint32_t m = first.InternSeries("m");
+  // 2 + 10 * 12 = 122 rows: 2020-M02 covers 1-2月 (extent 1), every row has a stage and source.
+  first.PutObservation(m, Period::Month(2020, 2), D(2021, 1, 1), 5, ObsStatus::kFinal,
+                       Qualifier::kNone, "初步核实", "nbs", false, 1);
+  first.PutObservation(m, Period::Month(2020, 3), D(2021, 1, 1), 6, ObsStatus::kFinal,
+                       Qualifier::kNone, "初步核实", "nbs");
+  for (int y = 2010; y < 2020; ++y) {
+    for (unsigned k = 1; k <= 12; ++k) {
+      first.PutObservation(m, Period::Month(y, k), D(2021, 1, 1), y + k, ObsStatus::kFinal,
+                           Qualifier::kNone, "最终核实", "nbs");
+    }
+  }
+  REQUIRE_OK((*bulk)->Add(first));
+  WriteBatch second;
+  second.PutSeries(Meta("p", Frequency::kMonthly));
+  second.PutObservation(Obs("p", Period::Month(2020, 2), D(2021, 1, 1), 7));
+  second.PutObservation(Obs("p", Period::Month(2020, 3), D(2021, 1, 1), 8));
+  REQUIRE_OK((*bulk)->Add(second));
+  auto sum = (*bulk)->Commit();
+  REQUIRE_OK(sum.status());
+  CHECK(sum->observations_added == 124);  // 122 + 2
+  auto view = store->NewReadView();
+  for (unsigned k : {2u, 3u}) {
+    auto p = view->ReadRevisions("p", Period::Month(2020, k));
+    REQUIRE_OK(p.status());
+    REQUIRE(p->size() == 1);
+    CHECK((*p)[0].value == 5 + k);
+    CHECK((*p)[0].stage.empty());
+    CHECK((*p)[0].source.empty());
+    CHECK((*p)[0].extent == 0);
+    CHECK((*p)[0].status == ObsStatus::kUnspecified);
+  }
+  auto feb = view->ReadRevisions("m", Period::Month(2020, 2));
+  REQUIRE_OK(feb.status());
+  REQUIRE(feb->size() == 1);
+  CHECK((*feb)[0].extent == 1);
+  CHECK((*feb)[0].stage == "初步核实");
+  CHECK((*feb)[0].source == "nbs");
+}
+
 TEST_CASE("Store: bulk write is visible only at commit, abandoning leaves nothing", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
