@@ -195,8 +195,11 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
       deadline.Arm(limits.idle_timeout);
       auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
       if (ec) {
-        HeaderReadFailure failure = ClassifyHeaderReadFailure(
-            ec, deadline.timed_out(), parser.content_length().value_or(0), limits.max_frame_bytes);
+        // The announced length exists only once the headers are read (Beast asserts so).
+        const uint64_t announced =
+            ec == http::error::body_limit ? parser.content_length().value_or(0) : 0;
+        HeaderReadFailure failure =
+            ClassifyHeaderReadFailure(ec, deadline.timed_out(), announced, limits.max_frame_bytes);
         if (failure.status != 0) {
           co_await refuse(failure.status, failure.error, 11);
           linger = true;
