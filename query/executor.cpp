@@ -36,7 +36,7 @@ constexpr size_t kMaxPatternBytes = 256;
 // A straight read of stored data (a formula's values are computed: they have no vintages).
 bool IsRaw(const ast::Node& n, const Plan& plan) {
   using K = ast::Node::Kind;
-  if (n.kind == K::kSeries) return !plan.single.at(&n).IsFormula();
+  if (n.kind == K::kSeries) return !plan.single.at(&n)->IsFormula();
   if (n.kind == K::kCall && n.text == "series") return true;
   if (n.kind == K::kRange || n.kind == K::kConvert) return IsRaw(*n.args[0], plan);
   if (n.kind == K::kCall && (n.text == "asof" || n.text == "first"))
@@ -69,28 +69,20 @@ void Executor::Note(std::string note) {
 }
 
 const SeriesMeta& Executor::Meta(const std::string& code) {
-  auto it = meta_cache_.find(code);
-  if (it != meta_cache_.end()) return it->second;
-  auto m = view_.GetSeries(code);
-  if (!m.ok()) Fail(m.status());
-  return meta_cache_.emplace(code, *m).first->second;
+  const SeriesMeta* m = view_.FindMeta(code);
+  if (m == nullptr || m->IsFormula()) Fail(view_.GetSeries(code).status());  // its NotFound
+  return *m;
 }
 
-SeriesMeta Executor::LookupSeries(const std::string& code, size_t pos) {
-  auto m = view_.GetSeries(code);
-  if (m.ok()) return *m;
-  if (!m.status().IsNotFound()) Fail(m.status());
-  if (auto f = view_.GetFormula(code); f.ok()) return *f;
+const SeriesMeta& Executor::LookupSeries(const std::string& code, size_t pos) {
+  if (const SeriesMeta* m = view_.FindMeta(code)) return *m;
   // Suggest the nearest codes: small edit distance, or codes sharing a prefix / containing it.
   std::vector<std::pair<size_t, std::string>> near;
-  auto all = AllSeries();
-  if (all.ok()) {
-    const size_t cap = std::max<size_t>(2, code.size() / 3);
-    for (const auto& s : *all) {
-      size_t d = EditDistance(Lower(code), Lower(s.code), cap);
-      if (d > cap && s.code.find(code) != std::string::npos) d = cap;
-      if (d <= cap) near.emplace_back(d, s.code);
-    }
+  const size_t cap = std::max<size_t>(2, code.size() / 3);
+  for (const SeriesMeta* s : AllSeries()) {
+    size_t d = EditDistance(Lower(code), Lower(s->code), cap);
+    if (d > cap && s->code.find(code) != std::string::npos) d = cap;
+    if (d <= cap) near.emplace_back(d, s->code);
   }
   std::sort(near.begin(), near.end());
   std::string msg = "unknown series '" + code + "'";
@@ -104,7 +96,7 @@ SeriesMeta Executor::LookupSeries(const std::string& code, size_t pos) {
   Fail(Status::NotFound(FormatErrorAt(text_, pos, msg)));
 }
 
-std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) {
+MetaList Executor::Select(const ast::Selector& call, size_t pos) {
   using K = ast::Filter::Key;
   std::optional<MeasureKind> kind;
   std::optional<bool> formula;  // kind=formula | kind=data
@@ -137,10 +129,9 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
   for (const auto& f : call.filters) {
     if (f.value.size() > kMaxPatternBytes) Err(f.pos, "filter value too long (at most 256 bytes)");
   }
-  auto all = AllSeries();
-  if (!all.ok()) Fail(all.status());
-  std::vector<SeriesMeta> out;
-  for (auto& s : *all) {
+  MetaList out;
+  for (const SeriesMeta* m : AllSeries()) {
+    const SeriesMeta& s = *m;
     if (!call.patterns.empty()) {
       bool any = false;
       for (const auto& p : call.patterns) any = any || GlobMatch(p, s.code);
@@ -174,16 +165,16 @@ std::vector<SeriesMeta> Executor::Select(const ast::Selector& call, size_t pos) 
       }
       if (!ok) break;
     }
-    if (ok) out.push_back(std::move(s));
+    if (ok) out.push_back(m);
   }
   return out;
 }
 
 void Executor::Resolve(const ast::Node& n, Plan& plan) {
   if (n.kind == ast::Node::Kind::kSeries) {
-    SeriesMeta m = LookupSeries(n.text, n.pos);
+    const SeriesMeta& m = LookupSeries(n.text, n.pos);
     if (m.IsFormula()) AddFormula(m, plan);
-    plan.single.emplace(&n, std::move(m));
+    plan.single.emplace(&n, &m);
     return;
   }
   if (n.kind == ast::Node::Kind::kCall) {
@@ -199,8 +190,8 @@ void Executor::Resolve(const ast::Node& n, Plan& plan) {
       }
       plan.driver = &n;
       plan.driver_series = Select(n.bound[0].selector, n.pos);
-      for (const SeriesMeta& m : plan.driver_series) {
-        if (m.IsFormula()) AddFormula(m, plan);
+      for (const SeriesMeta* m : plan.driver_series) {
+        if (m->IsFormula()) AddFormula(*m, plan);
       }
       return;
     }
@@ -230,9 +221,9 @@ void Executor::ResolveFold(const ast::Node& call, Plan& plan) {
       Err(n->pos, "a fold inside " + call.text + "(): fold one selection at a time");
     }
     if (n->kind == ast::Node::Kind::kSeries) {
-      SeriesMeta m = LookupSeries(n->text, n->pos);
+      const SeriesMeta& m = LookupSeries(n->text, n->pos);
       if (m.IsFormula()) AddFormula(m, plan);
-      plan.single.emplace(n, std::move(m));
+      plan.single.emplace(n, &m);
     }
     for (const auto& a : n->args) stack.push_back(a.get());
     for (const auto& b : n->bound) {
@@ -243,9 +234,9 @@ void Executor::ResolveFold(const ast::Node& call, Plan& plan) {
     Err(call.bound[0].pos, call.text + "() folds the series of a selection: write " + call.text +
                                "(series(...)), e.g. " + call.text + "(series(gdp_*))");
   }
-  std::vector<SeriesMeta> folded = Select(selection->bound[0].selector, selection->pos);
-  for (const SeriesMeta& m : folded) {
-    if (m.IsFormula()) AddFormula(m, plan);
+  MetaList folded = Select(selection->bound[0].selector, selection->pos);
+  for (const SeriesMeta* m : folded) {
+    if (m->IsFormula()) AddFormula(*m, plan);
   }
   plan.folded[&call] = std::move(folded);
 }
@@ -256,23 +247,23 @@ Plan Executor::MakePlan(const ast::Node& root) {
   return plan;
 }
 
-std::vector<SeriesMeta> Executor::Selection(const ast::Node& n, Ctx* ctx) {
+MetaList Executor::Selection(const ast::Node& n, Ctx* ctx) {
   if (n.kind == ast::Node::Kind::kSeries) {
-    SeriesMeta m = LookupSeries(n.text, n.pos);
+    const SeriesMeta& m = LookupSeries(n.text, n.pos);
     if (m.IsFormula()) {
       Err(n.pos,
           n.text + " is a formula (" + FormulaText(m) +
               "): its values are computed when read, it has no versions or targets of its own");
     }
-    return {std::move(m)};
+    return {&m};
   }
   if (n.kind == ast::Node::Kind::kCall) {
     if (n.text == "series") {
       // Formulas have no versions or targets of their own: a selection means the stored series.
-      std::vector<SeriesMeta> all = Select(n.bound[0].selector, n.pos);
-      all.erase(
-          std::remove_if(all.begin(), all.end(), [](const SeriesMeta& m) { return m.IsFormula(); }),
-          all.end());
+      MetaList all = Select(n.bound[0].selector, n.pos);
+      all.erase(std::remove_if(all.begin(), all.end(),
+                               [](const SeriesMeta* m) { return m->IsFormula(); }),
+                all.end());
       return all;
     }
     if (n.text == "asof") {

@@ -18,8 +18,9 @@ namespace {
 // row per distinct period), filled by Emit through raw pointers and trimmed by Trim.
 class ChosenRows {
  public:
-  ChosenRows(const VersionColumns& c, Frequency freq, size_t cap, SeriesValues* out)
-      : out_(*out), cap_(cap), has_extent_(!c.extent.empty()), freq_(freq), c_(c) {
+  // `labels`: also the stage and source columns.
+  ChosenRows(const VersionColumns& c, Frequency freq, size_t cap, bool labels, SeriesValues* out)
+      : out_(*out), cap_(cap), has_extent_(!c.extent.empty()), labels_(labels), freq_(freq), c_(c) {
     Resize(cap);
     o_period_ = out_.period.data();
     o_value_ = out_.value.data();
@@ -38,8 +39,10 @@ class ChosenRows {
     o_vintage_[rows_] = Date{vintage_[pick]};
     o_status_[rows_] = status_[pick];
     o_qualifier_[rows_] = qualifier_[pick];
-    o_stage_[rows_] = stage_[pick];
-    o_source_[rows_] = source_[pick];
+    if (labels_) {
+      o_stage_[rows_] = stage_[pick];
+      o_source_[rows_] = source_[pick];
+    }
     if (has_extent_) out_.extent[rows_] = c_.extent[pick];
     ++rows_;
   }
@@ -54,14 +57,17 @@ class ChosenRows {
     out_.vintage.resize(size);
     out_.status.resize(size);
     out_.qualifier.resize(size);
-    out_.stage.resize(size);
-    out_.source.resize(size);
+    if (labels_) {
+      out_.stage.resize(size);
+      out_.source.resize(size);
+    }
     if (has_extent_) out_.extent.resize(size);
   }
 
   SeriesValues& out_;
   const size_t cap_;
   const bool has_extent_;
+  const bool labels_;
   const Frequency freq_;
   const VersionColumns& c_;
   size_t rows_ = 0;
@@ -121,6 +127,26 @@ class ReadViewImpl final : public ReadView {
     });
   }
 
+  const SeriesMeta* FindMeta(std::string_view code) const override {
+    if (const CatalogEntry* e = catalog_->Find(code)) return &e->meta;
+    return catalog_->FindFormula(code);
+  }
+
+  std::vector<const SeriesMeta*> ListMeta() const override {
+    std::vector<const SeriesMeta*> out;
+    out.reserve(catalog_->by_code.size() + catalog_->formulas.size());
+    auto s = catalog_->by_code.begin();
+    auto f = catalog_->formulas.begin();
+    while (s != catalog_->by_code.end() || f != catalog_->formulas.end()) {
+      if (f == catalog_->formulas.end() || (s != catalog_->by_code.end() && s->first < f->first)) {
+        out.push_back(&(s++)->second->meta);
+      } else {
+        out.push_back(&(f++)->second);
+      }
+    }
+    return out;
+  }
+
   Result<SeriesMeta> GetFormula(std::string_view code) override {
     const SeriesMeta* f = catalog_->FindFormula(code);
     if (f == nullptr) return Status::NotFound("no formula '" + std::string(code) + "'");
@@ -158,13 +184,15 @@ class ReadViewImpl final : public ReadView {
     if (Status s = DecodeVersions(entry->id); !s.ok()) return s;
     const VersionColumns& c = raw_;
     SeriesValues out;
-    out.meta = entry->meta;
-    out.strings = c.strings;
+    if (!req.values_only) {
+      out.meta = entry->meta;
+      out.strings = c.strings;
+    }
     if (c.size() == 0) return out;
     // Each run (one write's versions in a chunk) holds a period at most once, ascending; the
     // chosen version of a period is found across the runs' cursors without sorting.
     const size_t max_run = StartCursors(c, req);
-    ChosenRows rows(c, entry->meta.frequency, RowCapacity(c, max_run), &out);
+    ChosenRows rows(c, entry->meta.frequency, RowCapacity(c, max_run), !req.values_only, &out);
     if (starts_.size() == 1) {
       ChooseInOneRun(c, req, &rows);
     } else if (req.mode != ReadMode::kFirst && FitsSlots(c, req, max_run)) {

@@ -36,6 +36,9 @@ struct ReadRequest {
   ReadMode mode = ReadMode::kLatest;
   Date as_of{};                    // for kAsOf
   std::optional<Period> from, to;  // inclusive bounds; absent: open
+  // Only what a computation needs: SeriesValues::meta, stage, source and strings stay empty
+  // (the query evaluator reads thousands of series and uses none of them).
+  bool values_only = false;
 };
 
 class ReadView {
@@ -55,6 +58,13 @@ class ReadView {
   virtual Result<SeriesMeta> GetFormula(std::string_view code) = 0;
   // Every named formula, ordered by code.
   virtual Result<std::vector<SeriesMeta>> ListFormulas() = 0;
+
+  // The same metadata without copying it, for the query layer's hot paths: pointers into this
+  // view's catalog, valid while the view (or another view of its snapshot) lives.
+  // The series or formula named `code`, or nullptr.
+  virtual const SeriesMeta* FindMeta(std::string_view code) const = 0;
+  // Every series and every formula, ordered by code.
+  virtual std::vector<const SeriesMeta*> ListMeta() const = 0;
 
   // Every earlier metadata of a series, oldest first, then the current one.
   virtual Result<std::vector<SeriesMeta>> SeriesHistory(std::string_view code) = 0;

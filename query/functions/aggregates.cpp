@@ -125,7 +125,7 @@ struct Cell_ {
 // an error); sum, avg, min and max keep the periods every series has, count every period.
 SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   const Fold fold = FoldOf(n.text);
-  const std::vector<storage::SeriesMeta>& selection = ev.Folded(n);
+  const MetaList& selection = ev.Folded(n);
   const ast::Node& arg = *n.bound[0].expr;
   SeriesData out;
   out.label = ev.Text(n);
@@ -136,7 +136,7 @@ SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
   std::map<int32_t, Cell_> cells;
   std::string first_text;
   for (size_t s = 0; s < selection.size(); ++s) {
-    SeriesData d = ev.Eval(arg, ctx, &selection[s]);
+    SeriesData d = ev.Eval(arg, ctx, selection[s]);
     if (d.scalar) ev.Err(arg.pos, n.text + "() needs a series, not a number");
     if (d.unit == kPercentProductUnit) ev.ErrPercentProduct(arg);
     double factor = 1;
@@ -146,20 +146,20 @@ SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
       out.unit = fold == Fold::kCount ? "" : d.unit;
       out.measure = fold == Fold::kCount ? storage::MeasureKind::kCount : d.measure;
       first_text =
-          selection[0].code + " (" + (d.unit.empty() ? std::string("no unit") : d.unit) + ")";
+          selection[0]->code + " (" + (d.unit.empty() ? std::string("no unit") : d.unit) + ")";
       if (fold == Fold::kSum && d.Points()) {
-        ev.Err(n.pos, "sum() of " + selection[0].code + " (" + d.unit + ") adds rates; use avg");
+        ev.Err(n.pos, "sum() of " + selection[0]->code + " (" + d.unit + ") adds rates; use avg");
       }
     } else {
       if (d.freq != out.freq || d.cumulative != out.cumulative) {
-        ev.Err(n.pos, n.text + "(): cannot align " + first_text + " with " + selection[s].code +
+        ev.Err(n.pos, n.text + "(): cannot align " + first_text + " with " + selection[s]->code +
                           " (" + FrequencyName(d.freq) + (d.cumulative ? ", cumulative" : "") +
                           ") by period; select series of one frequency (freq=...)");
       }
       if (fold != Fold::kCount) {
         const SumUnit su = AddableUnits(out.unit, d.unit);
         if (!su.ok) {
-          ev.Err(n.pos, n.text + "(): cannot combine " + first_text + " and " + selection[s].code +
+          ev.Err(n.pos, n.text + "(): cannot combine " + first_text + " and " + selection[s]->code +
                             " (" + (d.unit.empty() ? std::string("no unit") : d.unit) +
                             "): the units measure different things");
         }

@@ -68,22 +68,15 @@ SeriesData FormulaValues(Executor& ex, const SeriesMeta& m) {
 
 Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
   const bool describe = n.text == "describe";
-  std::vector<SeriesMeta> series;
+  MetaList series;
   if (n.text == "search") {
     const std::string& text = n.bound[0].word;
-    auto r = ex.view().SearchSeries(text);
-    if (!r.ok()) Fail(r.status());
-    series = std::move(*r);
-    auto formulas = ex.view().ListFormulas();
-    if (!formulas.ok()) Fail(formulas.status());
-    for (auto& f : *formulas) {
-      if (ContainsIgnoreCase(f.code, text) || ContainsIgnoreCase(f.name_zh, text) ||
-          ContainsIgnoreCase(f.name_en, text)) {
-        series.push_back(std::move(f));
+    for (const SeriesMeta* m : ex.AllSeries()) {
+      if (ContainsIgnoreCase(m->code, text) || ContainsIgnoreCase(m->name_zh, text) ||
+          ContainsIgnoreCase(m->name_en, text)) {
+        series.push_back(m);
       }
     }
-    std::sort(series.begin(), series.end(),
-              [](const SeriesMeta& a, const SeriesMeta& b) { return a.code < b.code; });
   } else {
     const ast::Selector& sel = n.bound[0].selector;
     series = ex.Select(sel, n.pos);
@@ -93,7 +86,8 @@ Table Metadata(Executor& ex, const ast::Node& n, const Ctx&) {
     }
   }
   RowCollector rc = ex.Rows(MetaColumns(describe));
-  for (const auto& m : series) {
+  for (const SeriesMeta* selected : series) {
+    const SeriesMeta& m = *selected;
     std::vector<Cell> row = MetaCells(m);
     if (describe) {
       row.push_back(OptStr(m.source));

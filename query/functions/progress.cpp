@@ -99,7 +99,7 @@ ProgressRow ProgressOf(const SeriesMeta& m, const storage::SeriesValues& data,
 
 Table Progress(Executor& ex, const ast::Node& n, const Ctx& outer) {
   Ctx ctx = outer;
-  std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
+  MetaList series = ex.Selection(*n.bound[0].expr, &ctx);
   const ast::PeriodArg& year_arg = *n.bound[1].period;
   if (year_arg.parsed.period.freq != Frequency::kAnnual || year_arg.parsed.span ||
       year_arg.parsed.first) {
@@ -116,7 +116,8 @@ Table Progress(Executor& ex, const ast::Node& n, const Ctx& outer) {
   std::vector<std::string> notes;
   bool any_target = false;
   const Date as_of = ctx.mode == storage::ReadMode::kAsOf ? ctx.as_of : kMaxDate;
-  for (const SeriesMeta& m : series) {
+  for (const SeriesMeta* selected : series) {
+    const SeriesMeta& m = *selected;
     if (m.frequency != Frequency::kAnnual && !m.cumulative) {
       if (series.size() == 1) {
         ex.Err(n.bound[0].pos, "progress() follows a year-to-date figure; " + m.code + " is " +
@@ -153,8 +154,8 @@ Table Progress(Executor& ex, const ast::Node& n, const Ctx& outer) {
     }
   }
   if (!any_target && series.size() == 1) {
-    ex.NotFoundAt(n.bound[0].pos,
-                  "no numeric annual target for " + series[0].code + " in " + std::to_string(year));
+    ex.NotFoundAt(n.bound[0].pos, "no numeric annual target for " + series[0]->code + " in " +
+                                      std::to_string(year));
   }
   notes.push_back(
       "progress = so_far / target * 100 (level targets); elapsed = months covered / 12 * "

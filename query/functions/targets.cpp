@@ -270,8 +270,9 @@ Table Targets(Executor& ex, const ast::Node& n, const Ctx& outer) {
       targets.push_back(std::move(t));
     }
   } else {  // gap(x, period)
-    std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
-    for (const auto& m : series) {
+    MetaList series = ex.Selection(*n.bound[0].expr, &ctx);
+    for (const SeriesMeta* selected : series) {
+      const SeriesMeta& m = *selected;
       auto p = ResolvePeriod(n.bound[1].period->parsed, m.frequency, m.cumulative, m.code);
       if (!p.ok()) {
         if (series.size() == 1) ex.Err(n.bound[1].pos, p.status().message());
@@ -285,7 +286,7 @@ Table Targets(Executor& ex, const ast::Node& n, const Ctx& outer) {
     if (targets.empty() && series.size() == 1) {
       Fail(Status::NotFound(
           FormatErrorAt(ex.text(), n.bound[0].pos,
-                        "no target for " + series[0].code + " in " + n.bound[1].period->text)));
+                        "no target for " + series[0]->code + " in " + n.bound[1].period->text)));
     }
   }
   RowCollector rc = ex.Rows(TargetColumns());
@@ -524,7 +525,7 @@ NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, 
 Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
   using C = Comparator;
   Ctx ctx = outer;
-  std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
+  MetaList series = ex.Selection(*n.bound[0].expr, &ctx);
   std::vector<Column> cols = {
       {"indicator", ColumnType::kString, ""},   {"period", ColumnType::kPeriod, ""},
       {"from_period", ColumnType::kPeriod, ""}, {"from_value", ColumnType::kNumber, ""},
@@ -535,7 +536,8 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
   RowCollector rc = ex.Rows(cols);
   const Date as_of = ctx.mode == storage::ReadMode::kAsOf ? ctx.as_of : kMaxDate;
   bool any_target = false;
-  for (const auto& m : series) {
+  for (const SeriesMeta* selected : series) {
+    const SeriesMeta& m = *selected;
     auto rp = ResolvePeriod(n.bound[1].period->parsed, m.frequency, m.cumulative, m.code);
     if (!rp.ok()) {
       if (series.size() == 1) ex.Err(n.bound[1].pos, rp.status().message());
@@ -567,7 +569,7 @@ Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
   if (!any_target && series.size() == 1) {
     Fail(Status::NotFound(FormatErrorAt(
         ex.text(), n.bound[0].pos,
-        "no numeric target for " + series[0].code + " in " + n.bound[1].period->text)));
+        "no numeric target for " + series[0]->code + " in " + n.bound[1].period->text)));
   }
   return rc.Finish({});
 }

@@ -49,7 +49,7 @@ Table FirstTable(Executor& ex, const ast::Node& n, const Ctx& ctx) {
 // (the span rule of ranges).
 Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
   Ctx ctx = outer;
-  std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
+  MetaList series = ex.Selection(*n.bound[0].expr, &ctx);
   std::vector<Column> cols = {
       {"indicator", ColumnType::kString, ""},   {"period", ColumnType::kPeriod, ""},
       {"vintage", ColumnType::kDate, ""},       {"value", ColumnType::kNumber, ""},
@@ -61,7 +61,8 @@ Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
   const ast::Node::Bound& arg = n.bound[1];
   const bool single =
       arg.range && arg.range->from && arg.range->to && arg.range->from->text == arg.range->to->text;
-  for (const auto& m : series) {
+  for (const SeriesMeta* selected : series) {
+    const SeriesMeta& m = *selected;
     storage::ReadView& view = ex.view();
     Result<std::vector<storage::Version>> r = std::vector<storage::Version>{};
     if (single) {
@@ -139,7 +140,7 @@ Table Changes(Executor& ex, const ast::Node& n, const Ctx&) {
 // right), or the binding of series(...).
 const SeriesMeta* DrivingSeries(const Evaluator& ev, const Plan& plan, const ast::Node& n) {
   const SeriesMeta* read = nullptr;
-  if (n.kind == ast::Node::Kind::kSeries) read = &plan.single.at(&n);
+  if (n.kind == ast::Node::Kind::kSeries) read = plan.single.at(&n);
   if (n.kind == ast::Node::Kind::kCall && n.text == "series") read = ev.bound();
   if (read != nullptr && read->IsFormula()) {
     // A named formula has no releases: the series its expression reads first drives it.
@@ -271,7 +272,7 @@ struct RevisionStats {
 
 Table Revstats(Executor& ex, const ast::Node& n, const Ctx& outer) {
   Ctx ctx = outer;
-  std::vector<SeriesMeta> series = ex.Selection(*n.bound[0].expr, &ctx);
+  MetaList series = ex.Selection(*n.bound[0].expr, &ctx);
   std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},
                               {"stage", ColumnType::kString, ""},
                               {"count", ColumnType::kInteger, ""},
@@ -282,7 +283,8 @@ Table Revstats(Executor& ex, const ast::Node& n, const Ctx& outer) {
                               {"revised", ColumnType::kInteger, ""},
                               {"unit", ColumnType::kString, ""}};
   RowCollector rc = ex.Rows(cols);
-  for (const auto& m : series) {
+  for (const SeriesMeta* selected : series) {
+    const SeriesMeta& m = *selected;
     auto r = ex.view().ReadRevisionsInRange(m.code, std::nullopt, std::nullopt);
     if (!r.ok()) Fail(r.status());
     RevisionStats all;

@@ -102,11 +102,11 @@ SeriesData Evaluator::Eval(const ast::Node& n, const Ctx& ctx, const storage::Se
       return d;
     }
     case K::kSeries: {
-      if (!plan_.Repeats()) return Read(plan_.single.at(&n), ctx);
+      if (!plan_.Repeats()) return Read(*plan_.single.at(&n), ctx);
       const CacheKey key = KeyOf(n, ctx);
       auto it = cache_.find(key);
       if (it != cache_.end()) return it->second;
-      SeriesData d = Read(plan_.single.at(&n), ctx);
+      SeriesData d = Read(*plan_.single.at(&n), ctx);
       cache_.emplace(key, d);  // reused for every binding
       return d;
     }
@@ -172,9 +172,7 @@ void Evaluator::ErrPercentProduct(const ast::Node& n) const {
                  "(拉动 = growth * share / 100 is in pp)");
 }
 
-const std::vector<storage::SeriesMeta>& Evaluator::Folded(const ast::Node& call) const {
-  return plan_.folded.at(&call);
-}
+const MetaList& Evaluator::Folded(const ast::Node& call) const { return plan_.folded.at(&call); }
 
 void Evaluator::Note(std::string note) {
   if (std::find(notes_.begin(), notes_.end(), note) == notes_.end())

@@ -20,13 +20,17 @@ namespace ixdb::query {
 
 struct BoundFormula;  // query/internal/formula.hpp
 
-// The series each selector names, resolved once before evaluation.
+// Series metadata as the read view holds it (never copied: a full scan selects every series).
+using MetaList = std::vector<const storage::SeriesMeta*>;
+
+// The series each selector names, resolved once before evaluation. The pointers are into the
+// query's read view (shared by every view of its snapshot).
 struct Plan {
-  std::unordered_map<const ast::Node*, storage::SeriesMeta> single;  // kSeries leaves
+  std::unordered_map<const ast::Node*, const storage::SeriesMeta*> single;  // kSeries leaves
   const ast::Node* driver = nullptr;  // the series(...) iterated over
-  std::vector<storage::SeriesMeta> driver_series;
+  MetaList driver_series;
   // Calls that fold a selection of their own (sum(series(...))): the series it selects.
-  std::unordered_map<const ast::Node*, std::vector<storage::SeriesMeta>> folded;
+  std::unordered_map<const ast::Node*, MetaList> folded;
   // True when one evaluator evaluates the same node more than once (several bindings, folds,
   // realtime): it then caches reads.
   bool Repeats() const { return driver != nullptr || !folded.empty(); }
@@ -55,7 +59,7 @@ class Evaluator {
   // a op b aligned by period, with units checked (+ - * / ^).
   SeriesData Binary(const ast::Node& n, char op, SeriesData a, SeriesData b);
   // The series a folding call (sum(series(...))) runs over.
-  const std::vector<storage::SeriesMeta>& Folded(const ast::Node& call) const;
+  const MetaList& Folded(const ast::Node& call) const;
   // A remark for the result's notes (an empty result's reason, a bound shown as a bound).
   void Note(std::string note);
   const std::vector<std::string>& notes() const { return notes_; }

@@ -38,17 +38,17 @@ class Executor {
   Table Values(const ast::Node& root, const Ctx& ctx);
   [[noreturn]] void Err(size_t pos, const std::string& msg) const;
   [[noreturn]] void NotFoundAt(size_t pos, const std::string& msg) const;
-  // A series' metadata (cached); fails with NotFound.
+  // The metadata of a series of stored data; fails with NotFound.
   const storage::SeriesMeta& Meta(const std::string& code);
   // Every series of stored data and every named formula, ordered by code.
-  Result<std::vector<storage::SeriesMeta>> AllSeries();
+  MetaList AllSeries() const { return view_.ListMeta(); }
   // The series or formula a code names, or NotFound with the nearest codes.
-  storage::SeriesMeta LookupSeries(const std::string& code, size_t pos);
+  const storage::SeriesMeta& LookupSeries(const std::string& code, size_t pos);
   // The series a selector picks, in code order.
-  std::vector<storage::SeriesMeta> Select(const ast::Selector& sel, size_t pos);
+  MetaList Select(const ast::Selector& sel, size_t pos);
   // The series named by x of revisions/gap/need (a code, series(...), possibly inside asof or
   // first, which set *ctx).
-  std::vector<storage::SeriesMeta> Selection(const ast::Node& x, Ctx* ctx);
+  MetaList Selection(const ast::Node& x, Ctx* ctx);
   // Resolves the series of a value expression once, before evaluation.
   Plan MakePlan(const ast::Node& root);
   // Adds named formula `meta` to `plan`: parsed, bound and its own codes resolved (once per
@@ -83,7 +83,6 @@ class Executor {
   std::string_view text_;
   storage::ReadView& view_;
   const QueryOptions& options_;
-  std::map<std::string, storage::SeriesMeta> meta_cache_;
   std::vector<std::string> notes_;
 };
 

@@ -50,7 +50,7 @@ void Executor::ForEachBinding(const ast::Node& root, const Ctx& ctx, const Plan&
     slots.resize(end - begin);
     Status s = ParallelFor(end - begin, static_cast<int>(evals.size()), [&](size_t i, int worker) {
       try {
-        map(evals[static_cast<size_t>(worker)]->Eval(root, ctx, &all[begin + i]), slots[i]);
+        map(evals[static_cast<size_t>(worker)]->Eval(root, ctx, all[begin + i]), slots[i]);
       } catch (const QueryError& e) {
         return e.status;
       } catch (const std::bad_alloc&) {

@@ -102,22 +102,6 @@ Status InFormula(const Status& inner, const storage::SeriesMeta& formula) {
 
 // ---- The hooks of the executor and the evaluator -------------------------------------------
 
-Result<std::vector<storage::SeriesMeta>> Executor::AllSeries() {
-  auto series = view_.ListSeries();
-  if (!series.ok()) return series.status();
-  auto formulas = view_.ListFormulas();
-  if (!formulas.ok()) return formulas.status();
-  if (formulas->empty()) return series;
-  std::vector<storage::SeriesMeta> out;
-  out.reserve(series->size() + formulas->size());
-  std::merge(
-      std::make_move_iterator(series->begin()), std::make_move_iterator(series->end()),
-      std::make_move_iterator(formulas->begin()), std::make_move_iterator(formulas->end()),
-      std::back_inserter(out),
-      [](const storage::SeriesMeta& a, const storage::SeriesMeta& b) { return a.code < b.code; });
-  return out;
-}
-
 void Executor::AddFormula(const storage::SeriesMeta& meta, Plan& plan) {
   if (plan.formulas.count(meta.code) != 0) return;
   // Resolved with the formula's own text, so that an error points into it.

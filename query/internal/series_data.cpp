@@ -21,14 +21,12 @@ Result<storage::SeriesValues> ReadAsCtx(storage::ReadView& view, const std::stri
   req.as_of = ctx.as_of;
   req.from = from;
   req.to = to;
+  req.values_only = true;  // the query layer takes metadata from its plan, never from a read
   if (ctx.mode != storage::ReadMode::kFirst || !ctx.first_status) return view.ReadSeries(code, req);
   // The first release with a given status: the oldest live version of each period with it.
-  auto meta = view.GetSeries(code);
-  if (!meta.ok()) return meta.status();
   auto versions = view.ReadRevisionsInRange(code, from, to);
   if (!versions.ok()) return versions.status();
   storage::SeriesValues out;
-  out.meta = std::move(*meta);
   for (const storage::Version& v : *versions) {  // by period, then oldest first
     if (v.reverted_by != 0 || v.deleted || v.status != *ctx.first_status || std::isnan(v.value))
       continue;

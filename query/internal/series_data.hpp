@@ -40,7 +40,8 @@ struct Ctx {
 
 // One series read as `ctx` says (every reader of values goes through it, so that first(x,
 // "preliminary") and asof apply the same way to expressions, targets and need).
-// [from, to]: inclusive bounds (absent: open).
+// [from, to]: inclusive bounds (absent: open). Values only: meta, stage, source and strings of
+// the result are empty.
 Result<storage::SeriesValues> ReadAsCtx(storage::ReadView& view, const std::string& code,
                                         const Ctx& ctx, std::optional<Period> from = std::nullopt,
                                         std::optional<Period> to = std::nullopt);

@@ -87,6 +87,56 @@ TEST_CASE("Formulas: defined, replaced and dropped, kept apart from the series, 
   CHECK(FormulaCodes(*store) == std::vector<std::string>{"gdp_pc"});
 }
 
+// The query layer reads metadata through these (no copy per series in a full scan): the
+// series and the formulas together, in code order, pointing into the view's own catalog.
+TEST_CASE("Formulas: FindMeta and ListMeta give series and formulas of the view, in code order",
+          "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  StoreData(*store);
+  REQUIRE_OK(store->WriteFormulas(Put(
+      {Formula("gdp_pc", "gdp / pop", {"gdp", "pop"}), Formula("a_first", "gdp * 2", {"gdp"})})));
+  auto view = store->NewReadView();
+  std::vector<std::string> codes;
+  for (const SeriesMeta* m : view->ListMeta()) codes.push_back(m->code);
+  CHECK(codes == std::vector<std::string>{"a_first", "gdp", "gdp_pc", "pop"});
+  REQUIRE(view->FindMeta("gdp") != nullptr);
+  CHECK_FALSE(view->FindMeta("gdp")->IsFormula());
+  REQUIRE(view->FindMeta("gdp_pc") != nullptr);
+  CHECK(view->FindMeta("gdp_pc")->formula == "gdp / pop");
+  CHECK(view->FindMeta("nope") == nullptr);
+  // A later write is not seen through the old view; its pointers stay valid.
+  const SeriesMeta* pc = view->FindMeta("gdp_pc");
+  REQUIRE_OK(store->WriteFormulas(Drop({"gdp_pc"})));
+  CHECK(pc->formula == "gdp / pop");
+  CHECK(view->ListMeta().size() == 4);
+  CHECK(store->NewReadView()->FindMeta("gdp_pc") == nullptr);
+  // A view of the same snapshot shares its catalog.
+  CHECK(view->NewViewOfSnapshot()->FindMeta("gdp_pc") == pc);
+}
+
+TEST_CASE("Formulas: ReadSeries with values_only leaves metadata and labels out", "[storage]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  StoreData(*store);
+  auto view = store->NewReadView();
+  ReadRequest full, lean;
+  lean.values_only = true;
+  auto a = view->ReadSeries("gdp", full);
+  auto b = view->ReadSeries("gdp", lean);
+  REQUIRE_OK(a.status());
+  REQUIRE_OK(b.status());
+  CHECK(a->meta.code == "gdp");
+  CHECK(a->stage.size() == 1);
+  CHECK(b->meta.code.empty());
+  CHECK(b->stage.empty());
+  CHECK(b->source.empty());
+  CHECK(b->period == a->period);
+  CHECK(b->value == a->value);
+  CHECK(b->vintage == a->vintage);
+  CHECK(b->status == a->status);
+}
+
 TEST_CASE("Formulas: a formula that refers to itself is refused, directly or through others",
           "[storage]") {
   TempDir dir;
