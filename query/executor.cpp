@@ -21,6 +21,7 @@
 #include "query/internal/for_each_binding.hpp"
 #include "query/internal/formula.hpp"
 #include "query/internal/function_registry.hpp"
+#include "query/internal/value_rows.hpp"
 #include "query/parser.hpp"
 
 namespace ixdb::query {
@@ -280,101 +281,86 @@ MetaList Executor::Selection(const ast::Node& n, Ctx* ctx) {
   Err(n.pos, "expected a series code or series(...) here");
 }
 
+namespace {
+
+// One series of a value expression on its way out: its columns, and what the notes need.
+struct ValueSlot {
+  SeriesColumns columns;
+  storage::MeasureKind measure = storage::MeasureKind::kLevel;
+  bool qualified = false;               // a non-missing value has a qualifier
+  std::vector<std::vector<Cell>> rows;  // Values only: the Table rows of `columns`
+};
+
+void ToSlot(SeriesData&& d, ValueSlot& out) {
+  out.qualified = d.AnyQualified();
+  out.measure = d.measure;
+  SeriesColumns& c = out.columns;
+  c.indicator = std::move(d.label);
+  c.unit = std::move(d.unit);
+  c.frequency = d.freq;
+  c.cumulative = d.cumulative;
+  c.period = std::move(d.period);
+  c.value = std::move(d.value);
+  c.extent = std::move(d.extent);
+  c.from = std::move(d.from);
+  c.raw = d.raw;
+  c.vintage = std::move(d.vintage);
+  c.status = std::move(d.status);
+  c.qualifier = std::move(d.qualifier);
+}
+
+// The notes of a value expression's result, gathered series by series.
+struct ValueNotes {
+  bool points = false, percent = false, qualified = false;
+  void Add(const ValueSlot& s) {
+    qualified = qualified || (s.qualified && !s.columns.raw);
+    points = points || s.columns.unit == "pp";
+    percent =
+        percent || (s.columns.unit == "%" && s.measure == MeasureKind::kGrowth && !s.columns.raw);
+  }
+  std::vector<std::string> Texts() const {
+    std::vector<std::string> notes;
+    if (points)
+      notes.push_back("changes of rates, shares and growth rates are in percentage points (pp)");
+    if (percent) notes.push_back("changes of levels, counts and ratios are in percent (%)");
+    if (qualified) {
+      notes.push_back(
+          "qualifier: a value computed from a qualified figure (突破, 以上: >=) is itself a "
+          "bound (>=, <=) or approximate (~); ? where bounds point opposite ways");
+    }
+    return notes;
+  }
+};
+
+}  // namespace
+
 Table Executor::Values(const ast::Node& root, const Ctx& ctx) {
   Plan plan = MakePlan(root);
   const bool raw = IsRaw(root, plan);
   const bool cagr = HasFromColumn(root);
-  std::vector<Column> cols = {{"indicator", ColumnType::kString, ""},
-                              {"period", ColumnType::kPeriod, ""},
-                              {"value", ColumnType::kNumber, ""},
-                              {"unit", ColumnType::kString, ""}};
-  if (cagr) cols.push_back({"from_period", ColumnType::kPeriod, ""});
-  if (raw) {
-    cols.push_back({"vintage", ColumnType::kDate, ""});
-    cols.push_back({"status", ColumnType::kString, ""});
-  }
-  // Raw values show the qualifier they were published with; derived values show one only when
-  // computed from a qualified figure (the column is dropped when no row has one).
-  cols.push_back({"qualifier", ColumnType::kString, ""});
-  RowCollector rc = Rows(cols);
-  struct RowsOut {
-    std::vector<std::vector<Cell>> rows;
-    bool cumulative = false;
-    std::string unit;
-    MeasureKind measure = MeasureKind::kLevel;
-    bool raw = false;
-    bool qualified = false;
-  };
-  const size_t ncols = cols.size();
-  auto map = [&](SeriesData&& d, RowsOut& out) {
+  // The qualifier column is dropped at the end when no row has one.
+  RowCollector rc = Rows(ValueColumns(cagr, raw));
+  auto map = [&](SeriesData&& d, ValueSlot& out) {
     if (d.unit == kPercentProductUnit) ErrPercentProduct(root);
-    out.qualified = d.AnyQualified();
-    out.unit = d.unit;
-    out.measure = d.measure;
-    out.raw = d.raw;
-    out.cumulative = d.cumulative;
-    out.rows.reserve(d.size());
-    const Cell unit_cell = OptStr(d.unit);
-    // A series has a handful of vintages: each one's text is made once.
-    std::optional<Date> text_of;
-    Cell vintage_cell;
-    for (size_t i = 0; i < d.size(); ++i) {
-      std::vector<Cell>& row = out.rows.emplace_back();
-      row.reserve(ncols);
-      row.emplace_back(std::in_place_type<std::string>, d.label);
-      row.emplace_back(std::in_place_type<std::string>, d.PeriodTextAt(i));
-      row.push_back(Num(d.value[i]));
-      row.push_back(unit_cell);
-      if (cagr) row.emplace_back(FastPeriodText(d.from[i], d.cumulative));
-      if (raw && !d.raw) {
-        row.insert(row.end(), 3, Cell{});  // a formula among the series of a selection
-      } else if (raw) {
-        if (text_of != d.vintage[i]) {
-          text_of = d.vintage[i];
-          vintage_cell = Str(FormatDate(*text_of));
-        }
-        row.push_back(vintage_cell);
-        const char* status = storage::ObsStatusName(static_cast<storage::ObsStatus>(d.status[i]));
-        if (*status == '\0')
-          row.emplace_back();
-        else
-          row.emplace_back(std::in_place_type<std::string>, status);
-      }
-      // A bound on a missing value says nothing: the cell stays empty with the value.
-      const char* qualifier = std::isnan(d.value[i]) ? "" : QualifierText(d.QualifierAt(i));
-      if (*qualifier == '\0')
-        row.emplace_back();
-      else
-        row.emplace_back(std::in_place_type<std::string>, qualifier);
-    }
+    ToSlot(std::move(d), out);
+    AppendValueRows(out.columns, cagr, raw, &out.rows);
   };
   std::optional<std::string> common_unit;
   bool same_unit = true;
-  bool points = false, percent = false, qualified = false;
-  ForEachBinding<RowsOut>(root, ctx, plan, kBindingChunk, map, [&](RowsOut&& r) {
-    qualified = qualified || (r.qualified && !r.raw);
-    if (!common_unit) common_unit = r.unit;
-    same_unit = same_unit && *common_unit == r.unit;
-    points = points || r.unit == "pp";
-    percent = percent || (r.unit == "%" && r.measure == MeasureKind::kGrowth && !r.raw);
+  ValueNotes notes;
+  ForEachBinding<ValueSlot>(root, ctx, plan, kBindingChunk, map, [&](ValueSlot&& r) {
+    notes.Add(r);
+    if (!common_unit) common_unit = r.columns.unit;
+    same_unit = same_unit && *common_unit == r.columns.unit;
     rc.Reserve(r.rows.size());
     for (auto& row : r.rows) {
-      if (!rc.Add(std::move(row), r.cumulative)) return false;
+      if (!rc.Add(std::move(row), r.columns.cumulative)) return false;
     }
     return true;
   });
-  std::vector<std::string> notes;
-  if (points)
-    notes.push_back("changes of rates, shares and growth rates are in percentage points (pp)");
-  if (percent) notes.push_back("changes of levels, counts and ratios are in percent (%)");
-  if (qualified) {
-    notes.push_back(
-        "qualifier: a value computed from a qualified figure (突破, 以上: >=) is itself a "
-        "bound (>=, <=) or approximate (~); ? where bounds point opposite ways");
-  }
-  Table t = rc.Finish(std::move(notes));
+  Table t = rc.Finish(notes.Texts());
   if (same_unit && common_unit) t.columns[2].unit = *common_unit;
-  if (!raw && !qualified) {
+  if (!raw && !notes.qualified) {
     t.columns.pop_back();
     for (auto& row : t.rows) row.pop_back();
   }
@@ -426,25 +412,31 @@ ColumnarResult Executor::RunColumns() {
   if (ReturnsTable(root)) Err(root.pos, root.text + "() returns a table; use RunQuery");
   Plan plan = MakePlan(root);
   ColumnarResult out;
+  out.raw_columns = IsRaw(root, plan);
+  out.from_column = HasFromColumn(root);
+  ValueNotes notes;
   size_t points = 0;
-  auto map = [&](SeriesData&& d, SeriesColumns& c) {
+  auto map = [&](SeriesData&& d, ValueSlot& s) {
     if (d.unit == kPercentProductUnit) ErrPercentProduct(root);
-    c.indicator = std::move(d.label);
-    c.unit = std::move(d.unit);
-    c.frequency = d.freq;
-    c.cumulative = d.cumulative;
-    c.period = std::move(d.period);
-    c.value = std::move(d.value);
+    ToSlot(std::move(d), s);
   };
-  ForEachBinding<SeriesColumns>(root, RootCtx(), plan, kBindingChunk, map, [&](SeriesColumns&& c) {
-    points += c.period.size();
+  ForEachBinding<ValueSlot>(root, RootCtx(), plan, kBindingChunk, map, [&](ValueSlot&& s) {
+    points += s.columns.period.size();
     if (points > options_.max_rows) {
+      // The words of RunQuery's limit (RowCollector), so that either path fails the same way.
       Fail(Status::LimitExceeded("the result has more than " + std::to_string(options_.max_rows) +
-                                 " values; narrow it with a period range"));
+                                 " rows; narrow it with a period range, where or limit"));
     }
-    out.series.push_back(std::move(c));
+    notes.Add(s);
+    out.series.push_back(std::move(s.columns));
     return true;
   });
+  out.qualifier_column = out.raw_columns || notes.qualified;
+  out.notes = notes.Texts();
+  for (const std::string& note : notes_) {
+    if (std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end())
+      out.notes.push_back(note);
+  }
   return out;
 }
 
@@ -471,6 +463,21 @@ Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
   return Guarded<ColumnarResult>(query, text, [&] {
     Executor ex(query, text, view, options);
     return ex.RunColumns();
+  });
+}
+
+Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::ReadView& view,
+                             const QueryOptions& options) {
+  return Guarded<Answer>(query, text, [&] {
+    Executor ex(query, text, view, options);
+    Answer a;
+    a.columnar = !query.where && query.order.empty() && !query.limit && !ReturnsTable(*query.expr);
+    if (a.columnar) {
+      a.values = ex.RunColumns();
+    } else {
+      a.table = ex.Run();
+    }
+    return a;
   });
 }
 

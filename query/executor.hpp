@@ -21,4 +21,8 @@ Result<Table> Execute(ast::Query& query, std::string_view text, storage::ReadVie
 Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
                                       storage::ReadView& view, const QueryOptions& options);
 
+// Columns for a value query without row clauses, a Table otherwise (RunAnswer).
+Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::ReadView& view,
+                             const QueryOptions& options);
+
 }  // namespace ixdb::query

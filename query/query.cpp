@@ -43,6 +43,34 @@ Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view tex
   return RunValueQuery(*view, text, opts);
 }
 
+size_t ColumnarResult::RowCount() const {
+  size_t n = 0;
+  for (const SeriesColumns& s : series) n += s.period.size();
+  return n;
+}
+
+Result<Answer> RunAnswer(storage::ReadView& view, std::string_view text,
+                         const QueryOptions& options) {
+  auto parsed = ParseQuery(text);
+  if (!parsed.ok()) return parsed.status();
+  return ExecuteAnswer(*parsed, text, view, options);
+}
+
+Result<Answer> RunAnswer(storage::Store& store, std::string_view text,
+                         const QueryOptions& options) {
+  std::unique_ptr<storage::ReadView> view;
+  try {
+    view = store.NewReadView();
+  } catch (const std::exception& e) {
+    return Status::IOError(std::string("cannot open a read view: ") + e.what());
+  }
+  if (!view) return Status::IOError("cannot open a read view");
+  QueryOptions opts = options;
+  // The worker threads read the same snapshot (not a newer one a load may have committed).
+  if (!opts.new_view) opts.new_view = [&view]() { return view->NewViewOfSnapshot(); };
+  return RunAnswer(*view, text, opts);
+}
+
 Result<Table> RunQuery(storage::Store& store, std::string_view text, const QueryOptions& options) {
   std::unique_ptr<storage::ReadView> view;
   try {

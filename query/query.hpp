@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -67,7 +68,8 @@ Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
 
 // The values of a value query (a series, a transform, arithmetic...; no where/order by/limit)
 // as columns, one entry per series, without building Table rows: for programs that consume
-// numbers (and the benchmark's latency measurement). Same semantics and errors as RunQuery;
+// numbers, and for the renderers of query/columnar_render.hpp, which print exactly what
+// RunQuery's Table prints without making it. Same semantics and errors as RunQuery;
 // InvalidArgument for table functions (targets, revisions, list...) and row clauses.
 struct SeriesColumns {
   std::string indicator;  // as RunQuery's indicator column
@@ -76,9 +78,30 @@ struct SeriesColumns {
   bool cumulative = false;     // periods print in span form (FormatPeriod(p, true))
   std::vector<Period> period;  // ascending
   std::vector<double> value;   // NaN: missing (an empty cell in RunQuery)
+  // Per row (empty: all 0): periods before `period` the row also covers; a row with one prints
+  // its period in span form too (NBS's combined 1-2月).
+  std::vector<uint8_t> extent;
+  // The from_period column (cagr, avg_growth), when ColumnarResult::from_column.
+  std::vector<Period> from;
+  // Straight from storage: `vintage` and `status` (storage::ObsStatus) are filled. A formula
+  // among the series of a raw selection has neither (its cells are empty).
+  bool raw = false;
+  std::vector<Date> vintage;
+  std::vector<uint8_t> status;
+  // Per row (empty: none): the qualifier code (storage::Qualifier, 4: bounds that point
+  // opposite ways), shown in the qualifier column (~, >=, <=, ?) unless the value is missing.
+  std::vector<uint8_t> qualifier;
 };
 struct ColumnarResult {
   std::vector<SeriesColumns> series;
+  // The columns RunQuery's Table has: indicator, period, value, unit, then from_period when
+  // `from_column`, vintage and status when `raw_columns`, qualifier when `qualifier_column`.
+  bool from_column = false;
+  bool raw_columns = false;
+  bool qualifier_column = false;
+  // As RunQuery's Table::notes.
+  std::vector<std::string> notes;
+  size_t RowCount() const;
 };
 Result<ColumnarResult> RunValueQuery(storage::ReadView& view, std::string_view text,
                                      const QueryOptions& options = {});
@@ -89,5 +112,23 @@ Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view tex
 // options.threads read views of it. Thread-safe (a Store may be shared).
 Result<Table> RunQuery(storage::Store& store, std::string_view text,
                        const QueryOptions& options = {});
+
+// Any query's answer in the form that renders cheapest: a value query's columns (RunValueQuery's
+// result, printed by query/columnar_render.hpp without Table rows), any other query's Table
+// (RunQuery's). Render it with the Answer overloads of query/columnar_render.hpp; their bytes
+// are those of the Table renderers of RunQuery's result.
+struct Answer {
+  bool columnar = false;
+  ColumnarResult values;  // when columnar
+  Table table;            // otherwise
+  size_t RowCount() const { return columnar ? values.RowCount() : table.rows.size(); }
+  const std::vector<std::string>& notes() const { return columnar ? values.notes : table.notes; }
+};
+// Runs one query as RunQuery does (same semantics and errors) into an Answer: columnar for a
+// value query without where/order by/limit, a Table otherwise. Thread-safe on a Store.
+Result<Answer> RunAnswer(storage::ReadView& view, std::string_view text,
+                         const QueryOptions& options = {});
+Result<Answer> RunAnswer(storage::Store& store, std::string_view text,
+                         const QueryOptions& options = {});
 
 }  // namespace ixdb::query

@@ -13,48 +13,11 @@
 
 #include "common/json_writer.hpp"
 #include "common/utf8.hpp"
+#include "query/internal/output_text.hpp"
 #include "query/terminal_layout.hpp"
 
 namespace ixdb::query {
 namespace {
-
-// Fixed notation reads best ("100000000", not "1e+08") as long as it stays short; outside this
-// range the shortest general form (scientific) is used instead of hundreds of digits.
-constexpr double kFixedMin = 1e-6;
-constexpr double kFixedMax = 1e21;
-
-// Room a number takes in CSV: the fixed form stays under 48 characters in [kFixedMin,
-// kFixedMax), the general form under 25.
-constexpr size_t kNumberRoom = 64;
-
-// The bytes that make RFC 4180 quote a field: , " CR LF.
-constexpr std::array<bool, 256> kQuoteByte = [] {
-  std::array<bool, 256> t{};
-  for (unsigned char ch : {',', '"', '\r', '\n'}) t[ch] = true;
-  return t;
-}();
-
-bool NeedsCsvQuotes(std::string_view field) {
-  bool quote = false;
-  for (char ch : field) quote |= kQuoteByte[static_cast<unsigned char>(ch)];
-  return quote;
-}
-
-// Writes the field at p (room: 2 * size + 2), quoted per RFC 4180 when it must be; returns
-// the end.
-char* WriteCsvField(char* p, std::string_view field) {
-  if (!NeedsCsvQuotes(field)) {
-    std::memcpy(p, field.data(), field.size());
-    return p + field.size();
-  }
-  *p++ = '"';
-  for (char ch : field) {
-    if (ch == '"') *p++ = '"';
-    *p++ = ch;
-  }
-  *p++ = '"';
-  return p;
-}
 
 void AppendCsvField(std::string& out, std::string_view field) {
   const size_t at = out.size();
@@ -66,49 +29,6 @@ void AppendCsvField(std::string& out, std::string_view field) {
 size_t CsvRoom(const Cell& c) {
   if (const auto* s = std::get_if<std::string>(&c)) return 2 * s->size() + 2;
   return kNumberRoom;
-}
-
-// The fast path of WriteNumber for published decimals: when v is the double nearest n / 10^k
-// for some k <= 9 and |n| < 10^15, the shortest text that reads back as v is n's digits with
-// the point k from the right (decimals of at most 15 digits map to distinct doubles, so no
-// shorter one reads back as v): what to_chars prints, without its general search. Returns
-// nullptr when v is not such a decimal. REQUIRES: kFixedMin <= |v| < kFixedMax.
-char* WriteShortDecimal(char* p, double v) {
-  static constexpr double kScale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-  static constexpr uint64_t kIntScale[] = {1,      10,      100,      1000,      10000,
-                                           100000, 1000000, 10000000, 100000000, 1000000000};
-  const double mag = std::fabs(v);
-  for (int k = 0; k <= 9; ++k) {
-    const double n = std::round(mag * kScale[k]);
-    if (n >= 1e15) return nullptr;
-    if (n / kScale[k] != mag) continue;
-    const uint64_t digits = static_cast<uint64_t>(n);
-    if (v < 0) *p++ = '-';
-    p = std::to_chars(p, p + 16, digits / kIntScale[k]).ptr;
-    if (k == 0) return p;
-    *p++ = '.';
-    uint64_t frac = digits % kIntScale[k];
-    for (int i = k - 1; i >= 0; --i, frac /= 10) p[i] = static_cast<char>('0' + frac % 10);
-    return p + k;
-  }
-  return nullptr;
-}
-
-// FormatNumber(v) at p (room: kNumberRoom); returns the end. REQUIRES: v is not NaN.
-char* WriteNumber(char* p, double v) {
-  auto put = [p](std::string_view t) {
-    std::memcpy(p, t.data(), t.size());
-    return p + t.size();
-  };
-  if (std::isinf(v)) return put(v > 0 ? "inf" : "-inf");
-  if (v == 0) return put("0");  // also -0: users never mean a signed zero
-  const double mag = std::fabs(v);
-  const bool fixed = mag >= kFixedMin && mag < kFixedMax;
-  if (char* end = fixed ? WriteShortDecimal(p, v) : nullptr) return end;
-  const std::to_chars_result r =
-      fixed ? std::to_chars(p, p + kNumberRoom, v, std::chars_format::fixed)
-            : std::to_chars(p, p + kNumberRoom, v);
-  return r.ec == std::errc() ? r.ptr : put("nan");  // cannot fail with this room
 }
 
 // A cell as CSV at p (room: CsvRoom): empty for null and for NaN (a missing value); returns

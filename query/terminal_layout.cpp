@@ -9,18 +9,14 @@
 #include <vector>
 
 #include "common/utf8.hpp"
+#include "query/internal/text_box.hpp"
 #include "query/render.hpp"
 
 namespace ixdb::query {
 namespace {
 
-// Widest column of the table in terminal columns: one long source phrase must not push every
-// other column off the screen (cut with "…" without a width, wrapped with one).
-constexpr size_t kMaxCellWidth = 48;
 // A text column is not wrapped narrower than this (8 columns hold four CJK characters).
 constexpr size_t kMinWrapWidth = 8;
-// Leading columns (indicator, period, value...) stay even when empty in every row.
-constexpr size_t kAlwaysShown = 3;
 
 bool IsNumeric(const Cell& c) {
   return std::holds_alternative<double>(c) || std::holds_alternative<int64_t>(c);
@@ -31,6 +27,8 @@ bool IsEmptyCell(const Cell& cell) {
   const auto* text = std::get_if<std::string>(&cell);
   return text != nullptr && text->empty();
 }
+
+}  // namespace
 
 // Text for a table cell: valid UTF-8, and no control characters that would break the box
 // (a newline in a note or source would otherwise split a row).
@@ -59,6 +57,8 @@ std::string DisplayText(std::string_view raw) {
   }
   return out;
 }
+
+namespace {
 
 std::string GroupThousands(std::string s) {
   if (s.find_first_of("eE") != std::string::npos) return s;  // scientific: leave it alone
@@ -112,12 +112,16 @@ std::string CellDisplay(const Cell& c, const TextLayout& layout) {
   return DisplayText(layout.null_text);
 }
 
+}  // namespace
+
 // Cuts text wider than `max_width` columns to fit, ending it with "…".
-std::string Truncate(const std::string& s, size_t max_width) {
+std::string TruncateToWidth(const std::string& s, size_t max_width) {
   // No character is wider than its UTF-8 bytes: a short text needs no measuring.
   if (s.size() <= max_width || DisplayWidth(s) <= max_width) return s;
   return std::string(PrefixOfWidth(s, max_width - 1)) + "\u2026";
 }
+
+namespace {
 
 // The table as shown: columns empty in every row left out (they are noise for people; CSV
 // and JSON keep every column, scripts rely on them), cells as display text.
@@ -171,7 +175,8 @@ Grid MakeGrid(const Table& table, const TextLayout& layout) {
       const Cell empty;
       const Cell& cell = c < row.size() ? row[c] : empty;
       std::string text = CellDisplay(cell, layout);
-      if (layout.width == 0 && text.size() > kMaxCellWidth) text = Truncate(text, kMaxCellWidth);
+      if (layout.width == 0 && text.size() > kMaxCellWidth)
+        text = TruncateToWidth(text, kMaxCellWidth);
       g.cells[r].push_back(std::move(text));
       // Numbers line up on the right; a text cell in a numeric column (rare) too, so the
       // column reads as one.
@@ -191,11 +196,15 @@ std::vector<size_t> NaturalWidths(const Grid& g) {
   return w;
 }
 
+}  // namespace
+
 // "│ a │ b │": one border column, then a space, the cell and " │" per column.
 size_t BoxWidth(const std::vector<size_t>& widths) {
   return std::accumulate(widths.begin(), widths.end(), size_t{1},
                          [](size_t sum, size_t w) { return sum + w + 3; });
 }
+
+namespace {
 
 // Narrows the widest text columns, one column at a time, until the box fits `width`.
 // False when even every text column at its minimum does not fit.
@@ -224,6 +233,8 @@ std::vector<std::string> CellLines(const std::string& text, size_t width) {
   return WrapToWidth(text, width);
 }
 
+}  // namespace
+
 void AppendRule(std::string& out, const std::vector<size_t>& widths, const char* left,
                 const char* mid, const char* right) {
   out += left;
@@ -234,6 +245,8 @@ void AppendRule(std::string& out, const std::vector<size_t>& widths, const char*
   out += right;
   out += '\n';
 }
+
+namespace {
 
 void AppendPadded(std::string& out, const std::string& text, size_t width, bool right_align) {
   const size_t w = DisplayWidth(text);
@@ -330,6 +343,24 @@ void AppendFooter(std::string& out, const std::string& prefix, const std::string
   const auto lines = WrapToWidth(text, width - indent.size());
   for (size_t k = 0; k < lines.size(); ++k) out += (k == 0 ? prefix : indent) + lines[k] + '\n';
 }
+
+}  // namespace
+
+void AppendTableFooter(std::string& out, size_t rows, const std::vector<std::string>& dropped,
+                       const std::vector<std::string>& notes, size_t width) {
+  out += std::to_string(rows);
+  out += rows == 1 ? " row\n" : " rows\n";
+  if (!dropped.empty()) {
+    std::string names;
+    for (const auto& name : dropped) names += (names.empty() ? "" : " ") + name;
+    AppendFooter(out,
+                 "empty columns not shown: ", names + " (--format csv or json shows every column)",
+                 width);
+  }
+  for (const auto& note : notes) AppendFooter(out, "note: ", DisplayText(note), width);
+}
+
+namespace {
 
 size_t CharBytes(std::string_view s, size_t i) {
   const size_t n = Utf8SequenceLength(s, i);
@@ -456,17 +487,8 @@ std::string RenderTextTable(const Table& table, const TextLayout& layout) {
   } else {
     AppendBox(out, g, widths);
   }
-  if (!layout.footer) return out;
-  out += std::to_string(table.rows.size());
-  out += table.rows.size() == 1 ? " row\n" : " rows\n";
-  if (!g.dropped.empty()) {
-    std::string names;
-    for (const auto& name : g.dropped) names += (names.empty() ? "" : " ") + name;
-    AppendFooter(out,
-                 "empty columns not shown: ", names + " (--format csv or json shows every column)",
-                 layout.width);
-  }
-  for (const auto& note : table.notes) AppendFooter(out, "note: ", DisplayText(note), layout.width);
+  if (layout.footer)
+    AppendTableFooter(out, table.rows.size(), g.dropped, table.notes, layout.width);
   return out;
 }
 

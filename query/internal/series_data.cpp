@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "common/units.hpp"
 
@@ -187,11 +188,20 @@ bool RowBefore(Period row, bool cumulative, const ParsedPeriod& bound) {
 }
 
 std::string FastPeriodText(Period p, bool cumulative) {
+  char buf[kPeriodRoom];
+  return std::string(buf, WritePeriodText(buf, p, cumulative));
+}
+
+char* WritePeriodText(char* out, Period p, bool cumulative) {
   const int y = p.year();
-  if (y < 1000 || y > 9999) return FormatPeriod(p, cumulative);
+  if (y < 1000 || y > 9999) {
+    const std::string text = FormatPeriod(p, cumulative);
+    const size_t n = std::min(text.size(), kPeriodRoom);
+    std::memcpy(out, text.data(), n);
+    return out + n;
+  }
   const int s = p.sub();
-  char buf[16];
-  char* o = buf;
+  char* o = out;
   *o++ = static_cast<char>('0' + y / 1000);
   *o++ = static_cast<char>('0' + y / 100 % 10);
   *o++ = static_cast<char>('0' + y / 10 % 10);
@@ -234,7 +244,7 @@ std::string FastPeriodText(Period p, bool cumulative) {
       }
       break;
   }
-  return std::string(buf, o);
+  return o;
 }
 
 }  // namespace ixdb::query

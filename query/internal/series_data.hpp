@@ -167,6 +167,9 @@ double ScaleByUnit(double v, double factor);
 std::string NumberText(double v);
 // FormatPeriod(p, cumulative) without snprintf (results print a period per row).
 std::string FastPeriodText(Period p, bool cumulative);
+// The same at `out` (room: kPeriodRoom); returns the end.
+inline constexpr size_t kPeriodRoom = 32;
+char* WritePeriodText(char* out, Period p, bool cumulative);
 
 inline Cell Num(double v) { return std::isnan(v) ? Cell{} : Cell{v}; }
 inline Cell Str(std::string s) { return Cell{std::move(s)}; }

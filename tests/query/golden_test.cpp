@@ -20,10 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "query/columnar_render.hpp"
 #include "query/formulas.hpp"
 #include "query/internal/function_registry.hpp"
 #include "query/query.hpp"
 #include "query/render.hpp"
+#include "query/terminal_layout.hpp"
 #include "query_test_util.hpp"
 
 namespace ixdb::query {
@@ -76,6 +78,47 @@ std::vector<Case> ReadCases(const std::string& path) {
   return cases;
 }
 
+// Every golden query also runs through RunAnswer, whose value queries render from their columns
+// (query/columnar_render.hpp) without a Table: each rendering must be byte for byte the Table
+// renderer's, in every layout the shell offers, and errors must be the same.
+void CheckAnswerMatchesTable(storage::Store& store, const std::string& query,
+                             const QueryOptions& opts, const Result<Table>& table) {
+  INFO("RunAnswer: " << query);
+  auto answer = RunAnswer(store, query, opts);
+  REQUIRE(answer.status().ToString() == table.status().ToString());
+  if (!table.ok()) return;
+  CHECK(answer->RowCount() == table->rows.size());
+  CHECK(answer->notes() == table->notes);
+  CHECK(RenderCsv(*answer) == RenderCsv(*table));
+  CHECK(RenderCsv(*answer, true) == RenderCsv(*table, true));
+  CHECK(RenderJson(*answer) == RenderJson(*table));
+  CHECK(RenderJsonLine(*answer) == RenderJsonLine(*table));
+  CHECK(RenderText(*answer) == RenderText(*table));
+  std::vector<TextLayout> layouts(6);
+  layouts[0].width = 200;
+  layouts[1].width = 50;  // most value tables shrink or turn into records at this width
+  layouts[2].precision = 1;
+  layouts[2].separators = true;
+  layouts[3].null_text = "NULL";
+  layouts[4].expanded = ExpandedMode::kOn;
+  layouts[5].footer = false;
+  layouts[5].null_text = "空";
+  for (const TextLayout& layout : layouts) {
+    CHECK(RenderTextTable(*answer, layout) == RenderTextTable(*table, layout));
+  }
+  if (answer->columnar) {
+    const Table t = ToTable(answer->values);
+    CHECK(t.rows == table->rows);
+    CHECK(t.notes == table->notes);
+    REQUIRE(t.columns.size() == table->columns.size());
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      CHECK(t.columns[i].name == table->columns[i].name);
+      CHECK(t.columns[i].type == table->columns[i].type);
+      CHECK(t.columns[i].unit == table->columns[i].unit);
+    }
+  }
+}
+
 std::string Actual(storage::Store& store, const Case& c) {
   QueryOptions opts;
   bool notes = false;
@@ -95,6 +138,7 @@ std::string Actual(storage::Store& store, const Case& c) {
       FAIL("unknown option " << key);
   }
   auto r = RunQuery(store, c.query, opts);
+  CheckAnswerMatchesTable(store, c.query, opts, r);
   if (!r.ok()) return "error: " + r.status().ToString() + "\n";
   std::string out = RenderCsv(*r);
   if (notes) {
