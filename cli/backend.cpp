@@ -9,6 +9,15 @@
 #include "storage/store.hpp"
 
 namespace ixdb::cli {
+
+Result<query::Answer> QueryBackend::Answer(const std::string& text) {
+  auto table = Query(text);
+  if (!table.ok()) return table.status();
+  query::Answer answer;
+  answer.table = std::move(*table);
+  return answer;
+}
+
 namespace {
 
 class LocalBackend : public QueryBackend {
@@ -25,6 +34,11 @@ class LocalBackend : public QueryBackend {
     // The Store overload takes a fresh snapshot per query and lets scans over many series
     // use several threads.
     return query::RunQuery(*store_, text, options_);
+  }
+
+  Result<query::Answer> Answer(const std::string& text) override {
+    cancel_.store(false, std::memory_order_relaxed);
+    return query::RunAnswer(*store_, text, options_);
   }
 
   // A lock-free store: also safe from a signal handler.

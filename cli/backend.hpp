@@ -25,6 +25,10 @@ class QueryBackend {
   // Cancelled after Cancel()... Not thread-safe: one Query at a time.
   virtual Result<query::Table> Query(const std::string& text) = 0;
 
+  // The same query in the form that renders cheapest (query::RunAnswer): a local store answers
+  // a value query with its columns. The default wraps Query's Table (a server sends tables).
+  virtual Result<query::Answer> Answer(const std::string& text);
+
   // Asks the Query() running on another thread to stop: it returns Cancelled soon after (within
   // milliseconds for a local store). Without a running query it does nothing (the next Query
   // runs normally). Thread-safe; the shell calls it from its interrupt watcher thread on Ctrl-C.

@@ -20,6 +20,7 @@
 #include "cli/terminal.hpp"
 #include "common/json_writer.hpp"
 #include "common/strings.hpp"
+#include "query/columnar_render.hpp"
 #include "query/formulas.hpp"
 #include "query/render.hpp"
 #include "query/terminal_layout.hpp"
@@ -153,12 +154,26 @@ Status LoadRemote(const GlobalOptions& g, const LoadArgs& args) {
 
 }  // namespace
 
-Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom) {
-  if (format == "table") return query::RenderText(table);
-  if (format == "csv") return query::RenderCsv(table, bom);
-  if (format == "json") return query::RenderJson(table);
+namespace {
+
+// `result` is a Table or a query::Answer (the same bytes for both).
+template <typename R>
+Result<std::string> Rendered(const R& result, std::string_view format, bool bom) {
+  if (format == "table") return query::RenderText(result);
+  if (format == "csv") return query::RenderCsv(result, bom);
+  if (format == "json") return query::RenderJson(result);
   return Status::InvalidArgument("unknown format '" + std::string(format) +
                                  "' (expected table, csv or json)");
+}
+
+}  // namespace
+
+Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom) {
+  return Rendered(table, format, bom);
+}
+
+Result<std::string> RenderAs(const query::Answer& answer, std::string_view format, bool bom) {
+  return Rendered(answer, format, bom);
 }
 
 server::ClientOptions ClientOptionsOf(const GlobalOptions& g) {
@@ -273,7 +288,7 @@ Status CmdQuery(const GlobalOptions& g, const QueryArgs& args) {
   auto backend =
       g.connect.empty() ? OpenLocalBackend(g.db) : ConnectBackend(g.connect, ClientOptionsOf(g));
   if (!backend.ok()) return backend.status();
-  auto table = (*backend)->Query(std::string(q));
+  auto table = (*backend)->Answer(std::string(q));
   if (!table.ok()) return table.status();
   Result<std::string> rendered = std::string();
   const TerminalInfo terminal = QueryTerminal(STDOUT_FILENO);

@@ -11,6 +11,7 @@
 
 #include "common/status.hpp"
 #include "load/loader.hpp"
+#include "query/query.hpp"
 #include "query/table.hpp"
 #include "server/client.hpp"
 
@@ -38,6 +39,8 @@ std::string DefaultDbDir();
 // Renders a result as "table", "csv" or "json" (`bom` only affects csv).
 // InvalidArgument for another format name.
 Result<std::string> RenderAs(const query::Table& table, std::string_view format, bool bom);
+// The same for a query::Answer (the bytes the Table of the same query gives).
+Result<std::string> RenderAs(const query::Answer& answer, std::string_view format, bool bom);
 
 // `ixdb load`. Files are loaded as one all-or-nothing load (locally via load::LoadFiles, or
 // sent to the server with --connect) and a summary is printed. `command_line` is recorded

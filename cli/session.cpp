@@ -15,6 +15,7 @@
 #include "cli/pager.hpp"
 #include "common/strings.hpp"
 #include "common/utf8.hpp"
+#include "query/columnar_render.hpp"
 #include "query/render.hpp"
 #include "query/terminal_layout.hpp"
 
@@ -224,13 +225,13 @@ void Session::RunStatement(const Statement& statement) {
     statement_interrupts_ = interrupts_->count();
   }
   const auto start = std::chrono::steady_clock::now();
-  auto result = Query(statement.text);
+  auto result = Answer(statement.text);
   if (!result.ok()) {
     ReportStatementError(result.status(), statement);
     if (!result.status().IsCancelled()) ShowNameHints(statement.text);
     Failed();
   } else {
-    ShowTable(*result);
+    ShowAnswer(*result);
   }
   if (interrupts_ != nullptr) interrupts_->EndStatement();
   if (settings_.timer) {
@@ -317,6 +318,13 @@ Result<query::Table> Session::Query(const std::string& text) {
   return backend_.Query(text);
 }
 
+Result<query::Answer> Session::Answer(const std::string& text) {
+  if (interrupts_ != nullptr && interrupts_->count() != statement_interrupts_) {
+    return Status::Cancelled("the query was cancelled");
+  }
+  return backend_.Answer(text);
+}
+
 void Session::Show(const std::string& text) {
   if (text.empty()) return;
   const bool interactive = !inputs_.empty() && inputs_.front()->source.interactive;
@@ -332,28 +340,39 @@ void Session::Show(const std::string& text) {
   out.flush();
 }
 
-void Session::ShowTable(const query::Table& table) {
+// `result` is a Table or an Answer: the renderers of query/render.hpp and
+// query/columnar_render.hpp print the same bytes for both.
+template <typename R>
+void Session::ShowResult(const R& result) {
   std::string text;
   if (settings_.format == "csv") {
     if (results_shown_ > 0) text = "\n";  // results in one stream are apart by a blank line
-    text += query::RenderCsv(table, settings_.bom && results_shown_ == 0);
+    text += query::RenderCsv(result, settings_.bom && results_shown_ == 0);
   } else if (settings_.format == "json") {
-    text = query::RenderJsonLine(table);
+    text = query::RenderJsonLine(result);
   } else {
-    text = TextOf(table);
+    text = query::RenderTextTable(result, Layout());
   }
   Show(text);
   ++results_shown_;
 }
 
-std::string Session::TextOf(const query::Table& table) const {
+void Session::ShowTable(const query::Table& table) { ShowResult(table); }
+
+void Session::ShowAnswer(const query::Answer& answer) { ShowResult(answer); }
+
+query::TextLayout Session::Layout() const {
   query::TextLayout layout;
   layout.width = OutputWidth();
   layout.expanded = settings_.expanded;
   layout.precision = settings_.precision;
   layout.null_text = settings_.null_text;
   layout.separators = settings_.separators;
-  return query::RenderTextTable(table, layout);
+  return layout;
+}
+
+std::string Session::TextOf(const query::Table& table) const {
+  return query::RenderTextTable(table, Layout());
 }
 
 size_t Session::OutputWidth() const {

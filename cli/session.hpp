@@ -92,11 +92,15 @@ class Session {
   // QueryBackend::Query, except that after a Ctrl-C during the current statement it returns
   // Cancelled without asking (a view that runs several queries stops at the first).
   Result<query::Table> Query(const std::string& text);
+  // The same through QueryBackend::Answer (what a statement runs).
+  Result<query::Answer> Answer(const std::string& text);
   // Prints to the output; through the pager when the session is interactive, the output is the
   // terminal and the text is taller than it.
   void Show(const std::string& text);
   // Prints a result in the current format.
   void ShowTable(const query::Table& table);
+  // The same for a statement's answer (a value query's columns render without a Table).
+  void ShowAnswer(const query::Answer& answer);
   // A table as text for people at the output's width, with the display settings (for views
   // that are always text).
   std::string TextOf(const query::Table& table) const;
@@ -127,6 +131,11 @@ class Session {
   bool stopped() const { return quit_ || bailed_; }
   const InputSource& source() const;
   void RefreshTerminal();
+
+  // `result`: a query::Table or a query::Answer.
+  template <typename R>
+  void ShowResult(const R& result);
+  query::TextLayout Layout() const;
 
   QueryBackend& backend_;
   ShellSettings& settings_;

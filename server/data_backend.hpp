@@ -7,12 +7,14 @@
 #include <chrono>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/date.hpp"
 #include "common/status.hpp"
 #include "load/loader.hpp"
 #include "query/formulas.hpp"
+#include "query/query.hpp"
 #include "query/table.hpp"
 #include "server/protocol.hpp"
 
@@ -34,6 +36,16 @@ class DataBackend {
   // Runs one query on a fresh consistent snapshot. Errors are query::RunQuery's; Cancelled
   // when `control` stops it.
   virtual Result<query::Table> Query(std::string_view text, const QueryControl& control) = 0;
+  // The same query in the form that renders cheapest (query::RunAnswer: a value query's
+  // columns), for answers the server renders itself (HTTP csv, json, table). The default wraps
+  // Query's Table (test fakes); a backend that wraps another must forward it.
+  virtual Result<query::Answer> Answer(std::string_view text, const QueryControl& control) {
+    auto table = Query(text, control);
+    if (!table.ok()) return table.status();
+    query::Answer answer;
+    answer.table = std::move(*table);
+    return answer;
+  }
   // Loads `files` as one all-or-nothing load with `options`, as load::LoadFiles does (errors
   // are its errors, naming the files as the client named them); options.command is recorded
   // with the load. REQUIRES: !files.empty().

@@ -10,8 +10,10 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "common/strings.hpp"
+#include "query/columnar_render.hpp"
 #include "query/render.hpp"
 #include "server/http_assets.hpp"
 #include "server/http_load.hpp"
@@ -42,12 +44,16 @@ HttpReply Reply(int status, std::string_view content_type, std::string body, std
 
 // A query's result in one of the formats of `ixdb query --format` (plus "protocol", the wire
 // protocol's response object, which keeps column types, units and notes for the console).
-Result<HttpReply> Render(const query::Table& table, std::string_view format, bool bom) {
-  const std::string rows = std::to_string(table.rows.size()) + " rows";
-  if (format == "csv") return Reply(200, kCsv, query::RenderCsv(table, bom), rows);
-  if (format == "json") return Reply(200, kJson, query::RenderJson(table), rows);
-  if (format == "table") return Reply(200, kText, query::RenderText(table), rows);
-  if (format == "protocol") return Reply(200, kJson, EncodeTable(table), rows);
+// A value query's columns render without a Table (query/columnar_render.hpp, the same bytes);
+// the protocol object is encoded from a Table.
+Result<HttpReply> Render(query::Answer&& answer, std::string_view format, bool bom) {
+  const std::string rows = std::to_string(answer.RowCount()) + " rows";
+  if (format == "csv") return Reply(200, kCsv, query::RenderCsv(answer, bom), rows);
+  if (format == "json") return Reply(200, kJson, query::RenderJson(answer), rows);
+  if (format == "table") return Reply(200, kText, query::RenderText(answer), rows);
+  if (format == "protocol") {
+    return Reply(200, kJson, EncodeTable(query::TakeTable(std::move(answer))), rows);
+  }
   return Status::InvalidArgument("unknown format '" + std::string(format) +
                                  "' (expected csv, json, table or protocol)");
 }
@@ -67,7 +73,7 @@ HttpReply RunAndRender(const HttpContext& context, const HttpParams& params,
   Result<bool> bom = ParseFlag(params, "bom");
   if (!bom.ok()) return HttpErrorReply(bom.status());
   // An unknown format is refused before a possibly long query runs.
-  if (Result<HttpReply> r = Render(query::Table{}, format, *bom); !r.ok()) {
+  if (Result<HttpReply> r = Render(query::Answer{}, format, *bom); !r.ok()) {
     return HttpErrorReply(r.status());
   }
   // The server's --query-timeout holds for HTTP queries too (there is no cancel request here:
@@ -76,9 +82,9 @@ HttpReply RunAndRender(const HttpContext& context, const HttpParams& params,
   if (context.handler.query_timeout.count() > 0) {
     control.deadline = std::chrono::steady_clock::now() + context.handler.query_timeout;
   }
-  Result<query::Table> table = context.backend.Query(text, control);
-  if (!table.ok()) return HttpErrorReply(table.status());
-  Result<HttpReply> reply = Render(*table, format, *bom);
+  Result<query::Answer> answer = context.backend.Answer(text, control);
+  if (!answer.ok()) return HttpErrorReply(answer.status());
+  Result<HttpReply> reply = Render(std::move(*answer), format, *bom);
   return reply.ok() ? std::move(*reply) : HttpErrorReply(reply.status());
 }
 

@@ -12,6 +12,14 @@ Result<query::Table> MeteredBackend::Query(std::string_view text, const QueryCon
   return table;
 }
 
+Result<query::Answer> MeteredBackend::Answer(std::string_view text, const QueryControl& control) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<query::Answer> answer = inner_.Answer(text, control);
+  metrics_.RecordQuery(answer.ok() ? Status::Code::kOk : answer.status().code(),
+                       std::chrono::steady_clock::now() - start);
+  return answer;
+}
+
 Result<load::LoadReport> MeteredBackend::Load(const std::vector<LoadFile>& files,
                                               const load::LoadOptions& options) {
   Result<load::LoadReport> report = inner_.Load(files, options);

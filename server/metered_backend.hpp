@@ -14,6 +14,7 @@ class MeteredBackend : public DataBackend {
  public:
   MeteredBackend(DataBackend& inner, ServerMetrics& metrics) : inner_(inner), metrics_(metrics) {}
   Result<query::Table> Query(std::string_view text, const QueryControl& control) override;
+  Result<query::Answer> Answer(std::string_view text, const QueryControl& control) override;
   Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                 const load::LoadOptions& options) override;
   // Forwarded as it is (a definition is neither a query nor a load in the metrics).

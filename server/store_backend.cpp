@@ -1,4 +1,5 @@
-// Queries through query::RunQuery, loads through load::LoadText / load::LoadFiles.
+// Queries through query::RunQuery (RunAnswer for what the server renders), loads through
+// load::LoadText / load::LoadFiles.
 
 #include "server/store_backend.hpp"
 
@@ -36,14 +37,22 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
 
 }  // namespace
 
-Result<query::Table> StoreBackend::Query(std::string_view text, const QueryControl& control) {
-  // A fresh snapshot per request (the Store overload takes store_.NewReadView(), and more views
-  // of it for scans over many series).
+query::QueryOptions StoreBackend::OptionsFor(const QueryControl& control) const {
   query::QueryOptions options = options_;
   options.cancel = control.cancel;
   options.deadline = control.deadline;
   options.as_of = control.as_of;
-  return query::RunQuery(store_, text, options);
+  return options;
+}
+
+// A fresh snapshot per request (the Store overloads take store_.NewReadView(), and more views
+// of it for scans over many series).
+Result<query::Table> StoreBackend::Query(std::string_view text, const QueryControl& control) {
+  return query::RunQuery(store_, text, OptionsFor(control));
+}
+
+Result<query::Answer> StoreBackend::Answer(std::string_view text, const QueryControl& control) {
+  return query::RunAnswer(store_, text, OptionsFor(control));
 }
 
 Result<std::string> StoreBackend::Define(const query::FormulaDefinition& def, bool drop) {

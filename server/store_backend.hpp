@@ -10,8 +10,8 @@
 
 namespace ixdb::server {
 
-// Queries with query::RunQuery on a fresh snapshot (store.NewReadView()) per call; loads with
-// load::LoadText (several files: staged in a private temporary directory and loaded with
+// Queries with query::RunQuery (or RunAnswer) on a fresh snapshot (store.NewReadView()) per call;
+// loads with load::LoadText (several files: staged in a private temporary directory and loaded with
 // load::LoadFiles so that they are one all-or-nothing load). Thread-safe, as Store is.
 // `store` must outlive it.
 class StoreBackend : public DataBackend {
@@ -19,12 +19,15 @@ class StoreBackend : public DataBackend {
   StoreBackend(storage::Store& store, query::QueryOptions options)
       : store_(store), options_(options) {}
   Result<query::Table> Query(std::string_view text, const QueryControl& control) override;
+  Result<query::Answer> Answer(std::string_view text, const QueryControl& control) override;
   Result<load::LoadReport> Load(const std::vector<LoadFile>& files,
                                 const load::LoadOptions& options) override;
   Result<std::string> Define(const query::FormulaDefinition& def, bool drop) override;
 
  private:
   storage::Store& store_;
+  query::QueryOptions OptionsFor(const QueryControl& control) const;
+
   query::QueryOptions options_;
 };
 
