@@ -5,7 +5,7 @@
 // one differs), and the table of issue 13 with medians, ratios against the best peer and the
 // issue's goals marked met / not met.
 //
-// Timing: ixdb the way a user gets it (ixdb_reads.hpp: RunQuery + RenderCsv, what the shell's
+// Timing: ixdb the way a user gets it (ixdb_reads.hpp: RunAnswer + RenderCsv, what the shell's
 // `.timer` measures; the one-series yoy also as the text table); the peers execute a prepared
 // statement and fetch every row. One-series reads: a warm-up pass, then --reps rounds over
 // --samples monthly series; full scans: --full-reps runs; each figure is the median. ixdb,

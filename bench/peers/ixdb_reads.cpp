@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "query/columnar_render.hpp"
 #include "query/query.hpp"
 #include "query/render.hpp"
 #include "query/terminal_layout.hpp"
@@ -95,10 +96,11 @@ std::string IxdbQueryText(Read read, const std::string& code, const std::string&
 double TimeIxdbRead(storage::Store& store, Read read, const std::string& text, Rendering rendering,
                     Answer* answer) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto table = query::RunQuery(store, text);
-  if (!table.ok()) Die(text + ": " + table.status().ToString());
+  // What `ixdb query` and the shell run: RunAnswer (a value query renders from its columns).
+  auto result = query::RunAnswer(store, text);
+  if (!result.ok()) Die(text + ": " + result.status().ToString());
   const std::string out =
-      rendering == Rendering::kCsv ? query::RenderCsv(*table) : query::RenderTextTable(*table);
+      rendering == Rendering::kCsv ? query::RenderCsv(*result) : query::RenderTextTable(*result);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (out.empty()) Die(text + ": nothing rendered");

@@ -1,6 +1,6 @@
 #pragma once
 // ixdb's side of the reads of issue 13, shared by bench/peers and bench/scale: the query text of
-// each read, the read timed the way a user gets it (the shell's `.timer`: RunQuery on a fresh
+// each read, the read timed the way a user gets it (the shell's `.timer`: RunAnswer on a fresh
 // snapshot plus the rendering, CSV or the text table of a pipe), the answer read back from the
 // rendered CSV, and the load through bench_load in a child process (its own peak memory).
 
