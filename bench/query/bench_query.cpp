@@ -212,6 +212,7 @@ int main(int argc, char** argv) {
   uint32_t nseries = 61000;
   bool duck = true, sqlite_full = true;
   bool profile_one = false, profile_full = false;  // ixdb only, for perf record
+  std::string profile_render;                      // "csv" or "table": RunAnswer + the renderer
   int threads = 2;                                 // QueryOptions::threads of the full scan
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -227,8 +228,11 @@ int main(int argc, char** argv) {
       threads = std::stoi(argv[++i]);
     else if (a == "--profile-full")
       profile_full = true;
+    else if (a == "--profile-rendered" && i + 1 < argc)
+      profile_render = argv[++i];
     else
-      Die("usage: bench_query [--series N] [--no-duckdb] [--no-sqlite-full]");
+      Die("usage: bench_query [--series N] [--no-duckdb] [--no-sqlite-full] [--profile-one | "
+          "--profile-full | --profile-rendered csv|table]");
   }
   const fs::path out = fs::path(IXDB_BENCH_DIR) / "out";
   fs::create_directories(out);
@@ -256,11 +260,20 @@ int main(int argc, char** argv) {
     Check(storage::Store::Open(o, (out / "query-ixdb").string(), &store), "open ixdb");
   }
 
-  if (profile_one || profile_full) {
+  if (profile_one || profile_full || !profile_render.empty()) {
     auto t0 = Clock::now();
     int n = 0;
     while (Since(t0) < 10) {
-      if (profile_one) {
+      if (!profile_render.empty()) {
+        size_t bytes = 0;
+        for (uint32_t id : sample) {
+          auto r = query::RunAnswer(*store, "yoy(" + Code(id) + ")");
+          Check(r.status(), "yoy");
+          bytes += (profile_render == "csv" ? query::RenderCsv(*r) : query::RenderText(*r)).size();
+        }
+        if (bytes == 0) Die("nothing rendered");
+        n += static_cast<int>(sample.size());
+      } else if (profile_one) {
         for (uint32_t id : sample)
           Check(query::RunValueQuery(*store, "yoy(" + Code(id) + ")").status(), "yoy");
         n += static_cast<int>(sample.size());

@@ -26,6 +26,11 @@ char* WriteShortDecimal(char* p, double v) {
   static constexpr uint64_t kIntScale[] = {1,      10,      100,      1000,      10000,
                                            100000, 1000000, 10000000, 100000000, 1000000000};
   const double mag = std::fabs(v);
+  // A computed value (a growth rate: 5.234523...) is no such decimal; tell it in one step where
+  // that is safe. If v = fl(n / 10^k), k <= 9, then x = fl(v * 1e9) is within 2.3e-16 * x of the
+  // integer n * 10^(9-k): within 0.002 while x < 2^43, so a fraction above 0.01 rules every k out.
+  const double x = mag * 1e9;
+  if (x < 8.796093022208e12 && std::fabs(x - std::round(x)) > 0.01) return nullptr;
   for (int k = 0; k <= 9; ++k) {
     const double n = std::round(mag * kScale[k]);
     if (n >= 1e15) return nullptr;
