@@ -150,6 +150,9 @@ class Loader {
   // A deque: a SeriesState is large, and a vector would copy them all each time it grows.
   std::deque<SeriesState> series_;
   std::unordered_map<std::string, uint32_t> series_index_;
+  // The id SeriesId found last: releases list the series in the same order every vintage, so
+  // the next code is most often the series after it (see SeriesId).
+  uint32_t last_series_id_ = 0;
   std::vector<uint32_t> touched_;
   StringTable strings_;
   std::vector<std::vector<PendingObs>> pending_obs_;
