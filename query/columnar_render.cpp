@@ -196,107 +196,181 @@ char* PutCell(char* p, std::string_view text, size_t width, size_t column_width,
   return Put(p, " \u2502");
 }
 
+// What the first pass over the rows learns: each column's width and widest bytes and whether
+// any of its cells is non-empty, the numbers' texts (written once, copied into the rows), and
+// the indicator's and unit's shown text per series.
+struct BoxMeasure {
+  size_t width[kTextColumns];
+  size_t bytes[kTextColumns];
+  bool filled[kTextColumns] = {};
+  std::string numbers;
+  std::vector<uint32_t> number_end;  // numbers of row j end at number_end[j]
+  std::vector<ShownText> indicator, unit;
+  ShownText null_text;
+
+  void Widen(size_t c, size_t w, size_t b) {
+    width[c] = std::max(width[c], w);
+    bytes[c] = std::max(bytes[c], b);
+  }
+  void WidenNull(size_t c) { Widen(c, null_text.width, null_text.text.size()); }
+  // A text cell that shows the null text when empty (an unqualified row, a status-less version).
+  void WidenText(size_t c, size_t len) {
+    filled[c] = filled[c] || len > 0;
+    if (len > 0)
+      Widen(c, len, len);
+    else
+      WidenNull(c);
+  }
+};
+
+// The vintage and status columns of series s.
+void MeasureRawColumns(const SeriesColumns& s, bool raw_columns, BoxMeasure* m) {
+  if (!raw_columns) return;
+  if (!s.raw) {
+    m->WidenNull(kVintage);
+    m->WidenNull(kStatus);
+    return;
+  }
+  VintageText vintage;
+  m->filled[kVintage] = true;
+  for (size_t i = 0; i < s.period.size(); ++i) {
+    const size_t vw = vintage.At(s.vintage[i]).size();
+    m->Widen(kVintage, vw, vw);
+    m->WidenText(kStatus, std::strlen(StatusText(s, i)));
+  }
+}
+
+// Pass 1. False when a number is wider than a cell may be (the Table renderer then cuts it).
+bool MeasureBox(const ColumnarResult& r, const TextLayout& layout, BoxMeasure* m) {
+  const bool plain_numbers = layout.precision < 0 && !layout.separators;
+  m->null_text = Shown(layout.null_text, layout);
+  m->indicator.resize(r.series.size());
+  m->unit.resize(r.series.size());
+  for (size_t c = 0; c < kTextColumns; ++c) m->width[c] = m->bytes[c] = std::strlen(kTextHeader[c]);
+  const size_t total = r.RowCount();
+  m->numbers.reserve(total * 12);
+  m->number_end.reserve(total);
+  char buf[kPeriodRoom + kNumberRoom];
+  for (size_t k = 0; k < r.series.size(); ++k) {
+    const SeriesColumns& s = r.series[k];
+    if (s.period.empty()) continue;
+    m->indicator[k] = Shown(s.indicator, layout);
+    m->unit[k] = s.unit.empty() ? m->null_text : Shown(s.unit, layout);
+    m->Widen(kIndicator, m->indicator[k].width, m->indicator[k].text.size());
+    m->Widen(kUnit, m->unit[k].width, m->unit[k].text.size());
+    m->filled[kIndicator] = m->filled[kIndicator] || !s.indicator.empty();
+    m->filled[kUnit] = m->filled[kUnit] || !s.unit.empty();
+    for (size_t i = 0; i < s.period.size(); ++i) {
+      const size_t pw =
+          static_cast<size_t>(WritePeriodText(buf, s.period[i], RowIsSpan(s, i)) - buf);
+      m->Widen(kPeriod, pw, pw);
+      const double v = s.value[i];
+      if (std::isnan(v)) {
+        m->WidenNull(kValue);
+      } else {
+        const size_t at = m->numbers.size();
+        if (plain_numbers) {
+          m->numbers.append(buf, WriteNumber(buf, v));
+        } else {
+          m->numbers += FormatNumberForDisplay(v, layout.precision, layout.separators);
+        }
+        const size_t len = m->numbers.size() - at;
+        if (len > kMaxCellWidth) return false;  // cut or wrapped: rare
+        m->Widen(kValue, len, len);
+      }
+      m->number_end.push_back(static_cast<uint32_t>(m->numbers.size()));
+      if (r.from_column) {
+        const size_t fw = static_cast<size_t>(WritePeriodText(buf, s.from[i], s.cumulative) - buf);
+        m->Widen(kFrom, fw, fw);
+      }
+      if (r.qualifier_column) m->WidenText(kQualifier, std::strlen(QualifierCellText(s, i)));
+    }
+    MeasureRawColumns(s, r.raw_columns, m);
+  }
+  return true;
+}
+
+// The columns shown and their widths. Columns after the first kAlwaysShown that are empty in
+// every row are left out (when there are rows) and named in `dropped`, as the Table renderer
+// does. False when a column would have to be wrapped.
+bool ChooseBoxColumns(const ColumnarResult& r, const TextLayout& layout, BoxMeasure* m,
+                      std::vector<size_t>* shown, std::vector<size_t>* widths,
+                      std::vector<std::string>* dropped) {
+  const bool present[kTextColumns] = {
+      true, true, true, true, r.from_column, r.raw_columns, r.raw_columns, r.qualifier_column};
+  m->filled[kPeriod] = m->filled[kValue] = m->filled[kFrom] = true;
+  for (size_t c = 0; c < kTextColumns; ++c) {
+    if (!present[c]) continue;
+    if (r.RowCount() > 0 && c >= kAlwaysShown && !m->filled[c]) {
+      dropped->emplace_back(kTextHeader[c]);
+      continue;
+    }
+    if (layout.width > 0 && m->width[c] > kMaxCellWidth) return false;
+    shown->push_back(c);
+    widths->push_back(std::min(m->width[c], kMaxCellWidth));
+  }
+  return layout.width == 0 || BoxWidth(*widths) <= layout.width;
+}
+
+// A text cell, or the null text when it is empty.
+char* PutTextOrNull(char* p, const char* text, size_t column_width, const BoxMeasure& m) {
+  if (*text == '\0') return PutCell(p, m.null_text.text, m.null_text.width, column_width, false);
+  return PutCell(p, text, std::strlen(text), column_width, false);
+}
+
+// Row i of series k (the table's row `row`) in column `column`.
+char* PutBoxCell(char* p, size_t column, size_t column_width, const SeriesColumns& s, size_t k,
+                 size_t i, size_t row, const BoxMeasure& m, VintageText* vintage) {
+  char buf[kPeriodRoom];
+  switch (column) {
+    case kIndicator:
+      return PutCell(p, m.indicator[k].text, m.indicator[k].width, column_width, false);
+    case kPeriod: {
+      const size_t len =
+          static_cast<size_t>(WritePeriodText(buf, s.period[i], RowIsSpan(s, i)) - buf);
+      return PutCell(p, std::string_view(buf, len), len, column_width, false);
+    }
+    case kValue: {
+      if (std::isnan(s.value[i]))
+        return PutCell(p, m.null_text.text, m.null_text.width, column_width, true);
+      const size_t begin = row == 0 ? 0 : m.number_end[row - 1];
+      const size_t len = m.number_end[row] - begin;
+      return PutCell(p, std::string_view(m.numbers.data() + begin, len), len, column_width, true);
+    }
+    case kUnit:
+      return PutCell(p, m.unit[k].text, m.unit[k].width, column_width, false);
+    case kFrom: {
+      const size_t len = static_cast<size_t>(WritePeriodText(buf, s.from[i], s.cumulative) - buf);
+      return PutCell(p, std::string_view(buf, len), len, column_width, false);
+    }
+    case kVintage: {
+      if (!s.raw) return PutCell(p, m.null_text.text, m.null_text.width, column_width, false);
+      const std::string_view text = vintage->At(s.vintage[i]);
+      return PutCell(p, text, text.size(), column_width, false);
+    }
+    case kStatus:
+      return PutTextOrNull(p, s.raw ? StatusText(s, i) : "", column_width, m);
+    case kQualifier:
+      return PutTextOrNull(p, QualifierCellText(s, i), column_width, m);
+  }
+  return p;
+}
+
 // The boxed table at its natural width, or nullopt when the layout needs what only the Table
 // renderer does (records, shrinking or wrapping columns to fit layout.width).
 std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLayout& layout) {
   if (layout.expanded == ExpandedMode::kOn) return std::nullopt;
-  const bool plain_numbers = layout.precision < 0 && !layout.separators;
-  const ShownText null_text = Shown(layout.null_text, layout);
-  std::vector<ShownText> indicator(r.series.size()), unit(r.series.size());
-
-  // Pass 1: the numbers' texts (kept for pass 2), every column's width and widest bytes, and
-  // which columns have a non-empty cell.
-  const bool present[kTextColumns] = {
-      true, true, true, true, r.from_column, r.raw_columns, r.raw_columns, r.qualifier_column};
-  bool filled[kTextColumns] = {};
-  size_t width[kTextColumns], bytes[kTextColumns];
-  for (size_t c = 0; c < kTextColumns; ++c) width[c] = bytes[c] = std::strlen(kTextHeader[c]);
-  auto widen = [&](size_t c, size_t w, size_t b) {
-    width[c] = std::max(width[c], w);
-    bytes[c] = std::max(bytes[c], b);
-  };
-  std::string numbers;
-  std::vector<uint32_t> number_end;
-  const size_t total = r.RowCount();
-  numbers.reserve(total * 12);
-  number_end.reserve(total);
-  char buf[kPeriodRoom + kNumberRoom];
-  for (size_t k = 0; k < r.series.size(); ++k) {
-    const SeriesColumns& s = r.series[k];
-    const size_t n = s.period.size();
-    if (n == 0) continue;
-    indicator[k] = Shown(s.indicator, layout);
-    unit[k] = s.unit.empty() ? null_text : Shown(s.unit, layout);
-    widen(kIndicator, indicator[k].width, indicator[k].text.size());
-    widen(kUnit, unit[k].width, unit[k].text.size());
-    filled[kIndicator] = filled[kIndicator] || !s.indicator.empty();
-    filled[kUnit] = filled[kUnit] || !s.unit.empty();
-    for (size_t i = 0; i < n; ++i) {
-      const size_t pw =
-          static_cast<size_t>(WritePeriodText(buf, s.period[i], RowIsSpan(s, i)) - buf);
-      widen(kPeriod, pw, pw);
-      const double v = s.value[i];
-      if (std::isnan(v)) {
-        widen(kValue, null_text.width, null_text.text.size());
-      } else {
-        const size_t at = numbers.size();
-        if (plain_numbers) {
-          numbers.append(buf, WriteNumber(buf, v));
-        } else {
-          numbers += FormatNumberForDisplay(v, layout.precision, layout.separators);
-        }
-        if (numbers.size() - at > kMaxCellWidth) return std::nullopt;  // cut or wrapped: rare
-        widen(kValue, numbers.size() - at, numbers.size() - at);
-      }
-      number_end.push_back(static_cast<uint32_t>(numbers.size()));
-      if (r.from_column) {
-        const size_t fw = static_cast<size_t>(WritePeriodText(buf, s.from[i], s.cumulative) - buf);
-        widen(kFrom, fw, fw);
-      }
-      // A null cell (an unqualified row, a status-less version, a formula's vintage) shows
-      // the null text.
-      if (r.qualifier_column) {
-        const size_t qw = std::strlen(QualifierCellText(s, i));
-        filled[kQualifier] = filled[kQualifier] || qw > 0;
-        widen(kQualifier, qw > 0 ? qw : null_text.width, qw > 0 ? qw : null_text.text.size());
-      }
-    }
-    if (r.raw_columns && s.raw) {
-      VintageText vintage;
-      filled[kVintage] = true;
-      for (size_t i = 0; i < n; ++i) {
-        const size_t vw = vintage.At(s.vintage[i]).size();
-        widen(kVintage, vw, vw);
-        const size_t sw = std::strlen(StatusText(s, i));
-        filled[kStatus] = filled[kStatus] || sw > 0;
-        widen(kStatus, sw > 0 ? sw : null_text.width, sw > 0 ? sw : null_text.text.size());
-      }
-    } else if (r.raw_columns) {
-      widen(kVintage, null_text.width, null_text.text.size());
-      widen(kStatus, null_text.width, null_text.text.size());
-    }
-  }
-  // Columns after the first kAlwaysShown that are empty in every row are left out (when there
-  // are rows), as the Table renderer does.
-  std::vector<std::string> dropped;
+  BoxMeasure m;
+  if (!MeasureBox(r, layout, &m)) return std::nullopt;
   std::vector<size_t> shown, widths;
-  filled[kPeriod] = filled[kValue] = filled[kFrom] = true;
-  for (size_t c = 0; c < kTextColumns; ++c) {
-    if (!present[c]) continue;
-    if (total > 0 && c >= kAlwaysShown && !filled[c]) {
-      dropped.emplace_back(kTextHeader[c]);
-      continue;
-    }
-    if (layout.width > 0 && width[c] > kMaxCellWidth) return std::nullopt;  // wrapped
-    shown.push_back(c);
-    widths.push_back(std::min(width[c], kMaxCellWidth));
-  }
-  if (layout.width > 0 && BoxWidth(widths) > layout.width) return std::nullopt;
+  std::vector<std::string> dropped;
+  if (!ChooseBoxColumns(r, layout, &m, &shown, &widths, &dropped)) return std::nullopt;
 
   std::string out;
   AppendRule(out, widths, "\u250c", "\u252c", "\u2510");
+  // The most bytes a row can take: borders, padding and each column's widest cell.
   size_t row_room = 4;
-  for (size_t k = 0; k < shown.size(); ++k) row_room += bytes[shown[k]] + widths[k] + 6;
+  for (size_t k = 0; k < shown.size(); ++k) row_room += m.bytes[shown[k]] + widths[k] + 6;
   out.resize(out.size() + row_room);
   char* p = out.data() + out.size() - row_room;
   p = Put(p, "\u2502");
@@ -308,7 +382,7 @@ std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLay
   out.resize(static_cast<size_t>(p - out.data()));
   AppendRule(out, widths, "\u251c", "\u253c", "\u2524");
 
-  // Pass 2: the rows.
+  // Pass 2: the rows, written into room sized for them up front.
   size_t row = 0;
   for (size_t k = 0; k < r.series.size(); ++k) {
     const SeriesColumns& s = r.series[k];
@@ -320,70 +394,14 @@ std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLay
     p = out.data() + at;
     for (size_t i = 0; i < n; ++i, ++row) {
       p = Put(p, "\u2502");
-      for (size_t col = 0; col < shown.size(); ++col) {
-        const size_t w = widths[col];
-        switch (shown[col]) {
-          case kIndicator:
-            p = PutCell(p, indicator[k].text, indicator[k].width, w, false);
-            break;
-          case kPeriod: {
-            const size_t len =
-                static_cast<size_t>(WritePeriodText(buf, s.period[i], RowIsSpan(s, i)) - buf);
-            p = PutCell(p, std::string_view(buf, len), len, w, false);
-            break;
-          }
-          case kValue:
-            if (std::isnan(s.value[i])) {
-              p = PutCell(p, null_text.text, null_text.width, w, true);
-            } else {
-              const size_t begin = row == 0 ? 0 : number_end[row - 1];
-              const size_t len = number_end[row] - begin;
-              p = PutCell(p, std::string_view(numbers.data() + begin, len), len, w, true);
-            }
-            break;
-          case kUnit:
-            p = PutCell(p, unit[k].text, unit[k].width, w, false);
-            break;
-          case kFrom: {
-            const size_t len =
-                static_cast<size_t>(WritePeriodText(buf, s.from[i], s.cumulative) - buf);
-            p = PutCell(p, std::string_view(buf, len), len, w, false);
-            break;
-          }
-          case kVintage:
-            if (s.raw) {
-              const std::string_view text = vintage.At(s.vintage[i]);
-              p = PutCell(p, text, text.size(), w, false);
-            } else {
-              p = PutCell(p, null_text.text, null_text.width, w, false);
-            }
-            break;
-          case kStatus: {
-            const char* status = s.raw ? StatusText(s, i) : "";
-            if (*status == '\0') {
-              p = PutCell(p, null_text.text, null_text.width, w, false);
-            } else {
-              p = PutCell(p, status, std::strlen(status), w, false);
-            }
-            break;
-          }
-          case kQualifier: {
-            const char* q = QualifierCellText(s, i);
-            if (*q == '\0') {
-              p = PutCell(p, null_text.text, null_text.width, w, false);
-            } else {
-              p = PutCell(p, q, std::strlen(q), w, false);
-            }
-            break;
-          }
-        }
-      }
+      for (size_t col = 0; col < shown.size(); ++col)
+        p = PutBoxCell(p, shown[col], widths[col], s, k, i, row, m, &vintage);
       *p++ = '\n';
     }
     out.resize(static_cast<size_t>(p - out.data()));
   }
   AppendRule(out, widths, "\u2514", "\u2534", "\u2518");
-  if (layout.footer) AppendTableFooter(out, total, dropped, r.notes, layout.width);
+  if (layout.footer) AppendTableFooter(out, r.RowCount(), dropped, r.notes, layout.width);
   return out;
 }
 
