@@ -96,13 +96,18 @@ Status StoreImpl::WriteFormulas(const FormulaBatch& batch) {
   }
   for (const std::string& code : batch.drop) wb.Delete(cf, CatalogKey(kTagFormula, code));
   // An older ixdb would not see the formulas (and could load data under their codes).
-  wb.Put(cf, CatalogKey(kTagFormat), FormatMarker(kFormatVersion));
+  const uint32_t version = std::max(format_version_, kFirstFormulasFormatVersion);
+  wb.Put(cf, CatalogKey(kTagFormat), FormatMarker(version));
   auto next_catalog = std::make_shared<Catalog>(current);
   next_catalog->formulas = std::move(next);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   return Publish(std::move(next_catalog), nullptr,
-                 [&] { return FromRocks(db_->Write(wo, &wb), "writing formulas"); });
+                 [&] {
+                   Status s = FromRocks(db_->Write(wo, &wb), "writing formulas");
+                   if (s.ok()) format_version_ = version;
+                   return s;
+                 });
 }
 
 }  // namespace ixdb::storage

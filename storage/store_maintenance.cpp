@@ -121,7 +121,7 @@ Status StoreImpl::ConsolidateAll() {
   auto flush_series = [&]() -> Status {
     if (keys.size() > 1) {
       MergeRuns(raw, starts, &merged, &order, &tmp);
-      EncodeChunk(merged, options_.zstd_level, &blob, &scratch);
+      EncodeChunk(merged, chunk_layout_, options_.zstd_level, &blob, &scratch);
       for (const auto& k : keys) wb.Delete(handles_[kObsCf], k);
       wb.Put(handles_[kObsCf], ObsKey(current, seq), blob);
     }

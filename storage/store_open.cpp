@@ -191,6 +191,9 @@ Status StoreImpl::ReadOrCreateFormat(bool empty) {
                                 " is newer than this ixdb (v" + std::to_string(kFormatVersion) +
                                 "): " + path_);
   }
+  format_version_ = version;
+  chunk_layout_ =
+      version >= kFirstPackedFormatVersion ? ChunkLayout::kPacked : ChunkLayout::kVarint;
   return Status::OK();
 }
 

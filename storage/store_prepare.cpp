@@ -291,7 +291,7 @@ Status StoreImpl::Widen(const SeriesInfo& before, const SeriesMeta& after, uint6
   if (all.size() > 0) {
     SeriesOut out;
     out.id = before.id;
-    EncodeChunk(all, options_.zstd_level, &out.blob, &scratch);
+    EncodeChunk(all, chunk_layout_, options_.zstd_level, &out.blob, &scratch);
     out.key = ObsKey(before.id, seq);
     out.rows = all.size();
     plan->rows += out.rows;

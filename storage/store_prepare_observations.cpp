@@ -400,11 +400,11 @@ void StoreImpl::EncodeSeries(uint32_t id, const VersionColumns& existing,
     merged.Reserve(existing.size() + fresh.size());
     for (size_t i = 0; i < fresh.size(); ++i) merged.AppendRow(fresh, i);
     merged.Sort();
-    EncodeChunk(merged, options_.zstd_level, &out->blob, scratch);
+    EncodeChunk(merged, chunk_layout_, options_.zstd_level, &out->blob, scratch);
     out->deletes = existing_keys;
     out->rows = merged.size();
   } else {
-    EncodeChunk(fresh, options_.zstd_level, &out->blob, scratch);
+    EncodeChunk(fresh, chunk_layout_, options_.zstd_level, &out->blob, scratch);
     out->rows = fresh.size();
   }
   out->key = ObsKey(id, seq);

@@ -249,13 +249,18 @@ uint32_t Crc32c(std::string_view data) {
   return Crc32cTable(0xFFFFFFFFu, p, data.size()) ^ 0xFFFFFFFFu;
 }
 
-void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
+void EncodeChunk(const VersionColumns& cols, ChunkLayout layout, int zstd_level, std::string* out,
                  std::string* scratch) {
-  EncodeColumns(cols, scratch);
+  const bool packed = layout == ChunkLayout::kPacked;
+  if (packed) {
+    EncodePackedColumns(cols, scratch);
+  } else {
+    EncodeColumns(cols, scratch);
+  }
   out->clear();
   size_t bound = ZSTD_compressBound(scratch->size());
   out->resize(1 + bound);
-  (*out)[0] = static_cast<char>(kChunkZstd);
+  (*out)[0] = static_cast<char>(packed ? kChunkPackedZstd : kChunkZstd);
   ZSTD_CCtx* cctx = Zstd().c;
   ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, zstd_level);
@@ -265,6 +270,11 @@ void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
   // zstd costs ~1-2 us a frame to decompress, about as much as the rest of a read of a small
   // series: keep it only where it saves at least a fifth.
   if (ZSTD_isError(z) || (z + 1) * 5 > (scratch->size() + 5) * 4) {
+    if (packed) {
+      out->assign(1, static_cast<char>(kChunkPacked));
+      out->append(*scratch);
+      return;
+    }
     // Raw, with our own checksum.
     out->assign(1, static_cast<char>(kChunkRaw));
     out->append(*scratch);
@@ -291,7 +301,10 @@ Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scr
     if (crc != Crc32c(raw)) return Status::Corruption("chunk checksum mismatch");
     return DecodeColumns(raw, cols, run_starts);
   }
-  if (tag != kChunkZstd) return Status::Corruption("unknown chunk tag " + std::to_string(tag));
+  if (tag == kChunkPacked) return DecodePackedColumns(blob, cols, run_starts);
+  if (tag != kChunkZstd && tag != kChunkPackedZstd) {
+    return Status::Corruption("unknown chunk tag " + std::to_string(tag));
+  }
   unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
       size > (size_t{1} << 32)) {
@@ -303,7 +316,9 @@ Status DecodeChunk(std::string_view blob, VersionColumns* cols, std::string* scr
     return Status::Corruption(std::string("zstd chunk: ") +
                               (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "size mismatch"));
   }
-  return DecodeColumns(std::string_view(scratch->data(), got), cols, run_starts);
+  const std::string_view raw(scratch->data(), got);
+  return tag == kChunkPackedZstd ? DecodePackedColumns(raw, cols, run_starts)
+                                 : DecodeColumns(raw, cols, run_starts);
 }
 
 }  // namespace ixdb::storage::internal

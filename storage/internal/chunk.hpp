@@ -55,10 +55,18 @@ void MergeRuns(const VersionColumns& in, const std::vector<uint32_t>& starts, Ve
 // Chunk blob tags (first byte). On-disk format: do not change.
 inline constexpr uint8_t kChunkRaw = 0;   // tag + raw columns + crc32c (little-endian) of them
 inline constexpr uint8_t kChunkZstd = 1;  // tag + one zstd frame (content size + checksum)
+// Packed layout (chunk_columns.hpp; store format v4). No checksum of its own: RocksDB's block
+// checksums cover every chunk on disk and in staged files.
+inline constexpr uint8_t kChunkPacked = 2;      // tag + packed columns
+inline constexpr uint8_t kChunkPackedZstd = 3;  // tag + one zstd frame of packed columns
+
+// Which layout EncodeChunk writes: stores of format v4 and newer take packed chunks; older
+// stores keep the layout their readers know.
+enum class ChunkLayout { kVarint, kPacked };
 
 // Encodes every row of `cols` (REQUIRES: IsSorted()) into `*out` (replacing its contents).
 // `scratch` is reused between calls to avoid allocations.
-void EncodeChunk(const VersionColumns& cols, int zstd_level, std::string* out,
+void EncodeChunk(const VersionColumns& cols, ChunkLayout layout, int zstd_level, std::string* out,
                  std::string* scratch);
 
 // Appends the rows of a chunk to `*cols`, as runs each sorted by (period, vintage, seq), and

@@ -14,6 +14,17 @@
 //           blank nor exceptions; then the exceptions as 8 raw bytes each
 //   strings: varint count, length-prefixed strings; stage and source index columns
 //   optional extent column: tag byte, RLE (only when some row covers several periods)
+//
+// The packed layout (chunk tags 2 and 3) is the same but for its integer columns, which are
+// Rice-coded (rice_column.hpp) instead of varints:
+//   varint n, varint m
+//   run headers as five Rice columns of m values: zigzag d_vintage, zigzag d_seq,
+//     zigzag d_load, rows - 1, zigzag d_first_period
+//   period gaps: a Rice column of the n - m gaps
+//   flags: as above
+//   values: mode byte; decimal: a Rice column of the zigzag deltas, then the exceptions as 8
+//           raw bytes each; xor: as above
+//   strings, stage, source and the optional extent column: as above
 
 #include <cstdint>
 #include <string>
@@ -49,12 +60,30 @@ inline constexpr uint8_t kFlagsRle = 2;   // runs: byte, varint length
 inline constexpr uint8_t kIndexNone = 0;  // string index column: every row 0
 inline constexpr uint8_t kIndexRle = 1;
 
-// Writes every row of `c` (REQUIRES: c.IsSorted()) into `*out` (replacing its contents).
-void EncodeColumns(const VersionColumns& c, std::string* out);
+// Bytes of each part of an encoded chunk (diagnostics: bench/storage/chunk_bytes).
+struct ColumnBytes {
+  size_t header = 0;  // row and run counts
+  size_t runs = 0;    // run headers (vintage, seq, load id, rows, first period)
+  size_t periods = 0;
+  size_t flags = 0;
+  size_t values = 0;      // decimal or xor values
+  size_t exceptions = 0;  // raw doubles of the decimal mode's exceptions
+  size_t strings = 0;     // dictionary, stage and source columns
+  size_t extent = 0;
+};
+
+// Writes every row of `c` (REQUIRES: c.IsSorted()) into `*out` (replacing its contents);
+// adds the bytes of each part to *bytes if given.
+void EncodeColumns(const VersionColumns& c, std::string* out, ColumnBytes* bytes = nullptr);
+// The same in the packed layout.
+void EncodePackedColumns(const VersionColumns& c, std::string* out, ColumnBytes* bytes = nullptr);
 
 // Appends the rows of `raw` to `*c`, as runs each sorted by period, and the index in *c of each
 // run's first row to *run_starts. Corruption ("bad chunk: <part>") on malformed input; then
 // nothing is appended.
 Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32_t>* run_starts);
+// The same for the packed layout.
+Status DecodePackedColumns(std::string_view raw, VersionColumns* c,
+                           std::vector<uint32_t>* run_starts);
 
 }  // namespace ixdb::storage::internal

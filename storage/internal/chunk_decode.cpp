@@ -1,4 +1,4 @@
-// DecodeColumns (chunk_columns.hpp), cut along the columns in the order they are stored. This
+// DecodeColumns and DecodePackedColumns (chunk_columns.hpp), cut along the columns in the order they are stored. This
 // is the hot path of every read: its steps work on raw pointers into the already sized columns.
 #include <algorithm>
 #include <cstring>
@@ -6,6 +6,7 @@
 
 #include "storage/internal/chunk_columns.hpp"
 #include "storage/internal/key_codec.hpp"
+#include "storage/internal/rice_column.hpp"
 
 namespace ixdb::storage::internal {
 
@@ -51,6 +52,11 @@ class Reader {
     return s;
   }
   void Fail() { ok_ = false; }
+  // Decodes a Rice column (rice_column.hpp) of `count` values through emit(i, u).
+  template <typename Emit>
+  void Rice(size_t count, Emit emit) {
+    if (ok_ && !GetRiceColumn(&p_, limit_, count, emit)) ok_ = false;
+  }
   // If the next bytes are one RLE run "value 0, length len", consumes them and returns true.
   bool PeekZeroGapRun(uint64_t len) {
     if (!ok_ || p_ >= limit_ || *p_ != 0) return false;
@@ -257,10 +263,15 @@ const char* DecodeXorValues(Reader* r, size_t n, const uint8_t* flags, double* v
   return nullptr;
 }
 
-const char* DecodeValues(Reader* r, size_t n, const uint8_t* flags, bool same_flags,
+const char* DecodePackedDecimals(Reader* r, size_t n, const uint8_t* flags, bool same_flags,
+                                 uint8_t the_flags, double div, double* val);
+
+const char* DecodeValues(Reader* r, bool packed, size_t n, const uint8_t* flags, bool same_flags,
                          uint8_t the_flags, double* val) {
   const uint8_t mode = r->Byte();
-  if (mode <= kMaxDecimalScale && same_flags && !(the_flags & (kFlagBlank | kFlagException))) {
+  if (mode <= kMaxDecimalScale && packed) {
+    return DecodePackedDecimals(r, n, flags, same_flags, the_flags, kPow10[mode], val);
+  } else if (mode <= kMaxDecimalScale && same_flags && !(the_flags & (kFlagBlank | kFlagException))) {
     DecodeDenseDecimals(r, n, kPow10[mode], val);
   } else if (mode <= kMaxDecimalScale) {
     if (const char* bad = DecodeDecimalsWithExceptions(r, n, flags, kPow10[mode], val)) return bad;
@@ -359,6 +370,116 @@ const char* DecodeExtentColumn(Reader* r, size_t n, size_t base, VersionColumns*
   return nullptr;
 }
 
+// The packed layout's run headers: five Rice columns of m values.
+const char* DecodePackedRunHeaders(Reader* r, size_t n, uint64_t m, size_t base, VersionColumns* c,
+                                   std::vector<uint32_t>* run_starts) {
+  uint64_t small[5 * 16];
+  std::vector<uint64_t> big;
+  uint64_t* h = small;
+  if (m > 16) {
+    big.resize(5 * m);
+    h = big.data();
+  }
+  for (size_t f = 0; f < 5; ++f) {
+    uint64_t* col = h + f * m;
+    r->Rice(m, [col](size_t i, uint64_t u) { col[i] = u; });
+  }
+  if (!r->ok()) return "run header";
+  int32_t* period = c->period.data() + base;
+  int32_t* vin = c->vintage.data() + base;
+  uint64_t* seq = c->seq.data() + base;
+  uint64_t* load = c->load_id.data() + base;
+  int64_t v = 0, first = 0;
+  uint64_t sq = 0, ld = 0;
+  size_t pos = 0;
+  for (uint64_t k = 0; k < m; ++k) {
+    v += UnZigZag(h[k]);
+    sq += static_cast<uint64_t>(UnZigZag(h[m + k]));
+    ld += static_cast<uint64_t>(UnZigZag(h[2 * m + k]));
+    const uint64_t rows = h[3 * m + k] + 1;
+    first += UnZigZag(h[4 * m + k]);
+    if (rows == 0 || rows > n - pos || v < INT32_MIN || v > INT32_MAX || first < INT32_MIN ||
+        first > INT32_MAX) {
+      return "run header";
+    }
+    run_starts->push_back(static_cast<uint32_t>(base + pos));
+    std::fill(vin + pos, vin + pos + rows, static_cast<int32_t>(v));
+    std::fill(seq + pos, seq + pos + rows, sq);
+    std::fill(load + pos, load + pos + rows, ld);
+    period[pos] = static_cast<int32_t>(first);  // gaps fill the rest
+    pos += rows;
+  }
+  if (pos != n) return "run sizes";
+  return nullptr;
+}
+
+// The packed layout's period gaps: one Rice column over the rows that are not first of a run.
+const char* DecodePackedPeriodGaps(Reader* r, size_t n, uint64_t m, size_t base,
+                                   size_t runs_base, const std::vector<uint32_t>& run_starts,
+                                   int32_t* period) {
+  size_t row = 0;
+  size_t run = 0;  // the run `row` is in, counted from this chunk's first
+  auto run_start = [&](size_t k) -> size_t {
+    return k < m ? run_starts[runs_base + k] - base : n;
+  };
+  size_t next = run_start(1);
+  bool ok = true;
+  r->Rice(n - m, [&](size_t, uint64_t gap) {
+    if (!ok) return;
+    ++row;
+    while (row == next && row < n) {  // a run's first row: its period is in the header
+      ++run;
+      next = run_start(run + 1);
+      ++row;
+    }
+    const int64_t p = static_cast<int64_t>(period[row - 1]) + 1 + static_cast<int64_t>(gap);
+    if (row >= n || gap > INT32_MAX || p > INT32_MAX) {
+      ok = false;
+      return;
+    }
+    period[row] = static_cast<int32_t>(p);
+  });
+  return r->ok() && ok ? nullptr : "period gaps";
+}
+
+// The packed layout's decimal values: a Rice column over the rows neither blank nor exception.
+const char* DecodePackedDecimals(Reader* r, size_t n, const uint8_t* flags, bool same_flags,
+                                 uint8_t the_flags, double div, double* val) {
+  constexpr uint8_t kNotDecimal = kFlagBlank | kFlagException;
+  int64_t cur = 0;
+  if (same_flags && !(the_flags & kNotDecimal)) {
+    r->Rice(n, [&](size_t i, uint64_t u) {
+      cur = static_cast<int64_t>(static_cast<uint64_t>(cur) + static_cast<uint64_t>(UnZigZag(u)));
+      val[i] = static_cast<double>(cur) / div;
+    });
+    return r->ok() ? nullptr : "values";
+  }
+  size_t decimals = 0, exceptions = 0;
+  for (size_t i = 0; i < n; ++i) {
+    decimals += (flags[i] & kNotDecimal) == 0;
+    exceptions += (flags[i] & kNotDecimal) == kFlagException;
+  }
+  size_t row = 0;
+  r->Rice(decimals, [&](size_t, uint64_t u) {
+    while (flags[row] & kNotDecimal) val[row++] = std::numeric_limits<double>::quiet_NaN();
+    cur = static_cast<int64_t>(static_cast<uint64_t>(cur) + static_cast<uint64_t>(UnZigZag(u)));
+    val[row++] = static_cast<double>(cur) / div;
+  });
+  if (!r->ok()) return "values";
+  for (; row < n; ++row) val[row] = std::numeric_limits<double>::quiet_NaN();
+  if (exceptions > 0) {
+    std::string_view b = r->Bytes(exceptions * 8);
+    if (!r->ok()) return "value exceptions";
+    const char* p = b.data();
+    for (size_t i = 0; i < n; ++i) {
+      if ((flags[i] & kNotDecimal) != kFlagException) continue;
+      std::memcpy(&val[i], p, 8);
+      p += 8;
+    }
+  }
+  return nullptr;
+}
+
 // Resizes every per-row column but extent (which exists only when some row has one).
 void ResizeRows(VersionColumns* c, size_t size) {
   c->period.resize(size);
@@ -373,9 +494,10 @@ void ResizeRows(VersionColumns* c, size_t size) {
   c->source.resize(size);
 }
 
-}  // namespace
 
-Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32_t>* run_starts) {
+// Both layouts share the order of the columns and their flags, strings and extent.
+Status Decode(std::string_view raw, bool packed, VersionColumns* c,
+              std::vector<uint32_t>* run_starts) {
   Reader r(raw.data(), raw.data() + raw.size());
   uint64_t n64 = r.Varint();
   // Every row costs at least one byte somewhere; this bounds allocations on garbage input.
@@ -393,9 +515,14 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
   const uint64_t m = r.Varint();
   if (!r.ok() || m == 0 || m > n || m > raw.size()) return fail("runs");
   ResizeRows(c, base + n);
-  if (const char* bad = DecodeRunHeaders(&r, n, m, base, c, run_starts)) return fail(bad);
-  if (const char* bad =
-          DecodePeriodGaps(&r, n, m, base, runs_base, *run_starts, c->period.data() + base)) {
+  if (const char* bad = packed ? DecodePackedRunHeaders(&r, n, m, base, c, run_starts)
+                               : DecodeRunHeaders(&r, n, m, base, c, run_starts)) {
+    return fail(bad);
+  }
+  int32_t* period = c->period.data() + base;
+  if (const char* bad = packed ? DecodePackedPeriodGaps(&r, n, m, base, runs_base, *run_starts,
+                                                        period)
+                               : DecodePeriodGaps(&r, n, m, base, runs_base, *run_starts, period)) {
     return fail(bad);
   }
   // Flags go to `status` first, then are split.
@@ -403,7 +530,7 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
   bool same_flags = false;
   uint8_t the_flags = 0;
   if (!DecodeFlags(&r, n, flags, &same_flags, &the_flags)) return fail("flags");
-  if (const char* bad = DecodeValues(&r, n, flags, same_flags, the_flags, c->value.data() + base)) {
+  if (const char* bad = DecodeValues(&r, packed, n, flags, same_flags, the_flags, c->value.data() + base)) {
     return fail(bad);
   }
   if (!SplitFlags(n, same_flags, the_flags, flags, c->qualifier.data() + base,
@@ -413,6 +540,17 @@ Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32
   if (const char* bad = DecodeStringColumns(&r, n, raw.size(), base, c)) return fail(bad);
   if (const char* bad = DecodeExtentColumn(&r, n, base, c)) return fail(bad);
   return Status::OK();
+}
+
+}  // namespace
+
+Status DecodeColumns(std::string_view raw, VersionColumns* c, std::vector<uint32_t>* run_starts) {
+  return Decode(raw, /*packed=*/false, c, run_starts);
+}
+
+Status DecodePackedColumns(std::string_view raw, VersionColumns* c,
+                           std::vector<uint32_t>* run_starts) {
+  return Decode(raw, /*packed=*/true, c, run_starts);
 }
 
 }  // namespace ixdb::storage::internal

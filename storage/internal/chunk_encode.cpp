@@ -1,4 +1,4 @@
-// EncodeColumns (chunk_columns.hpp), cut along the columns in the order they are stored.
+// EncodeColumns and EncodePackedColumns (chunk_columns.hpp), cut along the columns in the order they are stored.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -6,6 +6,7 @@
 
 #include "storage/internal/chunk_columns.hpp"
 #include "storage/internal/key_codec.hpp"
+#include "storage/internal/rice_column.hpp"
 
 namespace ixdb::storage::internal {
 
@@ -124,7 +125,6 @@ void PutRunHeaders(const VersionColumns& c, const std::vector<Ver>& dict,
                    const std::vector<uint32_t>& count, const std::vector<uint32_t>& order,
                    std::string* out) {
   const size_t m = dict.size();
-  PutVarint64(out, m);
   Ver prev{0, 0, 0};
   int32_t prev_first = 0;
   for (size_t k = 0; k < m; ++k) {
@@ -262,9 +262,9 @@ void PutXorValues(const VersionColumns& c, const std::vector<uint32_t>& order,
   }
 }
 
-// The strings, the stage and source index columns and the optional extent column.
-void PutStringAndExtentColumns(const VersionColumns& c, const std::vector<uint32_t>& order,
-                               std::string* out) {
+// The strings and the stage and source index columns.
+void PutStringColumns(const VersionColumns& c, const std::vector<uint32_t>& order,
+                      std::string* out) {
   const size_t n = c.size();
   PutVarint64(out, c.strings.size() - 1);
   for (size_t i = 1; i < c.strings.size(); ++i) PutLengthPrefixed(out, c.strings[i]);
@@ -273,35 +273,153 @@ void PutStringAndExtentColumns(const VersionColumns& c, const std::vector<uint32
   PutIndexColumn(out, ix);
   for (size_t j = 0; j < n; ++j) ix[j] = c.source[order[j]];
   PutIndexColumn(out, ix);
-  // The optional extent column: present only when some row covers several periods.
+}
+
+// The optional extent column: present only when some row covers several periods.
+void PutExtentColumn(const VersionColumns& c, const std::vector<uint32_t>& order,
+                     std::string* out) {
+  const size_t n = c.size();
   if (!c.extent.empty() &&
       std::any_of(c.extent.begin(), c.extent.end(), [](uint8_t e) { return e != 0; })) {
+    std::vector<uint32_t> ix(n);
     for (size_t j = 0; j < n; ++j) ix[j] = c.extent[order[j]];
     PutU8(out, kExtentRle);
     PutRle(out, ix);
   }
 }
 
+// The run headers of the packed layout: five Rice columns of m values each.
+void PutPackedRunHeaders(const VersionColumns& c, const std::vector<Ver>& dict,
+                         const std::vector<uint32_t>& count, const std::vector<uint32_t>& order,
+                         std::string* out) {
+  const size_t m = dict.size();
+  std::vector<uint64_t> u(m);
+  auto delta = [](int64_t cur, int64_t prev) {
+    return ZigZag(static_cast<int64_t>(static_cast<uint64_t>(cur) - static_cast<uint64_t>(prev)));
+  };
+  for (size_t k = 0; k < m; ++k) u[k] = delta(dict[k].vintage, k ? dict[k - 1].vintage : 0);
+  PutRiceColumn(u, out);
+  for (size_t k = 0; k < m; ++k) {
+    u[k] = delta(static_cast<int64_t>(dict[k].seq),
+                 k ? static_cast<int64_t>(dict[k - 1].seq) : 0);
+  }
+  PutRiceColumn(u, out);
+  for (size_t k = 0; k < m; ++k) {
+    u[k] = delta(static_cast<int64_t>(dict[k].load),
+                 k ? static_cast<int64_t>(dict[k - 1].load) : 0);
+  }
+  PutRiceColumn(u, out);
+  for (size_t k = 0; k < m; ++k) u[k] = count[k + 1] - count[k] - 1;
+  PutRiceColumn(u, out);
+  int32_t prev_first = 0;
+  for (size_t k = 0; k < m; ++k) {
+    const int32_t first = c.period[order[count[k]]];
+    u[k] = delta(first, prev_first);
+    prev_first = first;
+  }
+  PutRiceColumn(u, out);
+}
+
+void PutPackedPeriodGaps(const VersionColumns& c, const std::vector<uint32_t>& count,
+                         const std::vector<uint32_t>& order, std::string* out) {
+  const size_t m = count.size() - 1;
+  std::vector<uint64_t> gaps;
+  gaps.reserve(c.size() - m);
+  for (size_t k = 0; k < m; ++k) {
+    for (uint32_t j = count[k] + 1; j < count[k + 1]; ++j) {
+      gaps.push_back(
+          static_cast<uint64_t>(static_cast<int64_t>(c.period[order[j]]) - c.period[order[j - 1]] - 1));
+    }
+  }
+  PutRiceColumn(gaps, out);
+}
+
+void PutPackedDecimalValues(const VersionColumns& c, const std::vector<uint32_t>& order,
+                            const ValueLayout& layout, std::string* out) {
+  const size_t n = c.size();
+  const std::vector<uint8_t>& flags = layout.flags;
+  PutU8(out, static_cast<uint8_t>(layout.scale));
+  std::vector<uint64_t> u;
+  u.reserve(n);
+  int64_t prev_m = 0;
+  for (size_t j = 0; j < n; ++j) {
+    if (flags[j] & (kFlagBlank | kFlagException)) continue;
+    const int64_t mm = layout.scaled[j];
+    u.push_back(
+        ZigZag(static_cast<int64_t>(static_cast<uint64_t>(mm) - static_cast<uint64_t>(prev_m))));
+    prev_m = mm;
+  }
+  PutRiceColumn(u, out);
+  for (size_t j = 0; j < n; ++j) {
+    if (!(flags[j] & kFlagException)) continue;
+    uint64_t bits;
+    std::memcpy(&bits, &c.value[order[j]], 8);
+    PutFixed64LE(out, bits);
+  }
+}
+
 }  // namespace
 
-void EncodeColumns(const VersionColumns& c, std::string* out) {
+namespace {
+
+// Both layouts share the order of the columns and their flags, strings and extent.
+void Encode(const VersionColumns& c, bool packed, std::string* out, ColumnBytes* bytes) {
   const size_t n = c.size();
   out->clear();
+  size_t mark = 0;
+  auto count = [&](size_t ColumnBytes::*part) {
+    if (bytes != nullptr) bytes->*part += out->size() - mark;
+    mark = out->size();
+  };
   PutVarint64(out, n);
-  if (n == 0) return;
+  if (n == 0) return count(&ColumnBytes::header);
   const std::vector<Ver> dict = DistinctVersions(c);
-  std::vector<uint32_t> count, order;
-  OrderByRun(c, dict, &count, &order);
-  PutRunHeaders(c, dict, count, order, out);
-  PutPeriodGaps(c, count, order, out);
+  std::vector<uint32_t> run_count, order;
+  OrderByRun(c, dict, &run_count, &order);
+  PutVarint64(out, dict.size());
+  count(&ColumnBytes::header);
+  if (packed) {
+    PutPackedRunHeaders(c, dict, run_count, order, out);
+    count(&ColumnBytes::runs);
+    PutPackedPeriodGaps(c, run_count, order, out);
+  } else {
+    PutRunHeaders(c, dict, run_count, order, out);
+    count(&ColumnBytes::runs);
+    PutPeriodGaps(c, run_count, order, out);
+  }
+  count(&ColumnBytes::periods);
   const ValueLayout layout = ChooseValueLayout(c, order);
   PutFlagsColumn(layout.flags, out);
-  if (!layout.use_xor) {
-    PutDecimalValues(c, order, layout, out);
-  } else {
+  count(&ColumnBytes::flags);
+  if (layout.use_xor) {
     PutXorValues(c, order, layout.flags, out);
+  } else if (packed) {
+    PutPackedDecimalValues(c, order, layout, out);
+  } else {
+    PutDecimalValues(c, order, layout, out);
   }
-  PutStringAndExtentColumns(c, order, out);
+  if (bytes != nullptr && !layout.use_xor) {
+    const size_t raw = 8 * static_cast<size_t>(std::count_if(
+                               layout.flags.begin(), layout.flags.end(),
+                               [](uint8_t f) { return (f & kFlagException) != 0; }));
+    bytes->exceptions += raw;
+    mark += raw;
+  }
+  count(&ColumnBytes::values);
+  PutStringColumns(c, order, out);
+  count(&ColumnBytes::strings);
+  PutExtentColumn(c, order, out);
+  count(&ColumnBytes::extent);
+}
+
+}  // namespace
+
+void EncodeColumns(const VersionColumns& c, std::string* out, ColumnBytes* bytes) {
+  Encode(c, /*packed=*/false, out, bytes);
+}
+
+void EncodePackedColumns(const VersionColumns& c, std::string* out, ColumnBytes* bytes) {
+  Encode(c, /*packed=*/true, out, bytes);
 }
 
 }  // namespace ixdb::storage::internal

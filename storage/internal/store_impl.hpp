@@ -37,12 +37,17 @@ namespace ixdb::storage::internal {
 // The on-disk format version this build writes and reads. On-disk format: do not change the
 // meaning of existing versions; bump it when the layout changes incompatibly.
 // v2: chunks may end with an extent column (combined periods such as 1-2月); v1 stores open as
-// they are. v3: named formulas ("D" records, metadata record v3). kFormatVersion is the newest
-// version this build reads; a new store is created as kNewStoreFormatVersion (v2), so that a
-// store without formulas stays readable by an older ixdb, and the first WriteFormulas marks it
-// v3 (an older ixdb would not see the formulas, and could load data under their codes).
-inline constexpr uint32_t kFormatVersion = 3;
-inline constexpr uint32_t kNewStoreFormatVersion = 2;
+// they are. v3: named formulas ("D" records, metadata record v3); the first WriteFormulas marks
+// a v2 store v3 (an older ixdb would not see the formulas, and could load data under their
+// codes). v4: chunks may be packed (chunk tags 2 and 3: Rice-coded integer columns), which a v3
+// reader would refuse; v4 includes v3's formulas. kFormatVersion is the newest version this
+// build reads; a new store is created as kNewStoreFormatVersion (v4) and writes packed chunks.
+// A store of an older version keeps its version and writes chunks in the layout its readers
+// know (ChunkLayout::kVarint), so an older ixdb still opens it.
+inline constexpr uint32_t kFormatVersion = 4;
+inline constexpr uint32_t kNewStoreFormatVersion = 4;
+inline constexpr uint32_t kFirstPackedFormatVersion = 4;
+inline constexpr uint32_t kFirstFormulasFormatVersion = 3;
 inline constexpr char kFormatMagic[] = "ixdb-store";
 // The format marker ("F"): the magic text and a u32 BE version.
 inline std::string FormatMarker(uint32_t version) {
@@ -237,6 +242,8 @@ class StoreImpl final : public Store {
 
   Options options_;
   std::string path_;
+  uint32_t format_version_ = kNewStoreFormatVersion;  // the marker's; guarded by write_mu_
+  ChunkLayout chunk_layout_ = ChunkLayout::kPacked;  // set at Open from the format version
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::Options cf_options_[kNumCfs];

@@ -228,10 +228,16 @@ TEST_CASE("Formulas: data is never written under a formula's code", "[storage]")
   CHECK(store->NewReadView()->ListSeries()->size() == 2);
 }
 
-TEST_CASE("Formulas: a store without formulas keeps format v2, the first formula marks it v3",
+TEST_CASE("Formulas: a v2 store without formulas keeps format v2, the first formula marks it v3",
           "[storage]") {
   TempDir dir;
   {
+    auto store = OpenStore(dir.path());
+    CHECK(*internal::TEST_FormatVersion(store.get()) == 4);  // a new store
+    REQUIRE_OK(internal::TEST_SetFormatVersion(store.get(), 2));
+  }
+  {
+    // As an older ixdb wrote it: opened as v2, it is written as v2 (varint chunks).
     auto store = OpenStore(dir.path());
     StoreData(*store);
     CHECK(*internal::TEST_FormatVersion(store.get()) == 2);

@@ -188,6 +188,59 @@ TEST_CASE("Store: values survive bit-exactly whatever their decimal shape", "[st
   }
 }
 
+// Stores of format v2/v3 hold varint chunks (chunk tags 0 and 1) and keep writing them, so that
+// the ixdb that wrote them still opens them; a new store (v4) writes packed chunks. Both must
+// read the same versions bit for bit, before and after consolidation.
+TEST_CASE("Store: a v2 store keeps varint chunks and reads the same as a new packed store",
+          "[storage]") {
+  TempDir old_dir, new_dir;
+  {
+    auto s = OpenStore(old_dir.path());
+    REQUIRE_OK(internal::TEST_SetFormatVersion(s.get(), 2));
+  }
+  auto write_all = [](Store& store) {
+    for (int vintage = 0; vintage < 4; ++vintage) {
+      WriteBatch b;
+      if (vintage == 0) b.PutSeries(Meta("x", Frequency::kMonthly));
+      for (int m = 0; m < 40; ++m) {
+        if (vintage > 0 && m % (vintage + 2) != 0) continue;  // a few revisions per release
+        const double v = 1000.125 + m * 3.5 - vintage * 0.001 + (m == 7 ? 0.1 + 0.2 : 0);
+        b.PutObservation(Obs("x", Period::Month(2020 + m / 12, m % 12 + 1),
+                             D(2024, 1 + vintage, 15), m == 9 ? kMissing : v));
+      }
+      MustWrite(store, b);
+    }
+  };
+  auto old_store = OpenStore(old_dir.path());
+  auto new_store = OpenStore(new_dir.path());
+  write_all(*old_store);
+  write_all(*new_store);
+  auto same = [&](ReadRequest req) {
+    const SeriesValues a = MustRead(*old_store, "x", req), b = MustRead(*new_store, "x", req);
+    REQUIRE(a.size() == b.size());
+    CHECK(a.size() >= 39);
+    for (size_t i = 0; i < a.size(); ++i) {
+      INFO(i);
+      CHECK(a.period[i] == b.period[i]);
+      CHECK(a.vintage[i] == b.vintage[i]);
+      CHECK((SameBits(a.value[i], b.value[i]) || (std::isnan(a.value[i]) && std::isnan(b.value[i]))));
+    }
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("compacted " << pass);
+    same({});
+    same(AsOf(D(2024, 2, 20)));
+    ReadRequest first;
+    first.mode = ReadMode::kFirst;
+    same(first);
+    REQUIRE_OK(old_store->Compact());
+    REQUIRE_OK(new_store->Compact());
+  }
+  CHECK(*internal::TEST_FormatVersion(old_store.get()) == 2);
+  CHECK(*internal::TEST_FormatVersion(new_store.get()) == 4);
+  CHECK(MustRead(*old_store, "x").value[7] == 1000.125 + 7 * 3.5 - 0 * 0.001 + (0.1 + 0.2));
+}
+
 // Two releases of GDP growth 2023: estimate 6 (~) in January, final 5.7 in March.
 std::unique_ptr<Store> RevisedStore(const TempDir& dir) {
   auto store = OpenStore(dir.path());
@@ -1020,7 +1073,7 @@ TEST_CASE("Store: open refuses foreign directories, newer formats and a second w
   std::unique_ptr<Store> store;
   Status s = Store::Open({}, path, &store);
   CHECK(s.IsNotSupported());
-  CHECK(s.message().find("store format v99 is newer than this ixdb (v3)") != std::string::npos);
+  CHECK(s.message().find("store format v99 is newer than this ixdb (v4)") != std::string::npos);
 }
 
 TEST_CASE("Store: concurrent readers see consistent snapshots during writes", "[storage]") {
