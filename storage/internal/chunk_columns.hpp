@@ -18,12 +18,14 @@
 // The packed layout (chunk tags 2 and 3) is the same but for its integer columns, which are
 // Rice-coded (rice_column.hpp) instead of varints:
 //   varint n, varint m
-//   run headers as five Rice columns of m values: zigzag d_vintage, zigzag d_seq,
-//     zigzag d_load, rows - 1, zigzag d_first_period
+//   run headers, m values each: vintage, seq and load id as delta columns, a Rice column of
+//     rows - 1, first period as a delta column
 //   period gaps: a Rice column of the n - m gaps
 //   flags: as above
-//   values: mode byte; decimal: a Rice column of the zigzag deltas, then the exceptions as 8
-//           raw bytes each; xor: as above
+//   values: mode byte; decimal: a delta column of the scaled integers, then the exceptions as
+//           8 raw bytes each; xor: as above
+// A delta column of c values (c > 0) is varsint x[0], then a Rice column of the c - 1 zigzag
+// deltas x[i] - x[i-1].
 //   strings, stage, source and the optional extent column: as above
 
 #include <cstdint>

@@ -57,6 +57,19 @@ class Reader {
   void Rice(size_t count, Emit emit) {
     if (ok_ && !GetRiceColumn(&p_, limit_, count, emit)) ok_ = false;
   }
+  // Decodes a delta column of the packed layout (a varsint, then a Rice column of the zigzag
+  // deltas) of `count` values through emit(i, x).
+  template <typename Emit>
+  void Deltas(size_t count, Emit emit) {
+    if (count == 0) return;
+    uint64_t x = static_cast<uint64_t>(Varsint());
+    if (!ok_) return;
+    emit(size_t{0}, static_cast<int64_t>(x));
+    Rice(count - 1, [&](size_t i, uint64_t u) {
+      x += static_cast<uint64_t>(UnZigZag(u));
+      emit(i + 1, static_cast<int64_t>(x));
+    });
+  }
   // If the next bytes are one RLE run "value 0, length len", consumes them and returns true.
   bool PeekZeroGapRun(uint64_t len) {
     if (!ok_ || p_ >= limit_ || *p_ != 0) return false;
@@ -370,7 +383,7 @@ const char* DecodeExtentColumn(Reader* r, size_t n, size_t base, VersionColumns*
   return nullptr;
 }
 
-// The packed layout's run headers: five Rice columns of m values.
+// The packed layout's run headers: four delta columns and a Rice column of m values.
 const char* DecodePackedRunHeaders(Reader* r, size_t n, uint64_t m, size_t base, VersionColumns* c,
                                    std::vector<uint32_t>* run_starts) {
   uint64_t small[5 * 16];
@@ -380,24 +393,24 @@ const char* DecodePackedRunHeaders(Reader* r, size_t n, uint64_t m, size_t base,
     big.resize(5 * m);
     h = big.data();
   }
-  for (size_t f = 0; f < 5; ++f) {
-    uint64_t* col = h + f * m;
-    r->Rice(m, [col](size_t i, uint64_t u) { col[i] = u; });
-  }
+  auto into = [](uint64_t* col) { return [col](size_t i, auto x) { col[i] = static_cast<uint64_t>(x); }; };
+  r->Deltas(m, into(h));          // vintages
+  r->Deltas(m, into(h + m));      // seqs
+  r->Deltas(m, into(h + 2 * m));  // load ids
+  r->Rice(m, into(h + 3 * m));    // rows - 1
+  r->Deltas(m, into(h + 4 * m));  // first periods
   if (!r->ok()) return "run header";
   int32_t* period = c->period.data() + base;
   int32_t* vin = c->vintage.data() + base;
   uint64_t* seq = c->seq.data() + base;
   uint64_t* load = c->load_id.data() + base;
-  int64_t v = 0, first = 0;
-  uint64_t sq = 0, ld = 0;
   size_t pos = 0;
   for (uint64_t k = 0; k < m; ++k) {
-    v += UnZigZag(h[k]);
-    sq += static_cast<uint64_t>(UnZigZag(h[m + k]));
-    ld += static_cast<uint64_t>(UnZigZag(h[2 * m + k]));
+    const int64_t v = static_cast<int64_t>(h[k]);
+    const uint64_t sq = h[m + k];
+    const uint64_t ld = h[2 * m + k];
     const uint64_t rows = h[3 * m + k] + 1;
-    first += UnZigZag(h[4 * m + k]);
+    const int64_t first = static_cast<int64_t>(h[4 * m + k]);
     if (rows == 0 || rows > n - pos || v < INT32_MIN || v > INT32_MAX || first < INT32_MIN ||
         first > INT32_MAX) {
       return "run header";
@@ -446,12 +459,8 @@ const char* DecodePackedPeriodGaps(Reader* r, size_t n, uint64_t m, size_t base,
 const char* DecodePackedDecimals(Reader* r, size_t n, const uint8_t* flags, bool same_flags,
                                  uint8_t the_flags, double div, double* val) {
   constexpr uint8_t kNotDecimal = kFlagBlank | kFlagException;
-  int64_t cur = 0;
   if (same_flags && !(the_flags & kNotDecimal)) {
-    r->Rice(n, [&](size_t i, uint64_t u) {
-      cur = static_cast<int64_t>(static_cast<uint64_t>(cur) + static_cast<uint64_t>(UnZigZag(u)));
-      val[i] = static_cast<double>(cur) / div;
-    });
+    r->Deltas(n, [&](size_t i, int64_t x) { val[i] = static_cast<double>(x) / div; });
     return r->ok() ? nullptr : "values";
   }
   size_t decimals = 0, exceptions = 0;
@@ -460,10 +469,9 @@ const char* DecodePackedDecimals(Reader* r, size_t n, const uint8_t* flags, bool
     exceptions += (flags[i] & kNotDecimal) == kFlagException;
   }
   size_t row = 0;
-  r->Rice(decimals, [&](size_t, uint64_t u) {
+  r->Deltas(decimals, [&](size_t, int64_t x) {
     while (flags[row] & kNotDecimal) val[row++] = std::numeric_limits<double>::quiet_NaN();
-    cur = static_cast<int64_t>(static_cast<uint64_t>(cur) + static_cast<uint64_t>(UnZigZag(u)));
-    val[row++] = static_cast<double>(cur) / div;
+    val[row++] = static_cast<double>(x) / div;
   });
   if (!r->ok()) return "values";
   for (; row < n; ++row) val[row] = std::numeric_limits<double>::quiet_NaN();
@@ -500,8 +508,11 @@ Status Decode(std::string_view raw, bool packed, VersionColumns* c,
               std::vector<uint32_t>* run_starts) {
   Reader r(raw.data(), raw.data() + raw.size());
   uint64_t n64 = r.Varint();
-  // Every row costs at least one byte somewhere; this bounds allocations on garbage input.
-  if (!r.ok() || n64 > raw.size() * 64) return Status::Corruption("bad chunk: row count");
+  // This bounds allocations on garbage input. A varint row costs at least one byte somewhere;
+  // a packed chunk of constant columns costs a few bytes for any number of rows, so its bound
+  // only keeps garbage from allocating more than a few MB per byte of input.
+  const size_t max_rows = packed ? raw.size() * 4096 + 65536 : raw.size() * 64;
+  if (!r.ok() || n64 > max_rows) return Status::Corruption("bad chunk: row count");
   const size_t n = n64;
   const size_t base = c->size();
   const size_t runs_base = run_starts->size();
@@ -513,7 +524,7 @@ Status Decode(std::string_view raw, bool packed, VersionColumns* c,
   };
   if (n == 0) return r.at_end() ? Status::OK() : fail("trailing bytes");
   const uint64_t m = r.Varint();
-  if (!r.ok() || m == 0 || m > n || m > raw.size()) return fail("runs");
+  if (!r.ok() || m == 0 || m > n || (!packed && m > raw.size())) return fail("runs");
   ResizeRows(c, base + n);
   if (const char* bad = packed ? DecodePackedRunHeaders(&r, n, m, base, c, run_starts)
                                : DecodeRunHeaders(&r, n, m, base, c, run_starts)) {

@@ -288,36 +288,36 @@ void PutExtentColumn(const VersionColumns& c, const std::vector<uint32_t>& order
   }
 }
 
-// The run headers of the packed layout: five Rice columns of m values each.
+// A delta column of the packed layout: varsint x[0], then a Rice column of the zigzag deltas
+// x[i] - x[i-1] (a first value of thousands would otherwise cost an escape in every column).
+void PutPackedDeltas(const std::vector<int64_t>& x, std::string* out) {
+  if (x.empty()) return;
+  PutVarsint64(out, x[0]);
+  std::vector<uint64_t> u(x.size() - 1);
+  for (size_t i = 1; i < x.size(); ++i) {
+    u[i - 1] = ZigZag(static_cast<int64_t>(static_cast<uint64_t>(x[i]) -
+                                           static_cast<uint64_t>(x[i - 1])));
+  }
+  PutRiceColumn(u, out);
+}
+
+// The run headers of the packed layout: four delta columns and a Rice column of m values each.
 void PutPackedRunHeaders(const VersionColumns& c, const std::vector<Ver>& dict,
                          const std::vector<uint32_t>& count, const std::vector<uint32_t>& order,
                          std::string* out) {
   const size_t m = dict.size();
-  std::vector<uint64_t> u(m);
-  auto delta = [](int64_t cur, int64_t prev) {
-    return ZigZag(static_cast<int64_t>(static_cast<uint64_t>(cur) - static_cast<uint64_t>(prev)));
-  };
-  for (size_t k = 0; k < m; ++k) u[k] = delta(dict[k].vintage, k ? dict[k - 1].vintage : 0);
-  PutRiceColumn(u, out);
-  for (size_t k = 0; k < m; ++k) {
-    u[k] = delta(static_cast<int64_t>(dict[k].seq),
-                 k ? static_cast<int64_t>(dict[k - 1].seq) : 0);
-  }
-  PutRiceColumn(u, out);
-  for (size_t k = 0; k < m; ++k) {
-    u[k] = delta(static_cast<int64_t>(dict[k].load),
-                 k ? static_cast<int64_t>(dict[k - 1].load) : 0);
-  }
-  PutRiceColumn(u, out);
-  for (size_t k = 0; k < m; ++k) u[k] = count[k + 1] - count[k] - 1;
-  PutRiceColumn(u, out);
-  int32_t prev_first = 0;
-  for (size_t k = 0; k < m; ++k) {
-    const int32_t first = c.period[order[count[k]]];
-    u[k] = delta(first, prev_first);
-    prev_first = first;
-  }
-  PutRiceColumn(u, out);
+  std::vector<int64_t> x(m);
+  for (size_t k = 0; k < m; ++k) x[k] = dict[k].vintage;
+  PutPackedDeltas(x, out);
+  for (size_t k = 0; k < m; ++k) x[k] = static_cast<int64_t>(dict[k].seq);
+  PutPackedDeltas(x, out);
+  for (size_t k = 0; k < m; ++k) x[k] = static_cast<int64_t>(dict[k].load);
+  PutPackedDeltas(x, out);
+  std::vector<uint64_t> rows(m);
+  for (size_t k = 0; k < m; ++k) rows[k] = count[k + 1] - count[k] - 1;
+  PutRiceColumn(rows, out);
+  for (size_t k = 0; k < m; ++k) x[k] = c.period[order[count[k]]];
+  PutPackedDeltas(x, out);
 }
 
 void PutPackedPeriodGaps(const VersionColumns& c, const std::vector<uint32_t>& count,
@@ -339,17 +339,12 @@ void PutPackedDecimalValues(const VersionColumns& c, const std::vector<uint32_t>
   const size_t n = c.size();
   const std::vector<uint8_t>& flags = layout.flags;
   PutU8(out, static_cast<uint8_t>(layout.scale));
-  std::vector<uint64_t> u;
-  u.reserve(n);
-  int64_t prev_m = 0;
+  std::vector<int64_t> x;
+  x.reserve(n);
   for (size_t j = 0; j < n; ++j) {
-    if (flags[j] & (kFlagBlank | kFlagException)) continue;
-    const int64_t mm = layout.scaled[j];
-    u.push_back(
-        ZigZag(static_cast<int64_t>(static_cast<uint64_t>(mm) - static_cast<uint64_t>(prev_m))));
-    prev_m = mm;
+    if (!(flags[j] & (kFlagBlank | kFlagException))) x.push_back(layout.scaled[j]);
   }
-  PutRiceColumn(u, out);
+  PutPackedDeltas(x, out);
   for (size_t j = 0; j < n; ++j) {
     if (!(flags[j] & kFlagException)) continue;
     uint64_t bits;

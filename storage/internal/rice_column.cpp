@@ -38,19 +38,23 @@ class BitWriter {
 
 uint64_t CodeBits(uint64_t u, int k) {
   const uint64_t q = u >> k;
-  return q < kRiceEscape ? q + 1 + static_cast<uint64_t>(k) : kRiceEscape + 64;
+  return q < kRiceEscape ? q + 1 + static_cast<uint64_t>(k)
+                         : kRiceEscape + 6 + static_cast<uint64_t>(std::bit_width(u));
 }
 
-// The k with the fewest bits for the block: near log2 of the mean (optimal for a geometric
-// distribution), checked one step either side.
+// The k with the fewest bits for the block, among those near the median bit width (an outlier,
+// such as the first value of a column, must not drive k up as it would drive up the mean).
 int ChooseK(const uint64_t* u, size_t n) {
-  unsigned __int128 sum = 0;
-  for (size_t i = 0; i < n; ++i) sum += u[i];
-  const uint64_t mean = static_cast<uint64_t>(sum / n);
-  const int guess = mean == 0 ? 0 : std::bit_width(mean) - 1;
+  int widths[65] = {};
+  for (size_t i = 0; i < n; ++i) ++widths[std::bit_width(u[i])];
+  int median = 0;
+  for (size_t seen = 0; median < 64; ++median) {
+    seen += static_cast<size_t>(widths[median]);
+    if (seen * 2 >= n) break;
+  }
   int best_k = 0;
   uint64_t best = ~uint64_t{0};
-  for (int k = std::max(0, guess - 1); k <= std::min(kRiceMaxK, guess + 1); ++k) {
+  for (int k = std::max(0, median - 2); k <= std::min(kRiceMaxK, median + 1); ++k) {
     uint64_t bits = 0;
     for (size_t i = 0; i < n; ++i) bits += CodeBits(u[i], k);
     if (bits < best) {
@@ -75,6 +79,10 @@ void PutRiceColumn(const uint64_t* u, size_t count, std::string* out) {
   for (size_t start = 0; start < count; start += kRiceBlock) {
     const size_t n = std::min(kRiceBlock, count - start);
     const uint64_t* b = u + start;
+    if (std::all_of(b, b + n, [](uint64_t v) { return v == 0; })) {
+      PutU8(out, kRiceZeros);
+      continue;
+    }
     const int k = ChooseK(b, n);
     PutU8(out, static_cast<uint8_t>(k));
     const uint64_t kmask = k == 0 ? 0 : (~uint64_t{0} >> (64 - k));
@@ -84,9 +92,11 @@ void PutRiceColumn(const uint64_t* u, size_t count, std::string* out) {
         w.Put((uint64_t{1} << q) - 1, static_cast<int>(q) + 1);  // q ones, then a zero
         if (k > 0) w.Put(b[i] & kmask, k);
       } else {
+        const int width = std::bit_width(b[i]);
         w.Put((uint64_t{1} << kRiceEscape) - 1, kRiceEscape);
-        w.Put(b[i] & 0xFFFFFFFFu, 32);
-        w.Put(b[i] >> 32, 32);
+        w.Put(static_cast<uint64_t>(width - 1), 6);
+        w.Put(b[i] & (~uint64_t{0} >> (64 - std::min(width, 32))), std::min(width, 32));
+        if (width > 32) w.Put(b[i] >> 32, width - 32);
       }
     }
     w.Finish();

@@ -2,11 +2,13 @@
 // Rice-coded integer columns: the integer columns of packed chunks (chunk tag 2, 3). A column of
 // `count` unsigned integers (the reader knows the count) is:
 //   u8 mode 0: every value equal: varint value
-//   u8 mode 1: blocks of kRiceBlock values (the last one shorter), each: u8 k (0..kRiceMaxK),
-//              then the values' Rice codes as a bit stream (least significant bit first),
-//              padded with zero bits to a whole byte. The code of u: q = u >> k; if q <
-//              kRiceEscape, q one-bits, a zero-bit, then the k low bits of u; else kRiceEscape
-//              one-bits then the 64 bits of u (so one outlier costs 88 bits, not a long unary).
+//   u8 mode 1: blocks of kRiceBlock values (the last one shorter), each: u8 kRiceZeros (every
+//              value of the block 0, no bits), or u8 k (0..kRiceMaxK) then the values' Rice
+//              codes as a bit stream (least significant bit first), padded with zero bits to a
+//              whole byte. The code of u: q = u >> k; if q < kRiceEscape, q one-bits, a zero-bit,
+//              then the k low bits of u; else kRiceEscape one-bits, 6 bits of w - 1 where w is
+//              the bit width of u, then the w bits of u (an outlier costs 30 + w bits, not a long
+//              unary).
 // A value costs about log2(mean) + 1.5 bits: a varint costs whole bytes of 7 bits each, which is
 // what the decimal-scaled values of a chunk (15-17 significant bits) lost most.
 // On-disk format: do not change (docs/storage-format.md, "Packed columns").
@@ -25,6 +27,7 @@ inline constexpr uint8_t kRiceBlocks = 1;
 inline constexpr size_t kRiceBlock = 64;
 inline constexpr int kRiceMaxK = 56;
 inline constexpr int kRiceEscape = 24;
+inline constexpr uint8_t kRiceZeros = 0xFF;
 
 // Appends the column of `count` values u[0..count) to *out (nothing when count is 0).
 void PutRiceColumn(const uint64_t* u, size_t count, std::string* out);
@@ -82,10 +85,14 @@ bool GetRiceColumn(const char** p, const char* limit, size_t count, Emit emit) {
   for (size_t start = 0; start < count; start += kRiceBlock) {
     if (pos >= end) return false;
     const int k = *pos++;
+    const size_t stop = std::min(count, start + kRiceBlock);
+    if (k == kRiceZeros) {
+      for (size_t i = start; i < stop; ++i) emit(i, uint64_t{0});
+      continue;
+    }
     if (k > kRiceMaxK) return false;
     const uint64_t limit_bits = static_cast<uint64_t>(end - pos) * 8;
     const uint64_t kmask = k == 0 ? 0 : (~uint64_t{0} >> (64 - k));
-    const size_t stop = std::min(count, start + kRiceBlock);
     uint64_t bit = 0;
     for (size_t i = start; i < stop; ++i) {
       uint64_t w = rice_detail::Peek(pos, end, bit);
@@ -100,10 +107,14 @@ bool GetRiceColumn(const char** p, const char* limit, size_t count, Emit emit) {
         }
         bit += static_cast<uint64_t>(q + 1 + k);
       } else {
-        const uint64_t lo = rice_detail::Peek(pos, end, bit + kRiceEscape) & 0xFFFFFFFFu;
-        const uint64_t hi = rice_detail::Peek(pos, end, bit + kRiceEscape + 32) & 0xFFFFFFFFu;
-        u = lo | (hi << 32);
-        bit += kRiceEscape + 64;
+        const int w = static_cast<int>(rice_detail::Peek(pos, end, bit + kRiceEscape) & 63) + 1;
+        bit += kRiceEscape + 6;
+        const int lo_bits = std::min(w, 32);
+        u = rice_detail::Peek(pos, end, bit) & (~uint64_t{0} >> (64 - lo_bits));
+        if (w > 32) {
+          u |= (rice_detail::Peek(pos, end, bit + 32) & (~uint64_t{0} >> (96 - w))) << 32;
+        }
+        bit += static_cast<uint64_t>(w);
       }
       if (bit > limit_bits) return false;
       emit(i, u);
