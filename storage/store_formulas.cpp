@@ -102,12 +102,11 @@ Status StoreImpl::WriteFormulas(const FormulaBatch& batch) {
   next_catalog->formulas = std::move(next);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  return Publish(std::move(next_catalog), nullptr,
-                 [&] {
-                   Status s = FromRocks(db_->Write(wo, &wb), "writing formulas");
-                   if (s.ok()) format_version_ = version;
-                   return s;
-                 });
+  return Publish(std::move(next_catalog), nullptr, [&] {
+    Status s = FromRocks(db_->Write(wo, &wb), "writing formulas");
+    if (s.ok()) format_version_ = version;
+    return s;
+  });
 }
 
 }  // namespace ixdb::storage

@@ -100,10 +100,11 @@ int main(int argc, char** argv) {
       sum.Add(*p);
       compression = p->compression_name;
     }
-    std::printf("column family %s: %.0f SST bytes (%.3f bytes/row), %llu entries, %llu blocks, %s\n",
-                names[i].c_str(), static_cast<double>(sst), static_cast<double>(sst) / rows,
-                static_cast<unsigned long long>(sum.num_entries),
-                static_cast<unsigned long long>(sum.num_data_blocks), compression.c_str());
+    std::printf(
+        "column family %s: %.0f SST bytes (%.3f bytes/row), %llu entries, %llu blocks, %s\n",
+        names[i].c_str(), static_cast<double>(sst), static_cast<double>(sst) / rows,
+        static_cast<unsigned long long>(sum.num_entries),
+        static_cast<unsigned long long>(sum.num_data_blocks), compression.c_str());
     Line("data blocks", static_cast<double>(sum.data_size), rows);
     Line("index blocks", static_cast<double>(sum.index_size), rows);
     Line("filter blocks", static_cast<double>(sum.filter_size), rows);

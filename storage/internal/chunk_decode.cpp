@@ -1,5 +1,6 @@
-// DecodeColumns and DecodePackedColumns (chunk_columns.hpp), cut along the columns in the order they are stored. This
-// is the hot path of every read: its steps work on raw pointers into the already sized columns.
+// DecodeColumns and DecodePackedColumns (chunk_columns.hpp), cut along the columns in the order
+// they are stored. This is the hot path of every read: its steps work on raw pointers into the
+// already sized columns.
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -284,7 +285,8 @@ const char* DecodeValues(Reader* r, bool packed, size_t n, const uint8_t* flags,
   const uint8_t mode = r->Byte();
   if (mode <= kMaxDecimalScale && packed) {
     return DecodePackedDecimals(r, n, flags, same_flags, the_flags, kPow10[mode], val);
-  } else if (mode <= kMaxDecimalScale && same_flags && !(the_flags & (kFlagBlank | kFlagException))) {
+  } else if (mode <= kMaxDecimalScale && same_flags &&
+             !(the_flags & (kFlagBlank | kFlagException))) {
     DecodeDenseDecimals(r, n, kPow10[mode], val);
   } else if (mode <= kMaxDecimalScale) {
     if (const char* bad = DecodeDecimalsWithExceptions(r, n, flags, kPow10[mode], val)) return bad;
@@ -393,7 +395,9 @@ const char* DecodePackedRunHeaders(Reader* r, size_t n, uint64_t m, size_t base,
     big.resize(5 * m);
     h = big.data();
   }
-  auto into = [](uint64_t* col) { return [col](size_t i, auto x) { col[i] = static_cast<uint64_t>(x); }; };
+  auto into = [](uint64_t* col) {
+    return [col](size_t i, auto x) { col[i] = static_cast<uint64_t>(x); };
+  };
   r->Deltas(m, into(h));          // vintages
   r->Deltas(m, into(h + m));      // seqs
   r->Deltas(m, into(h + 2 * m));  // load ids
@@ -427,14 +431,11 @@ const char* DecodePackedRunHeaders(Reader* r, size_t n, uint64_t m, size_t base,
 }
 
 // The packed layout's period gaps: one Rice column over the rows that are not first of a run.
-const char* DecodePackedPeriodGaps(Reader* r, size_t n, uint64_t m, size_t base,
-                                   size_t runs_base, const std::vector<uint32_t>& run_starts,
-                                   int32_t* period) {
+const char* DecodePackedPeriodGaps(Reader* r, size_t n, uint64_t m, size_t base, size_t runs_base,
+                                   const std::vector<uint32_t>& run_starts, int32_t* period) {
   size_t row = 0;
   size_t run = 0;  // the run `row` is in, counted from this chunk's first
-  auto run_start = [&](size_t k) -> size_t {
-    return k < m ? run_starts[runs_base + k] - base : n;
-  };
+  auto run_start = [&](size_t k) -> size_t { return k < m ? run_starts[runs_base + k] - base : n; };
   size_t next = run_start(1);
   bool ok = true;
   r->Rice(n - m, [&](size_t, uint64_t gap) {
@@ -502,7 +503,6 @@ void ResizeRows(VersionColumns* c, size_t size) {
   c->source.resize(size);
 }
 
-
 // Both layouts share the order of the columns and their flags, strings and extent.
 Status Decode(std::string_view raw, bool packed, VersionColumns* c,
               std::vector<uint32_t>* run_starts) {
@@ -531,9 +531,9 @@ Status Decode(std::string_view raw, bool packed, VersionColumns* c,
     return fail(bad);
   }
   int32_t* period = c->period.data() + base;
-  if (const char* bad = packed ? DecodePackedPeriodGaps(&r, n, m, base, runs_base, *run_starts,
-                                                        period)
-                               : DecodePeriodGaps(&r, n, m, base, runs_base, *run_starts, period)) {
+  if (const char* bad = packed
+                            ? DecodePackedPeriodGaps(&r, n, m, base, runs_base, *run_starts, period)
+                            : DecodePeriodGaps(&r, n, m, base, runs_base, *run_starts, period)) {
     return fail(bad);
   }
   // Flags go to `status` first, then are split.
@@ -541,7 +541,8 @@ Status Decode(std::string_view raw, bool packed, VersionColumns* c,
   bool same_flags = false;
   uint8_t the_flags = 0;
   if (!DecodeFlags(&r, n, flags, &same_flags, &the_flags)) return fail("flags");
-  if (const char* bad = DecodeValues(&r, packed, n, flags, same_flags, the_flags, c->value.data() + base)) {
+  if (const char* bad =
+          DecodeValues(&r, packed, n, flags, same_flags, the_flags, c->value.data() + base)) {
     return fail(bad);
   }
   if (!SplitFlags(n, same_flags, the_flags, flags, c->qualifier.data() + base,

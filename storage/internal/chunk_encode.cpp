@@ -1,4 +1,5 @@
-// EncodeColumns and EncodePackedColumns (chunk_columns.hpp), cut along the columns in the order they are stored.
+// EncodeColumns and EncodePackedColumns (chunk_columns.hpp), cut along the columns in the order
+// they are stored.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -295,8 +296,8 @@ void PutPackedDeltas(const std::vector<int64_t>& x, std::string* out) {
   PutVarsint64(out, x[0]);
   std::vector<uint64_t> u(x.size() - 1);
   for (size_t i = 1; i < x.size(); ++i) {
-    u[i - 1] = ZigZag(static_cast<int64_t>(static_cast<uint64_t>(x[i]) -
-                                           static_cast<uint64_t>(x[i - 1])));
+    u[i - 1] =
+        ZigZag(static_cast<int64_t>(static_cast<uint64_t>(x[i]) - static_cast<uint64_t>(x[i - 1])));
   }
   PutRiceColumn(u, out);
 }
@@ -327,8 +328,8 @@ void PutPackedPeriodGaps(const VersionColumns& c, const std::vector<uint32_t>& c
   gaps.reserve(c.size() - m);
   for (size_t k = 0; k < m; ++k) {
     for (uint32_t j = count[k] + 1; j < count[k + 1]; ++j) {
-      gaps.push_back(
-          static_cast<uint64_t>(static_cast<int64_t>(c.period[order[j]]) - c.period[order[j - 1]] - 1));
+      gaps.push_back(static_cast<uint64_t>(static_cast<int64_t>(c.period[order[j]]) -
+                                           c.period[order[j - 1]] - 1));
     }
   }
   PutRiceColumn(gaps, out);
@@ -394,9 +395,9 @@ void Encode(const VersionColumns& c, bool packed, std::string* out, ColumnBytes*
     PutDecimalValues(c, order, layout, out);
   }
   if (bytes != nullptr && !layout.use_xor) {
-    const size_t raw = 8 * static_cast<size_t>(std::count_if(
-                               layout.flags.begin(), layout.flags.end(),
-                               [](uint8_t f) { return (f & kFlagException) != 0; }));
+    const size_t raw =
+        8 * static_cast<size_t>(std::count_if(layout.flags.begin(), layout.flags.end(),
+                                              [](uint8_t f) { return (f & kFlagException) != 0; }));
     bytes->exceptions += raw;
     mark += raw;
   }

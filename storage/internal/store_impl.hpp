@@ -243,7 +243,7 @@ class StoreImpl final : public Store {
   Options options_;
   std::string path_;
   uint32_t format_version_ = kNewStoreFormatVersion;  // the marker's; guarded by write_mu_
-  ChunkLayout chunk_layout_ = ChunkLayout::kPacked;  // set at Open from the format version
+  ChunkLayout chunk_layout_ = ChunkLayout::kPacked;   // set at Open from the format version
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::Options cf_options_[kNumCfs];

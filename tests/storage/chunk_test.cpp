@@ -62,16 +62,17 @@ TEST_CASE("Chunk: columns round-trip (decimal and binary values, tiny and large)
   for (size_t n : {0, 1, 2, 7, 100, 5000}) {
     for (bool decimals : {true, false}) {
       for (ChunkLayout layout : {ChunkLayout::kVarint, ChunkLayout::kPacked}) {
-      INFO("n=" << n << " decimals=" << decimals << " packed=" << (layout == ChunkLayout::kPacked));
-      VersionColumns c = Sample(rng, n, decimals);
-      REQUIRE(c.IsSorted());
-      EncodeChunk(c, layout, 3, &blob, &scratch);
-      VersionColumns d;
-      REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch2));
-      RequireSame(c, d);
-      // Appending a second chunk keeps the first and re-interns strings.
-      REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch2));
-      REQUIRE(d.size() == 2 * n);
+        INFO("n=" << n << " decimals=" << decimals
+                  << " packed=" << (layout == ChunkLayout::kPacked));
+        VersionColumns c = Sample(rng, n, decimals);
+        REQUIRE(c.IsSorted());
+        EncodeChunk(c, layout, 3, &blob, &scratch);
+        VersionColumns d;
+        REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch2));
+        RequireSame(c, d);
+        // Appending a second chunk keeps the first and re-interns strings.
+        REQUIRE_OK(DecodeChunkSorted(blob, &d, &scratch2));
+        REQUIRE(d.size() == 2 * n);
       }
     }
   }
@@ -144,8 +145,7 @@ TEST_CASE("Chunk: packed chunks of constant columns read back at any size", "[st
       VersionColumns c;
       for (size_t i = 0; i < n; ++i) {
         c.PushRow(one_row_runs ? 500 : 500 + static_cast<int32_t>(i),
-                  one_row_runs ? 20000 + static_cast<int32_t>(i) : 20000, 9, 4, 2.5, 0, 0, 0, 0,
-                  0);
+                  one_row_runs ? 20000 + static_cast<int32_t>(i) : 20000, 9, 4, 2.5, 0, 0, 0, 0, 0);
       }
       EncodeChunk(c, ChunkLayout::kPacked, 3, &blob, &scratch);
       CHECK(blob.size() < 40 + n / 64);

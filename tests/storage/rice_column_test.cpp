@@ -23,9 +23,9 @@ TEST_CASE("RiceColumn: round-trips every kind of column exactly", "[storage]") {
   const std::vector<std::vector<uint64_t>> tables = {
       {},
       {0},
-      {7, 7, 7, 7},                        // constant: mode 0
-      {0, 1, 2, 3, 4, 5},                  // small
-      {~0ull, 0, ~0ull - 1, 1ull << 63},   // escapes at the extremes
+      {7, 7, 7, 7},                                          // constant: mode 0
+      {0, 1, 2, 3, 4, 5},                                    // small
+      {~0ull, 0, ~0ull - 1, 1ull << 63},                     // escapes at the extremes
       {30, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},  // vintage deltas of monthly releases
   };
   std::string enc;

@@ -223,7 +223,8 @@ TEST_CASE("Store: a v2 store keeps varint chunks and reads the same as a new pac
       INFO(i);
       CHECK(a.period[i] == b.period[i]);
       CHECK(a.vintage[i] == b.vintage[i]);
-      CHECK((SameBits(a.value[i], b.value[i]) || (std::isnan(a.value[i]) && std::isnan(b.value[i]))));
+      CHECK(
+          (SameBits(a.value[i], b.value[i]) || (std::isnan(a.value[i]) && std::isnan(b.value[i]))));
     }
   };
   for (int pass = 0; pass < 2; ++pass) {
