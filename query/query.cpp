@@ -1,7 +1,10 @@
 #include "query/query.hpp"
 
 #include <exception>
+#include <memory>
 #include <new>
+#include <string>
+#include <utility>
 
 #include "query/executor.hpp"
 #include "query/parser.hpp"
@@ -56,8 +59,13 @@ Result<Answer> RunAnswer(storage::ReadView& view, std::string_view text,
   return ExecuteAnswer(*parsed, text, view, options);
 }
 
-Result<Answer> RunAnswer(storage::Store& store, std::string_view text,
-                         const QueryOptions& options) {
+namespace {
+
+// Runs `run` on a fresh view of the store; the query's worker threads read the same snapshot
+// (not a newer one a load may have committed meanwhile).
+template <typename Run>
+auto OnFreshView(storage::Store& store, const QueryOptions& options, Run run)
+    -> decltype(run(std::declval<storage::ReadView&>(), options)) {
   std::unique_ptr<storage::ReadView> view;
   try {
     view = store.NewReadView();
@@ -66,23 +74,23 @@ Result<Answer> RunAnswer(storage::Store& store, std::string_view text,
   }
   if (!view) return Status::IOError("cannot open a read view");
   QueryOptions opts = options;
-  // The worker threads read the same snapshot (not a newer one a load may have committed).
   if (!opts.new_view) opts.new_view = [&view]() { return view->NewViewOfSnapshot(); };
-  return RunAnswer(*view, text, opts);
+  return run(*view, opts);
+}
+
+}  // namespace
+
+Result<Answer> RunAnswer(storage::Store& store, std::string_view text,
+                         const QueryOptions& options) {
+  return OnFreshView(store, options, [text](storage::ReadView& view, const QueryOptions& opts) {
+    return RunAnswer(view, text, opts);
+  });
 }
 
 Result<Table> RunQuery(storage::Store& store, std::string_view text, const QueryOptions& options) {
-  std::unique_ptr<storage::ReadView> view;
-  try {
-    view = store.NewReadView();
-  } catch (const std::exception& e) {
-    return Status::IOError(std::string("cannot open a read view: ") + e.what());
-  }
-  if (!view) return Status::IOError("cannot open a read view");
-  QueryOptions opts = options;
-  // The worker threads read the same snapshot (not a newer one a load may have committed).
-  if (!opts.new_view) opts.new_view = [&view]() { return view->NewViewOfSnapshot(); };
-  return RunQuery(*view, text, opts);
+  return OnFreshView(store, options, [text](storage::ReadView& view, const QueryOptions& opts) {
+    return RunQuery(view, text, opts);
+  });
 }
 
 }  // namespace ixdb::query
