@@ -62,6 +62,26 @@ struct ShellInTerminal {
     REQUIRE(::kill(pid, 0) != 0);
   }
 
+  // Drops the line being typed with Ctrl-C and waits until the shell shows a fresh, empty
+  // prompt: keys typed before it is back can be flushed with the interrupted line.
+  bool CancelLine(int seconds = 5) {
+    terminal->Keys("C-c");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::vector<std::string> lines = Lines(terminal->Screen());
+      while (!lines.empty() && lines.back().find_first_not_of(' ') == std::string::npos) {
+        lines.pop_back();
+      }
+      if (lines.size() >= 2 && lines.back().rfind("ixdb>", 0) == 0 &&
+          lines.back().find_first_not_of(' ', 5) == std::string::npos &&
+          lines[lines.size() - 2].find("^C") != std::string::npos) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
   std::vector<std::string> History() {
     ixdb::cli::HistoryFile file(home + "/.ixdb_history");
     auto entries = file.Load();
@@ -182,7 +202,7 @@ TEST_CASE("shell in a terminal: Tab completes codes, functions, commands, names"
   sh->Type("gdp_gro");
   sh->Keys("Tab");
   CHECK(sh->WaitFor("ixdb> gdp_growth", 5));
-  sh->Keys("C-c");
+  REQUIRE(sh.CancelLine());
   // A function name, with its bracket.
   sh->Type("discre");
   sh->Keys("Tab");
@@ -190,22 +210,22 @@ TEST_CASE("shell in a terminal: Tab completes codes, functions, commands, names"
   sh->Type("gdp_g");
   sh->Keys("Tab");
   CHECK(sh->WaitFor("ixdb> discrete(gdp_growth", 5));
-  sh->Keys("C-c");
+  REQUIRE(sh.CancelLine());
   // A meta command, in both spellings.
   sh->Type(".spa");
   sh->Keys("Tab");
   CHECK(sh->WaitFor("ixdb> .spark", 5));
-  sh->Keys("C-c");
+  REQUIRE(sh.CancelLine());
   // A method word where a method goes.
   sh->Type("annual(retail, su");
   sh->Keys("Tab");
   CHECK(sh->WaitFor("annual(retail, sum", 5));
-  sh->Keys("C-c");
+  REQUIRE(sh.CancelLine());
   // A Chinese name where a code goes becomes the code search() finds for it.
   sh->Type("yoy(地区生产总值（经济");
   sh->Keys("Tab");
   CHECK(sh->WaitFor("ixdb> yoy(gdp", 5));
-  sh->Keys("C-c");
+  REQUIRE(sh.CancelLine());
 }
 
 TEST_CASE("shell in a terminal: \\d and \\d CODE on the demo data", "[cli]") {
