@@ -1,5 +1,6 @@
 #include "query/render.hpp"
 
+#include <bit>
 #include <catch2/catch.hpp>
 #include <charconv>
 #include <cmath>
@@ -125,6 +126,36 @@ TEST_CASE("FormatNumber: published decimals print as to_chars prints them", "[qu
     INFO(v);
     CHECK(FormatNumber(v) == std::string(buf, r.ptr));
     CHECK(FormatNumber(-v) == "-" + std::string(buf, r.ptr));
+  }
+}
+
+// Computed figures (growth rates, ratios: any double) print through Dragonbox's shortest digits
+// laid out in fixed notation below 2^53: the text must be to_chars' own, at every magnitude of
+// the fixed range, and at the edges where the layout changes (a point inside the digits, before
+// them, trailing zeros, 2^53).
+TEST_CASE("FormatNumber: computed doubles print as to_chars prints them", "[query]") {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> mant(1.0, 10.0);
+  std::uniform_int_distribution<int> exp10(-6, 20);
+  std::uniform_int_distribution<uint64_t> bits;
+  std::vector<double> values;
+  for (int i = 0; i < 100000; ++i) values.push_back(mant(rng) * std::pow(10.0, exp10(rng)));
+  // Doubles of random bits in [1e-6, 1e21): every mantissa pattern, not just "nice" ones.
+  while (values.size() < 200000) {
+    const double v = std::bit_cast<double>(bits(rng) & 0x7FFFFFFFFFFFFFFFull);
+    if (v >= 1e-6 && v < 1e21) values.push_back(v);
+  }
+  for (double v : {9007199254740992.0, 9007199254740991.0, 9007199254740993.0, 4503599627370495.5,
+                   1e16, 123456789012345678.0, 0.1 + 0.2, 1.0 / 3, 2.0 / 3 * 1e-5, 1e-6,
+                   999999.9999999999, 100.0 / 7, 1e20 / 3})
+    values.push_back(v);
+  for (double v : values) {
+    for (double signed_v : {v, -v}) {
+      char buf[512];
+      const auto r = std::to_chars(buf, buf + sizeof buf, signed_v, std::chars_format::fixed);
+      INFO(std::hexfloat << signed_v);
+      REQUIRE(FormatNumber(signed_v) == std::string(buf, r.ptr));
+    }
   }
 }
 
