@@ -26,6 +26,12 @@ struct Options {
   // Block cache size in bytes for decompressed RocksDB blocks. Default: 64 MiB.
   size_t block_cache_bytes = 64u << 20;
 
+  // Memory for the decoded versions of series that point reads touched recently (a one-series
+  // query then skips decoding its chunks the next time; a read still finds the chunks in its
+  // snapshot and uses an entry only if they are the bytes it was decoded from). 0 turns it off.
+  // Default: 32 MiB.
+  size_t decoded_cache_bytes = 32u << 20;
+
   // A series whose observations are spread over more than this many delta chunks is
   // consolidated into one chunk on the next write that touches it, so that a long revision
   // history does not slow reads. Default: 16.

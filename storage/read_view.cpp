@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/strings.hpp"
+#include "storage/internal/decoded_series_cache.hpp"
 #include "storage/internal/store_impl.hpp"
 
 namespace ixdb::storage {
@@ -13,6 +14,10 @@ namespace ixdb::storage {
 using namespace internal;  // NOLINT: the internal codecs are this file's vocabulary
 
 namespace {
+
+// The reads of a view that go through the store's cache of decoded series: a query about a few
+// series makes a few; a scan makes thousands, and the rest of those go straight to raw columns.
+constexpr size_t kPointReads = 16;
 
 // The rows a ReadSeries returns: the columns of *out sized for `cap` rows up front (at most one
 // row per distinct period), filled by Emit through raw pointers and trimmed by Trim.
@@ -94,12 +99,13 @@ class ReadViewImpl final : public ReadView {
   ReadViewImpl(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
                std::shared_ptr<const rocksdb::Snapshot> snapshot,
                std::shared_ptr<const Catalog> catalog,
-               std::shared_ptr<const RevertedLoads> reverted)
+               std::shared_ptr<const RevertedLoads> reverted, DecodedSeriesCache* cache)
       : db_(db),
         cfs_(std::move(cfs)),
         snapshot_(std::move(snapshot)),
         catalog_(std::move(catalog)),
-        reverted_(std::move(reverted)) {
+        reverted_(std::move(reverted)),
+        cache_(cache) {
     ro_.snapshot = snapshot_.get();
   }
   ~ReadViewImpl() override { obs_it_.reset(); }
@@ -107,7 +113,7 @@ class ReadViewImpl final : public ReadView {
   // Reads only members that never change after construction, so another thread may call it
   // while this view is in use.
   std::unique_ptr<ReadView> NewViewOfSnapshot() const override {
-    return std::make_unique<ReadViewImpl>(db_, cfs_, snapshot_, catalog_, reverted_);
+    return std::make_unique<ReadViewImpl>(db_, cfs_, snapshot_, catalog_, reverted_, cache_);
   }
 
   Result<SeriesMeta> GetSeries(std::string_view code) override {
@@ -182,7 +188,7 @@ class ReadViewImpl final : public ReadView {
     const CatalogEntry* entry = catalog_->Find(code);
     if (entry == nullptr) return UnknownSeries(code);
     if (Status s = DecodeVersions(entry->id); !s.ok()) return s;
-    const VersionColumns& c = raw_;
+    const VersionColumns& c = *versions_;
     SeriesValues out;
     if (!req.values_only) {
       out.meta = entry->meta;
@@ -211,8 +217,8 @@ class ReadViewImpl final : public ReadView {
     if (period.freq != e->meta.frequency) return out;
     if (Status s = DecodeVersions(e->id); !s.ok()) return s;
     // A run holds a period at most once: find it in each run, then order by (vintage, seq).
-    const VersionColumns& c = raw_;
-    sorted_ = &raw_;
+    const VersionColumns& c = *versions_;
+    sorted_ = versions_;
     std::vector<uint32_t> rows;
     for (size_t r = 0; r < starts_.size(); ++r) {
       auto b = c.period.begin() + starts_[r];
@@ -596,8 +602,13 @@ class ReadViewImpl final : public ReadView {
     return out;
   }
 
-  // Decodes every chunk of series `id` into raw_, as runs (starts_) each sorted by period.
+  // Decodes every chunk of series `id` into *versions_, as runs (starts_) each sorted by period:
+  // the first reads of a view (point reads) through the store's cache of decoded series, later
+  // ones (a scan) straight into raw_, so that a scan neither copies chunks nor evicts the
+  // series users keep asking about.
   Status DecodeVersions(uint32_t id) {
+    held_.reset();
+    versions_ = &raw_;
     raw_.Clear();
     starts_.clear();
     if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, cfs_[kObsCf]));
@@ -606,15 +617,20 @@ class ReadViewImpl final : public ReadView {
       std::string p = SeriesPrefix(id);
       std::memcpy(prefix, p.data(), 4);
     }
+    const std::string_view series_prefix(prefix, 4);
     // Reading series in id order (a scan) finds the iterator already on the next series:
     // no Seek needed.
-    if (!(obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4)) &&
-          positioned_at_start_)) {
+    if (!(obs_it_->Valid() && StartsWith(obs_it_->key(), series_prefix) && positioned_at_start_)) {
       obs_it_->Seek(rocksdb::Slice(prefix, 4));
     }
     positioned_at_start_ = false;
-    for (; obs_it_->Valid() && StartsWith(obs_it_->key(), std::string_view(prefix, 4));
-         obs_it_->Next()) {
+    const bool point_read = cache_ != nullptr && cache_->enabled() && reads_++ < kPointReads;
+    if (point_read) source_.clear();
+    for (; obs_it_->Valid() && StartsWith(obs_it_->key(), series_prefix); obs_it_->Next()) {
+      if (point_read) {
+        AppendChunkSource(View(obs_it_->key()), View(obs_it_->value()), &source_);
+        continue;
+      }
       Status s = DecodeChunk(View(obs_it_->value()), &raw_, &scratch_, &starts_);
       if (!s.ok()) {
         return Status::Corruption(s.message() + " (obs key " + Hex(View(obs_it_->key())) + ")");
@@ -623,6 +639,33 @@ class ReadViewImpl final : public ReadView {
     if (!obs_it_->status().ok()) return FromRocks(obs_it_->status(), "reading observations");
     // The loop stopped on the first chunk of a later series (or the end).
     positioned_at_start_ = true;
+    return point_read ? DecodeThroughCache(id) : Status::OK();
+  }
+
+  // The versions of series `id` whose chunks source_ holds: the cache's entry if it was decoded
+  // from the same bytes, else decoded now and kept in the cache.
+  Status DecodeThroughCache(uint32_t id) {
+    std::shared_ptr<const DecodedSeries> entry = cache_->Find(id, source_);
+    if (entry == nullptr) {
+      auto fresh = std::make_shared<DecodedSeries>();
+      std::string_view rest = source_;
+      while (!rest.empty()) {
+        uint32_t key_size, blob_size;
+        std::memcpy(&key_size, rest.data(), 4);
+        std::memcpy(&blob_size, rest.data() + 4, 4);
+        const std::string_view key = rest.substr(8, key_size);
+        const std::string_view blob = rest.substr(8 + key_size, blob_size);
+        rest.remove_prefix(8 + key_size + blob_size);
+        Status s = DecodeChunk(blob, &fresh->versions, &scratch_, &fresh->run_starts);
+        if (!s.ok()) return Status::Corruption(s.message() + " (obs key " + Hex(key) + ")");
+      }
+      fresh->source = source_;
+      cache_->Insert(id, fresh);
+      entry = std::move(fresh);
+    }
+    starts_ = entry->run_starts;
+    versions_ = &entry->versions;
+    held_ = std::move(entry);
     return Status::OK();
   }
 
@@ -630,9 +673,9 @@ class ReadViewImpl final : public ReadView {
   Status LoadVersions(uint32_t id) {
     if (Status s = DecodeVersions(id); !s.ok()) return s;
     if (starts_.size() <= 1) {
-      sorted_ = &raw_;
+      sorted_ = versions_;
     } else {
-      MergeRuns(raw_, starts_, &merged_, &order_, &tmp_);
+      MergeRuns(*versions_, starts_, &merged_, &order_, &tmp_);
       sorted_ = &merged_;
     }
     return Status::OK();
@@ -665,6 +708,9 @@ class ReadViewImpl final : public ReadView {
   bool positioned_at_start_ = false;
   // Scratch of LoadVersions, reused so that reading a series allocates (almost) nothing.
   VersionColumns raw_, merged_;
+  // The versions DecodeVersions gave: raw_, or a cache entry that held_ keeps alive.
+  const VersionColumns* versions_ = &raw_;
+  std::shared_ptr<const DecodedSeries> held_;
   const VersionColumns* sorted_ = &raw_;
   std::vector<uint32_t> starts_, order_, tmp_, cur_, end_, firsts_;
   // ChooseBySlots: the runs it reads, and per period from slot_lo_ the row chosen (UINT32_MAX:
@@ -672,6 +718,11 @@ class ReadViewImpl final : public ReadView {
   std::vector<uint32_t> run_order_, slots_;
   int32_t slot_lo_ = 0;
   std::string scratch_;
+  // The store's cache of decoded series (null: none), the reads this view has made, and the
+  // chunks of the series being read (keys and blobs, as the cache compares them).
+  DecodedSeriesCache* cache_;
+  size_t reads_ = 0;
+  std::string source_;
 };
 
 }  // namespace
@@ -682,11 +733,12 @@ std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
                                           std::vector<rocksdb::ColumnFamilyHandle*> cfs,
                                           const rocksdb::Snapshot* snapshot,
                                           std::shared_ptr<const Catalog> catalog,
-                                          std::shared_ptr<const RevertedLoads> reverted) {
+                                          std::shared_ptr<const RevertedLoads> reverted,
+                                          DecodedSeriesCache* cache) {
   std::shared_ptr<const rocksdb::Snapshot> shared(
       snapshot, [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
   return std::make_unique<ReadViewImpl>(db, std::move(cfs), std::move(shared), std::move(catalog),
-                                        std::move(reverted));
+                                        std::move(reverted), cache);
 }
 
 }  // namespace internal

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "storage/internal/decoded_series_cache.hpp"
 #include "storage/internal/store_impl.hpp"
 
 namespace ixdb::storage {
@@ -101,6 +102,7 @@ Status StoreImpl::Open(const Options& options, const std::string& path,
   auto impl = std::unique_ptr<StoreImpl>(new StoreImpl());
   impl->options_ = options;
   impl->path_ = path;
+  impl->decoded_cache_ = std::make_unique<DecodedSeriesCache>(options.decoded_cache_bytes);
   if (Status s = impl->OpenRocks(cf_names); !s.ok()) return s;
   if (Status s = impl->ReadOrCreateFormat(empty); !s.ok()) return s;
   if (Status s = impl->LoadCatalog(); !s.ok()) return s;

@@ -50,7 +50,8 @@ Status UnknownSeries(std::string_view code) {
 
 std::unique_ptr<ReadView> StoreImpl::NewReadView() {
   std::lock_guard<std::mutex> lock(publish_mu_);
-  return NewReadViewImpl(db_.get(), handles_, db_->GetSnapshot(), catalog_, reverted_);
+  return NewReadViewImpl(db_.get(), handles_, db_->GetSnapshot(), catalog_, reverted_,
+                         decoded_cache_.get());
 }
 
 Status StoreImpl::StartWrite(const LoadInfo& info, WriteState* st) {

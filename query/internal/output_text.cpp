@@ -1,5 +1,7 @@
 #include "query/internal/output_text.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <cstring>
 #include <string_view>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace ixdb::query {
 namespace {

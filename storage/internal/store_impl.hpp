@@ -166,6 +166,7 @@ struct SeriesOut {
 };
 
 class BulkWriteImpl;
+class DecodedSeriesCache;
 
 class StoreImpl final : public Store {
  public:
@@ -255,6 +256,8 @@ class StoreImpl final : public Store {
   std::shared_ptr<const Catalog> catalog_;
   std::shared_ptr<const RevertedLoads> reverted_;
   std::atomic<uint64_t> staging_counter_{0};
+  // Decoded series of recent point reads, shared by every view (decoded_series_cache.hpp).
+  std::unique_ptr<DecodedSeriesCache> decoded_cache_;
 };
 
 // A ReadView of `db` at `snapshot` (read_view.cpp). Takes ownership of the snapshot.
@@ -262,6 +265,7 @@ std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
                                           std::vector<rocksdb::ColumnFamilyHandle*> cfs,
                                           const rocksdb::Snapshot* snapshot,
                                           std::shared_ptr<const Catalog> catalog,
-                                          std::shared_ptr<const RevertedLoads> reverted);
+                                          std::shared_ptr<const RevertedLoads> reverted,
+                                          DecodedSeriesCache* cache);
 
 }  // namespace ixdb::storage::internal

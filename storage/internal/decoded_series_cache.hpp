@@ -1,0 +1,74 @@
+#pragma once
+// Decoded versions of the series point reads touched recently, shared by every view of a store
+// (internal to storage/). A one-series query (yoy(x), asof(x, D), revisions(x, P)) spends about
+// a third of its storage time decoding the series' chunks; analysts ask about the same series
+// again and again (the shell, dashboards, the web console's charts), so the decoded columns are
+// kept, the way RocksDB's block cache keeps uncompressed blocks.
+//
+// An entry is found by series id and used only if the series' chunks in the reader's snapshot
+// are byte for byte the ones it was decoded from (their keys and blobs, its `source`): equal
+// bytes decode to equal columns, so a hit can never return versions of another snapshot, and
+// no write needs to invalidate anything. Entries of chunks that changed simply stop matching
+// and age out (least recently used first, within a byte budget).
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/internal/chunk.hpp"
+
+namespace ixdb::storage::internal {
+
+struct DecodedSeries {
+  // The chunks decoded, as AppendChunkSource writes them.
+  std::string source;
+  VersionColumns versions;
+  std::vector<uint32_t> run_starts;  // as DecodeChunk returns them, over every chunk in order
+  // Memory this entry holds (an estimate: columns, strings, source).
+  size_t Bytes() const;
+};
+
+// Appends chunk (key, blob) to a DecodedSeries::source: the key's and the blob's lengths, then
+// their bytes (lengths make the concatenation of several chunks unambiguous).
+void AppendChunkSource(std::string_view key, std::string_view blob, std::string* source);
+
+class DecodedSeriesCache {
+ public:
+  // capacity_bytes 0: nothing is kept (Find always misses, Insert drops).
+  explicit DecodedSeriesCache(size_t capacity_bytes) : capacity_(capacity_bytes) {}
+  DecodedSeriesCache(const DecodedSeriesCache&) = delete;
+  DecodedSeriesCache& operator=(const DecodedSeriesCache&) = delete;
+
+  bool enabled() const { return capacity_ > 0; }
+  // The decoded versions of series `id` if they were decoded from exactly `source`; null
+  // otherwise. Thread-safe.
+  std::shared_ptr<const DecodedSeries> Find(uint32_t id, std::string_view source);
+  // Keeps `entry` as series `id`'s (replacing an older one), evicting the least recently used
+  // entries beyond the capacity. An entry larger than a quarter of the capacity is not kept.
+  // Thread-safe.
+  void Insert(uint32_t id, std::shared_ptr<const DecodedSeries> entry);
+
+  size_t bytes() const;
+  size_t entries() const;
+
+ private:
+  struct Slot {
+    std::shared_ptr<const DecodedSeries> entry;
+    size_t bytes;
+    std::list<uint32_t>::iterator lru;  // position in lru_ (front: most recent)
+  };
+  void EvictLocked();
+
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::unordered_map<uint32_t, Slot> slots_;
+  std::list<uint32_t> lru_;
+  size_t bytes_ = 0;
+};
+
+}  // namespace ixdb::storage::internal
