@@ -180,20 +180,24 @@ ShownText Shown(std::string_view raw, const TextLayout& layout) {
   return t;
 }
 
+// `n` spaces at p. A cell's padding is short: 16 bytes at a time (the room of a row has
+// them: each cell is given its column's widest bytes plus its width plus 6).
+char* PutSpaces(char* p, size_t n) {
+  static constexpr char kSpaces[16] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+                                       ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+  for (size_t done = 0; done < n; done += 16) std::memcpy(p + done, kSpaces, 16);
+  return p + n;
+}
+
 // One padded cell of a box row, then its right border: " text   │".
 char* PutCell(char* p, std::string_view text, size_t width, size_t column_width, bool right) {
   *p++ = ' ';
   const size_t pad = column_width - width;
-  if (right) {
-    std::memset(p, ' ', pad);
-    p += pad;
-  }
+  if (right) p = PutSpaces(p, pad);
   p = Put(p, text);
-  if (!right) {
-    std::memset(p, ' ', pad);
-    p += pad;
-  }
-  return Put(p, " \u2502");
+  if (!right) p = PutSpaces(p, pad);
+  std::memcpy(p, " \u2502", 4);
+  return p + 4;
 }
 
 // What the first pass over the rows learns: each column's width and widest bytes and whether
@@ -368,11 +372,13 @@ std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLay
 
   std::string out;
   AppendRule(out, widths, "\u250c", "\u252c", "\u2510");
-  // The most bytes a row can take: borders, padding and each column's widest cell.
+  // The most bytes a row can take: borders, padding and each column's widest cell; and the
+  // bytes PutSpaces may write past the end of the last padding.
+  constexpr size_t kSpacesOvershoot = 16;
   size_t row_room = 4;
   for (size_t k = 0; k < shown.size(); ++k) row_room += m.bytes[shown[k]] + widths[k] + 6;
-  out.resize(out.size() + row_room);
-  char* p = out.data() + out.size() - row_room;
+  out.resize(out.size() + row_room + kSpacesOvershoot);
+  char* p = out.data() + out.size() - row_room - kSpacesOvershoot;
   p = Put(p, "\u2502");
   for (size_t k = 0; k < shown.size(); ++k) {
     const size_t header = std::strlen(kTextHeader[shown[k]]);
@@ -390,7 +396,7 @@ std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLay
     if (n == 0) continue;
     VintageText vintage;
     const size_t at = out.size();
-    out.resize(at + n * row_room);
+    out.resize(at + n * row_room + kSpacesOvershoot);
     p = out.data() + at;
     for (size_t i = 0; i < n; ++i, ++row) {
       p = Put(p, "\u2502");

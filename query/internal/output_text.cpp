@@ -45,8 +45,10 @@ void WriteFixedDigits(char* p, uint32_t n, int count) {
 }
 
 int DigitCount(uint32_t n) {
+  static constexpr uint32_t kPow10[] = {10,      100,      1000,      10000,     100000,
+                                        1000000, 10000000, 100000000, 1000000000};
   int d = 1;
-  while (n >= 10) n /= 10, ++d;
+  while (d < 10 && n >= kPow10[d - 1]) ++d;
   return d;
 }
 
