@@ -85,7 +85,7 @@ Table Revisions(Executor& ex, const ast::Node& n, const Ctx& outer) {
       if ((from || to) && !RowInRange(v.period, m.cumulative, from, to)) continue;
       std::vector<Cell> row = {
           Str(m.code),
-          Str(FormatPeriod(v.period, m.cumulative)),
+          Str(FastPeriodText(v.period, m.cumulative)),
           Str(FormatDate(v.vintage)),
           v.deleted ? Cell{} : Num(v.value),
           v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
@@ -121,7 +121,7 @@ Table Changes(Executor& ex, const ast::Node& n, const Ctx&) {
     const char* kind = v.deleted ? "deleted" : !c.had_previous ? "new" : "revised";
     std::vector<Cell> row = {
         Str(c.series),
-        Str(FormatPeriod(v.period, m.cumulative)),
+        Str(FastPeriodText(v.period, m.cumulative)),
         v.deleted ? Cell{} : Num(v.value),
         Str(FormatDate(v.vintage)),
         v.deleted ? Str("deleted") : OptStr(storage::ObsStatusName(v.status)),
