@@ -519,7 +519,8 @@ int main(int argc, char** argv) {
   for (auto& t : times) t.assign(plan.size(), {});
   for (auto& a : answers) a.assign(plan.size(), {});
   // The in-process systems (ixdb, SQLite, PostgreSQL's client) take turns query by query within
-  // each round, so that a burst of other load on the shared machine hits them alike.
+  // each round, in an order that rotates, so that a burst of other load on the shared machine
+  // (and PostgreSQL's server finishing its last answer) hits them alike.
   std::unique_ptr<storage::Store> store;
   const Status open_status =
       storage::Store::Open(storage::Options{}, (dir / "ixdb").string(), &store);
@@ -543,7 +544,12 @@ int main(int argc, char** argv) {
   for (int r = 0; r < std::max(reps, full_reps); ++r) {
     for (size_t i = 0; i < plan.size(); ++i) {
       if (r >= plan_reps[i]) continue;
-      for (auto& [sys, run] : runners) times[sys][i].push_back(run(i));
+      // The order rotates from query to query: a system that always ran right after
+      // PostgreSQL's would share the cores with the server's work after each answer.
+      for (size_t k = 0; k < runners.size(); ++k) {
+        auto& [sys, run] = runners[(k + i + static_cast<size_t>(r)) % runners.size()];
+        times[sys][i].push_back(run(i));
+      }
       if (plan[i].read == Read::kYoyOne) {
         ix_table_times.push_back(
             TimeIxdbRead(*store, plan[i].read, plan[i].ixdb_text, Rendering::kTable, nullptr));
