@@ -107,6 +107,8 @@ class ReadViewImpl final : public ReadView {
         reverted_(std::move(reverted)),
         cache_(cache) {
     ro_.snapshot = snapshot_.get();
+    // The store never writes range deletions (DeleteRange): iterators need not look for them.
+    ro_.ignore_range_deletions = true;
   }
   ~ReadViewImpl() override { obs_it_.reset(); }
 
