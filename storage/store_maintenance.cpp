@@ -210,7 +210,25 @@ Status StoreImpl::TEST_PutRawChunk(std::string_view code, std::string_view blob)
   return FromRocks(db_->Write(wo, &wb), "test write");
 }
 
+Status StoreImpl::TEST_ObservationRecords(std::vector<std::pair<std::string, std::string>>* out) {
+  out->clear();
+  for (Cf cf : {kObsCf, kVintageCf}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[cf]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out->emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    if (Status s = FromRocks(it->status(), "test"); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 namespace internal {
+Status TEST_ObservationRecords(Store* store,
+                               std::vector<std::pair<std::string, std::string>>* out) {
+  auto* impl = dynamic_cast<StoreImpl*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
+  return impl->TEST_ObservationRecords(out);
+}
 Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view blob) {
   auto* impl = dynamic_cast<StoreImpl*>(store);
   if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");

@@ -15,43 +15,105 @@ using namespace internal;  // NOLINT: the internal codecs are this file's vocabu
 
 namespace internal {
 
-// The rows of a batch regrouped by series (a stable counting sort: O(n)) with each column
-// scattered into that order once, so that the per-series work reads memory sequentially
-// (rows of one series are often far apart in the input, e.g. a wide file: one period of every
-// series after the other).
+// The rows of a batch grouped by series, each series' rows ordered by (period, vintage), as
+// columns the per-series work reads sequentially. A batch already in that order (a bulk
+// loader's: it groups and sorts its rows itself) is read in place; any other is regrouped by a
+// stable counting sort (O(n)) with each column scattered into the buffers below once (rows of
+// one series are often far apart in the input, e.g. a wide file: one period of every series
+// after the other). Reading in place matters for speed: the buffers of the first batch of a
+// load are fresh memory, and on a virtual machine first touching it costs more than the copy.
 struct GroupedRows {
-  std::vector<uint32_t> order;      // sorted position -> input row
   std::vector<size_t> group_start;  // start of each series' rows, then n
-  std::vector<int32_t> P, V;        // period index, vintage
-  std::vector<double> X;            // value
-  std::vector<uint8_t> ST, Q, D;    // status, qualifier, deleted
-  std::vector<uint32_t> SG, SR;     // stage, source (only when the batch has strings)
-  std::vector<uint8_t> E;           // extent (only when the batch has combined periods)
-  std::vector<uint32_t> dest;       // scratch: input row -> sorted position
+  // The columns in grouped order: the batch's own, or the buffers below.
+  const Period* P = nullptr;
+  const Date* V = nullptr;
+  const double* X = nullptr;
+  const uint8_t *ST = nullptr, *Q = nullptr, *D = nullptr;  // status, qualifier, deleted
+  const uint32_t *SG = nullptr, *SR = nullptr;              // stage, source (has_strings)
+  const uint8_t* E = nullptr;  // extent (null while every row covers one period)
+  bool in_place = false;       // the columns are the batch's: row k is input row k
   bool has_strings = false;
   const std::vector<std::string>* strings = nullptr;  // the batch's
 
+  // Regrouping buffers, kept from one batch of a bulk write to the next: memory already
+  // touched costs no page faults.
+  std::vector<uint32_t> order;  // grouped position -> input row
+  std::vector<Period> P_buf;
+  std::vector<Date> V_buf;
+  std::vector<double> X_buf;
+  std::vector<uint8_t> ST_buf, Q_buf, D_buf, E_buf;
+  std::vector<uint32_t> SG_buf, SR_buf;
+  std::vector<uint32_t> dest;  // scratch: input row -> grouped position
+
   size_t groups() const { return group_start.size() - 1; }
+  int32_t PeriodAt(size_t k) const { return P[k].index; }
+  int32_t VintageAt(size_t k) const { return V[k].days; }
+  uint32_t InputRow(size_t k) const { return in_place ? static_cast<uint32_t>(k) : order[k]; }
   const std::string& Stage(size_t k) const { return (*strings)[has_strings ? SG[k] : 0]; }
   const std::string& Source(size_t k) const { return (*strings)[has_strings ? SR[k] : 0]; }
-  uint8_t Extent(size_t k) const { return E.empty() ? 0 : E[k]; }
+  uint8_t Extent(size_t k) const { return E == nullptr ? 0 : E[k]; }
   // Orders rows [b, e) by (period, vintage), keeping input order among equals.
+  // REQUIRES: !in_place (rows read in place are in order already).
   void SortGroup(size_t b, size_t e);
 };
 
-// Refills *out, reusing its buffers: a bulk write regroups batch after batch of about the same
-// size, and memory already touched costs no page faults.
+namespace {
+
+bool Before(const Period* p, const Date* v, size_t a, size_t b) {
+  return p[a].index != p[b].index ? p[a].index < p[b].index : v[a].days < v[b].days;
+}
+
+// True if every series' rows are contiguous (a series never reappears after its run) and
+// ordered by (period, vintage). *starts: where each run starts, then n.
+bool InGroupedOrder(const WriteBatch& batch, std::vector<size_t>* starts) {
+  const size_t n = batch.observation_count();
+  const uint32_t* sref = batch.obs_series().data();
+  const Period* p = batch.obs_period().data();
+  const Date* v = batch.obs_vintage().data();
+  std::vector<uint8_t> seen(batch.series_codes().size(), 0);
+  starts->clear();
+  for (size_t i = 0; i < n; ++i) {
+    if (i == 0 || sref[i] != sref[i - 1]) {
+      if (seen[sref[i]]) return false;
+      seen[sref[i]] = 1;
+      starts->push_back(i);
+    } else if (Before(p, v, i, i - 1)) {
+      return false;
+    }
+  }
+  starts->push_back(n);
+  return true;
+}
+
+}  // namespace
+
 void GroupBySeries(const WriteBatch& batch, int threads, GroupedRows* out) {
   GroupedRows& g = *out;
-  g.group_start.clear();
   const size_t n = batch.observation_count();
+  g.has_strings = batch.strings().size() > 1;
+  g.strings = &batch.strings();
+  if (InGroupedOrder(batch, &g.group_start)) {
+    g.in_place = true;
+    g.P = batch.obs_period().data();
+    g.V = batch.obs_vintage().data();
+    g.X = batch.obs_value().data();
+    g.ST = batch.obs_status().data();
+    g.Q = batch.obs_qualifier().data();
+    g.D = batch.obs_deleted().data();
+    g.SG = g.has_strings ? batch.obs_stage().data() : nullptr;
+    g.SR = g.has_strings ? batch.obs_source().data() : nullptr;
+    g.E = batch.obs_extent().empty() ? nullptr : batch.obs_extent().data();
+    return;
+  }
+  g.in_place = false;
+  g.group_start.clear();
   const auto& sref = batch.obs_series();
   const size_t ncodes = batch.series_codes().size();
   ReserveHuge(g.order, n);
   g.order.resize(n);
   std::vector<uint32_t>& dest = g.dest;
   ReserveHuge(dest, n);
-  dest.resize(n);  // input row -> sorted position
+  dest.resize(n);  // input row -> grouped position
   {
     std::vector<size_t> count(ncodes + 1, 0);
     for (size_t i = 0; i < n; ++i) ++count[sref[i] + 1];
@@ -65,82 +127,85 @@ void GroupBySeries(const WriteBatch& batch, int threads, GroupedRows* out) {
     }
   }
   g.group_start.push_back(n);
-  g.has_strings = batch.strings().size() > 1;
-  g.strings = &batch.strings();
   auto size = [n](auto& col) {
     ReserveHuge(col, n);
     col.resize(n);
   };
-  size(g.P);
-  size(g.V);
-  size(g.X);
-  size(g.ST);
-  size(g.Q);
-  size(g.D);
-  g.SG.clear();
-  g.SR.clear();
+  size(g.P_buf);
+  size(g.V_buf);
+  size(g.X_buf);
+  size(g.ST_buf);
+  size(g.Q_buf);
+  size(g.D_buf);
+  g.SG_buf.clear();
+  g.SR_buf.clear();
   if (g.has_strings) {
-    size(g.SG);
-    size(g.SR);
+    size(g.SG_buf);
+    size(g.SR_buf);
   }
-  g.E.clear();
+  g.E_buf.clear();
   if (!batch.obs_extent().empty()) {
-    g.E.resize(n);
-    for (size_t i = 0; i < n; ++i) g.E[dest[i]] = batch.obs_extent()[i];
+    g.E_buf.resize(n);
+    for (size_t i = 0; i < n; ++i) g.E_buf[dest[i]] = batch.obs_extent()[i];
   }
   // Two halves of the columns, scattered on two threads for large batches.
   auto scatter = [&](size_t part, int) {
     if (part == 0) {
-      for (size_t i = 0; i < n; ++i) g.P[dest[i]] = batch.obs_period()[i].index;
-      for (size_t i = 0; i < n; ++i) g.V[dest[i]] = batch.obs_vintage()[i].days;
+      for (size_t i = 0; i < n; ++i) g.P_buf[dest[i]] = batch.obs_period()[i];
+      for (size_t i = 0; i < n; ++i) g.V_buf[dest[i]] = batch.obs_vintage()[i];
       if (g.has_strings) {
-        for (size_t i = 0; i < n; ++i) g.SG[dest[i]] = batch.obs_stage()[i];
+        for (size_t i = 0; i < n; ++i) g.SG_buf[dest[i]] = batch.obs_stage()[i];
       }
     } else {
-      for (size_t i = 0; i < n; ++i) g.X[dest[i]] = batch.obs_value()[i];
-      for (size_t i = 0; i < n; ++i) g.ST[dest[i]] = batch.obs_status()[i];
-      for (size_t i = 0; i < n; ++i) g.Q[dest[i]] = batch.obs_qualifier()[i];
-      for (size_t i = 0; i < n; ++i) g.D[dest[i]] = batch.obs_deleted()[i];
+      for (size_t i = 0; i < n; ++i) g.X_buf[dest[i]] = batch.obs_value()[i];
+      for (size_t i = 0; i < n; ++i) g.ST_buf[dest[i]] = batch.obs_status()[i];
+      for (size_t i = 0; i < n; ++i) g.Q_buf[dest[i]] = batch.obs_qualifier()[i];
+      for (size_t i = 0; i < n; ++i) g.D_buf[dest[i]] = batch.obs_deleted()[i];
       if (g.has_strings) {
-        for (size_t i = 0; i < n; ++i) g.SR[dest[i]] = batch.obs_source()[i];
+        for (size_t i = 0; i < n; ++i) g.SR_buf[dest[i]] = batch.obs_source()[i];
       }
     }
     return Status::OK();
   };
   (void)ParallelFor(2, n >= kParallelRows ? threads : 1, scatter);  // cannot fail
+  g.P = g.P_buf.data();
+  g.V = g.V_buf.data();
+  g.X = g.X_buf.data();
+  g.ST = g.ST_buf.data();
+  g.Q = g.Q_buf.data();
+  g.D = g.D_buf.data();
+  g.SG = g.has_strings ? g.SG_buf.data() : nullptr;
+  g.SR = g.has_strings ? g.SR_buf.data() : nullptr;
+  g.E = g.E_buf.empty() ? nullptr : g.E_buf.data();
 }
 
 void GroupedRows::SortGroup(size_t b, size_t e) {
   bool sorted = true;
-  for (size_t k = b + 1; k < e && sorted; ++k) {
-    sorted = P[k - 1] < P[k] || (P[k - 1] == P[k] && V[k - 1] <= V[k]);
-  }
+  for (size_t k = b + 1; k < e && sorted; ++k) sorted = !Before(P, V, k, k - 1);
   if (sorted) return;
   std::vector<uint32_t> ix(e - b);
   for (size_t k = 0; k < ix.size(); ++k) ix[k] = static_cast<uint32_t>(b + k);
-  std::stable_sort(ix.begin(), ix.end(), [&](uint32_t x, uint32_t y) {
-    return P[x] != P[y] ? P[x] < P[y] : V[x] < V[y];
-  });
+  std::stable_sort(ix.begin(), ix.end(),
+                   [&](uint32_t x, uint32_t y) { return Before(P, V, x, y); });
   auto permute = [&](auto& col) {
     using T = typename std::decay_t<decltype(col)>::value_type;
     std::vector<T> tmp(ix.size());
     for (size_t k = 0; k < ix.size(); ++k) tmp[k] = col[ix[k]];
     std::copy(tmp.begin(), tmp.end(), col.begin() + static_cast<ptrdiff_t>(b));
   };
-  permute(P);
-  permute(V);
-  permute(X);
-  permute(ST);
-  permute(Q);
-  permute(D);
+  permute(P_buf);
+  permute(V_buf);
+  permute(X_buf);
+  permute(ST_buf);
+  permute(Q_buf);
+  permute(D_buf);
   permute(order);
   if (has_strings) {
-    permute(SG);
-    permute(SR);
+    permute(SG_buf);
+    permute(SR_buf);
   }
-  if (!E.empty()) permute(E);
+  if (!E_buf.empty()) permute(E_buf);
 }
-
 }  // namespace internal
 
 namespace {
@@ -311,15 +376,15 @@ bool Differ(const GroupedRows& g, size_t a, size_t b) {
 Status ComparePeriod(const SeriesComparison& s, size_t k0, size_t ge, size_t ei, size_t ee) {
   const GroupedRows& g = s.g;
   const VersionColumns& ex = s.ex;
-  const int32_t p = g.P[k0];
+  const int32_t p = g.PeriodAt(k0);
   size_t ej = ei;           // existing rows [ei, ej) have vintage <= current
   int64_t batch_last = -1;  // row of `fresh` recorded last for this period
   for (size_t k = k0; k < ge; ++k) {
-    const int32_t v = g.V[k];
-    if (k > k0 && g.V[k - 1] == v) {
+    const int32_t v = g.VintageAt(k);
+    if (k > k0 && g.VintageAt(k - 1) == v) {
       if (Differ(g, k - 1, k)) {
         const WriteBatch& batch = s.batch;
-        const uint32_t row = g.order[k];
+        const uint32_t row = g.InputRow(k);
         return Status::InvalidArgument("observation " +
                                        DescribeObs(batch.series_codes()[batch.obs_series()[row]],
                                                    batch.obs_period()[row],
@@ -345,9 +410,9 @@ Status CompareSeries(const SeriesComparison& s, size_t b, size_t e) {
   const VersionColumns& ex = s.ex;
   size_t ei = 0;  // first existing row of the current period
   for (size_t k0 = b; k0 < e;) {
-    const int32_t p = g.P[k0];
+    const int32_t p = g.PeriodAt(k0);
     size_t ge = k0;
-    while (ge < e && g.P[ge] == p) ++ge;
+    while (ge < e && g.PeriodAt(ge) == p) ++ge;
     while (ei < ex.size() && ex.period[ei] < p) ++ei;
     size_t ee = ei;
     while (ee < ex.size() && ex.period[ee] == p) ++ee;
@@ -462,8 +527,8 @@ Status StoreImpl::PrepareObservations(const WriteBatch& batch, uint64_t seq, Wri
     SeriesScratch& sc = scratch[static_cast<size_t>(worker)];
     SeriesWork& w = work[gi];
     const size_t b = g.group_start[gi], e = g.group_start[gi + 1];
-    g.SortGroup(b, e);
-    const SeriesInfo& info = refs[batch.obs_series()[g.order[b]]];
+    if (!g.in_place) g.SortGroup(b, e);
+    const SeriesInfo& info = refs[batch.obs_series()[g.InputRow(b)]];
     const uint32_t id = info.id;
     sc.existing.Clear();
     sc.keys.clear();

@@ -188,6 +188,7 @@ class StoreImpl final : public Store {
   Status TEST_PutRawChunk(std::string_view code, std::string_view blob);
   Status TEST_SetFormatVersion(uint32_t version);
   Result<uint32_t> TEST_FormatVersion();
+  Status TEST_ObservationRecords(std::vector<std::pair<std::string, std::string>>* out);
 
  private:
   friend class BulkWriteImpl;

@@ -2,7 +2,10 @@
 // Test hooks into the store (never in a public header; leveldb db/write_batch_internal.h style).
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/status.hpp"
 
@@ -18,6 +21,10 @@ Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view bl
 Status TEST_SetFormatVersion(Store* store, uint32_t version);
 // The version the store's format marker says.
 Result<uint32_t> TEST_FormatVersion(Store* store);
+
+// Every record of the observation and vintage-index column families, in key order, as (key,
+// value) (to test that two ways of writing the same rows store the same bytes).
+Status TEST_ObservationRecords(Store* store, std::vector<std::pair<std::string, std::string>>* out);
 
 }  // namespace internal
 }  // namespace ixdb::storage
