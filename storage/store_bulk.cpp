@@ -40,8 +40,8 @@ class BulkWriteImpl final : public BulkWrite {
       // batches are never deleted inside a bulk write.
       s = store_->WriteSst(kObsCf, file, plan.obs_puts, plan.obs_deletes);
       if (s.ok()) files_.emplace_back(kObsCf, file);
-      std::vector<std::pair<std::string, std::string>> vix;
-      for (const auto& k : plan.vindex) vix.emplace_back(k, std::string());
+      const std::vector<std::pair<std::string, std::string>> vix =
+          VintageIndexRecords(&plan.vindex);
       if (s.ok() && !vix.empty()) {
         file = dir_ + "/vindex-" + std::to_string(files_.size()) + ".sst";
         s = store_->WriteSst(kVintageCf, file, vix, {});

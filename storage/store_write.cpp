@@ -38,6 +38,20 @@ std::string Hex(std::string_view s) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> VintageIndexRecords(
+    std::vector<uint64_t>* vindex) {
+  std::sort(vindex->begin(), vindex->end());
+  vindex->erase(std::unique(vindex->begin(), vindex->end()), vindex->end());
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(vindex->size());
+  for (uint64_t e : *vindex) {
+    out.emplace_back(VintageKey(static_cast<int32_t>(static_cast<uint32_t>(e >> 32) ^ 0x80000000u),
+                                static_cast<uint32_t>(e)),
+                     std::string());
+  }
+  return out;
+}
+
 std::string DescribeObs(std::string_view code, Period p, Date v) {
   return "(" + std::string(code) + ", " + FormatPeriod(p) + ", " + FormatDate(v) + ")";
 }
@@ -165,7 +179,8 @@ Status StoreImpl::Commit(WritePlan* plan) {
     for (const auto& [k, v] : plan->obs_puts) wb.Put(handles_[kObsCf], k, v);
     for (const auto& k : plan->target_deletes) wb.Delete(handles_[kTargetsCf], k);
     for (const auto& [k, v] : plan->targets) wb.Put(handles_[kTargetsCf], k, v);
-    for (const auto& k : plan->vindex) wb.Put(handles_[kVintageCf], k, rocksdb::Slice());
+    for (const auto& [k, v] : VintageIndexRecords(&plan->vindex))
+      wb.Put(handles_[kVintageCf], k, v);
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync;
     return FromRocks(db_->Write(wo, &wb), "writing");
@@ -182,8 +197,7 @@ Status StoreImpl::Commit(WritePlan* plan) {
   };
   std::vector<std::pair<std::string, std::string>> cat(plan->catalog.begin(), plan->catalog.end());
   std::vector<std::pair<std::string, std::string>> tgt(plan->targets.begin(), plan->targets.end());
-  std::vector<std::pair<std::string, std::string>> vix;
-  for (const auto& k : plan->vindex) vix.emplace_back(k, std::string());
+  const std::vector<std::pair<std::string, std::string>> vix = VintageIndexRecords(&plan->vindex);
   Status s = write(kCatalogCf, cat, {});
   if (s.ok()) s = write(kObsCf, plan->obs_puts, plan->obs_deletes);
   if (s.ok()) s = write(kTargetsCf, tgt, plan->target_deletes);

@@ -120,9 +120,19 @@ struct WritePlan {
   std::vector<std::string> obs_deletes;                       // sorted at commit
   std::map<std::string, std::string> targets;
   std::vector<std::string> target_deletes;
-  std::set<std::string> vindex;
+  // Vintage-index entries as their 8 key bytes read big-endian (ordered vintage, series id), so
+  // that sorting the numbers sorts the keys; repeats allowed (see VintageIndexRecords).
+  std::vector<uint64_t> vindex;
   size_t rows = 0;  // observation versions in obs_puts (decides WriteBatch vs ingest)
 };
+
+// The vintage-index entry of (vintage, series_id) for WritePlan::vindex.
+inline uint64_t VintageEntry(int32_t vintage, uint32_t series_id) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(vintage) ^ 0x80000000u) << 32) | series_id;
+}
+// Sorts and deduplicates *vindex and returns the (key, empty value) records it stands for, in
+// key order (what an SST file needs).
+std::vector<std::pair<std::string, std::string>> VintageIndexRecords(std::vector<uint64_t>* vindex);
 
 // Existing state of one series.
 struct SeriesInfo {
