@@ -39,7 +39,10 @@ class BulkWriteImpl final : public BulkWrite {
       // Deletes are of stored chunks only (those a widening replaces): staged chunks of earlier
       // batches are never deleted inside a bulk write.
       s = store_->WriteSst(kObsCf, file, plan.obs_puts, plan.obs_deletes);
-      if (s.ok()) files_.emplace_back(kObsCf, file);
+      if (s.ok()) {
+        files_.emplace_back(kObsCf, file);
+        StageWrittenChunks(&plan);
+      }
       const std::vector<std::pair<std::string, std::string>> vix =
           VintageIndexRecords(&plan.vindex);
       if (s.ok() && !vix.empty()) {
@@ -50,6 +53,18 @@ class BulkWriteImpl final : public BulkWrite {
     }
     if (!s.ok()) status_ = s;
     return s;
+  }
+
+  // A later batch that has rows of a series reads the chunks earlier batches staged for it
+  // (ReadVersions): the batch's chunks, now in their file, move there instead of being copied
+  // when prepared. Chunks of a widening (another seq) were put there when written.
+  void StageWrittenChunks(WritePlan* plan) {
+    for (auto& [key, blob] : plan->obs_puts) {
+      ObsKeyParts k;
+      if (ParseObsKey(key, &k) && k.seq == plan->chunk_seq) {
+        st_.staged_chunks[k.series_id].push_back(std::move(blob));
+      }
+    }
   }
 
   Result<WriteSummary> Commit() override {

@@ -205,6 +205,7 @@ Status StoreImpl::ReadVersions(uint32_t id, const WriteState& st, VersionColumns
 
 Status StoreImpl::PrepareBatch(const WriteBatch& batch, WriteState* st, WritePlan* plan) {
   const uint64_t seq = st->counters.next_seq++;
+  plan->chunk_seq = seq;
   if (Status s = PrepareMetadata(batch, seq, st, plan); !s.ok()) return s;
   if (Status s = PrepareObservations(batch, seq, st, plan); !s.ok()) return s;
   return PrepareTargets(batch, seq, st);

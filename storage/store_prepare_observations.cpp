@@ -482,7 +482,6 @@ void StoreImpl::ApplySeries(SeriesOut&& out, WriteState* st, WritePlan* plan) {
   plan->rows += out.rows;
   for (auto& k : out.deletes) plan->obs_deletes.push_back(std::move(k));
   for (int32_t v : out.vintages) plan->vindex.push_back(VintageEntry(v, out.id));
-  if (st->bulk) st->staged_chunks[out.id].push_back(out.blob);
   plan->obs_puts.emplace_back(std::move(out.key), std::move(out.blob));
   st->touched[out.id].first |= kTouchObs;
 }

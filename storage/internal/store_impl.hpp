@@ -123,6 +123,9 @@ struct WritePlan {
   // Vintage-index entries as their 8 key bytes read big-endian (ordered vintage, series id), so
   // that sorting the numbers sorts the keys; repeats allowed (see VintageIndexRecords).
   std::vector<uint64_t> vindex;
+  // In a bulk write: the seq of the batch's own chunks (keys ObsKey(id, chunk_seq)), which move
+  // into WriteState::staged_chunks once written to their file (see StageWrittenChunks).
+  uint64_t chunk_seq = 0;
   size_t rows = 0;  // observation versions in obs_puts (decides WriteBatch vs ingest)
 };
 
