@@ -270,7 +270,7 @@ std::vector<storage::Target> Loader::ResolveTargets() {
       }
     }
     const std::string series_unit = s.emitted  ? s.emitted_meta.unit
-                                    : s.exists ? s.stored.unit
+                                    : s.exists ? s.stored->unit
                                                : std::string();
     if (std::string why = TargetUnitProblem(t.target, series_unit); !why.empty()) {
       AddError(

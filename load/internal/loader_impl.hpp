@@ -51,11 +51,28 @@ class Loader {
     uint64_t line = 0;
     bool set = false;
   };
+  // A series' metadata cells, allocated at the first one: most files give none, and a
+  // SeriesState that stays small is less fresh memory to touch in a load of many series.
+  class MetaFields {
+   public:
+    const MetaValue& Get(size_t f) const { return v_ ? v_[f] : Unset(); }
+    MetaValue& Mutable(size_t f) {
+      if (!v_) v_ = std::make_unique<MetaValue[]>(kMetaFieldCount);
+      return v_[f];
+    }
+
+   private:
+    static const MetaValue& Unset() {
+      static const MetaValue kUnset;
+      return kUnset;
+    }
+    std::unique_ptr<MetaValue[]> v_;
+  };
   struct SeriesState {
     std::string code;
     bool exists = false;
-    SeriesMeta stored;
-    MetaValue fields[kMetaFieldCount];
+    std::unique_ptr<SeriesMeta> stored;  // when exists
+    MetaFields fields;
     uint64_t freq_counts[3] = {0, 0, 0};  // rows with plain annual/quarterly/monthly periods
     uint8_t span_bits = 0;
     bool locked = false;

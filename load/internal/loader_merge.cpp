@@ -21,7 +21,7 @@ Result<uint32_t> Loader::SeriesId(const std::string& code) {
   auto r = view_->GetSeries(code);
   if (r.ok()) {
     s.exists = true;
-    s.stored = *r;
+    s.stored = std::make_unique<SeriesMeta>(std::move(*r));
   } else if (!r.status().IsNotFound()) {
     return r.status();
   }
@@ -152,7 +152,7 @@ std::string Loader::Where(uint16_t file, uint64_t line, uint16_t here_file) cons
 void Loader::ApplyMeta(uint32_t id, MetaEvent& ev, uint64_t line, uint16_t file) {
   SeriesState& s = series_[id];
   if (ev.field == kMetaUnitHint || ev.field == kMetaNameHint) {
-    MetaValue& h = s.fields[ev.field];
+    MetaValue& h = s.fields.Mutable(ev.field);
     if (!h.set) h = MetaValue{ev.value, file, line, true};
     return;
   }
@@ -172,7 +172,7 @@ void Loader::ApplyMeta(uint32_t id, MetaEvent& ev, uint64_t line, uint16_t file)
     }
     return;
   }
-  MetaValue& mv = s.fields[ev.field];
+  MetaValue& mv = s.fields.Mutable(ev.field);
   if (!mv.set) {
     mv = MetaValue{std::move(ev.value), file, line, true};
     return;

@@ -48,11 +48,11 @@ std::string FrequencyText(Frequency f, bool cumulative) {
 }  // namespace
 
 void Loader::ChooseFrequency(SeriesState& s) {
-  const MetaValue& fq = s.fields[kMetaFrequency];
-  const MetaValue& cu = s.fields[kMetaCumulative];
+  const MetaValue& fq = s.fields.Get(kMetaFrequency);
+  const MetaValue& cu = s.fields.Get(kMetaCumulative);
   if (s.exists) {
-    s.freq = s.stored.frequency;
-    s.cumulative = s.stored.cumulative;
+    s.freq = s.stored->frequency;
+    s.cumulative = s.stored->cumulative;
     Frequency want = s.freq;
     bool want_cum = s.cumulative;
     if (fq.set || cu.set) {
@@ -123,12 +123,12 @@ void Loader::Decide(uint32_t id, storage::WriteBatch* batch) {
     s.locked_line = last_line_seen_;
     s.locked_file = last_file_seen_;
   }
-  SeriesMeta m = s.emitted ? s.emitted_meta : s.exists ? s.stored : SeriesMeta{};
+  SeriesMeta m = s.emitted ? s.emitted_meta : s.exists ? *s.stored : SeriesMeta{};
   m.code = s.code;
   m.frequency = s.freq;
   m.cumulative = s.cumulative;
   auto field = [&](int f, std::string* out) {
-    if (s.fields[f].set) *out = s.fields[f].value;
+    if (s.fields.Get(f).set) *out = s.fields.Get(f).value;
   };
   field(kMetaName, &m.name_zh);
   field(kMetaNameEn, &m.name_en);
@@ -136,16 +136,20 @@ void Loader::Decide(uint32_t id, storage::WriteBatch* batch) {
   field(kMetaUnit, &m.unit);
   field(kMetaLevelSeries, &m.level_series);
   field(kMetaNotes, &m.notes);
-  if (s.fields[kMetaMeasure].set) m.measure = *storage::ParseMeasure(s.fields[kMetaMeasure].value);
-  if (s.fields[kMetaBetter].set) m.better = *storage::ParseBetter(s.fields[kMetaBetter].value);
+  if (s.fields.Get(kMetaMeasure).set)
+    m.measure = *storage::ParseMeasure(s.fields.Get(kMetaMeasure).value);
+  if (s.fields.Get(kMetaBetter).set)
+    m.better = *storage::ParseBetter(s.fields.Get(kMetaBetter).value);
   if (!s.exists) {
-    if (m.unit.empty() && s.fields[kMetaUnitHint].set) m.unit = s.fields[kMetaUnitHint].value;
+    if (m.unit.empty() && s.fields.Get(kMetaUnitHint).set)
+      m.unit = s.fields.Get(kMetaUnitHint).value;
     // A sanitized code keeps what was written as its name when the file gives none.
-    if (m.name_zh.empty() && s.fields[kMetaNameHint].set) m.name_zh = s.fields[kMetaNameHint].value;
-    if (!s.fields[kMetaMeasure].set) m.measure = DefaultMeasure(m);
+    if (m.name_zh.empty() && s.fields.Get(kMetaNameHint).set)
+      m.name_zh = s.fields.Get(kMetaNameHint).value;
+    if (!s.fields.Get(kMetaMeasure).set) m.measure = DefaultMeasure(m);
   }
   const bool changed =
-      s.emitted ? !SameMeta(m, s.emitted_meta) : (!s.exists || !SameMeta(m, s.stored));
+      s.emitted ? !SameMeta(m, s.emitted_meta) : (!s.exists || !SameMeta(m, *s.stored));
   if (changed) {
     batch->PutSeries(m);
     s.emitted = true;
