@@ -650,18 +650,10 @@ class ReadViewImpl final : public ReadView {
     std::shared_ptr<const DecodedSeries> entry = cache_->Find(id, source_);
     if (entry == nullptr) {
       auto fresh = std::make_shared<DecodedSeries>();
-      std::string_view rest = source_;
-      while (!rest.empty()) {
-        uint32_t key_size, blob_size;
-        std::memcpy(&key_size, rest.data(), 4);
-        std::memcpy(&blob_size, rest.data() + 4, 4);
-        const std::string_view key = rest.substr(8, key_size);
-        const std::string_view blob = rest.substr(8 + key_size, blob_size);
-        rest.remove_prefix(8 + key_size + blob_size);
-        Status s = DecodeChunk(blob, &fresh->versions, &scratch_, &fresh->run_starts);
-        if (!s.ok()) return Status::Corruption(s.message() + " (obs key " + Hex(key) + ")");
-      }
       fresh->source = source_;
+      std::string_view bad_key;
+      if (Status s = DecodeSeriesSource(fresh.get(), &scratch_, &bad_key); !s.ok())
+        return Status::Corruption(s.message() + " (obs key " + Hex(bad_key) + ")");
       cache_->Insert(id, fresh);
       entry = std::move(fresh);
     }

@@ -20,7 +20,7 @@ constexpr double kFixedMax = 1e21;
 
 // Below 2^53 every double's shortest round-trip digits, laid out in fixed notation, are what
 // std::to_chars(fixed) prints (above it, to_chars prints the exact integer, which may have more
-// digits); tests/query/number_text_test.cpp checks the two agree on seeded values of every
+// digits); tests/query/render_test.cpp checks the two agree on seeded values of every
 // magnitude in the fixed range.
 constexpr double kShortestFixedMax = 9007199254740992.0;  // 2^53
 
@@ -118,7 +118,7 @@ char* WriteShortDecimal(char* p, double v) {
 // The shortest digits that read back as v (fmt's Dragonbox: the algorithm behind fmt::format,
 // a third of to_chars' time here), laid out in fixed notation. REQUIRES: 0 < |v| < 2^53.
 char* WriteShortestFixed(char* p, double v) {
-  // fmt 9 (Debian 12) declares to_decimal in fmt::detail; number_text_test pins its output.
+  // fmt 9 (Debian 12) declares to_decimal in fmt::detail; render_test.cpp pins its output.
   const auto d = fmt::detail::dragonbox::to_decimal(std::fabs(v));
   char digits[20];
   const int n = static_cast<int>(WriteDigits(digits, d.significand) - digits);

@@ -34,6 +34,24 @@ void AppendChunkSource(std::string_view key, std::string_view blob, std::string*
   source->append(blob);
 }
 
+Status DecodeSeriesSource(DecodedSeries* series, std::string* scratch, std::string_view* bad_key) {
+  std::string_view rest = series->source;
+  while (!rest.empty()) {
+    uint32_t key_size, blob_size;
+    std::memcpy(&key_size, rest.data(), 4);
+    std::memcpy(&blob_size, rest.data() + 4, 4);
+    const std::string_view key = rest.substr(8, key_size);
+    const std::string_view blob = rest.substr(8 + key_size, blob_size);
+    rest.remove_prefix(8 + key_size + blob_size);
+    Status s = DecodeChunk(blob, &series->versions, scratch, &series->run_starts);
+    if (!s.ok()) {
+      *bad_key = key;
+      return s;
+    }
+  }
+  return Status::OK();
+}
+
 std::shared_ptr<const DecodedSeries> DecodedSeriesCache::Find(uint32_t id,
                                                               std::string_view source) {
   if (capacity_ == 0) return nullptr;

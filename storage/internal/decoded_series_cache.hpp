@@ -17,9 +17,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "common/status.hpp"
 #include "storage/internal/chunk.hpp"
 
 namespace ixdb::storage::internal {
@@ -36,6 +38,10 @@ struct DecodedSeries {
 // Appends chunk (key, blob) to a DecodedSeries::source: the key's and the blob's lengths, then
 // their bytes (lengths make the concatenation of several chunks unambiguous).
 void AppendChunkSource(std::string_view key, std::string_view blob, std::string* source);
+
+// Decodes the chunks of series->source into its versions and run starts. On a bad chunk,
+// Corruption as DecodeChunk gives it and *bad_key names the chunk's key.
+Status DecodeSeriesSource(DecodedSeries* series, std::string* scratch, std::string_view* bad_key);
 
 class DecodedSeriesCache {
  public:
