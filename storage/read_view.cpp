@@ -97,12 +97,13 @@ class ReadViewImpl final : public ReadView {
  public:
   // Shares `snapshot` with the other views of it (the last one releases it).
   ReadViewImpl(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               std::shared_ptr<const rocksdb::Snapshot> snapshot,
+               std::shared_ptr<const rocksdb::Snapshot> snapshot, uint64_t generation,
                std::shared_ptr<const Catalog> catalog,
                std::shared_ptr<const RevertedLoads> reverted, DecodedSeriesCache* cache)
       : db_(db),
         cfs_(std::move(cfs)),
         snapshot_(std::move(snapshot)),
+        generation_(generation),
         catalog_(std::move(catalog)),
         reverted_(std::move(reverted)),
         cache_(cache) {
@@ -115,7 +116,8 @@ class ReadViewImpl final : public ReadView {
   // Reads only members that never change after construction, so another thread may call it
   // while this view is in use.
   std::unique_ptr<ReadView> NewViewOfSnapshot() const override {
-    return std::make_unique<ReadViewImpl>(db_, cfs_, snapshot_, catalog_, reverted_, cache_);
+    return std::make_unique<ReadViewImpl>(db_, cfs_, snapshot_, generation_, catalog_, reverted_,
+                                          cache_);
   }
 
   Result<SeriesMeta> GetSeries(std::string_view code) override {
@@ -613,6 +615,16 @@ class ReadViewImpl final : public ReadView {
     versions_ = &raw_;
     raw_.Clear();
     starts_.clear();
+    const bool point_read = cache_ != nullptr && cache_->enabled() && reads_++ < kPointReads;
+    // Decoded at this view's generation already: RocksDB need not be asked (the iterator stays
+    // where it is, so the next read seeks).
+    if (point_read) {
+      if (std::shared_ptr<const DecodedSeries> entry = cache_->FindAtGeneration(id, generation_)) {
+        positioned_at_start_ = false;
+        UseEntry(std::move(entry));
+        return Status::OK();
+      }
+    }
     if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, cfs_[kObsCf]));
     char prefix[4];
     {
@@ -626,7 +638,6 @@ class ReadViewImpl final : public ReadView {
       obs_it_->Seek(rocksdb::Slice(prefix, 4));
     }
     positioned_at_start_ = false;
-    const bool point_read = cache_ != nullptr && cache_->enabled() && reads_++ < kPointReads;
     if (point_read) source_.clear();
     for (; obs_it_->Valid() && StartsWith(obs_it_->key(), series_prefix); obs_it_->Next()) {
       if (point_read) {
@@ -647,20 +658,25 @@ class ReadViewImpl final : public ReadView {
   // The versions of series `id` whose chunks source_ holds: the cache's entry if it was decoded
   // from the same bytes, else decoded now and kept in the cache.
   Status DecodeThroughCache(uint32_t id) {
-    std::shared_ptr<const DecodedSeries> entry = cache_->Find(id, source_);
+    std::shared_ptr<const DecodedSeries> entry = cache_->Find(id, source_, generation_);
     if (entry == nullptr) {
       auto fresh = std::make_shared<DecodedSeries>();
       fresh->source = source_;
       std::string_view bad_key;
       if (Status s = DecodeSeriesSource(fresh.get(), &scratch_, &bad_key); !s.ok())
         return Status::Corruption(s.message() + " (obs key " + Hex(bad_key) + ")");
-      cache_->Insert(id, fresh);
+      cache_->Insert(id, fresh, generation_);
       entry = std::move(fresh);
     }
+    UseEntry(std::move(entry));
+    return Status::OK();
+  }
+
+  // The versions of a series are the cache's `entry` (held alive while they are in use).
+  void UseEntry(std::shared_ptr<const DecodedSeries> entry) {
     starts_ = entry->run_starts;
     versions_ = &entry->versions;
     held_ = std::move(entry);
-    return Status::OK();
   }
 
   // Like DecodeVersions; *sorted_ then holds the versions ordered by (period, vintage, seq).
@@ -694,6 +710,8 @@ class ReadViewImpl final : public ReadView {
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::shared_ptr<const rocksdb::Snapshot> snapshot_;
+  // The write generation snapshot_ shows (WriteGeneration::kUnknown: not known).
+  uint64_t generation_;
   std::shared_ptr<const Catalog> catalog_;
   std::shared_ptr<const RevertedLoads> reverted_;
   rocksdb::ReadOptions ro_;
@@ -725,14 +743,14 @@ namespace internal {
 
 std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
                                           std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-                                          const rocksdb::Snapshot* snapshot,
+                                          const rocksdb::Snapshot* snapshot, uint64_t generation,
                                           std::shared_ptr<const Catalog> catalog,
                                           std::shared_ptr<const RevertedLoads> reverted,
                                           DecodedSeriesCache* cache) {
   std::shared_ptr<const rocksdb::Snapshot> shared(
       snapshot, [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
-  return std::make_unique<ReadViewImpl>(db, std::move(cfs), std::move(shared), std::move(catalog),
-                                        std::move(reverted), cache);
+  return std::make_unique<ReadViewImpl>(db, std::move(cfs), std::move(shared), generation,
+                                        std::move(catalog), std::move(reverted), cache);
 }
 
 }  // namespace internal

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "storage/internal/decoded_series_cache.hpp"
 #include "storage/internal/store_impl.hpp"
 #include "storage/internal/store_internal.hpp"
 
@@ -106,6 +107,7 @@ uint64_t StoreImpl::DiskBytes() {
 
 Status StoreImpl::ConsolidateAll() {
   std::lock_guard<std::mutex> lock(write_mu_);
+  WriteGeneration::Scope writing(obs_generation_);
   Counters next = counters_;
   const uint64_t seq = next.next_seq++;
   std::string counters;
@@ -195,6 +197,7 @@ Result<uint32_t> StoreImpl::TEST_FormatVersion() {
 
 Status StoreImpl::TEST_PutRawChunk(std::string_view code, std::string_view blob) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  WriteGeneration::Scope writing(obs_generation_);
   WriteState st;
   st.counters = counters_;
   SeriesInfo info;
@@ -222,12 +225,19 @@ Status StoreImpl::TEST_ObservationRecords(std::vector<std::pair<std::string, std
   return Status::OK();
 }
 
+uint64_t StoreImpl::TEST_GenerationHits() const { return decoded_cache_->generation_hits(); }
+
 namespace internal {
 Status TEST_ObservationRecords(Store* store,
                                std::vector<std::pair<std::string, std::string>>* out) {
   auto* impl = dynamic_cast<StoreImpl*>(store);
   if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
   return impl->TEST_ObservationRecords(out);
+}
+Result<uint64_t> TEST_GenerationHits(Store* store) {
+  auto* impl = dynamic_cast<StoreImpl*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
+  return impl->TEST_GenerationHits();
 }
 Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view blob) {
   auto* impl = dynamic_cast<StoreImpl*>(store);

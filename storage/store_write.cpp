@@ -64,8 +64,10 @@ Status UnknownSeries(std::string_view code) {
 
 std::unique_ptr<ReadView> StoreImpl::NewReadView() {
   std::lock_guard<std::mutex> lock(publish_mu_);
-  return NewReadViewImpl(db_.get(), handles_, db_->GetSnapshot(), catalog_, reverted_,
-                         decoded_cache_.get());
+  const uint64_t before = obs_generation_.Before();
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  return NewReadViewImpl(db_.get(), handles_, snapshot, obs_generation_.After(before), catalog_,
+                         reverted_, decoded_cache_.get());
 }
 
 Status StoreImpl::StartWrite(const LoadInfo& info, WriteState* st) {
@@ -87,8 +89,12 @@ std::shared_ptr<const Catalog> StoreImpl::CatalogAfter(const WriteState& st) {
 Status StoreImpl::Publish(std::shared_ptr<const Catalog> next_catalog,
                           std::shared_ptr<const RevertedLoads> next_reverted,
                           const std::function<Status()>& apply) {
-  if (!next_catalog && !next_reverted) return apply();
+  if (!next_catalog && !next_reverted) {
+    WriteGeneration::Scope writing(obs_generation_);
+    return apply();
+  }
   std::lock_guard<std::mutex> lock(publish_mu_);
+  WriteGeneration::Scope writing(obs_generation_);
   Status s = apply();
   if (s.ok()) {
     if (next_catalog) catalog_ = std::move(next_catalog);

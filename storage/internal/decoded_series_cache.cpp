@@ -52,30 +52,62 @@ Status DecodeSeriesSource(DecodedSeries* series, std::string* scratch, std::stri
   return Status::OK();
 }
 
-std::shared_ptr<const DecodedSeries> DecodedSeriesCache::Find(uint32_t id,
-                                                              std::string_view source) {
+namespace {
+
+// The newer of two generations an entry's bytes were seen at (kUnknown counts as none).
+uint64_t Newer(uint64_t a, uint64_t b) {
+  if (a == WriteGeneration::kUnknown) return b;
+  if (b == WriteGeneration::kUnknown) return a;
+  return a > b ? a : b;
+}
+
+}  // namespace
+
+std::shared_ptr<const DecodedSeries> DecodedSeriesCache::Find(uint32_t id, std::string_view source,
+                                                              uint64_t generation) {
   if (capacity_ == 0) return nullptr;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(id);
   if (it == slots_.end() || it->second.entry->source != source) return nullptr;
+  it->second.generation = Newer(it->second.generation, generation);
   lru_.splice(lru_.begin(), lru_, it->second.lru);
   return it->second.entry;
 }
 
-void DecodedSeriesCache::Insert(uint32_t id, std::shared_ptr<const DecodedSeries> entry) {
+std::shared_ptr<const DecodedSeries> DecodedSeriesCache::FindAtGeneration(uint32_t id,
+                                                                          uint64_t generation) {
+  if (capacity_ == 0 || generation == WriteGeneration::kUnknown) return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(id);
+  if (it == slots_.end() || it->second.generation != generation) return nullptr;
+  ++generation_hits_;
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  return it->second.entry;
+}
+
+void DecodedSeriesCache::Insert(uint32_t id, std::shared_ptr<const DecodedSeries> entry,
+                                uint64_t generation) {
   if (capacity_ == 0) return;
   const size_t bytes = entry->Bytes();
   if (bytes > capacity_ / 4) return;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(id);
   if (it != slots_.end()) {
+    // A view older than the entry's generation (or of unknown generation) keeps what it decoded
+    // to itself: replacing the newer entry would make the views after it decode again.
+    const uint64_t kept = it->second.generation;
+    if (kept != WriteGeneration::kUnknown &&
+        (generation == WriteGeneration::kUnknown || generation < kept)) {
+      return;
+    }
     bytes_ -= it->second.bytes;
     it->second.entry = std::move(entry);
     it->second.bytes = bytes;
+    it->second.generation = generation;
     lru_.splice(lru_.begin(), lru_, it->second.lru);
   } else {
     lru_.push_front(id);
-    slots_.emplace(id, Slot{std::move(entry), bytes, lru_.begin()});
+    slots_.emplace(id, Slot{std::move(entry), bytes, lru_.begin(), generation});
   }
   bytes_ += bytes;
   EvictLocked();
@@ -98,6 +130,11 @@ size_t DecodedSeriesCache::bytes() const {
 size_t DecodedSeriesCache::entries() const {
   std::lock_guard<std::mutex> lock(mu_);
   return slots_.size();
+}
+
+uint64_t DecodedSeriesCache::generation_hits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return generation_hits_;
 }
 
 }  // namespace ixdb::storage::internal

@@ -29,6 +29,7 @@
 #include "storage/internal/chunk.hpp"
 #include "storage/internal/key_codec.hpp"
 #include "storage/internal/records.hpp"
+#include "storage/internal/write_generation.hpp"
 #include "storage/options.hpp"
 #include "storage/store.hpp"
 
@@ -202,6 +203,7 @@ class StoreImpl final : public Store {
   Status TEST_SetFormatVersion(uint32_t version);
   Result<uint32_t> TEST_FormatVersion();
   Status TEST_ObservationRecords(std::vector<std::pair<std::string, std::string>>* out);
+  uint64_t TEST_GenerationHits() const;
 
  private:
   friend class BulkWriteImpl;
@@ -272,12 +274,16 @@ class StoreImpl final : public Store {
   std::atomic<uint64_t> staging_counter_{0};
   // Decoded series of recent point reads, shared by every view (decoded_series_cache.hpp).
   std::unique_ptr<DecodedSeriesCache> decoded_cache_;
+  // Moves with every write that changes the observations (Publish's apply, ConsolidateAll,
+  // TEST_PutRawChunk): a view knows which state its snapshot shows (write_generation.hpp).
+  WriteGeneration obs_generation_;
 };
 
 // A ReadView of `db` at `snapshot` (read_view.cpp). Takes ownership of the snapshot.
+// `generation`: the WriteGeneration the snapshot shows (WriteGeneration::kUnknown: not known).
 std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
                                           std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-                                          const rocksdb::Snapshot* snapshot,
+                                          const rocksdb::Snapshot* snapshot, uint64_t generation,
                                           std::shared_ptr<const Catalog> catalog,
                                           std::shared_ptr<const RevertedLoads> reverted,
                                           DecodedSeriesCache* cache);

@@ -26,5 +26,9 @@ Result<uint32_t> TEST_FormatVersion(Store* store);
 // value) (to test that two ways of writing the same rows store the same bytes).
 Status TEST_ObservationRecords(Store* store, std::vector<std::pair<std::string, std::string>>* out);
 
+// How many point reads the decoded-series cache answered by write generation alone, without
+// reading the series' chunks (to test when that shortcut is and is not taken).
+Result<uint64_t> TEST_GenerationHits(Store* store);
+
 }  // namespace internal
 }  // namespace ixdb::storage
