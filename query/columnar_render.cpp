@@ -360,6 +360,106 @@ char* PutBoxCell(char* p, size_t column, size_t column_width, const SeriesColumn
   return p;
 }
 
+// n (at most a few dozen) bytes from src to dst, inline: a cell is too short for a call to memcpy
+// to pay (the two copies of 8 or 4 bytes overlap when n is not a multiple).
+inline void CopyShort(char* dst, const char* src, size_t n) {
+  if (n >= 8) {
+    for (size_t done = 0; done + 8 < n; done += 8) std::memcpy(dst + done, src + done, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else {
+    for (size_t j = 0; j < n; ++j) dst[j] = src[j];
+  }
+}
+
+// A box row of one series with the cells that are the same on every row (indicator, unit)
+// written and the others blank: PutRow copies it and writes the varying cells into their
+// blanks (left-aligned texts over the padding, numbers right-aligned), which is what PutCell
+// would have written when every varying cell is as many bytes as columns.
+class RowTemplate {
+ public:
+  // Bytes PutRow may write past the end of a row (the room after the last row has them).
+  static constexpr size_t kOvershoot = 32;
+
+  void Make(const std::vector<size_t>& shown, const std::vector<size_t>& widths,
+            const SeriesColumns& s, size_t k, const BoxMeasure& m, size_t row_room) {
+    bytes_.assign(row_room + kOvershoot, ' ');
+    blanks_.clear();
+    char* const t = bytes_.data();
+    char* q = Put(t, "\u2502");
+    for (size_t col = 0; col < shown.size(); ++col) {
+      const size_t c = shown[col];
+      if (c == kIndicator || c == kUnit) {
+        q = PutBoxCell(q, c, widths[col], s, k, 0, 0, m, nullptr);
+      } else {
+        blanks_.push_back({c, static_cast<size_t>(q - t) + 1, widths[col]});
+        q = PutCell(q, "", 0, widths[col], false);
+      }
+    }
+    *q++ = '\n';
+    size_ = static_cast<size_t>(q - t);
+  }
+
+  // Row i of series s (the table's row `row`) at p; returns its end.
+  char* PutRow(char* p, const SeriesColumns& s, size_t i, size_t row, const BoxMeasure& m,
+               VintageText* vintage) const {
+    for (size_t done = 0; done < size_; done += kOvershoot)
+      std::memcpy(p + done, bytes_.data() + done, kOvershoot);
+    for (const Blank& b : blanks_) {
+      char* cell = p + b.offset;
+      switch (b.column) {
+        case kPeriod:
+          WritePeriodText(cell, s.period[i], RowIsSpan(s, i));
+          break;
+        case kValue:
+          if (std::isnan(s.value[i])) {
+            PutRight(cell, b.width, m.null_text.text);
+          } else {
+            const size_t begin = row == 0 ? 0 : m.number_end[row - 1];
+            PutRight(cell, b.width,
+                     std::string_view(m.numbers.data() + begin, m.number_end[row] - begin));
+          }
+          break;
+        case kFrom:
+          WritePeriodText(cell, s.from[i], s.cumulative);
+          break;
+        case kVintage:
+          PutLeft(cell, s.raw ? vintage->At(s.vintage[i]) : std::string_view(m.null_text.text));
+          break;
+        case kStatus:
+          PutLeftOrNull(cell, s.raw ? StatusText(s, i) : "", m);
+          break;
+        case kQualifier:
+          PutLeftOrNull(cell, QualifierCellText(s, i), m);
+          break;
+      }
+    }
+    return p + size_;
+  }
+
+ private:
+  struct Blank {
+    size_t column;
+    size_t offset;  // of the cell's text in the row
+    size_t width;
+  };
+  static void PutLeft(char* cell, std::string_view text) {
+    CopyShort(cell, text.data(), text.size());
+  }
+  static void PutLeftOrNull(char* cell, const char* text, const BoxMeasure& m) {
+    PutLeft(cell, *text == '\0' ? std::string_view(m.null_text.text) : std::string_view(text));
+  }
+  static void PutRight(char* cell, size_t width, std::string_view text) {
+    CopyShort(cell + width - text.size(), text.data(), text.size());
+  }
+
+  std::string bytes_;
+  size_t size_ = 0;
+  std::vector<Blank> blanks_;
+};
+
 // The boxed table at its natural width, or nullopt when the layout needs what only the Table
 // renderer does (records, shrinking or wrapping columns to fit layout.width).
 std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLayout& layout) {
@@ -388,7 +488,12 @@ std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLay
   out.resize(static_cast<size_t>(p - out.data()));
   AppendRule(out, widths, "\u251c", "\u253c", "\u2524");
 
-  // Pass 2: the rows, written into room sized for them up front.
+  // Pass 2: the rows, written into room sized for them up front. When the null text is as
+  // many bytes as columns (so is every cell but the indicator and unit: ASCII), a row of a
+  // series is a copy of the series' RowTemplate with its cells that vary written into their
+  // blanks; otherwise cell by cell.
+  const bool templated = m.null_text.text.size() == m.null_text.width;
+  RowTemplate tmpl;
   size_t row = 0;
   for (size_t k = 0; k < r.series.size(); ++k) {
     const SeriesColumns& s = r.series[k];
@@ -396,13 +501,18 @@ std::optional<std::string> BoxFromColumns(const ColumnarResult& r, const TextLay
     if (n == 0) continue;
     VintageText vintage;
     const size_t at = out.size();
-    out.resize(at + n * row_room + kSpacesOvershoot);
+    out.resize(at + n * row_room + std::max(kSpacesOvershoot, RowTemplate::kOvershoot));
     p = out.data() + at;
-    for (size_t i = 0; i < n; ++i, ++row) {
-      p = Put(p, "\u2502");
-      for (size_t col = 0; col < shown.size(); ++col)
-        p = PutBoxCell(p, shown[col], widths[col], s, k, i, row, m, &vintage);
-      *p++ = '\n';
+    if (templated) {
+      tmpl.Make(shown, widths, s, k, m, row_room);
+      for (size_t i = 0; i < n; ++i, ++row) p = tmpl.PutRow(p, s, i, row, m, &vintage);
+    } else {
+      for (size_t i = 0; i < n; ++i, ++row) {
+        p = Put(p, "\u2502");
+        for (size_t col = 0; col < shown.size(); ++col)
+          p = PutBoxCell(p, shown[col], widths[col], s, k, i, row, m, &vintage);
+        *p++ = '\n';
+      }
     }
     out.resize(static_cast<size_t>(p - out.data()));
   }
