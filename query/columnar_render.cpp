@@ -37,6 +37,26 @@ char* Put(char* p, std::string_view text) {
   return p + text.size();
 }
 
+// n (at most a few dozen) bytes from src to dst, inline: a cell is too short for a call to memcpy
+// to pay (the two copies of 8 or 4 bytes overlap when n is not a multiple).
+inline void CopyShort(char* dst, const char* src, size_t n) {
+  if (n >= 8) {
+    for (size_t done = 0; done + 8 < n; done += 8) std::memcpy(dst + done, src + done, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else {
+    for (size_t j = 0; j < n; ++j) dst[j] = src[j];
+  }
+}
+
+// Put for the short texts a row repeats (an indicator code, a unit).
+char* PutShort(char* p, std::string_view text) {
+  CopyShort(p, text.data(), text.size());
+  return p + text.size();
+}
+
 bool RowIsSpan(const SeriesColumns& s, size_t i) {
   return s.cumulative || (!s.extent.empty() && s.extent[i] != 0);
 }
@@ -360,20 +380,6 @@ char* PutBoxCell(char* p, size_t column, size_t column_width, const SeriesColumn
   return p;
 }
 
-// n (at most a few dozen) bytes from src to dst, inline: a cell is too short for a call to memcpy
-// to pay (the two copies of 8 or 4 bytes overlap when n is not a multiple).
-inline void CopyShort(char* dst, const char* src, size_t n) {
-  if (n >= 8) {
-    for (size_t done = 0; done + 8 < n; done += 8) std::memcpy(dst + done, src + done, 8);
-    std::memcpy(dst + n - 8, src + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(dst, src, 4);
-    std::memcpy(dst + n - 4, src + n - 4, 4);
-  } else {
-    for (size_t j = 0; j < n; ++j) dst[j] = src[j];
-  }
-}
-
 // A box row of one series with the cells that are the same on every row (indicator, unit)
 // written and the others blank: PutRow copies it and writes the varying cells into their
 // blanks (left-aligned texts over the padding, numbers right-aligned), which is what PutCell
@@ -573,13 +579,13 @@ std::string RenderCsv(const ColumnarResult& result, bool bom) {
     out.resize(at + n * room);
     char* p = out.data() + at;
     for (size_t i = 0; i < n; ++i) {
-      p = Put(p, indicator);
+      p = PutShort(p, indicator);
       *p++ = ',';
       p = WritePeriodText(p, s.period[i], RowIsSpan(s, i));
       *p++ = ',';
       if (!std::isnan(s.value[i])) p = WriteNumber(p, s.value[i]);
       *p++ = ',';
-      p = Put(p, unit);
+      p = PutShort(p, unit);
       if (result.from_column) {
         *p++ = ',';
         p = WritePeriodText(p, s.from[i], s.cumulative);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -34,41 +35,52 @@ constexpr std::array<char, 200> kTwoDigits = [] {
   return t;
 }();
 
-// The `count` last decimal digits of n (zero-padded) at p, two at a time from the back.
-void WriteFixedDigits(char* p, uint32_t n, int count) {
-  while (count >= 2) {
-    count -= 2;
-    std::memcpy(p + count, &kTwoDigits[2 * (n % 100)], 2);
-    n /= 100;
-  }
-  if (count == 1) *p = static_cast<char>('0' + n % 10);
+// The 8 decimal digits of n < 10^8, zero-padded, as ASCII bytes in memory order (the first
+// digit in the lowest byte), computed in one register: n's two 4-digit halves in 32-bit lanes,
+// each split into 2-digit values in 16-bit lanes, each split into tens and ones in bytes (the
+// divisions by 100 and by 10 are multiplications that are exact in these ranges). Writing
+// digit pairs one by one and then reading them back stalled on store forwarding.
+uint64_t EightDigits(uint32_t n) {
+  static_assert(std::endian::native == std::endian::little, "digits are laid out little-endian");
+  const uint64_t halves = (n / 10000) | (static_cast<uint64_t>(n % 10000) << 32);
+  const uint64_t hundreds = ((halves * 10486) >> 20) & 0x0000007F0000007F;  // lane / 100
+  const uint64_t pairs = (halves << 16) - hundreds * ((100 << 16) - 1);    // [/100, %100]
+  const uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000F;        // lane / 10
+  const uint64_t digits = (pairs << 8) - tens * ((10 << 8) - 1);           // [/10, %10]
+  return digits | 0x3030303030303030;
 }
 
-int DigitCount(uint32_t n) {
-  static constexpr uint32_t kPow10[] = {10,      100,      1000,      10000,     100000,
-                                        1000000, 10000000, 100000000, 1000000000};
-  int d = 1;
-  while (d < 10 && n >= kPow10[d - 1]) ++d;
-  return d;
+void Write8Digits(char* p, uint32_t n) {
+  const uint64_t d = EightDigits(n);
+  std::memcpy(p, &d, 8);
 }
 
-// n in decimal digits, most significant first; returns the end. The 16-17 digits of a computed
-// value's shortest form cost to_chars a 64-bit division per two digits; split at 10^8, the
-// halves take 32-bit ones.
+// The digits of n < 10^8 without leading zeros (one digit for 0) at p; returns the end. Writes
+// 8 bytes at p (the caller's room has them).
+char* WriteUpTo8Digits(char* p, uint32_t n) {
+  // Branch-free: the count varies from number to number, a loop would mispredict.
+  const int count = 1 + (n >= 10) + (n >= 100) + (n >= 1000) + (n >= 10000) + (n >= 100000) +
+                    (n >= 1000000) + (n >= 10000000);
+  const uint64_t d = EightDigits(n) >> (8 * (8 - count));  // drop the leading zeros
+  std::memcpy(p, &d, 8);
+  return p + count;
+}
+
+// n in decimal digits, most significant first; returns the end. Dragonbox gives a computed
+// value's shortest form as 16 or 17 digits: split at 10^8 and 10^16, every piece is written
+// with 32-bit arithmetic.
 char* WriteDigits(char* p, uint64_t n) {
-  if (n >= 10000000000000000ull) return std::to_chars(p, p + 20, n).ptr;  // >= 10^16: rare
-  if (n < 100000000) {
-    const auto small = static_cast<uint32_t>(n);
-    const int d = DigitCount(small);
-    WriteFixedDigits(p, small, d);
-    return p + d;
+  constexpr uint64_t k1e8 = 100000000;
+  if (n < k1e8) return WriteUpTo8Digits(p, static_cast<uint32_t>(n));
+  if (n < k1e8 * k1e8) {
+    p = WriteUpTo8Digits(p, static_cast<uint32_t>(n / k1e8));
+    Write8Digits(p, static_cast<uint32_t>(n % k1e8));
+    return p + 8;
   }
-  const auto high = static_cast<uint32_t>(n / 100000000);
-  const auto low = static_cast<uint32_t>(n % 100000000);
-  const int d = DigitCount(high);
-  WriteFixedDigits(p, high, d);
-  WriteFixedDigits(p + d, low, 8);
-  return p + d + 8;
+  p = WriteUpTo8Digits(p, static_cast<uint32_t>(n / (k1e8 * k1e8)));  // < 1845
+  Write8Digits(p, static_cast<uint32_t>(n / k1e8 % k1e8));
+  Write8Digits(p + 8, static_cast<uint32_t>(n % k1e8));
+  return p + 16;
 }
 
 // The fast path of WriteNumber for published decimals: when v is the double nearest n / 10^k
