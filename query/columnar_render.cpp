@@ -220,15 +220,58 @@ char* PutCell(char* p, std::string_view text, size_t width, size_t column_width,
   return p + 4;
 }
 
+// The texts of one column's cells, one per row of the table, written once in the first pass
+// (which needs their widths) and copied into the rows in the second: one buffer, grown as
+// needed and never cleared (every byte is written before it is read).
+class RowTexts {
+ public:
+  void Reserve(size_t rows, size_t room_per_row) {
+    Grow(rows * room_per_row);
+    ends_.reserve(rows);
+  }
+  // Where the next row's text is to be written, with room for n bytes.
+  char* Room(size_t n) {
+    if (size_ + n > capacity_) Grow(std::max(2 * capacity_, size_ + n));
+    return buf_.get() + size_;
+  }
+  // The next row's text was written at Room() up to `end`; returns its length.
+  size_t Commit(const char* end) {
+    const auto len = static_cast<size_t>(end - (buf_.get() + size_));
+    size_ += len;
+    ends_.push_back(static_cast<uint32_t>(size_));
+    return len;
+  }
+  size_t Add(std::string_view text) {
+    char* at = Room(text.size());
+    std::memcpy(at, text.data(), text.size());
+    return Commit(at + text.size());
+  }
+  // The text of row j (empty for a row given none).
+  std::string_view At(size_t j) const {
+    const size_t begin = j == 0 ? 0 : ends_[j - 1];
+    return {buf_.get() + begin, ends_[j] - begin};
+  }
+
+ private:
+  void Grow(size_t capacity) {
+    auto next = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(next.get(), buf_.get(), size_);
+    buf_ = std::move(next);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> buf_;
+  size_t size_ = 0, capacity_ = 0;
+  std::vector<uint32_t> ends_;  // row j's text ends at ends_[j]
+};
+
 // What the first pass over the rows learns: each column's width and widest bytes and whether
-// any of its cells is non-empty, the numbers' texts (written once, copied into the rows), and
-// the indicator's and unit's shown text per series.
+// any of its cells is non-empty, the periods' and numbers' texts (written once, copied into the
+// rows), and the indicator's and unit's shown text per series.
 struct BoxMeasure {
   size_t width[kTextColumns];
   size_t bytes[kTextColumns];
   bool filled[kTextColumns] = {};
-  std::string numbers;
-  std::vector<uint32_t> number_end;  // numbers of row j end at number_end[j]
+  RowTexts periods, numbers;  // a row whose value is missing has an empty number
   std::vector<ShownText> indicator, unit;
   ShownText null_text;
 
@@ -272,9 +315,9 @@ bool MeasureBox(const ColumnarResult& r, const TextLayout& layout, BoxMeasure* m
   m->unit.resize(r.series.size());
   for (size_t c = 0; c < kTextColumns; ++c) m->width[c] = m->bytes[c] = std::strlen(kTextHeader[c]);
   const size_t total = r.RowCount();
-  m->numbers.reserve(total * 12);
-  m->number_end.reserve(total);
-  char buf[kPeriodRoom + kNumberRoom];
+  m->periods.Reserve(total, 8);
+  m->numbers.Reserve(total, 20);
+  char buf[kPeriodRoom];
   for (size_t k = 0; k < r.series.size(); ++k) {
     const SeriesColumns& s = r.series[k];
     if (s.period.empty()) continue;
@@ -285,24 +328,24 @@ bool MeasureBox(const ColumnarResult& r, const TextLayout& layout, BoxMeasure* m
     m->filled[kIndicator] = m->filled[kIndicator] || !s.indicator.empty();
     m->filled[kUnit] = m->filled[kUnit] || !s.unit.empty();
     for (size_t i = 0; i < s.period.size(); ++i) {
-      const size_t pw =
-          static_cast<size_t>(WritePeriodText(buf, s.period[i], RowIsSpan(s, i)) - buf);
+      char* period = m->periods.Room(kPeriodRoom);
+      const size_t pw = m->periods.Commit(WritePeriodText(period, s.period[i], RowIsSpan(s, i)));
       m->Widen(kPeriod, pw, pw);
       const double v = s.value[i];
       if (std::isnan(v)) {
+        m->numbers.Add({});
         m->WidenNull(kValue);
       } else {
-        const size_t at = m->numbers.size();
+        size_t len;
         if (plain_numbers) {
-          m->numbers.append(buf, WriteNumber(buf, v));
+          char* number = m->numbers.Room(kNumberRoom);
+          len = m->numbers.Commit(WriteNumber(number, v));
         } else {
-          m->numbers += FormatNumberForDisplay(v, layout.precision, layout.separators);
+          len = m->numbers.Add(FormatNumberForDisplay(v, layout.precision, layout.separators));
         }
-        const size_t len = m->numbers.size() - at;
         if (len > kMaxCellWidth) return false;  // cut or wrapped: rare
         m->Widen(kValue, len, len);
       }
-      m->number_end.push_back(static_cast<uint32_t>(m->numbers.size()));
       if (r.from_column) {
         const size_t fw = static_cast<size_t>(WritePeriodText(buf, s.from[i], s.cumulative) - buf);
         m->Widen(kFrom, fw, fw);
@@ -350,16 +393,14 @@ char* PutBoxCell(char* p, size_t column, size_t column_width, const SeriesColumn
     case kIndicator:
       return PutCell(p, m.indicator[k].text, m.indicator[k].width, column_width, false);
     case kPeriod: {
-      const size_t len =
-          static_cast<size_t>(WritePeriodText(buf, s.period[i], RowIsSpan(s, i)) - buf);
-      return PutCell(p, std::string_view(buf, len), len, column_width, false);
+      const std::string_view text = m.periods.At(row);
+      return PutCell(p, text, text.size(), column_width, false);
     }
     case kValue: {
       if (std::isnan(s.value[i]))
         return PutCell(p, m.null_text.text, m.null_text.width, column_width, true);
-      const size_t begin = row == 0 ? 0 : m.number_end[row - 1];
-      const size_t len = m.number_end[row] - begin;
-      return PutCell(p, std::string_view(m.numbers.data() + begin, len), len, column_width, true);
+      const std::string_view text = m.numbers.At(row);
+      return PutCell(p, text, text.size(), column_width, true);
     }
     case kUnit:
       return PutCell(p, m.unit[k].text, m.unit[k].width, column_width, false);
@@ -417,16 +458,11 @@ class RowTemplate {
       char* cell = p + b.offset;
       switch (b.column) {
         case kPeriod:
-          WritePeriodText(cell, s.period[i], RowIsSpan(s, i));
+          PutLeft(cell, m.periods.At(row));
           break;
         case kValue:
-          if (std::isnan(s.value[i])) {
-            PutRight(cell, b.width, m.null_text.text);
-          } else {
-            const size_t begin = row == 0 ? 0 : m.number_end[row - 1];
-            PutRight(cell, b.width,
-                     std::string_view(m.numbers.data() + begin, m.number_end[row] - begin));
-          }
+          PutRight(cell, b.width, std::isnan(s.value[i]) ? std::string_view(m.null_text.text)
+                                                         : m.numbers.At(row));
           break;
         case kFrom:
           WritePeriodText(cell, s.from[i], s.cumulative);
