@@ -6,8 +6,10 @@
 #include "query/columnar_render.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,20 +67,55 @@ const char* StatusText(const SeriesColumns& s, size_t i) {
   return storage::ObsStatusName(static_cast<storage::ObsStatus>(s.status[i]));
 }
 
+// StatusText and QualifierCellText with their lengths, for the rows of CSV: looked up by code
+// in tables made once from the names (a strlen per cell showed in profiles).
+std::string_view StatusView(const SeriesColumns& s, size_t i) {
+  static const std::array<std::string_view, 256> kNames = [] {
+    std::array<std::string_view, 256> t;
+    for (size_t c = 0; c < t.size(); ++c)
+      t[c] = storage::ObsStatusName(static_cast<storage::ObsStatus>(c));
+    return t;
+  }();
+  return kNames[s.status[i]];
+}
+std::string_view QualifierCellView(const SeriesColumns& s, size_t i) {
+  static const std::array<std::string_view, 256> kTexts = [] {
+    std::array<std::string_view, 256> t;
+    for (size_t c = 0; c < t.size(); ++c) t[c] = QualifierText(static_cast<uint8_t>(c));
+    return t;
+  }();
+  if (s.qualifier.empty() || std::isnan(s.value[i])) return {};
+  return kTexts[s.qualifier[i]];
+}
+
+// `field` in CSV form, made once per series (or vintage).
+std::string CsvText(std::string_view field) {
+  std::string out(CsvFieldRoom(field), '\0');
+  out.resize(static_cast<size_t>(WriteCsvField(out.data(), field) - out.data()));
+  return out;
+}
+
 // The text of the vintage cells of a series, made once per vintage (a series has a handful).
 class VintageText {
  public:
   std::string_view At(Date d) {
-    if (of_ != d) {
-      of_ = d;
-      text_ = FormatDate(d);
-    }
+    if (of_ != d) Make(d);
     return text_;
+  }
+  // As a CSV field.
+  std::string_view CsvAt(Date d) {
+    if (of_ != d) Make(d);
+    return csv_;
   }
 
  private:
+  void Make(Date d) {
+    of_ = d;
+    text_ = FormatDate(d);
+    csv_ = CsvText(text_);
+  }
   std::optional<Date> of_;
-  std::string text_;
+  std::string text_, csv_;
 };
 
 std::vector<Column> ShownValueColumns(const ColumnarResult& r) {
@@ -87,12 +124,6 @@ std::vector<Column> ShownValueColumns(const ColumnarResult& r) {
   return cols;
 }
 
-// `field` in CSV form, made once per series.
-std::string CsvText(std::string_view field) {
-  std::string out(CsvFieldRoom(field), '\0');
-  out.resize(static_cast<size_t>(WriteCsvField(out.data(), field) - out.data()));
-  return out;
-}
 
 // A JSON string, or null for empty text (the Table's null cell).
 std::string JsonTextOrNull(std::string_view text) {
@@ -628,13 +659,13 @@ std::string RenderCsv(const ColumnarResult& result, bool bom) {
       }
       if (result.raw_columns) {
         *p++ = ',';
-        if (s.raw) p = WriteCsvField(p, vintage.At(s.vintage[i]));
+        if (s.raw) p = PutShort(p, vintage.CsvAt(s.vintage[i]));
         *p++ = ',';
-        if (s.raw) p = Put(p, StatusText(s, i));
+        if (s.raw) p = PutShort(p, StatusView(s, i));
       }
       if (result.qualifier_column) {
         *p++ = ',';
-        p = Put(p, QualifierCellText(s, i));
+        p = PutShort(p, QualifierCellView(s, i));
       }
       *p++ = '\n';
     }

@@ -84,38 +84,46 @@ char* WriteDigits(char* p, uint64_t n) {
 }
 
 // The fast path of WriteNumber for published decimals: when v is the double nearest n / 10^k
-// for some k <= 9 and |n| < 10^15, the shortest text that reads back as v is n's digits with
+// for some k <= 8 and |n| < 10^15, the shortest text that reads back as v is n's digits with
 // the point k from the right (decimals of at most 15 digits map to distinct doubles, so no
 // shorter one reads back as v): what to_chars prints, without its general search. Returns
-// nullptr when v is not such a decimal. REQUIRES: kFixedMin <= |v| < kFixedMax.
+// nullptr when v is not such a decimal (WriteNumber's general path then prints it, the same
+// way). REQUIRES: kFixedMin <= |v| < kFixedMax; room for 8 bytes past the text.
 char* WriteShortDecimal(char* p, double v) {
   static constexpr double kScale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   static constexpr uint64_t kIntScale[] = {1,      10,      100,      1000,      10000,
                                            100000, 1000000, 10000000, 100000000, 1000000000};
   const double mag = std::fabs(v);
-  // If v = fl(n / 10^k), k <= 9, then x = fl(v * 1e9) is within 2.3e-16 * x of the integer
-  // n * 10^(9-k): within 0.002 while x < 2^43. There the nearest integer to x, stripped of its
-  // trailing zeros, is n with its k; anything more than 0.01 from an integer is no such decimal
-  // (a computed value: a growth rate 5.234523...). Larger values take the loop over k.
-  const double x = mag * 1e9;
-  uint64_t digits;
-  int k;
+  // If v = fl(n / 10^k), k <= 8, then x = fl(v * 1e8) is within 2.3e-16 * x of the integer
+  // r = n * 10^(8-k): within 0.002 while x < 2^43. Then fl(r / 1e8) = fl(n / 10^k) = v, and
+  // r's 8 last digits with their trailing zeros cut are n's decimals. Anything more than 0.01
+  // from an integer is no such decimal (a computed value: a growth rate 5.234523...). Larger
+  // values take the loop over k.
+  const double x = mag * 1e8;
   if (x < 8.796093022208e12) {
     const uint64_t r = static_cast<uint64_t>(x + 0.5);  // x >= 0 and < 2^43: exact rounding
     if (std::fabs(x - static_cast<double>(r)) > 0.01) return nullptr;
-    digits = r;
-    k = 9;
-    while (k > 0 && digits % 10 == 0) digits /= 10, --k;
-    if (static_cast<double>(digits) / kScale[k] != mag) return nullptr;
-  } else {
-    for (k = 0;; ++k) {
-      if (k > 9) return nullptr;
-      const double n = std::round(mag * kScale[k]);
-      if (n >= 1e15) return nullptr;
-      if (n / kScale[k] == mag) {
-        digits = static_cast<uint64_t>(n);
-        break;
-      }
+    if (static_cast<double>(r) / 1e8 != mag) return nullptr;
+    if (v < 0) *p++ = '-';
+    p = WriteUpTo8Digits(p, static_cast<uint32_t>(r / 100000000));  // < 87961
+    const auto decimals = static_cast<uint32_t>(r % 100000000);
+    if (decimals == 0) return p;
+    *p++ = '.';
+    const uint64_t digits = EightDigits(decimals);
+    std::memcpy(p, &digits, 8);
+    // The last digits are the high bytes: the zeros among them ('0' ^ '0' = 0) are cut.
+    const int trailing_zeros = std::countl_zero(digits ^ 0x3030303030303030) / 8;
+    return p + 8 - trailing_zeros;
+  }
+  uint64_t digits;
+  int k;
+  for (k = 0;; ++k) {
+    if (k > 9) return nullptr;
+    const double n = std::round(mag * kScale[k]);
+    if (n >= 1e15) return nullptr;
+    if (n / kScale[k] == mag) {
+      digits = static_cast<uint64_t>(n);
+      break;
     }
   }
   if (v < 0) *p++ = '-';
