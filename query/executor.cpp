@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <limits>
 #include <new>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "common/period.hpp"
 #include "common/strings.hpp"
 #include "query/internal/binder.hpp"
+#include "query/internal/bound_query_cache.hpp"
 #include "query/internal/executor.hpp"
 #include "query/internal/for_each_binding.hpp"
 #include "query/internal/formula.hpp"
@@ -442,10 +444,10 @@ ColumnarResult Executor::RunColumns() {
 
 namespace {
 
+// fn() with the exceptions of binding and evaluation as the Status they stand for.
 template <typename T, typename Fn>
-Result<T> Guarded(ast::Query& query, std::string_view text, const Fn& fn) {
+Result<T> Caught(const Fn& fn) {
   try {
-    Bind(query, text);
     return fn();
   } catch (const QueryError& e) {
     return e.status;
@@ -456,7 +458,65 @@ Result<T> Guarded(ast::Query& query, std::string_view text, const Fn& fn) {
   }
 }
 
+template <typename T, typename Fn>
+Result<T> Guarded(ast::Query& query, std::string_view text, const Fn& fn) {
+  return Caught<T>([&]() -> Result<T> {
+    Bind(query, text);
+    return fn();
+  });
+}
+
+Answer RunAnswerOf(const ast::Query& query, Executor& ex) {
+  Answer a;
+  a.columnar = !query.where && query.order.empty() && !query.limit && !ReturnsTable(*query.expr);
+  if (a.columnar) {
+    a.values = ex.RunColumns();
+  } else {
+    a.table = ex.Run();
+  }
+  return a;
+}
+
 }  // namespace
+
+Result<std::shared_ptr<const ast::Query>> ParseAndBind(std::string_view text) {
+  BoundQueryCache& cache = BoundQueryCache::Shared();
+  if (std::shared_ptr<const ast::Query> hit = cache.Find(text)) return hit;
+  auto parsed = ParseQuery(text);
+  if (!parsed.ok()) return parsed.status();
+  auto query = std::make_shared<ast::Query>(std::move(*parsed));
+  Result<bool> bound = Caught<bool>([&]() -> Result<bool> {
+    Bind(*query, text);
+    return true;
+  });
+  if (!bound.ok()) return bound.status();
+  cache.Insert(text, query);
+  return std::shared_ptr<const ast::Query>(std::move(query));
+}
+
+Result<Table> ExecuteBound(const ast::Query& query, std::string_view text,
+                           storage::ReadView& view, const QueryOptions& options) {
+  return Caught<Table>([&]() -> Result<Table> {
+    Executor ex(query, text, view, options);
+    return ex.Run();
+  });
+}
+
+Result<ColumnarResult> ExecuteBoundColumns(const ast::Query& query, std::string_view text,
+                                           storage::ReadView& view, const QueryOptions& options) {
+  return Caught<ColumnarResult>([&]() -> Result<ColumnarResult> {
+    Executor ex(query, text, view, options);
+    return ex.RunColumns();
+  });
+}
+
+Result<Answer> ExecuteBoundAnswer(const ast::Query& query, std::string_view text,
+                                  storage::ReadView& view, const QueryOptions& options) {
+  return Caught<Answer>([&]() -> Result<Answer> {
+    Executor ex(query, text, view, options);
+    return RunAnswerOf(query, ex);
+  });
+}
 
 Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
                                       storage::ReadView& view, const QueryOptions& options) {
@@ -470,14 +530,7 @@ Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::
                              const QueryOptions& options) {
   return Guarded<Answer>(query, text, [&] {
     Executor ex(query, text, view, options);
-    Answer a;
-    a.columnar = !query.where && query.order.empty() && !query.limit && !ReturnsTable(*query.expr);
-    if (a.columnar) {
-      a.values = ex.RunColumns();
-    } else {
-      a.table = ex.Run();
-    }
-    return a;
+    return RunAnswerOf(query, ex);
   });
 }
 

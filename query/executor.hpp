@@ -1,6 +1,7 @@
 #pragma once
 // Parsed query -> Table (internal to query/; the public entry points are query.hpp's).
 
+#include <memory>
 #include <string_view>
 
 #include "common/status.hpp"
@@ -24,5 +25,17 @@ Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
 // Columns for a value query without row clauses, a Table otherwise (RunAnswer).
 Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::ReadView& view,
                              const QueryOptions& options);
+
+// `text` parsed and bound: from the process's BoundQueryCache, else parsed, bound and kept.
+// Errors as RunQuery's for a query that does not parse or bind (not kept).
+Result<std::shared_ptr<const ast::Query>> ParseAndBind(std::string_view text);
+
+// Execute, ExecuteColumns and ExecuteAnswer for a query ParseAndBind gave (not bound again).
+Result<Table> ExecuteBound(const ast::Query& query, std::string_view text,
+                           storage::ReadView& view, const QueryOptions& options);
+Result<ColumnarResult> ExecuteBoundColumns(const ast::Query& query, std::string_view text,
+                                           storage::ReadView& view, const QueryOptions& options);
+Result<Answer> ExecuteBoundAnswer(const ast::Query& query, std::string_view text,
+                                  storage::ReadView& view, const QueryOptions& options);
 
 }  // namespace ixdb::query

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "query/executor.hpp"
-#include "query/parser.hpp"
 
 namespace ixdb::query {
 
@@ -22,18 +21,20 @@ Status CheckCancelled(const QueryOptions& options) {
   return Status::OK();
 }
 
+// Every entry point parses and binds through ParseAndBind (executor.hpp): a text asked again
+// is evaluated without being parsed again.
 Result<Table> RunQuery(storage::ReadView& view, std::string_view text,
                        const QueryOptions& options) {
-  auto parsed = ParseQuery(text);
-  if (!parsed.ok()) return parsed.status();
-  return Execute(*parsed, text, view, options);
+  auto bound = ParseAndBind(text);
+  if (!bound.ok()) return bound.status();
+  return ExecuteBound(**bound, text, view, options);
 }
 
 Result<ColumnarResult> RunValueQuery(storage::ReadView& view, std::string_view text,
                                      const QueryOptions& options) {
-  auto parsed = ParseQuery(text);
-  if (!parsed.ok()) return parsed.status();
-  return ExecuteColumns(*parsed, text, view, options);
+  auto bound = ParseAndBind(text);
+  if (!bound.ok()) return bound.status();
+  return ExecuteBoundColumns(**bound, text, view, options);
 }
 
 Result<ColumnarResult> RunValueQuery(storage::Store& store, std::string_view text,
@@ -54,9 +55,9 @@ size_t ColumnarResult::RowCount() const {
 
 Result<Answer> RunAnswer(storage::ReadView& view, std::string_view text,
                          const QueryOptions& options) {
-  auto parsed = ParseQuery(text);
-  if (!parsed.ok()) return parsed.status();
-  return ExecuteAnswer(*parsed, text, view, options);
+  auto bound = ParseAndBind(text);
+  if (!bound.ok()) return bound.status();
+  return ExecuteBoundAnswer(**bound, text, view, options);
 }
 
 namespace {
