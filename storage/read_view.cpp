@@ -96,12 +96,12 @@ class ChosenRows {
 class ReadViewImpl final : public ReadView {
  public:
   // Shares `snapshot` with the other views of it (the last one releases it).
-  ReadViewImpl(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+  ReadViewImpl(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>* cfs,
                std::shared_ptr<const rocksdb::Snapshot> snapshot, uint64_t generation,
                std::shared_ptr<const Catalog> catalog,
                std::shared_ptr<const RevertedLoads> reverted, DecodedSeriesCache* cache)
       : db_(db),
-        cfs_(std::move(cfs)),
+        cfs_(cfs),
         snapshot_(std::move(snapshot)),
         generation_(generation),
         catalog_(std::move(catalog)),
@@ -175,7 +175,7 @@ class ReadViewImpl final : public ReadView {
     if (e == nullptr) return UnknownSeries(code);
     std::vector<SeriesMeta> out;
     const std::string prefix = IdKey(kTagHistory, e->id);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, (*cfs_)[kCatalogCf]));
     for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
       SeriesMeta m;
       if (!DecodeMeta(View(it->value()), &m)) {
@@ -266,7 +266,7 @@ class ReadViewImpl final : public ReadView {
     const std::string prefix = VintagePrefix(vintage.days);
     std::vector<uint32_t> ids;
     {
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kVintageCf]));
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, (*cfs_)[kVintageCf]));
       for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
         int32_t v;
         uint32_t id;
@@ -340,7 +340,7 @@ class ReadViewImpl final : public ReadView {
       }
     }
     std::vector<Target> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kTargetsCf]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, (*cfs_)[kTargetsCf]));
     // The chosen version of the current (series, period) group.
     std::string group;
     std::optional<Target> chosen;
@@ -398,7 +398,7 @@ class ReadViewImpl final : public ReadView {
   Result<std::vector<LoadRecord>> ListLoads() override {
     std::vector<LoadRecord> out;
     std::string prefix(1, kTagLoad);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, cfs_[kCatalogCf]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro_, (*cfs_)[kCatalogCf]));
     for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
       LoadRecord r;
       if (!DecodeLoad(View(it->value()), &r)) {
@@ -625,7 +625,7 @@ class ReadViewImpl final : public ReadView {
         return Status::OK();
       }
     }
-    if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, cfs_[kObsCf]));
+    if (!obs_it_) obs_it_.reset(db_->NewIterator(ro_, (*cfs_)[kObsCf]));
     char prefix[4];
     {
       std::string p = SeriesPrefix(id);
@@ -708,7 +708,7 @@ class ReadViewImpl final : public ReadView {
   }
 
   rocksdb::DB* db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>* cfs_;  // the store's (it outlives its views)
   std::shared_ptr<const rocksdb::Snapshot> snapshot_;
   // The write generation snapshot_ shows (WriteGeneration::kUnknown: not known).
   uint64_t generation_;
@@ -742,15 +742,19 @@ class ReadViewImpl final : public ReadView {
 namespace internal {
 
 std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
-                                          std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-                                          const rocksdb::Snapshot* snapshot, uint64_t generation,
+                                          const std::vector<rocksdb::ColumnFamilyHandle*>* cfs,
+                                          std::shared_ptr<const rocksdb::Snapshot> snapshot,
+                                          uint64_t generation,
                                           std::shared_ptr<const Catalog> catalog,
                                           std::shared_ptr<const RevertedLoads> reverted,
                                           DecodedSeriesCache* cache) {
-  std::shared_ptr<const rocksdb::Snapshot> shared(
-      snapshot, [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
-  return std::make_unique<ReadViewImpl>(db, std::move(cfs), std::move(shared), generation,
+  return std::make_unique<ReadViewImpl>(db, cfs, std::move(snapshot), generation,
                                         std::move(catalog), std::move(reverted), cache);
+}
+
+std::shared_ptr<const rocksdb::Snapshot> TakeSnapshot(rocksdb::DB* db) {
+  return std::shared_ptr<const rocksdb::Snapshot>(
+      db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
 }
 
 }  // namespace internal

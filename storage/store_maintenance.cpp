@@ -180,6 +180,7 @@ Status StoreImpl::Compact() {
 }
 
 Status StoreImpl::TEST_SetFormatVersion(uint32_t version) {
+  WriteGeneration::Scope writing(obs_generation_);
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(

@@ -88,6 +88,7 @@ Status Store::Open(const Options& options, const std::string& path, std::unique_
 }
 
 StoreImpl::~StoreImpl() {
+  latest_snapshot_.reset();  // before the DB it belongs to
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
   if (db_) db_->Close().PermitUncheckedError();

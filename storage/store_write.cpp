@@ -65,9 +65,13 @@ Status UnknownSeries(std::string_view code) {
 std::unique_ptr<ReadView> StoreImpl::NewReadView() {
   std::lock_guard<std::mutex> lock(publish_mu_);
   const uint64_t before = obs_generation_.Before();
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  return NewReadViewImpl(db_.get(), handles_, snapshot, obs_generation_.After(before), catalog_,
-                         reverted_, decoded_cache_.get());
+  if (before == WriteGeneration::kUnknown || before != latest_snapshot_generation_) {
+    // A write since the last snapshot (or during it): a new one.
+    latest_snapshot_ = TakeSnapshot(db_.get());
+    latest_snapshot_generation_ = obs_generation_.After(before);
+  }
+  return NewReadViewImpl(db_.get(), &handles_, latest_snapshot_, latest_snapshot_generation_,
+                         catalog_, reverted_, decoded_cache_.get());
 }
 
 Status StoreImpl::StartWrite(const LoadInfo& info, WriteState* st) {

@@ -274,18 +274,27 @@ class StoreImpl final : public Store {
   std::atomic<uint64_t> staging_counter_{0};
   // Decoded series of recent point reads, shared by every view (decoded_series_cache.hpp).
   std::unique_ptr<DecodedSeriesCache> decoded_cache_;
-  // Moves with every write that changes the observations (Publish's apply, ConsolidateAll,
-  // TEST_PutRawChunk): a view knows which state its snapshot shows (write_generation.hpp).
+  // Moves with every write (Publish's apply, ConsolidateAll, TEST_PutRawChunk): a view knows
+  // which state its snapshot shows (write_generation.hpp).
   WriteGeneration obs_generation_;
+  // The snapshot of the last view taken at a known generation, and that generation: views
+  // taken before the next write share it instead of asking RocksDB for a snapshot of the same
+  // state (its mutex, an allocation). Guarded by publish_mu_; released first on close.
+  std::shared_ptr<const rocksdb::Snapshot> latest_snapshot_;
+  uint64_t latest_snapshot_generation_ = WriteGeneration::kUnknown;
 };
 
-// A ReadView of `db` at `snapshot` (read_view.cpp). Takes ownership of the snapshot.
-// `generation`: the WriteGeneration the snapshot shows (WriteGeneration::kUnknown: not known).
+// A ReadView of `db` at `snapshot` (read_view.cpp), reading the column families `cfs` (which
+// outlive the view). `generation`: the WriteGeneration the snapshot shows
+// (WriteGeneration::kUnknown: not known).
 std::unique_ptr<ReadView> NewReadViewImpl(rocksdb::DB* db,
-                                          std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-                                          const rocksdb::Snapshot* snapshot, uint64_t generation,
+                                          const std::vector<rocksdb::ColumnFamilyHandle*>* cfs,
+                                          std::shared_ptr<const rocksdb::Snapshot> snapshot,
+                                          uint64_t generation,
                                           std::shared_ptr<const Catalog> catalog,
                                           std::shared_ptr<const RevertedLoads> reverted,
                                           DecodedSeriesCache* cache);
+// A snapshot of `db`, released when the last holder lets go.
+std::shared_ptr<const rocksdb::Snapshot> TakeSnapshot(rocksdb::DB* db);
 
 }  // namespace ixdb::storage::internal
