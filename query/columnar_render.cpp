@@ -112,7 +112,9 @@ class VintageText {
   void Make(Date d) {
     of_ = d;
     text_ = FormatDate(d);
-    csv_ = CsvText(text_);
+    // Written into csv_'s own buffer: a series' rows change vintage a dozen times.
+    csv_.resize(CsvFieldRoom(text_));
+    csv_.resize(static_cast<size_t>(WriteCsvField(csv_.data(), text_) - csv_.data()));
   }
   std::optional<Date> of_;
   std::string text_, csv_;
