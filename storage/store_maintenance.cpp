@@ -160,6 +160,8 @@ Status StoreImpl::ConsolidateAll() {
     if (Status s = FromRocks(db_->Write(wo, &wb), "consolidating"); !s.ok()) return s;
   }
   counters_ = next;
+  std::lock_guard<std::mutex> publish_lock(publish_mu_);
+  DropLatestSnapshotLocked();  // so that the compaction after this drops the old chunks
   return Status::OK();
 }
 

@@ -62,6 +62,11 @@ Status UnknownSeries(std::string_view code) {
 
 }  // namespace internal
 
+void StoreImpl::DropLatestSnapshotLocked() {
+  latest_snapshot_.reset();
+  latest_snapshot_generation_ = WriteGeneration::kUnknown;
+}
+
 std::unique_ptr<ReadView> StoreImpl::NewReadView() {
   std::lock_guard<std::mutex> lock(publish_mu_);
   const uint64_t before = obs_generation_.Before();
@@ -94,12 +99,19 @@ Status StoreImpl::Publish(std::shared_ptr<const Catalog> next_catalog,
                           std::shared_ptr<const RevertedLoads> next_reverted,
                           const std::function<Status()>& apply) {
   if (!next_catalog && !next_reverted) {
-    WriteGeneration::Scope writing(obs_generation_);
-    return apply();
+    Status s;
+    {
+      WriteGeneration::Scope writing(obs_generation_);
+      s = apply();
+    }
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    DropLatestSnapshotLocked();
+    return s;
   }
   std::lock_guard<std::mutex> lock(publish_mu_);
   WriteGeneration::Scope writing(obs_generation_);
   Status s = apply();
+  DropLatestSnapshotLocked();
   if (s.ok()) {
     if (next_catalog) catalog_ = std::move(next_catalog);
     if (next_reverted) reverted_ = std::move(next_reverted);

@@ -253,6 +253,11 @@ class StoreImpl final : public Store {
                     uint64_t seq, bool bulk, SeriesOut* out, std::string* scratch) const;
   void ApplySeries(SeriesOut&& out, WriteState* st, WritePlan* plan);
 
+  // After a write: the snapshot kept for the next views shows the state before it. Lets it go
+  // (views that hold it keep it), so that it does not stop compaction from dropping what the
+  // write deleted (consolidated chunks). REQUIRES: publish_mu_ held.
+  void DropLatestSnapshotLocked();
+
   // ---- maintenance (store_maintenance.cpp) ----
   // Rewrites every series stored in several chunks as one chunk (all versions kept).
   Status ConsolidateAll();

@@ -3,8 +3,8 @@
 // foreign answer from a cache keyed by series alone.
 #include "storage/internal/decoded_series_cache.hpp"
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -224,8 +224,8 @@ TEST_CASE("Decoded series cache: every kind of write ends the shortcut; old view
   // After each write a new view must compare bytes (and see the write), an old view must keep
   // the versions of its snapshot, and a second new view may take the entry by generation.
   enum class Kind { kWrite, kLargeWrite, kBulkWrite, kRevert, kCompact };
-  for (Kind kind : {Kind::kWrite, Kind::kLargeWrite, Kind::kBulkWrite, Kind::kRevert,
-                    Kind::kCompact}) {
+  for (Kind kind :
+       {Kind::kWrite, Kind::kLargeWrite, Kind::kBulkWrite, Kind::kRevert, Kind::kCompact}) {
     INFO("write kind " << static_cast<int>(kind));
     TempDir dir;
     Options o;
@@ -285,8 +285,8 @@ TEST_CASE("Decoded series cache: every kind of write ends the shortcut; old view
 }
 
 TEST_CASE("Decoded series cache: readers beside a writer never see a value go back", "[storage]") {
-  // A writer revises g's 2023 value (23) to 101, 102, ...; readers open view after view. A view that
-  // took a stale entry by generation would show a value older than one an earlier view saw.
+  // A writer revises g's 2023 value (23) to 101, 102, ...; readers open view after view. A view
+  // that took a stale entry by generation would show a value older than one an earlier view saw.
   TempDir dir;
   auto store = OpenStore(dir.path());
   WriteFirst(*store);
@@ -322,6 +322,37 @@ TEST_CASE("Decoded series cache: readers beside a writer never see a value go ba
   CHECK(disagreed.load() == 0);
   CHECK(read_2023(*store->NewReadView()) == 100 + kRevisions);
   CHECK(read_2023(*store->NewReadView()) == 100 + kRevisions);
+}
+
+TEST_CASE("Read views: the snapshot views share does not keep compaction from dropping chunks",
+          "[storage]") {
+  // Three loads of 3000 periods (three chunks), then compaction (consolidation into one chunk):
+  // a view taken and closed before it must leave no trace in the bytes on disk, as if no
+  // query had run.
+  auto load_and_compact = [](bool query_first) {
+    TempDir dir;
+    auto store = OpenStore(dir.path());
+    for (int load = 0; load < 3; ++load) {
+      WriteBatch b;
+      if (load == 0) b.PutSeries(Meta("m", Frequency::kMonthly));
+      for (int i = 0; i < 3000; ++i) {
+        // Values that do not compress away (a hash of the row), so that each chunk is
+        // kilobytes and chunks kept on disk would show.
+        const double value = 1000 + (static_cast<uint32_t>(i * 2654435761u) % 1000000) / 100.0;
+        b.PutObservation(
+            Obs("m", Period::Month(1800 + i / 12, 1 + i % 12), D(2024, 1 + load, 1), value + load));
+      }
+      MustWrite(*store, b);
+    }
+    if (query_first) CHECK(Values(*store->NewReadView(), "m").size() == 3000);
+    REQUIRE(store->Compact().ok());
+    CHECK(Values(*store->NewReadView(), "m").size() == 3000);
+    return store->DiskBytes();
+  };
+  const uint64_t without_view = load_and_compact(false);
+  const uint64_t with_view = load_and_compact(true);
+  INFO("bytes on disk: " << with_view << " after a view, " << without_view << " without");
+  CHECK(with_view <= without_view + 1024);
 }
 
 }  // namespace
