@@ -44,11 +44,7 @@ std::vector<std::pair<std::string, std::string>> VintageIndexRecords(
   vindex->erase(std::unique(vindex->begin(), vindex->end()), vindex->end());
   std::vector<std::pair<std::string, std::string>> out;
   out.reserve(vindex->size());
-  for (uint64_t e : *vindex) {
-    out.emplace_back(VintageKey(static_cast<int32_t>(static_cast<uint32_t>(e >> 32) ^ 0x80000000u),
-                                static_cast<uint32_t>(e)),
-                     std::string());
-  }
+  for (uint64_t e : *vindex) out.emplace_back(VintageKey(VintageOfEntry(e), SeriesOfEntry(e)), "");
   return out;
 }
 

@@ -130,10 +130,14 @@ struct WritePlan {
   size_t rows = 0;  // observation versions in obs_puts (decides WriteBatch vs ingest)
 };
 
-// The vintage-index entry of (vintage, series_id) for WritePlan::vindex.
+// The vintage-index entry of (vintage, series_id) for WritePlan::vindex, and back.
 inline uint64_t VintageEntry(int32_t vintage, uint32_t series_id) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(vintage) ^ 0x80000000u) << 32) | series_id;
 }
+inline int32_t VintageOfEntry(uint64_t entry) {
+  return static_cast<int32_t>(static_cast<uint32_t>(entry >> 32) ^ 0x80000000u);
+}
+inline uint32_t SeriesOfEntry(uint64_t entry) { return static_cast<uint32_t>(entry); }
 // Sorts and deduplicates *vindex and returns the (key, empty value) records it stands for, in
 // key order (what an SST file needs).
 std::vector<std::pair<std::string, std::string>> VintageIndexRecords(std::vector<uint64_t>* vindex);

@@ -6,6 +6,7 @@
 
 #include "storage/internal/chunk_columns.hpp"
 #include "storage/internal/key_codec.hpp"
+#include "storage/internal/store_impl.hpp"
 #include "tests/common/test_util.hpp"
 
 namespace ixdb::storage::internal {
@@ -256,6 +257,27 @@ TEST_CASE("Chunk: crc32c matches the standard check value", "[storage]") {
   uint32_t a = Crc32c(long_input);
   long_input[999] = 'y';
   CHECK(Crc32c(long_input) != a);
+}
+
+TEST_CASE("Vintage-index entries: unpack to what was packed, sort as their keys", "[storage]") {
+  // Vintages are days since 1970: before it (negative), the epoch, today, the far ends.
+  const int32_t vintages[] = {INT32_MIN, -25567, -1, 0, 1, 20454, INT32_MAX};
+  const uint32_t series[] = {0, 1, 77, UINT32_MAX};
+  std::vector<uint64_t> entries;
+  for (int32_t v : vintages) {
+    for (uint32_t id : series) {
+      const uint64_t e = VintageEntry(v, id);
+      CHECK(VintageOfEntry(e) == v);
+      CHECK(SeriesOfEntry(e) == id);
+      entries.push_back(e);
+    }
+  }
+  for (size_t i = 1; i < entries.size(); ++i) {
+    INFO("entry " << i);
+    CHECK(entries[i - 1] < entries[i]);  // built in key order above
+    CHECK(VintageKey(VintageOfEntry(entries[i - 1]), SeriesOfEntry(entries[i - 1])) <
+          VintageKey(VintageOfEntry(entries[i]), SeriesOfEntry(entries[i])));
+  }
 }
 
 TEST_CASE("KeyCodec: big-endian keys sort numerically, varints round-trip", "[storage]") {
