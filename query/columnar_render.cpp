@@ -126,7 +126,6 @@ std::vector<Column> ShownValueColumns(const ColumnarResult& r) {
   return cols;
 }
 
-
 // A JSON string, or null for empty text (the Table's null cell).
 std::string JsonTextOrNull(std::string_view text) {
   if (text.empty()) return "null";
@@ -494,8 +493,8 @@ class RowTemplate {
           PutLeft(cell, m.periods.At(row));
           break;
         case kValue:
-          PutRight(cell, b.width, std::isnan(s.value[i]) ? std::string_view(m.null_text.text)
-                                                         : m.numbers.At(row));
+          PutRight(cell, b.width,
+                   std::isnan(s.value[i]) ? std::string_view(m.null_text.text) : m.numbers.At(row));
           break;
         case kFrom:
           WritePeriodText(cell, s.from[i], s.cumulative);

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <memory>
 #include <limits>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -494,8 +494,8 @@ Result<std::shared_ptr<const ast::Query>> ParseAndBind(std::string_view text) {
   return std::shared_ptr<const ast::Query>(std::move(query));
 }
 
-Result<Table> ExecuteBound(const ast::Query& query, std::string_view text,
-                           storage::ReadView& view, const QueryOptions& options) {
+Result<Table> ExecuteBound(const ast::Query& query, std::string_view text, storage::ReadView& view,
+                           const QueryOptions& options) {
   return Caught<Table>([&]() -> Result<Table> {
     Executor ex(query, text, view, options);
     return ex.Run();

@@ -31,8 +31,8 @@ Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::
 Result<std::shared_ptr<const ast::Query>> ParseAndBind(std::string_view text);
 
 // Execute, ExecuteColumns and ExecuteAnswer for a query ParseAndBind gave (not bound again).
-Result<Table> ExecuteBound(const ast::Query& query, std::string_view text,
-                           storage::ReadView& view, const QueryOptions& options);
+Result<Table> ExecuteBound(const ast::Query& query, std::string_view text, storage::ReadView& view,
+                           const QueryOptions& options);
 Result<ColumnarResult> ExecuteBoundColumns(const ast::Query& query, std::string_view text,
                                            storage::ReadView& view, const QueryOptions& options);
 Result<Answer> ExecuteBoundAnswer(const ast::Query& query, std::string_view text,

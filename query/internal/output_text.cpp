@@ -44,9 +44,9 @@ uint64_t EightDigits(uint32_t n) {
   static_assert(std::endian::native == std::endian::little, "digits are laid out little-endian");
   const uint64_t halves = (n / 10000) | (static_cast<uint64_t>(n % 10000) << 32);
   const uint64_t hundreds = ((halves * 10486) >> 20) & 0x0000007F0000007F;  // lane / 100
-  const uint64_t pairs = (halves << 16) - hundreds * ((100 << 16) - 1);    // [/100, %100]
-  const uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000F;        // lane / 10
-  const uint64_t digits = (pairs << 8) - tens * ((10 << 8) - 1);           // [/10, %10]
+  const uint64_t pairs = (halves << 16) - hundreds * ((100 << 16) - 1);     // [/100, %100]
+  const uint64_t tens = ((pairs * 103) >> 10) & 0x000F000F000F000F;         // lane / 10
+  const uint64_t digits = (pairs << 8) - tens * ((10 << 8) - 1);            // [/10, %10]
   return digits | 0x3030303030303030;
 }
 
