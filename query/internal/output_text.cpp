@@ -25,16 +25,6 @@ constexpr double kFixedMax = 1e21;
 // magnitude in the fixed range.
 constexpr double kShortestFixedMax = 9007199254740992.0;  // 2^53
 
-// "00" .. "99".
-constexpr std::array<char, 200> kTwoDigits = [] {
-  std::array<char, 200> t{};
-  for (int i = 0; i < 100; ++i) {
-    t[2 * i] = static_cast<char>('0' + i / 10);
-    t[2 * i + 1] = static_cast<char>('0' + i % 10);
-  }
-  return t;
-}();
-
 // The 8 decimal digits of n < 10^8, zero-padded, as ASCII bytes in memory order (the first
 // digit in the lowest byte), computed in one register: n's two 4-digit halves in 32-bit lanes,
 // each split into 2-digit values in 16-bit lanes, each split into tens and ones in bytes (the
