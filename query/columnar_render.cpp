@@ -275,7 +275,7 @@ class RowTexts {
   }
   size_t Add(std::string_view text) {
     char* at = Room(text.size());
-    std::memcpy(at, text.data(), text.size());
+    if (!text.empty()) std::memcpy(at, text.data(), text.size());  // an empty view may be null
     return Commit(at + text.size());
   }
   // The text of row j (empty for a row given none).
