@@ -4,6 +4,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
+#include <utility>
 
 #include "storage/internal/decoded_series_cache.hpp"
 #include "storage/internal/store_impl.hpp"
@@ -231,31 +232,31 @@ Status StoreImpl::TEST_ObservationRecords(std::vector<std::pair<std::string, std
 uint64_t StoreImpl::TEST_GenerationHits() const { return decoded_cache_->generation_hits(); }
 
 namespace internal {
+namespace {
+// fn(the StoreImpl behind `store`), or InvalidArgument when it is not one.
+template <typename Fn>
+auto OnImpl(Store* store, Fn fn) -> decltype(fn(std::declval<StoreImpl*>())) {
+  auto* impl = dynamic_cast<StoreImpl*>(store);
+  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
+  return fn(impl);
+}
+}  // namespace
 Status TEST_ObservationRecords(Store* store,
                                std::vector<std::pair<std::string, std::string>>* out) {
-  auto* impl = dynamic_cast<StoreImpl*>(store);
-  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
-  return impl->TEST_ObservationRecords(out);
+  return OnImpl(store, [&](StoreImpl* impl) { return impl->TEST_ObservationRecords(out); });
 }
 Result<uint64_t> TEST_GenerationHits(Store* store) {
-  auto* impl = dynamic_cast<StoreImpl*>(store);
-  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
-  return impl->TEST_GenerationHits();
+  return OnImpl(store,
+                [](StoreImpl* impl) -> Result<uint64_t> { return impl->TEST_GenerationHits(); });
 }
 Status TEST_PutRawChunk(Store* store, std::string_view code, std::string_view blob) {
-  auto* impl = dynamic_cast<StoreImpl*>(store);
-  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
-  return impl->TEST_PutRawChunk(code, blob);
+  return OnImpl(store, [&](StoreImpl* impl) { return impl->TEST_PutRawChunk(code, blob); });
 }
 Status TEST_SetFormatVersion(Store* store, uint32_t version) {
-  auto* impl = dynamic_cast<StoreImpl*>(store);
-  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
-  return impl->TEST_SetFormatVersion(version);
+  return OnImpl(store, [&](StoreImpl* impl) { return impl->TEST_SetFormatVersion(version); });
 }
 Result<uint32_t> TEST_FormatVersion(Store* store) {
-  auto* impl = dynamic_cast<StoreImpl*>(store);
-  if (impl == nullptr) return Status::InvalidArgument("not a StoreImpl");
-  return impl->TEST_FormatVersion();
+  return OnImpl(store, [](StoreImpl* impl) { return impl->TEST_FormatVersion(); });
 }
 }  // namespace internal
 
