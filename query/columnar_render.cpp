@@ -63,13 +63,9 @@ bool RowIsSpan(const SeriesColumns& s, size_t i) {
   return s.cumulative || (!s.extent.empty() && s.extent[i] != 0);
 }
 
-const char* StatusText(const SeriesColumns& s, size_t i) {
-  return storage::ObsStatusName(static_cast<storage::ObsStatus>(s.status[i]));
-}
-
-// StatusText and QualifierCellText with their lengths, for the rows of CSV: looked up by code
-// in tables made once from the names (a strlen per cell showed in profiles).
-std::string_view StatusView(const SeriesColumns& s, size_t i) {
+// The status cell of row i of `s`, looked up by code in a table made once from the names (a
+// strlen per cell showed in profiles).
+std::string_view StatusText(const SeriesColumns& s, size_t i) {
   static const std::array<std::string_view, 256> kNames = [] {
     std::array<std::string_view, 256> t;
     for (size_t c = 0; c < t.size(); ++c)
@@ -77,15 +73,6 @@ std::string_view StatusView(const SeriesColumns& s, size_t i) {
     return t;
   }();
   return kNames[s.status[i]];
-}
-std::string_view QualifierCellView(const SeriesColumns& s, size_t i) {
-  static const std::array<std::string_view, 256> kTexts = [] {
-    std::array<std::string_view, 256> t;
-    for (size_t c = 0; c < t.size(); ++c) t[c] = QualifierText(static_cast<uint8_t>(c));
-    return t;
-  }();
-  if (s.qualifier.empty() || std::isnan(s.value[i])) return {};
-  return kTexts[s.qualifier[i]];
 }
 
 // `field` in CSV form, made once per series (or vintage).
@@ -167,7 +154,7 @@ std::string JsonRows(const ColumnarResult& r, std::string_view open, std::string
         *p++ = '"';
       }
       if (r.raw_columns) {
-        const char* status = s.raw ? StatusText(s, i) : "";
+        const std::string_view status = s.raw ? StatusText(s, i) : std::string_view();
         if (s.raw) {
           p = Put(p, ",\"vintage\":\"");
           p = Put(p, vintage.At(s.vintage[i]));
@@ -175,7 +162,7 @@ std::string JsonRows(const ColumnarResult& r, std::string_view open, std::string
         } else {
           p = Put(p, ",\"vintage\":null");
         }
-        if (*status == '\0') {
+        if (status.empty()) {
           p = Put(p, ",\"status\":null");
         } else {
           p = Put(p, ",\"status\":\"");
@@ -184,8 +171,8 @@ std::string JsonRows(const ColumnarResult& r, std::string_view open, std::string
         }
       }
       if (r.qualifier_column) {
-        const char* q = QualifierCellText(s, i);
-        if (*q == '\0') {
+        const std::string_view q = QualifierCellText(s, i);
+        if (q.empty()) {
           p = Put(p, ",\"qualifier\":null");
         } else {
           p = Put(p, ",\"qualifier\":\"");
@@ -335,7 +322,7 @@ void MeasureRawColumns(const SeriesColumns& s, bool raw_columns, BoxMeasure* m) 
   for (size_t i = 0; i < s.period.size(); ++i) {
     const size_t vw = vintage.At(s.vintage[i]).size();
     m->Widen(kVintage, vw, vw);
-    m->WidenText(kStatus, std::strlen(StatusText(s, i)));
+    m->WidenText(kStatus, StatusText(s, i).size());
   }
 }
 
@@ -382,7 +369,7 @@ bool MeasureBox(const ColumnarResult& r, const TextLayout& layout, BoxMeasure* m
         const size_t fw = static_cast<size_t>(WritePeriodText(buf, s.from[i], s.cumulative) - buf);
         m->Widen(kFrom, fw, fw);
       }
-      if (r.qualifier_column) m->WidenText(kQualifier, std::strlen(QualifierCellText(s, i)));
+      if (r.qualifier_column) m->WidenText(kQualifier, QualifierCellText(s, i).size());
     }
     MeasureRawColumns(s, r.raw_columns, m);
   }
@@ -412,9 +399,9 @@ bool ChooseBoxColumns(const ColumnarResult& r, const TextLayout& layout, BoxMeas
 }
 
 // A text cell, or the null text when it is empty.
-char* PutTextOrNull(char* p, const char* text, size_t column_width, const BoxMeasure& m) {
-  if (*text == '\0') return PutCell(p, m.null_text.text, m.null_text.width, column_width, false);
-  return PutCell(p, text, std::strlen(text), column_width, false);
+char* PutTextOrNull(char* p, std::string_view text, size_t column_width, const BoxMeasure& m) {
+  if (text.empty()) return PutCell(p, m.null_text.text, m.null_text.width, column_width, false);
+  return PutCell(p, text, text.size(), column_width, false);
 }
 
 // Row i of series k (the table's row `row`) in column `column`.
@@ -446,7 +433,7 @@ char* PutBoxCell(char* p, size_t column, size_t column_width, const SeriesColumn
       return PutCell(p, text, text.size(), column_width, false);
     }
     case kStatus:
-      return PutTextOrNull(p, s.raw ? StatusText(s, i) : "", column_width, m);
+      return PutTextOrNull(p, s.raw ? StatusText(s, i) : std::string_view(), column_width, m);
     case kQualifier:
       return PutTextOrNull(p, QualifierCellText(s, i), column_width, m);
   }
@@ -503,7 +490,7 @@ class RowTemplate {
           PutLeft(cell, s.raw ? vintage->At(s.vintage[i]) : std::string_view(m.null_text.text));
           break;
         case kStatus:
-          PutLeftOrNull(cell, s.raw ? StatusText(s, i) : "", m);
+          PutLeftOrNull(cell, s.raw ? StatusText(s, i) : std::string_view(), m);
           break;
         case kQualifier:
           PutLeftOrNull(cell, QualifierCellText(s, i), m);
@@ -522,8 +509,8 @@ class RowTemplate {
   static void PutLeft(char* cell, std::string_view text) {
     CopyShort(cell, text.data(), text.size());
   }
-  static void PutLeftOrNull(char* cell, const char* text, const BoxMeasure& m) {
-    PutLeft(cell, *text == '\0' ? std::string_view(m.null_text.text) : std::string_view(text));
+  static void PutLeftOrNull(char* cell, std::string_view text, const BoxMeasure& m) {
+    PutLeft(cell, text.empty() ? std::string_view(m.null_text.text) : text);
   }
   static void PutRight(char* cell, size_t width, std::string_view text) {
     CopyShort(cell + width - text.size(), text.data(), text.size());
@@ -662,11 +649,11 @@ std::string RenderCsv(const ColumnarResult& result, bool bom) {
         *p++ = ',';
         if (s.raw) p = PutShort(p, vintage.CsvAt(s.vintage[i]));
         *p++ = ',';
-        if (s.raw) p = PutShort(p, StatusView(s, i));
+        if (s.raw) p = PutShort(p, StatusText(s, i));
       }
       if (result.qualifier_column) {
         *p++ = ',';
-        p = PutShort(p, QualifierCellView(s, i));
+        p = PutShort(p, QualifierCellText(s, i));
       }
       *p++ = '\n';
     }

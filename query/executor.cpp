@@ -458,14 +458,6 @@ Result<T> Caught(const Fn& fn) {
   }
 }
 
-template <typename T, typename Fn>
-Result<T> Guarded(ast::Query& query, std::string_view text, const Fn& fn) {
-  return Caught<T>([&]() -> Result<T> {
-    Bind(query, text);
-    return fn();
-  });
-}
-
 Answer RunAnswerOf(const ast::Query& query, Executor& ex) {
   Answer a;
   a.columnar = !query.where && query.order.empty() && !query.limit && !ReturnsTable(*query.expr);
@@ -515,30 +507,6 @@ Result<Answer> ExecuteBoundAnswer(const ast::Query& query, std::string_view text
   return Caught<Answer>([&]() -> Result<Answer> {
     Executor ex(query, text, view, options);
     return RunAnswerOf(query, ex);
-  });
-}
-
-Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
-                                      storage::ReadView& view, const QueryOptions& options) {
-  return Guarded<ColumnarResult>(query, text, [&] {
-    Executor ex(query, text, view, options);
-    return ex.RunColumns();
-  });
-}
-
-Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::ReadView& view,
-                             const QueryOptions& options) {
-  return Guarded<Answer>(query, text, [&] {
-    Executor ex(query, text, view, options);
-    return RunAnswerOf(query, ex);
-  });
-}
-
-Result<Table> Execute(ast::Query& query, std::string_view text, storage::ReadView& view,
-                      const QueryOptions& options) {
-  return Guarded<Table>(query, text, [&] {
-    Executor ex(query, text, view, options);
-    return ex.Run();
   });
 }
 

@@ -12,25 +12,13 @@
 
 namespace ixdb::query {
 
-// Binds `query` against the function registry (filling its calls' bound values) and evaluates
-// it. `text` is the query text (for error positions). Errors as RunQuery (query.hpp); never
-// throws.
-Result<Table> Execute(ast::Query& query, std::string_view text, storage::ReadView& view,
-                      const QueryOptions& options);
-
-// The same for a value query, into columns (RunValueQuery).
-Result<ColumnarResult> ExecuteColumns(ast::Query& query, std::string_view text,
-                                      storage::ReadView& view, const QueryOptions& options);
-
-// Columns for a value query without row clauses, a Table otherwise (RunAnswer).
-Result<Answer> ExecuteAnswer(ast::Query& query, std::string_view text, storage::ReadView& view,
-                             const QueryOptions& options);
-
 // `text` parsed and bound: from the process's BoundQueryCache, else parsed, bound and kept.
 // Errors as RunQuery's for a query that does not parse or bind (not kept).
 Result<std::shared_ptr<const ast::Query>> ParseAndBind(std::string_view text);
 
-// Execute, ExecuteColumns and ExecuteAnswer for a query ParseAndBind gave (not bound again).
+// A query ParseAndBind gave (not bound again), evaluated: into a Table (RunQuery), into columns
+// for a value query (RunValueQuery), or columns for a value query without row clauses and a
+// Table otherwise (RunAnswer). Errors as RunQuery (query.hpp); never throws.
 Result<Table> ExecuteBound(const ast::Query& query, std::string_view text, storage::ReadView& view,
                            const QueryOptions& options);
 Result<ColumnarResult> ExecuteBoundColumns(const ast::Query& query, std::string_view text,

@@ -1,5 +1,6 @@
 #include "query/internal/value_rows.hpp"
 
+#include <array>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -27,9 +28,16 @@ std::vector<Column> ValueColumns(bool from_column, bool raw_columns) {
   return cols;
 }
 
-const char* QualifierCellText(const SeriesColumns& s, size_t i) {
-  if (s.qualifier.empty() || std::isnan(s.value[i])) return "";
-  return QualifierText(s.qualifier[i]);
+std::string_view QualifierCellText(const SeriesColumns& s, size_t i) {
+  // Looked up by code in a table made once from the names: the renderers call this per cell,
+  // and a strlen per cell showed in profiles.
+  static const std::array<std::string_view, 256> kTexts = [] {
+    std::array<std::string_view, 256> t;
+    for (size_t c = 0; c < t.size(); ++c) t[c] = QualifierText(static_cast<uint8_t>(c));
+    return t;
+  }();
+  if (s.qualifier.empty() || std::isnan(s.value[i])) return {};
+  return kTexts[s.qualifier[i]];
 }
 
 void AppendValueRows(const SeriesColumns& s, bool from_column, bool raw_columns,
@@ -63,8 +71,8 @@ void AppendValueRows(const SeriesColumns& s, bool from_column, bool raw_columns,
       else
         row.emplace_back(std::in_place_type<std::string>, status);
     }
-    const char* qualifier = QualifierCellText(s, i);
-    if (*qualifier == '\0')
+    const std::string_view qualifier = QualifierCellText(s, i);
+    if (qualifier.empty())
       row.emplace_back();
     else
       row.emplace_back(std::in_place_type<std::string>, qualifier);

@@ -3,6 +3,7 @@
 // the columns of ColumnarResult, built in one place for the executor's Values and for
 // columnar_render's ToTable, so that both paths give the same cells.
 
+#include <string_view>
 #include <vector>
 
 #include "query/query.hpp"
@@ -22,6 +23,6 @@ void AppendValueRows(const SeriesColumns& s, bool from_column, bool raw_columns,
 
 // The text of a qualifier cell of row i of `s`: "" (a null cell) for none and for a missing
 // value (a bound on a missing value says nothing), else "~", ">=", "<=" or "?".
-const char* QualifierCellText(const SeriesColumns& s, size_t i);
+std::string_view QualifierCellText(const SeriesColumns& s, size_t i);
 
 }  // namespace ixdb::query
