@@ -90,7 +90,7 @@ bool InGroupedOrder(const WriteBatch& batch, std::vector<size_t>* starts) {
 void GroupBySeries(const WriteBatch& batch, int threads, GroupedRows* out) {
   GroupedRows& g = *out;
   const size_t n = batch.observation_count();
-  g.has_strings = batch.strings().size() > 1;
+  g.has_strings = !batch.obs_stage().empty();
   g.strings = &batch.strings();
   if (InGroupedOrder(batch, &g.group_start)) {
     g.in_place = true;

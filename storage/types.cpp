@@ -259,8 +259,6 @@ void WriteBatch::Reserve(size_t rows) {
   ReserveHuge(obs_status_, rows);
   ReserveHuge(obs_qualifier_, rows);
   ReserveHuge(obs_deleted_, rows);
-  ReserveHuge(obs_stage_, rows);
-  ReserveHuge(obs_source_, rows);
 }
 
 Observation WriteBatch::ObservationAt(size_t i) const {
@@ -271,8 +269,10 @@ Observation WriteBatch::ObservationAt(size_t i) const {
   o.value = obs_value_[i];
   o.status = static_cast<ObsStatus>(obs_status_[i]);
   o.qualifier = static_cast<Qualifier>(obs_qualifier_[i]);
-  o.stage = strings_[obs_stage_[i]];
-  o.source = strings_[obs_source_[i]];
+  if (!obs_stage_.empty()) {
+    o.stage = strings_[obs_stage_[i]];
+    o.source = strings_[obs_source_[i]];
+  }
   o.deleted = obs_deleted_[i] != 0;
   o.extent = obs_extent_.empty() ? 0 : obs_extent_[i];
   return o;
@@ -312,10 +312,21 @@ uint32_t WriteBatch::InternString(std::string_view s) {
 void WriteBatch::PutObservation(uint32_t series_ref, Period period, Date vintage, double value,
                                 ObsStatus status, Qualifier qualifier, std::string_view stage,
                                 std::string_view source, bool deleted, uint8_t extent) {
-  // The extent column exists from the first row that covers several periods on.
-  if (extent != 0 && obs_extent_.size() < obs_series_.size())
-    obs_extent_.resize(obs_series_.size(), 0);
+  // The extent column exists from the first row that covers several periods on; the stage and
+  // source columns from the first row with either (a bulk load has neither, and two columns of
+  // zeros would be 8 bytes a row of fresh memory to write).
+  const size_t before = obs_series_.size();
+  if (extent != 0 && obs_extent_.size() < before) obs_extent_.resize(before, 0);
   if (extent != 0 || !obs_extent_.empty()) obs_extent_.push_back(extent);
+  const bool strings = !stage.empty() || !source.empty();
+  if (strings && obs_stage_.size() < before) {
+    obs_stage_.resize(before, 0);
+    obs_source_.resize(before, 0);
+  }
+  if (strings || !obs_stage_.empty()) {
+    obs_stage_.push_back(stage.empty() ? 0 : InternString(stage));
+    obs_source_.push_back(source.empty() ? 0 : InternString(source));
+  }
   obs_series_.push_back(series_ref);
   obs_period_.push_back(period);
   obs_vintage_.push_back(vintage);
@@ -323,8 +334,6 @@ void WriteBatch::PutObservation(uint32_t series_ref, Period period, Date vintage
   obs_status_.push_back(static_cast<uint8_t>(status));
   obs_qualifier_.push_back(static_cast<uint8_t>(qualifier));
   obs_deleted_.push_back(deleted ? 1 : 0);
-  obs_stage_.push_back(stage.empty() ? 0 : InternString(stage));
-  obs_source_.push_back(source.empty() ? 0 : InternString(source));
 }
 
 }  // namespace ixdb::storage

@@ -227,10 +227,11 @@ class WriteBatch {
   const std::vector<uint8_t>& obs_status() const { return obs_status_; }
   const std::vector<uint8_t>& obs_qualifier() const { return obs_qualifier_; }
   const std::vector<uint8_t>& obs_deleted() const { return obs_deleted_; }
-  const std::vector<uint32_t>& obs_stage() const { return obs_stage_; }    // index into strings()
-  const std::vector<uint32_t>& obs_source() const { return obs_source_; }  // index into strings()
-  const std::vector<uint8_t>& obs_extent() const { return obs_extent_; }   // empty: all 0
-  const std::vector<std::string>& strings() const { return strings_; }     // strings()[0] == ""
+  // Indexes into strings(); both empty while no row has a stage or a source (most loads).
+  const std::vector<uint32_t>& obs_stage() const { return obs_stage_; }
+  const std::vector<uint32_t>& obs_source() const { return obs_source_; }
+  const std::vector<uint8_t>& obs_extent() const { return obs_extent_; }  // empty: all 0
+  const std::vector<std::string>& strings() const { return strings_; }    // strings()[0] == ""
 
  private:
   uint32_t InternString(std::string_view s);
@@ -244,8 +245,8 @@ class WriteBatch {
   std::vector<Date> obs_vintage_;
   std::vector<double> obs_value_;
   std::vector<uint8_t> obs_status_, obs_qualifier_, obs_deleted_;
-  std::vector<uint32_t> obs_stage_, obs_source_;
-  std::vector<uint8_t> obs_extent_;  // empty while every row covers one period
+  std::vector<uint32_t> obs_stage_, obs_source_;  // empty while no row has a stage or source
+  std::vector<uint8_t> obs_extent_;               // empty while every row covers one period
   // Lookup tables for interning (kept small: codes and distinct stage/source strings).
   struct Index;
   std::shared_ptr<Index> index_;

@@ -154,6 +154,44 @@ TEST_CASE("Store: every field of metadata, observations and targets round-trips"
   CHECK((*loads)[0].unix_time > 1600000000);
 }
 
+// A batch keeps no stage or source column until a row has one (bulk loads have neither): rows
+// before and after the first such row must still read back with their own (empty) strings.
+TEST_CASE("WriteBatch: stage and source of rows before and after the first row that has one",
+          "[storage]") {
+  WriteBatch b;
+  b.PutSeries(Meta("s", Frequency::kMonthly));
+  for (int m = 1; m <= 6; ++m) {
+    Observation obs = Obs("s", Period::Month(2023, m), D(2024, 1, 1), m);
+    if (m == 3) obs.source = "统计公报";
+    if (m == 5) obs.stage = "初步核实";
+    b.PutObservation(obs);
+  }
+  REQUIRE(b.obs_stage().size() == 6);
+  REQUIRE(b.obs_source().size() == 6);
+  const char* kStage[] = {"", "", "", "", "初步核实", ""};
+  const char* kSource[] = {"", "", "统计公报", "", "", ""};
+  for (size_t i = 0; i < 6; ++i) {
+    CHECK(b.ObservationAt(i).stage == kStage[i]);
+    CHECK(b.ObservationAt(i).source == kSource[i]);
+  }
+  WriteBatch plain;
+  plain.PutObservation(Obs("s", Period::Month(2023, 1), D(2024, 1, 1), 1));
+  CHECK(plain.obs_stage().empty());
+  CHECK(plain.ObservationAt(0).stage.empty());
+
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  MustWrite(*store, b);
+  auto view = store->NewReadView();
+  for (int m = 1; m <= 6; ++m) {
+    auto rev = view->ReadRevisions("s", Period::Month(2023, m));
+    REQUIRE(rev.ok());
+    REQUIRE(rev->size() == 1);
+    CHECK((*rev)[0].stage == kStage[m - 1]);
+    CHECK((*rev)[0].source == kSource[m - 1]);
+  }
+}
+
 TEST_CASE("Store: values survive bit-exactly whatever their decimal shape", "[storage]") {
   TempDir dir;
   auto store = OpenStore(dir.path());
