@@ -406,7 +406,7 @@ TEST_CASE("ixdb: shell -f runs a script: output, places of errors, exit status",
   CHECK(Contains(p.err, "cannot read script '" + s.dir / "missing.q" + "'"));
 }
 
-TEST_CASE("ixdb: \\d CODE counts each vintage's values, revisions and retracted versions",
+TEST_CASE("ixdb: backslash-d CODE counts each vintage's values, revisions and retracted versions",
           "[cli]") {
   LoadedStore s;
   // Load 1: gdp 2022 (2023-01-20) and the 2023 estimate (2024-01-20); load 2, the bulletin,
@@ -444,7 +444,8 @@ TEST_CASE("ixdb: ~/.ixdbrc and $IXDB_RC are read by the shell, --no-rc skips the
   CHECK(StartsWith(p.out, "[{"));
 }
 
-TEST_CASE("ixdb: query takes a trailing ; and - for the query from standard input", "[cli]") {
+TEST_CASE("ixdb: query takes a trailing semicolon, and - for the query from standard input",
+          "[cli]") {
   LoadedStore s;
   Proc p = Run({"--db", s.db, "query", "--format", "csv", "gdp_growth;"});
   CHECK(p.code == 0);
@@ -625,7 +626,7 @@ TEST_CASE("ixdb: --connect to a port where nothing listens exits 1", "[cli]") {
   CHECK(Contains(p.err, "127.0.0.1:1"));
 }
 
-TEST_CASE("ixdb: the token comes from --token-file or IXDB_TOKEN; two sources are an error",
+TEST_CASE("ixdb: the token comes from --token-file or IXDB_TOKEN, two sources are an error",
           "[cli]") {
   LoadedStore s;
   WriteFile(s.dir / "token", "s3cret\n");
@@ -663,7 +664,7 @@ TEST_CASE("ixdb: the token comes from --token-file or IXDB_TOKEN; two sources ar
   CHECK(Contains(p.err, "cannot read the token file"));
 }
 
-TEST_CASE("ixdb: serve --tls-cert/--tls-key; clients --tls --tls-ca; plaintext is refused",
+TEST_CASE("ixdb: serve --tls-cert/--tls-key, clients --tls --tls-ca, plaintext is refused",
           "[cli]") {
   LoadedStore s;
   const std::string cert = s.dir / "cert.pem", key = s.dir / "key.pem";

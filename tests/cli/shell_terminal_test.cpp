@@ -228,7 +228,7 @@ TEST_CASE("shell in a terminal: Tab completes codes, functions, commands, names"
   REQUIRE(sh.CancelLine());
 }
 
-TEST_CASE("shell in a terminal: \\d and \\d CODE on the demo data", "[cli]") {
+TEST_CASE("shell in a terminal: backslash-d and backslash-d CODE on the demo data", "[cli]") {
   DemoStore s;
   ShellInTerminal sh("--db " + s.db, 100, 60, "PAGER=cat");
   sh->Line("\\d gdp*");
@@ -261,7 +261,7 @@ TEST_CASE("shell in a terminal: \\d and \\d CODE on the demo data", "[cli]") {
   CHECK(sh->WaitFor("error: unknown series 'gdp_grwth'; did you mean gdp_growth"));
 }
 
-TEST_CASE("shell in a terminal: \\x auto on an 80-column terminal", "[cli]") {
+TEST_CASE("shell in a terminal: backslash-x auto on an 80-column terminal", "[cli]") {
   DemoStore s;
   ShellInTerminal sh("--db " + s.db, 80, 50, "PAGER=cat");
   sh->Line("\\x auto");

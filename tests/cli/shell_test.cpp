@@ -235,7 +235,7 @@ TEST_CASE("Shell: meta commands, both spellings", "[cli]") {
   }
 }
 
-TEST_CASE("Shell: display settings: \\x, .precision, .nullvalue, .separators", "[cli]") {
+TEST_CASE("Shell: display settings: backslash-x, .precision, .nullvalue, .separators", "[cli]") {
   DemoBackend demo;
   ShellSettings settings;
   // gdp 2023 is 20011.65; yoy(gdp)[2012] has no 2011 value to compare with (the demo's
@@ -275,7 +275,7 @@ TEST_CASE("Shell: display settings: \\x, .precision, .nullvalue, .separators", "
         "empty columns not shown: qualifier (--format csv or json shows every column)\n");
 }
 
-TEST_CASE("Shell: \\o FILE and \\i FILE", "[cli]") {
+TEST_CASE("Shell: backslash-o FILE and backslash-i FILE", "[cli]") {
   DemoBackend demo;
   test::TempDir dir;
   const std::string out_file = dir.Sub("out.csv");

@@ -252,7 +252,7 @@ TEST_CASE("Targets: a unit the series cannot be compared with is an error at tha
   }
 }
 
-TEST_CASE("Targets: one replaced at the same vintage is counted; a correction is not a revision",
+TEST_CASE("Targets: one replaced at the same vintage is counted, a correction is not a revision",
           "[load]") {
   LoadTestStore t;
   const std::string head = "indicator,period,target,comparator,unit,vintage\n";

@@ -316,7 +316,7 @@ TEST_CASE("Renderers: rows shorter than the header do not crash", "[query]") {
   CHECK(RenderText(t).find("only a") != std::string::npos);
 }
 
-TEST_CASE("RenderText: columns empty in every row are left out and named; CSV keeps them",
+TEST_CASE("RenderText: columns empty in every row are left out and named, CSV keeps them",
           "[query]") {
   Table t = SampleTable();
   t.columns.push_back({"stage", ColumnType::kString, ""});

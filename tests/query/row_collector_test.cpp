@@ -48,7 +48,7 @@ TEST_CASE("RowCollector: where, order by and limit", "[query]") {
   CHECK(Collect("where period = 2023H1", kRows).rows.size() == 2);
 }
 
-TEST_CASE("RowCollector: an unknown column names the columns; max_rows is a limit", "[query]") {
+TEST_CASE("RowCollector: an unknown column names the columns, max_rows is a limit", "[query]") {
   const std::string text = "x where colour = red";
   auto q = ParseQuery(text);
   REQUIRE(q.ok());

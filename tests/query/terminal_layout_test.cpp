@@ -170,7 +170,7 @@ TEST_CASE("RenderTextTable: a column wrapped to fit, exactly", "[query]") {
         "1 row\n");
 }
 
-TEST_CASE("RenderTextTable: \\x on, off, auto", "[query]") {
+TEST_CASE("RenderTextTable: expanded display (backslash-x) on, off, auto", "[query]") {
   const Table t = CatalogTable();
   TextLayout layout;
   layout.width = 80;

@@ -231,7 +231,7 @@ TEST_CASE("HTTP: keep-alive, HEAD, and the TCP protocol beside it", "[server]") 
   CHECK(http.ClosedByPeer());
 }
 
-TEST_CASE("HTTP: a body over the limit is 413 before it is read; headers over 256 KiB 431",
+TEST_CASE("HTTP: a body over the limit is 413 before it is read, headers over 256 KiB 431",
           "[server]") {
   FakeBackend backend;
   ServerOptions o = HttpOptions();
@@ -290,7 +290,7 @@ TEST_CASE("HTTP: a body over the limit is 413 before it is read; headers over 25
   CHECK(backend.queries() == 1);
 }
 
-TEST_CASE("HTTP: connections over max_connections are 429 Busy; the slots are shared with TCP",
+TEST_CASE("HTTP: connections over max_connections are 429 Busy, the slots are shared with TCP",
           "[server]") {
   FakeBackend backend;
   ServerOptions o = HttpOptions();

@@ -219,7 +219,7 @@ uint64_t GenerationHits(Store& store) {
   return *hits;
 }
 
-TEST_CASE("Decoded series cache: every kind of write ends the shortcut; old views keep theirs",
+TEST_CASE("Decoded series cache: every kind of write ends the shortcut, old views keep theirs",
           "[storage]") {
   // After each write a new view must compare bytes (and see the write), an old view must keep
   // the versions of its snapshot, and a second new view may take the entry by generation.
