@@ -199,6 +199,22 @@ test("console: an error shows the server's message and puts the caret at its pos
   assert.equal(caret, 7);
 });
 
+// The server's position is in the trimmed query: white space before it moves the caret with it.
+test("console: the caret lands on the error after leading spaces and blank lines", async () => {
+  for (const [q, caret] of [["   yoy(gdp", 3 + 7], ["  \n  yoy(gdp", 5 + 7]]) {
+    await page.goto(server.url + "/");
+    await page.waitForSelector("body[data-state=ready]");
+    const editor = page.locator("#query");
+    await editor.fill(q);
+    await editor.focus();
+    await page.keyboard.press("Control+Enter");
+    await page.waitForSelector("body[data-state=done], body[data-state=error]");
+    assert.equal(await page.getAttribute("body", "data-state"), "error");
+    assert.ok((await page.textContent("#error")).includes("1:8: expected ')'"));
+    assert.equal(await page.$eval("#query", (t) => t.selectionStart), caret, JSON.stringify(q));
+  }
+});
+
 test("console: no script error on any page", () => {
   assert.deepEqual(pageErrors, []);
 });

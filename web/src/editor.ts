@@ -99,10 +99,14 @@ export class Editor {
   }
 
   // Puts the caret at a query error's line and column (columns count a Chinese character as
-  // two, as the error's caret line does).
+  // two, as the error's caret line does). The position is in the query as sent, which is the
+  // editor's text without the white space around it (main.ts trims it): lines and columns
+  // count from its first character, not from the editor's.
   showPosition(line: number, column: number): void {
-    const lines = this.input.value.split("\n");
-    let offset = 0;
+    const value = this.input.value;
+    const lead = value.length - value.trimStart().length;
+    const lines = value.slice(lead).split("\n");
+    let offset = lead;
     for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
     let col = 1;
     for (const ch of lines[Math.min(line, lines.length) - 1] ?? "") {
