@@ -23,8 +23,8 @@ TOKEN = "s3cret-for-tests"
 DOUBLES = [0.1, 1 / 3, 2 / 3, 20011.65, 1e-300, 5e-324, 1.7976931348623157e308, 123456789.12345679,
            -0.000123, 4.35]
 
-# 12000 monthly series of 240 months: a scan over all of them takes long enough to cancel (about
-# 0.55 s on 2 cores). 6000 had come down to 0.26-0.31 s, close to the 0.2 s the cancel test
+# 12000 monthly series of 240 months: a scan over all of them takes long enough to cancel (0.35 to
+# 0.45 s on 2 cores). 6000 had come down to 0.26-0.31 s, close to the 0.2 s the cancel test
 # needs, as reads got faster; the test says so (and fails) rather than racing a scan too short.
 SCAN_SERIES, SCAN_MONTHS = 12000, 240
 SLOW_QUERY = "rolling(series(m*), 12) where value > 1e9"
