@@ -29,13 +29,14 @@ const char* ComparatorText(Comparator c) {
 
 // ---- Targets -----------------------------------------------------------------------------------
 double ActualAt(Executor& ex, const SeriesMeta& meta, Period p, const Ctx& ctx, Date* vintage,
-                uint8_t* status) {
+                uint8_t* status, uint8_t* qualifier = nullptr) {
   auto r = ReadAsCtx(ex.view(), meta.code, ctx, p, p);
   if (!r.ok()) Fail(r.status());
   for (size_t i = 0; i < r->size(); ++i) {
     if (r->period[i] == p) {
       if (vintage) *vintage = r->vintage[i];
       if (status) *status = r->status[i];
+      if (qualifier) *qualifier = r->qualifier.empty() ? 0 : r->qualifier[i];
       return r->value[i];
     }
   }
@@ -122,14 +123,23 @@ TargetBasis BasisOf(const storage::Target& t, const SeriesMeta& m) {
 // The value a target is judged on, read as `ctx` says: the level, its yoy (% change on the same
 // period a year earlier) or its diff (on the period before; for a cumulative series the same
 // span a year earlier), in `basis.actual_unit`.
+// *qualifier: the value's, as the series qualifiers say (a level published as 突破2万亿元 is
+// >= 20000); a yoy or diff rises with the value and falls with its base.
 double JudgedValue(Executor& ex, const storage::Target& t, const SeriesMeta& m, const Ctx& ctx,
-                   Date* vintage, uint8_t* status) {
-  const double v = ActualAt(ex, m, t.period, ctx, vintage, status);
+                   Date* vintage, uint8_t* status, uint8_t* qualifier) {
+  const double v = ActualAt(ex, m, t.period, ctx, vintage, status, qualifier);
   if (t.on == storage::TargetOn::kLevel || std::isnan(v)) return v;
   const Period base =
       t.on == storage::TargetOn::kYoy || m.cumulative ? t.period.YearAgo() : t.period.Shifted(-1);
-  const double b = ActualAt(ex, m, base, ctx, nullptr, nullptr);
+  uint8_t base_qualifier = 0;
+  const double b = ActualAt(ex, m, base, ctx, nullptr, nullptr, &base_qualifier);
   if (std::isnan(b)) return kNaN;
+  // v - b, and v / b - 1 for positive v and b, rise with v and fall with b. Any other sign makes
+  // a bound point whichever way: say so (mixed) rather than guess.
+  const bool monotone = t.on == storage::TargetOn::kDiff || (v > 0 && b > 0);
+  const uint8_t combined = CombineQualifiers(*qualifier, FlipQualifier(base_qualifier));
+  const auto about = static_cast<uint8_t>(storage::Qualifier::kAbout);
+  *qualifier = monotone || combined == 0 || combined == about ? combined : kQualifierMixed;
   if (t.on == storage::TargetOn::kYoy) return b != 0 ? (v / b - 1) * 100 : kNaN;
   return DecimalDiff(v, b);
 }
@@ -153,6 +163,34 @@ double ToleranceOf(const storage::Target& t, double target, const std::string& u
                             : DecimalProduct(o.default_about_relative_tolerance, std::fabs(target));
 }
 
+// Whether a judgement on an actual with qualifier q holds for the true value too. An actual that
+// is only a bound (突破2万亿元: the true value is >= 20000) decides a target one way only: a lower
+// bound that meets a >= target meets it whatever the true value, one that misses says nothing;
+// for a <= target the other way round. `up`: higher is better for the comparator.
+bool BoundDecides(uint8_t q, Comparator c, bool up, bool met, double actual, double target,
+                  double high, double tol, double eps) {
+  const bool lower = q == static_cast<uint8_t>(storage::Qualifier::kAtLeast);
+  const bool upper = q == static_cast<uint8_t>(storage::Qualifier::kAtMost);
+  if (q == kQualifierMixed) return false;
+  if (!lower && !upper) return true;  // exact or about: judged as published
+  if (c == Comparator::kBetween) {
+    // Only a miss on the side the bound points to is sure.
+    return !met && (lower ? actual > high + tol + eps : actual < target - tol - eps);
+  }
+  return lower == up ? met : !met;
+}
+
+std::string BoundNote(uint8_t q) {
+  if (q == kQualifierMixed) {
+    return "the actual is computed from bounds that point opposite ways: met or missed cannot "
+           "be told";
+  }
+  return std::string("the actual is only ") +
+         (q == static_cast<uint8_t>(storage::Qualifier::kAtLeast) ? "a lower bound (>=)"
+                                                                  : "an upper bound (<=)") +
+         ": met or missed cannot be told";
+}
+
 std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& ctx,
                             std::string* note_out) {
   using C = Comparator;
@@ -161,7 +199,7 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
   const std::string unit = t.unit.empty() ? m.unit : t.unit;
   const bool lower_better = m.better == storage::Better::kLower;
   Date vintage{};
-  uint8_t astatus = 0;
+  uint8_t astatus = 0, aqualifier = 0;
   double actual = kNaN;
   bool have_actual = false;
   if (t.comparator != C::kQualitative) {
@@ -169,7 +207,7 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
     if (!basis.why.empty()) {
       note = basis.why;
     } else {
-      actual = JudgedValue(ex, t, m, ctx, &vintage, &astatus);
+      actual = JudgedValue(ex, t, m, ctx, &vintage, &astatus, &aqualifier);
       have_actual = !std::isnan(actual);
       if (have_actual && basis.factor != 1) actual = ScaleByUnit(actual, basis.factor);
     }
@@ -232,6 +270,11 @@ std::vector<Cell> TargetRow(Executor& ex, const storage::Target& t, const Ctx& c
       shortfall = DecimalDiff(actual, target);
     }
     status = met ? "met" : "missed";
+    if (!BoundDecides(aqualifier, t.comparator, up, met, actual, target, t.value_high, tol, eps)) {
+      status = "pending";
+      gap = shortfall = kNaN;
+      note = (note.empty() ? "" : note + "; ") + BoundNote(aqualifier);
+    }
   }
   if (note_out) *note_out = note;
   const bool judged = t.comparator != C::kQualitative;

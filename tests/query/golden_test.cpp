@@ -227,7 +227,8 @@ TEST_CASE("Golden: right answers on plan and statistics data (spans, units, tole
           "[query]") {
   const std::string dir = std::string(IXDB_QUERY_TEST_DIR) + "/fixtures/trust/";
   test::FixtureStore fixture(std::vector<std::vector<std::string>>{
-      {dir + "observations.csv", dir + "targets.csv"},
+      {dir + "observations.csv", dir + "targets.csv", dir + "bounds.csv",
+       dir + "bounds_targets.csv"},
       // A later load changes the units of two series after their targets were loaded: need()
       // and gap() must still refuse to compare (issue 7 item 4).
       {dir + "units_changed.csv"}});
