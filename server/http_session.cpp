@@ -97,15 +97,10 @@ struct HeaderReadFailure {
   Status error;
 };
 
-HeaderReadFailure ClassifyHeaderReadFailure(const boost::system::error_code& ec, bool timed_out,
-                                            uint64_t announced_length, size_t body_limit) {
+HeaderReadFailure ClassifyHeaderReadFailure(const boost::system::error_code& ec, bool timed_out) {
   if (timed_out) return {"idle timeout", 0, Status()};
   if (ec == http::error::end_of_stream || ec == asio::error::eof)
     return {"closed by client", 0, Status()};
-  if (ec == http::error::body_limit) {
-    // The Content-Length announced more than the limit.
-    return {"body too large", 413, BodyTooLarge(announced_length, body_limit)};
-  }
   if (ec == http::error::header_limit) {
     return {"headers too large", 431,
             Status::LimitExceeded("request headers larger than " + std::to_string(kMaxHeaderBytes) +
@@ -190,16 +185,15 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
     while (!connections.stopping()) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kMaxHeaderBytes);
-      parser.body_limit(limits.max_frame_bytes);
+      // No body limit while the headers are read: Beast would stop at a Content-Length over it
+      // before the headers are done, when the announced length cannot be asked for (an
+      // assertion in Beast). It is checked below, once they are in.
+      parser.body_limit(boost::none);
       // The whole of the next request's headers must arrive within the idle timeout.
       deadline.Arm(limits.idle_timeout);
       auto [ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
       if (ec) {
-        // The announced length exists only once the headers are read (Beast asserts so).
-        const uint64_t announced =
-            ec == http::error::body_limit ? parser.content_length().value_or(0) : 0;
-        HeaderReadFailure failure =
-            ClassifyHeaderReadFailure(ec, deadline.timed_out(), announced, limits.max_frame_bytes);
+        HeaderReadFailure failure = ClassifyHeaderReadFailure(ec, deadline.timed_out());
         if (failure.status != 0) {
           co_await refuse(failure.status, failure.error, 11);
           linger = true;
@@ -208,6 +202,14 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
         break;
       }
       const unsigned version = parser.get().version();
+      if (const auto announced = parser.content_length();
+          announced && *announced > limits.max_frame_bytes) {
+        co_await refuse(413, BodyTooLarge(*announced, limits.max_frame_bytes), version);
+        linger = true;
+        reason = "body too large";
+        break;
+      }
+      parser.body_limit(limits.max_frame_bytes);  // a chunked body: refused once it passes it
       BodyRead body = co_await ReadBody(stream, buffer, parser, deadline);
       if (body.too_large) {
         co_await refuse(413, BodyTooLarge(0, limits.max_frame_bytes), version);
