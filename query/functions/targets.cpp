@@ -352,6 +352,9 @@ struct NeedResult {
   std::optional<Period> from;
   double from_value = kNaN, need = kNaN;
   std::string need_unit = "%", method, note;
+  // The first input published only as a bound (突破2万亿元: >= 20000), e.g. "2024 of gdp is only
+  // a lower bound (>=)": what is still needed then has no one right answer.
+  std::string bound_input;
 };
 
 // The values of a series as `ctx` reads them.
@@ -365,6 +368,23 @@ double ValueAt(const storage::SeriesValues& v, Period p) {
   auto it = std::lower_bound(v.period.begin(), v.period.end(), p);
   return it != v.period.end() && *it == p ? v.value[static_cast<size_t>(it - v.period.begin())]
                                           : kNaN;
+}
+
+// Records in r->bound_input that the value of `p` in `v` is published only as a bound.
+void NoteBoundInput(const SeriesMeta& m, const storage::SeriesValues& v, Period p,
+                    NeedResult* r) {
+  if (!r->bound_input.empty() || v.qualifier.empty()) return;
+  auto it = std::lower_bound(v.period.begin(), v.period.end(), p);
+  if (it == v.period.end() || *it != p) return;
+  const uint8_t q = v.qualifier[static_cast<size_t>(it - v.period.begin())];
+  if (q != static_cast<uint8_t>(storage::Qualifier::kAtLeast) &&
+      q != static_cast<uint8_t>(storage::Qualifier::kAtMost)) {
+    return;
+  }
+  r->bound_input = FormatPeriod(p, m.cumulative) + " of " + m.code + " is only " +
+                   (q == static_cast<uint8_t>(storage::Qualifier::kAtLeast)
+                        ? "a lower bound (>=)"
+                        : "an upper bound (<=)");
 }
 
 // The latest period before `period` with a value (for a cumulative series only the periods of
@@ -406,6 +426,7 @@ NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m,
     return r;
   }
   r.from_value = ValueAt(data, *r.from);
+  NoteBoundInput(m, data, *r.from, &r);
   double lk = kNaN, ly = kNaN;
   std::string why;
   if (m.level_series.empty()) {
@@ -419,6 +440,8 @@ NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m,
     if (lm->frequency == m.frequency && lm->cumulative) {
       lk = ValueAt(lv, k_prev);
       ly = ValueAt(lv, y_prev);
+      NoteBoundInput(*lm, lv, k_prev, &r);
+      NoteBoundInput(*lm, lv, y_prev, &r);
     } else if (lm->frequency == m.frequency && !lm->cumulative) {
       double sum = 0;
       const int ppy = PeriodsPerYear(m.frequency);
@@ -426,6 +449,7 @@ NeedResult NeedGrowthRestOfYear(Executor& ex, const SeriesMeta& m,
       bool complete = true;
       for (int32_t i = first; i < first + ppy; ++i) {
         const double v = ValueAt(lv, Period{m.frequency, i});
+        NoteBoundInput(*lm, lv, Period{m.frequency, i}, &r);
         if (std::isnan(v)) complete = false;
         sum += v;
         if (i == k_prev.index) lk = complete ? sum : kNaN;
@@ -460,6 +484,9 @@ NeedResult NeedLevelRestOfYear(const SeriesMeta& m, const storage::SeriesValues&
   r.from_value = ScaleByUnit(ValueAt(data, from), factor);
   const double lk = ScaleByUnit(ValueAt(data, from.YearAgo()), factor);
   const double ly = ScaleByUnit(ValueAt(data, period.YearAgo()), factor);
+  NoteBoundInput(m, data, from, &r);
+  NoteBoundInput(m, data, from.YearAgo(), &r);
+  NoteBoundInput(m, data, period.YearAgo(), &r);
   if (std::isnan(lk) || std::isnan(ly)) {
     r.note = "cannot compute: last year's " + FormatPeriod(from.YearAgo(), m.cumulative) + " or " +
              FormatPeriod(period.YearAgo(), m.cumulative) + " is missing";
@@ -481,6 +508,7 @@ NeedResult NeedDifference(const SeriesMeta& m, const storage::SeriesValues& data
   r.from = LatestBefore(data, period, false);
   if (r.from) {
     r.from_value = ValueAt(data, *r.from);
+    NoteBoundInput(m, data, *r.from, &r);
     r.need = DecimalDiff(target, r.from_value);
   } else {
     r.note = "no value before " + FormatPeriod(period, m.cumulative);
@@ -501,6 +529,7 @@ NeedResult NeedCompound(const SeriesMeta& m, const storage::SeriesValues& data, 
     return r;
   }
   r.from_value = ScaleByUnit(ValueAt(data, *r.from), factor);
+  NoteBoundInput(m, data, *r.from, &r);
   if (r.from_value > 0) {
     const double years =
         static_cast<double>(period.index - r.from->index) / PeriodsPerYear(m.frequency);
@@ -510,8 +539,8 @@ NeedResult NeedCompound(const SeriesMeta& m, const storage::SeriesValues& data, 
   return r;
 }
 
-NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, Period period,
-                   const Ctx& ctx) {
+NeedResult NeedOf(Executor& ex, const SeriesMeta& m, const storage::Target& t, Period period,
+                  const Ctx& ctx) {
   const storage::SeriesValues data = ReadAll(ex, m.code, ctx);
   if (m.measure == MeasureKind::kGrowth) {
     if (t.on == storage::TargetOn::kLevel && !ParseUnit(t.unit.empty() ? m.unit : t.unit).percent) {
@@ -534,6 +563,7 @@ NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, 
     return r;
   }
   double target = t.value;
+  NeedResult base_bound;  // the base of a change target may itself be a bound
   const bool points = IsPointsUnit(m.unit) || storage::ChangesInPoints(m.measure);
   // Targets on a change become the level they ask for: a year's yoy of g is the level of the
   // year before times (1 + g/100); a diff of d is the level before plus d.
@@ -547,22 +577,37 @@ NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, 
       return r;
     }
     target = t.on == storage::TargetOn::kYoy ? b * (1 + t.value / 100) : DecimalSum(b, t.value);
+    NoteBoundInput(m, data, base, &base_bound);
   }
   // A target of a change was computed in the series' own unit above.
   const double factor = t.on == storage::TargetOn::kLevel ? basis.factor : 1;
-  if (points) return NeedDifference(m, data, period, target);
-  if (m.cumulative) {
-    if (!std::isnan(ValueAt(data, period))) {
-      NeedResult r;
-      r.method = "rest of year";
-      r.note = "the figure for the whole period is already published";
-      return r;
-    }
-    if (auto in_year = InYearFigure(data, period)) {
-      return NeedLevelRestOfYear(m, data, period, target, *in_year, factor);
-    }
+  NeedResult r;
+  if (points) {
+    r = NeedDifference(m, data, period, target);
+  } else if (m.cumulative && !std::isnan(ValueAt(data, period))) {
+    r.method = "rest of year";
+    r.note = "the figure for the whole period is already published";
+    return r;
+  } else if (auto in_year = m.cumulative ? InYearFigure(data, period) : std::nullopt) {
+    r = NeedLevelRestOfYear(m, data, period, target, *in_year, factor);
+  } else {
+    r = NeedCompound(m, data, period, target, factor);
   }
-  return NeedCompound(m, data, period, target, factor);
+  if (r.bound_input.empty()) r.bound_input = base_bound.bound_input;
+  return r;
+}
+
+// need() of one target. A need computed from a value published only as a bound has no one right
+// answer (from >= 20000 toward 22000 needs at most +10%, perhaps nothing): empty, with a note.
+NeedResult NeedFor(Executor& ex, const SeriesMeta& m, const storage::Target& t, Period period,
+                   const Ctx& ctx) {
+  NeedResult r = NeedOf(ex, m, t, period, ctx);
+  if (!r.bound_input.empty() && !std::isnan(r.need)) {
+    r.need = kNaN;
+    r.note = r.bound_input + ": what is still needed cannot be told" +
+             (r.note.empty() ? "" : "; " + r.note);
+  }
+  return r;
 }
 
 Table Need(Executor& ex, const ast::Node& n, const Ctx& outer) {
