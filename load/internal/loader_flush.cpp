@@ -53,13 +53,23 @@ bool SameTarget(const storage::Target& a, const storage::Target& b) {
 
 // Why a target's unit cannot be compared with its series' (empty: it can). A target on the
 // level is in the series' unit (or one convertible to it: 2万亿元 on 亿元); on yoy it is in %;
-// on diff in the series' unit, pp for a % series.
-std::string TargetUnitProblem(const storage::Target& t, const std::string& series_unit) {
-  if (t.unit.empty() || series_unit.empty()) return {};
+// on diff in the series' unit, pp for a % series. A series with no unit takes targets with none
+// (or on yoy, in %): gap() could never compare a target in 亿元 or % with it.
+// `series_known`: false while the series' metadata is not known (nothing to check against).
+std::string TargetUnitProblem(const storage::Target& t, const std::string& series_unit,
+                              bool series_known) {
+  if (t.unit.empty() || !series_known) return {};
   const UnitInfo tu = ParseUnit(t.unit), su = ParseUnit(series_unit);
+  if (t.on == storage::TargetOn::kYoy) {
+    return tu.percent ? std::string() : "a target on yoy is in %, not " + t.unit;
+  }
+  if (series_unit.empty()) {
+    return "the series has no unit, so a target in " + t.unit +
+           " cannot be compared with it (give the series its unit, or the target none)";
+  }
   switch (t.on) {
     case storage::TargetOn::kYoy:
-      return tu.percent ? std::string() : "a target on yoy is in %, not " + t.unit;
+      break;
     case storage::TargetOn::kDiff:
       if (su.percent) {
         return tu.percentage_points || tu.percent
@@ -272,7 +282,8 @@ std::vector<storage::Target> Loader::ResolveTargets() {
     const std::string series_unit = s.emitted  ? s.emitted_meta.unit
                                     : s.exists ? s.stored->unit
                                                : std::string();
-    if (std::string why = TargetUnitProblem(t.target, series_unit); !why.empty()) {
+    if (std::string why = TargetUnitProblem(t.target, series_unit, s.emitted || s.exists);
+        !why.empty()) {
       AddError(
           RowError{t.file, t.line, t.ucol != 0 ? t.ucol : t.pcol, s.code + ": " + why, t.offset});
       continue;

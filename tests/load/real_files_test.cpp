@@ -231,12 +231,19 @@ TEST_CASE("Targets: a unit the series cannot be compared with is an error at tha
       {"unemp,2024,5.5,between,,%,,", "t.csv:2:8: a between target (增长5.5%-6%) needs"},
       {"unemp,2024,5.5,between,,%,,6", ""},
       {"unemp,2024,5.5,<,0.1,%,,", "t.csv:2:5: a strict < or > target takes no tolerance"},
+      // A series loaded with no unit: gap() could never compare a target in a unit with it.
+      {"ratio,2024,5,>=,,%,,",
+       "t.csv:2:6: ratio: the series has no unit, so a target in % cannot be compared with it"},
+      {"ratio,2024,5,>=,,亿元,,",
+       "t.csv:2:6: ratio: the series has no unit, so a target in 亿元 cannot be compared with it"},
+      {"ratio,2024,1.5,>=,,,,", ""},
+      {"ratio,2024,5,>=,,%,yoy,", ""},
   };
   for (const auto& c : cases) {
     LoadTestStore s;
     REQUIRE_OK(LoadText(s.store(), "s.csv",
                         "indicator,period,value,unit,measure\ngdp,2023,20011.65,亿元,level\n"
-                        "unemp,2023,5.5,%,rate\n",
+                        "unemp,2023,5.5,%,rate\nratio,2023,1.4,,ratio\n",
                         At("2024-01-20"))
                    .status());
     const std::string csv =
