@@ -120,6 +120,15 @@ struct Cell_ {
   bool mixed_extent = false;
 };
 
+// A per-capita or per-10k figure (measure ratio), or a quotient x / y: summed over districts it
+// means nothing (5G stations per 10k people of two districts do not add up). A product x * y of
+// two units (price * quantity) is a level again and adds up. Over time (annual(x, sum), ytd)
+// ratios are left to the user like levels: per-capita income is a flow and does add up.
+bool IsQuotient(const SeriesData& d) {
+  return d.measure == storage::MeasureKind::kRatio && d.unit.find('*') == std::string::npos &&
+         d.unit.find('^') == std::string::npos;
+}
+
 // sum(e), avg(e), min(e), max(e), count(e) with e over series(...): one row per period. Values
 // are brought into the first series' unit as + does (units that measure different things are
 // an error); sum, avg, min and max keep the periods every series has, count every period.
@@ -149,6 +158,12 @@ SeriesData FoldCall(Evaluator& ev, const ast::Node& n, const Ctx& ctx) {
           selection[0]->code + " (" + (d.unit.empty() ? std::string("no unit") : d.unit) + ")";
       if (fold == Fold::kSum && d.Points()) {
         ev.Err(n.pos, "sum() of " + selection[0]->code + " (" + d.unit + ") adds rates; use avg");
+      }
+      if (fold == Fold::kSum && IsQuotient(d)) {
+        ev.Err(n.pos, "sum() of " + selection[0]->code +
+                          " adds ratios (per capita, per 10k, or a quotient) across series, which "
+                          "means nothing; use avg, or sum the numerators and divide by the sum "
+                          "of the denominators");
       }
     } else {
       if (d.freq != out.freq || d.cumulative != out.cumulative) {
