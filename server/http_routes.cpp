@@ -76,9 +76,10 @@ HttpReply RunAndRender(const HttpContext& context, const HttpParams& params,
   if (Result<HttpReply> r = Render(query::Answer{}, format, *bom); !r.ok()) {
     return HttpErrorReply(r.status());
   }
-  // The server's --query-timeout holds for HTTP queries too (there is no cancel request here:
-  // a client that gives up closes its connection, and the query runs to the limit).
+  // The server's --query-timeout holds for HTTP queries too. There is no cancel request: a
+  // client that gives up closes its connection, which stops the query (client_left).
   QueryControl control;
+  control.cancel = context.client_left;
   if (context.handler.query_timeout.count() > 0) {
     control.deadline = std::chrono::steady_clock::now() + context.handler.query_timeout;
   }

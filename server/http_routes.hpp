@@ -4,6 +4,7 @@
 // worker pool, and writes back what comes out. Knows no sockets and no Beast type.
 // Internal to server/ and its tests.
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -55,6 +56,9 @@ struct HttpContext {
   const HttpConfig& http;
   const ServerMetrics& metrics;
   size_t connections_open;  // served connections when the request arrived (for /metrics)
+  // Set once the client has closed its connection while the request runs: a query stops (as a
+  // cancel request stops it over the frame protocol). nullptr: never.
+  const std::atomic<bool>* client_left = nullptr;
 };
 
 // Answers one request: finds its route by path and method, runs it, and turns every failure

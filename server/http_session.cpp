@@ -4,12 +4,17 @@
 
 #include "server/http_session.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <exception>
+#include <memory>
 
 #include "common/strings.hpp"
 #include "server/internal/asio.hpp"
@@ -154,6 +159,24 @@ awaitable<BodyRead> ReadBody(Stream& stream, beast::flat_buffer& buffer,
   co_return out;
 }
 
+// Watches `socket` while a request runs, and sets *left when the client closes it (a clean close
+// or a reset): the browser tab closed, curl interrupted. Only the end of the stream is looked
+// for, by peeking: a client that sends its next request early (pipelining) is still there, and
+// the watch ends with its first byte, which stays for the next read. Ended by socket.cancel();
+// the handler holds `left` and the descriptor only, never the socket, so that it may run late.
+template <typename Socket>
+void WatchForHangUp(Socket& socket, std::shared_ptr<std::atomic<bool>> left) {
+  socket.async_wait(Socket::wait_read, [fd = socket.native_handle(), left = std::move(left)](
+                                           const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the request finished first
+    char c;
+    const ssize_t n = ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      left->store(true);
+    }
+  });
+}
+
 }  // namespace
 
 template <typename Stream>
@@ -230,14 +253,25 @@ awaitable<void> ServeHttp(Stream stream, std::string peer, HttpServices& service
                           req[http::field::origin],
                           req.body(),
                           peer};
-      const HttpContext context{base.backend, base.config, services.http, services.metrics,
-                                connections.served()};
+      auto client_left = std::make_shared<std::atomic<bool>>(false);
+      const HttpContext context{base.backend,     base.config,          services.http,
+                                services.metrics, connections.served(), client_left.get()};
+      WatchForHangUp(stream.lowest_layer(), client_left);
       // Off the I/O thread: a slow query must not hold up the other connections.
       HttpReply reply = co_await asio::co_spawn(
           base.workers, [&]() -> awaitable<HttpReply> { co_return RouteHttp(request, context); },
           use_awaitable);
+      boost::system::error_code ignored;
+      stream.lowest_layer().cancel(ignored);  // ends the watch
       if (connections.stopping()) {
         reason = "server stopping";
+        break;
+      }
+      if (client_left->load()) {
+        services.metrics.RecordHttpRequest(reply.status, header_bytes + body_bytes, 0);
+        log(peer + ": " + RequestLine(req.method_string(), req.target(), reply.status) + ": " +
+            reply.summary + " (the client left while it ran)");
+        reason = "closed by client while its request ran";
         break;
       }
       const int status = reply.status;

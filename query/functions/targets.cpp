@@ -371,8 +371,7 @@ double ValueAt(const storage::SeriesValues& v, Period p) {
 }
 
 // Records in r->bound_input that the value of `p` in `v` is published only as a bound.
-void NoteBoundInput(const SeriesMeta& m, const storage::SeriesValues& v, Period p,
-                    NeedResult* r) {
+void NoteBoundInput(const SeriesMeta& m, const storage::SeriesValues& v, Period p, NeedResult* r) {
   if (!r->bound_input.empty() || v.qualifier.empty()) return;
   auto it = std::lower_bound(v.period.begin(), v.period.end(), p);
   if (it == v.period.end() || *it != p) return;
@@ -381,10 +380,10 @@ void NoteBoundInput(const SeriesMeta& m, const storage::SeriesValues& v, Period 
       q != static_cast<uint8_t>(storage::Qualifier::kAtMost)) {
     return;
   }
-  r->bound_input = FormatPeriod(p, m.cumulative) + " of " + m.code + " is only " +
-                   (q == static_cast<uint8_t>(storage::Qualifier::kAtLeast)
-                        ? "a lower bound (>=)"
-                        : "an upper bound (<=)");
+  r->bound_input =
+      FormatPeriod(p, m.cumulative) + " of " + m.code + " is only " +
+      (q == static_cast<uint8_t>(storage::Qualifier::kAtLeast) ? "a lower bound (>=)"
+                                                               : "an upper bound (<=)");
 }
 
 // The latest period before `period` with a value (for a cumulative series only the periods of

@@ -4,9 +4,11 @@
 // against a real store, and the TCP protocol still served beside it.
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "common/strings.hpp"
 #include "load/loader.hpp"
@@ -399,6 +401,33 @@ TEST_CASE("HTTP: a non-loopback --http needs a token, as --listen does", "[serve
   CHECK(s.message().find("refusing to listen on 0.0.0.0:0") == 0);
   o.http_listen = "127.0.0.1:nope";
   CHECK(ServeWith(backend, o).IsInvalidArgument());
+}
+
+TEST_CASE("HTTP: a client that closes its connection stops its query, a pipelined one does not",
+          "[server]") {
+  FakeBackend backend;
+  RunningServer server(backend, HttpOptions());
+  {
+    testing::RawConnection c(server.http_port());
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE(c.Send("GET /query?q=spin%2030000&format=csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    c.Close();
+    // The 30 s query stops within moments of the close, not at its end.
+    REQUIRE(server.LogContains("(the client left while it ran)", std::chrono::milliseconds(5000)));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(server.LogContains("closed by client while its request ran"));
+  }
+  // The next request sent before the first one's answer is still there: both are answered.
+  HttpClient c(server.http_port());
+  REQUIRE(
+      c.SendRaw("GET /query?q=spin%20300&format=csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  HttpResult first = c.ReadResponse();
+  CHECK(first.status == 200);
+  CHECK(first.body.find("spin") != std::string::npos);
+  CHECK(c.ReadResponse().status == 200);
+  CHECK(server.LogCount("(the client left while it ran)") == 1);
 }
 
 TEST_CASE("HTTP: stopping the server closes open HTTP connections", "[server]") {
